@@ -1,0 +1,3 @@
+from silkway.cli import main
+
+main()

@@ -1,0 +1,74 @@
+"""silkway validate / network / export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from silkway.atomic import atomic_write_text
+from silkway.cli._app import DATASET_HELP, app, console
+from silkway.errors import DataError
+from silkway.services import network as svc
+
+export_app = typer.Typer(help="Export the network for other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@app.command()
+def validate(dataset: Optional[Path] = typer.Argument(None, help=DATASET_HELP)) -> None:
+    """Check a dataset folder and list every problem with file, line and field."""
+    problems = svc.validate(dataset)
+    label = str(dataset) if dataset else "eurasia (embedded)"
+    if problems:
+        raise DataError(problems, source=label)
+    net = svc.load(dataset)
+    console.print(f"[green]ok[/]: {label} {net.manifest.version}: {len(net.nodes)} nodes, {len(net.links)} links, "
+                  f"{len(net.facilities)} facilities, {len(net.sources)} sources; no problems found")
+
+
+@app.command()
+def network(dataset: Optional[Path] = typer.Option(None, "--dataset", help=DATASET_HELP)) -> None:
+    """Summarise the network: nodes and links by mode and country, gauge breaks, facilities."""
+    s = svc.summarize(svc.load(dataset))
+    console.print(f"[bold]{s.name}[/] {s.version}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
+                  f"{s.n_sources} sources + {s.n_assumptions} stated assumptions")
+    t = Table(title="Links by mode")
+    t.add_column("mode")
+    t.add_column("links", justify="right")
+    t.add_column("length_km", justify="right")
+    for mode, n in s.links_by_mode.items():
+        t.add_row(mode, str(n), f"{s.km_by_mode[mode]:,.0f}")
+    console.print(t)
+    t = Table(title="Nodes and links by country")
+    t.add_column("country")
+    t.add_column("nodes", justify="right")
+    t.add_column("links", justify="right")
+    for c in sorted(set(s.nodes_by_country) | set(s.links_by_country)):
+        t.add_row(c, str(s.nodes_by_country.get(c, 0)), str(s.links_by_country.get(c, 0)))
+    console.print(t)
+    console.print(f"Gauge breaks (1435↔1520 transshipment): {', '.join(s.gauge_breaks) or 'none'}")
+    t = Table(title="Facilities")
+    for col in ("facility", "node", "kind", "trains/day", "TEU/day", "handling h", "customs h"):
+        t.add_column(col, justify="right" if "/" in col or " h" in col else "left")
+    for f in s.facilities:
+        t.add_row(f["facility_id"], f["node"], f["kind"], *(_fmt(f[k]) for k in ("capacity_trains_day", "capacity_teu_day", "handling_h_median", "customs_h_median")))
+    console.print(t)
+
+
+def _fmt(v: float | None) -> str:
+    return "" if v is None else f"{v:,.1f}".rstrip("0").rstrip(".")
+
+
+@export_app.command("geojson")
+def export_geojson(
+    out: Path = typer.Option(Path("silkway-network.geojson"), "--out", "-o", help="Output file."),
+    dataset: Optional[Path] = typer.Option(None, "--dataset", help=DATASET_HELP),
+) -> None:
+    """Write the network (nodes and links) as GeoJSON for any GIS."""
+    gj = svc.to_geojson(svc.load(dataset))
+    atomic_write_text(out, json.dumps(gj, ensure_ascii=False, indent=1))
+    console.print(f"wrote {out} ({len(gj['features'])} features)")

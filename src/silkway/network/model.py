@@ -1,0 +1,226 @@
+"""Frozen records of a dataset and the :class:`Network` that holds them.
+
+Field names equal the CSV column names (docs/dataset-format.md). ``src`` maps each source column
+(``distance_km_src``, ``coord_src``…) to the source ids it cites. ``line`` is the spreadsheet line
+the record came from (``None`` when built in code); it is not part of equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping
+
+SrcMap = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _line() -> int | None:
+    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    source_id: str
+    kind: str
+    publisher: str | None = None
+    title: str | None = None
+    date: str | None = None
+    locator: str | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    node_id: str
+    name: str
+    country: str
+    lat: float
+    lon: float
+    node_kind: str
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    link_id: str
+    from_node: str
+    to_node: str
+    mode: str
+    energy: str
+    country: str
+    distance_km: float
+    speed_km_day: float
+    time_p90_factor: float
+    gauge_mm: tuple[int, ...] = ()
+    tracks: float | None = None
+    electrified: bool | None = None
+    via_countries: tuple[str, ...] = ()
+    corridor: tuple[str, ...] = ()
+    capacity_trains_day: float | None = None
+    departures_per_week: float | None = None
+    capacity_teu_per_departure: float | None = None
+    first_departure_h: float | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+    @property
+    def time_h_median(self) -> float:
+        """Median moving time on the link, hours."""
+        return self.distance_km / self.speed_km_day * 24.0
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return (self.country, *self.via_countries)
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    facility_id: str
+    node_id: str
+    facility_kind: str
+    gauges: tuple[int, ...] = ()
+    capacity_trains_day: float | None = None
+    capacity_teu_day: float | None = None
+    handling_h_median: float | None = None
+    handling_h_p90: float | None = None
+    customs_h_median: float | None = None
+    customs_h_p90: float | None = None
+    cost_usd_per_teu: float | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+    @property
+    def changes_gauge(self) -> bool:
+        return self.facility_kind in ("gauge_change", "dry_port") and len(self.gauges) >= 2
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    closure_id: str
+    target_kind: str
+    target_id: str
+    kind: str
+    duration_days: float
+    start_day_of_year: float | None = None
+    events_per_year: float | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class EmissionFactor:
+    mode: str
+    energy: str
+    co2e_g_per_tkm: float
+    scope: str = "WTW"
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class CostRate:
+    mode: str
+    country: str
+    usd_per_teu_km: float
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    param: str
+    value: float
+    unit: str | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    name: str
+    version: str
+    date: str
+    licence: str
+    description: str = ""
+    format_version: int = 1
+
+
+RECORD_TYPES: dict[str, type] = {
+    "sources": Source,
+    "nodes": Node,
+    "links": Link,
+    "facilities": Facility,
+    "closures": Closure,
+    "emission_factors": EmissionFactor,
+    "cost_rates": CostRate,
+    "params": Param,
+}
+
+
+@dataclass(frozen=True)
+class Network:
+    """A whole dataset: immutable; derive a changed copy with :func:`dataclasses.replace`."""
+
+    manifest: Manifest
+    sources: tuple[Source, ...]
+    nodes: tuple[Node, ...]
+    links: tuple[Link, ...]
+    facilities: tuple[Facility, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    emission_factors: tuple[EmissionFactor, ...] = ()
+    cost_rates: tuple[CostRate, ...] = ()
+    params: tuple[Param, ...] = ()
+
+    @cached_property
+    def node_by_id(self) -> Mapping[str, Node]:
+        return MappingProxyType({n.node_id: n for n in self.nodes})
+
+    @cached_property
+    def link_by_id(self) -> Mapping[str, Link]:
+        return MappingProxyType({lk.link_id: lk for lk in self.links})
+
+    @cached_property
+    def facility_by_id(self) -> Mapping[str, Facility]:
+        return MappingProxyType({f.facility_id: f for f in self.facilities})
+
+    @cached_property
+    def facilities_at(self) -> Mapping[str, tuple[Facility, ...]]:
+        out: dict[str, list[Facility]] = {}
+        for f in self.facilities:
+            out.setdefault(f.node_id, []).append(f)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def param(self) -> Mapping[str, float]:
+        return MappingProxyType({p.param: p.value for p in self.params})
+
+    def emission_factor(self, mode: str, energy: str) -> EmissionFactor | None:
+        for ef in self.emission_factors:
+            if ef.mode == mode and ef.energy == energy:
+                return ef
+        return None
+
+    def cost_rate(self, mode: str, country: str) -> CostRate | None:
+        """The rate for ``mode`` in ``country``, else the mode's ``*`` default, else None."""
+        default = None
+        for r in self.cost_rates:
+            if r.mode == mode and r.country == country:
+                return r
+            if r.mode == mode and r.country == "*":
+                default = r
+        return default
+
+    def table(self, name: str) -> tuple:
+        return getattr(self, name)

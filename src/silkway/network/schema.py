@@ -1,0 +1,208 @@
+"""Declarative table schemas of the dataset format (docs/dataset-format.md).
+
+One :class:`Table` per CSV file; each :class:`Col` says how a cell is parsed and checked, and which
+source column covers it. Parsing and writing are driven by these specs, so the format is written
+down exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODES = ("rail", "road", "ferry", "feeder", "sea")
+ENERGIES = ("electric", "diesel", "hfo", "vlsfo", "mdo")
+NODE_KINDS = ("city", "terminal", "junction", "border", "port", "dry_port")
+FACILITY_KINDS = ("gauge_change", "border", "seaport", "dry_port", "terminal")
+GAUGES_MM = (1435, 1520)
+CORRIDORS = ("china", "northern", "middle", "kti", "highway", "sea", "kz", "europe")
+REQUIRED_PARAMS = ("tonnes_per_teu", "train_teu", "trade_usd_per_teu", "transship_co2e_kg_per_teu")
+
+
+@dataclass(frozen=True, slots=True)
+class Col:
+    """A column. ``kind``: id, text, float, enum, list, country, ref, gauges, yesno, sources."""
+
+    name: str
+    kind: str
+    required: bool = False
+    src: str | None = None  # the source column covering this numeric column
+    choices: tuple[str, ...] = ()
+    min: float | None = None  # inclusive lower bound
+    max: float | None = None  # inclusive upper bound (plausibility)
+    positive: bool = False  # strictly > 0
+    ref: str | None = None  # table whose key this column references
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    file: str
+    key: tuple[str, ...]  # column(s) whose values must be unique
+    cols: tuple[Col, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.cols)
+
+    def col(self, name: str) -> Col:
+        for c in self.cols:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _src(name: str) -> Col:
+    return Col(name, "sources")
+
+
+SOURCES = Table(
+    "sources.csv",
+    ("source_id",),
+    (
+        Col("source_id", "id", required=True),
+        Col("kind", "enum", required=True, choices=("source", "assumption")),
+        Col("publisher", "text"),
+        Col("title", "text"),
+        Col("date", "text"),
+        Col("locator", "text"),
+        Col("note", "text"),
+    ),
+)
+
+NODES = Table(
+    "nodes.csv",
+    ("node_id",),
+    (
+        Col("node_id", "id", required=True),
+        Col("name", "text", required=True),
+        Col("aliases", "list"),
+        Col("country", "country", required=True),
+        Col("lat", "float", required=True, src="coord_src", min=-90, max=90),
+        Col("lon", "float", required=True, src="coord_src", min=-180, max=180),
+        _src("coord_src"),
+        Col("node_kind", "enum", required=True, choices=NODE_KINDS),
+        Col("note", "text"),
+    ),
+)
+
+LINKS = Table(
+    "links.csv",
+    ("link_id",),
+    (
+        Col("link_id", "id", required=True),
+        Col("from_node", "ref", required=True, ref="nodes"),
+        Col("to_node", "ref", required=True, ref="nodes"),
+        Col("mode", "enum", required=True, choices=MODES),
+        Col("gauge_mm", "gauges"),
+        Col("tracks", "float", min=1, max=4),
+        Col("electrified", "yesno"),
+        Col("energy", "enum", required=True, choices=ENERGIES),
+        Col("country", "country", required=True),
+        Col("via_countries", "list"),
+        Col("corridor", "list"),
+        Col("distance_km", "float", required=True, src="distance_km_src", positive=True, max=30000),
+        _src("distance_km_src"),
+        Col("speed_km_day", "float", required=True, src="speed_km_day_src", positive=True, max=20000),
+        _src("speed_km_day_src"),
+        Col("time_p90_factor", "float", required=True, src="time_p90_factor_src", min=1, max=20),
+        _src("time_p90_factor_src"),
+        Col("capacity_trains_day", "float", src="capacity_trains_day_src", positive=True, max=1000),
+        _src("capacity_trains_day_src"),
+        Col("departures_per_week", "float", src="departures_per_week_src", positive=True, max=1000),
+        _src("departures_per_week_src"),
+        Col("capacity_teu_per_departure", "float", src="capacity_teu_per_departure_src", positive=True, max=30000),
+        _src("capacity_teu_per_departure_src"),
+        Col("first_departure_h", "float", src="first_departure_h_src", min=0, max=168),
+        _src("first_departure_h_src"),
+        Col("note", "text"),
+    ),
+)
+
+FACILITIES = Table(
+    "facilities.csv",
+    ("facility_id",),
+    (
+        Col("facility_id", "id", required=True),
+        Col("node_id", "ref", required=True, ref="nodes"),
+        Col("facility_kind", "enum", required=True, choices=FACILITY_KINDS),
+        Col("gauges", "gauges"),
+        Col("capacity_trains_day", "float", src="capacity_trains_day_src", positive=True, max=1000),
+        _src("capacity_trains_day_src"),
+        Col("capacity_teu_day", "float", src="capacity_teu_day_src", positive=True, max=100000),
+        _src("capacity_teu_day_src"),
+        Col("handling_h_median", "float", src="handling_h_src", min=0, max=2000),
+        Col("handling_h_p90", "float", src="handling_h_src", min=0, max=2000),
+        _src("handling_h_src"),
+        Col("customs_h_median", "float", src="customs_h_src", min=0, max=2000),
+        Col("customs_h_p90", "float", src="customs_h_src", min=0, max=2000),
+        _src("customs_h_src"),
+        Col("cost_usd_per_teu", "float", src="cost_usd_per_teu_src", min=0, max=100000),
+        _src("cost_usd_per_teu_src"),
+        Col("note", "text"),
+    ),
+)
+
+CLOSURES = Table(
+    "closures.csv",
+    ("closure_id",),
+    (
+        Col("closure_id", "id", required=True),
+        Col("target_kind", "enum", required=True, choices=("node", "link", "facility")),
+        Col("target_id", "text", required=True),
+        Col("kind", "enum", required=True, choices=("recurring", "random")),
+        Col("start_day_of_year", "float", src="src", min=1, max=366),
+        Col("duration_days", "float", required=True, src="src", positive=True, max=366),
+        Col("events_per_year", "float", src="src", positive=True, max=366),
+        _src("src"),
+        Col("note", "text"),
+    ),
+)
+
+EMISSION_FACTORS = Table(
+    "emission_factors.csv",
+    ("mode", "energy"),
+    (
+        Col("mode", "enum", required=True, choices=MODES),
+        Col("energy", "enum", required=True, choices=ENERGIES),
+        Col("co2e_g_per_tkm", "float", required=True, src="co2e_src", positive=True, max=5000),
+        _src("co2e_src"),
+        Col("scope", "enum", required=True, choices=("WTW",)),
+        Col("note", "text"),
+    ),
+)
+
+COST_RATES = Table(
+    "cost_rates.csv",
+    ("mode", "country"),
+    (
+        Col("mode", "enum", required=True, choices=MODES),
+        Col("country", "text", required=True),
+        Col("usd_per_teu_km", "float", required=True, src="usd_src", min=0, max=100),
+        _src("usd_src"),
+        Col("note", "text"),
+    ),
+)
+
+PARAMS = Table(
+    "params.csv",
+    ("param",),
+    (
+        Col("param", "id", required=True),
+        Col("value", "float", required=True, src="src", max=1e12),
+        Col("unit", "text"),
+        _src("src"),
+        Col("note", "text"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    "sources": SOURCES,
+    "nodes": NODES,
+    "links": LINKS,
+    "facilities": FACILITIES,
+    "closures": CLOSURES,
+    "emission_factors": EMISSION_FACTORS,
+    "cost_rates": COST_RATES,
+    "params": PARAMS,
+}
+MANIFEST_FILE = "manifest.toml"
+MANIFEST_KEYS = ("name", "version", "date", "licence", "description", "format_version")

@@ -1,0 +1,217 @@
+"""Cross-table validation rules. Each rule appends located :class:`Problem` s; none stops early.
+
+Pure functions over a :class:`Network`; the caller decides whether problems are fatal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any, Iterable
+
+from silkway.errors import Problem
+from silkway.network.model import Network
+from silkway.network.schema import CORRIDORS, REQUIRED_PARAMS, TABLES
+
+LAND_MODES = ("rail", "road")
+WATER_MODES = ("ferry", "feeder", "sea")
+ENERGY_BY_MODE = {
+    "rail": ("electric", "diesel"),
+    "road": ("diesel", "electric"),
+    "ferry": ("hfo", "vlsfo", "mdo"),
+    "feeder": ("hfo", "vlsfo", "mdo"),
+    "sea": ("hfo", "vlsfo", "mdo"),
+}
+MAX_SPEED_KM_DAY = {"rail": 2400.0, "road": 1800.0, "ferry": 1200.0, "feeder": 1200.0, "sea": 1200.0}
+MIN_DETOUR = 0.9  # a link is never much shorter than the great circle between its ends
+MAX_DETOUR = {"rail": 3.0, "road": 3.0, "ferry": 3.0, "feeder": 3.0, "sea": 4.0}
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def validate_network(net: Network, check_connectivity: bool = True) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in (_unique_keys, _sources, _links, _facilities, _gauge_breaks, _borders_and_ports, _closures, _factors_and_rates, _params):
+        rule(net, problems)
+    if check_connectivity:
+        _connectivity(net, problems)
+    return problems
+
+
+def _p(problems: list[Problem], table: str, rec: Any, field: str | None, msg: str) -> None:
+    problems.append(Problem(TABLES[table].file, getattr(rec, "line", None), field, msg))
+
+
+def _unique_keys(net: Network, problems: list[Problem]) -> None:
+    for name, table in TABLES.items():
+        first: dict[tuple[Any, ...], Any] = {}
+        for rec in net.table(name):
+            key = tuple(getattr(rec, k) for k in table.key)
+            if key in first:
+                where = f" (first on line {first[key].line})" if first[key].line else ""
+                _p(problems, name, rec, table.key[-1], f"duplicate {'/'.join(table.key)} '{'/'.join(map(str, key))}'{where}")
+            else:
+                first[key] = rec
+
+
+def _sources(net: Network, problems: list[Problem]) -> None:
+    known = {s.source_id for s in net.sources}
+    for s in net.sources:
+        if s.kind == "source":
+            for f in ("publisher", "title", "date"):
+                if not getattr(s, f):
+                    _p(problems, "sources", s, f, f"source '{s.source_id}' needs a {f}")
+        elif not s.note:
+            _p(problems, "sources", s, "note", f"assumption '{s.source_id}' needs its one-line reasoning in 'note'")
+    for name in TABLES:
+        for rec in net.table(name):
+            for col, ids in rec.src:
+                for sid in ids:
+                    if sid not in known:
+                        _p(problems, name, rec, col, f"source id '{sid}' is not in sources.csv")
+
+
+def _links(net: Network, problems: list[Problem]) -> None:
+    nodes = net.node_by_id
+    for lk in net.links:
+        for end in ("from_node", "to_node"):
+            if getattr(lk, end) not in nodes:
+                _p(problems, "links", lk, end, f"node '{getattr(lk, end)}' is not in nodes.csv")
+        if lk.from_node == lk.to_node:
+            _p(problems, "links", lk, "to_node", "a link cannot start and end at the same node")
+        if lk.mode == "rail":
+            if not lk.gauge_mm:
+                _p(problems, "links", lk, "gauge_mm", "a rail link needs its gauge (1435, 1520 or 1435;1520)")
+            if lk.tracks is None:
+                _p(problems, "links", lk, "tracks", "a rail link needs its number of tracks (1 or 2)")
+        elif lk.gauge_mm:
+            _p(problems, "links", lk, "gauge_mm", f"only rail links have a gauge, this one is {lk.mode}")
+        if lk.mode in WATER_MODES:
+            for f in ("departures_per_week", "capacity_teu_per_departure"):
+                if getattr(lk, f) is None:
+                    _p(problems, "links", lk, f, f"a {lk.mode} link needs '{f}'")
+        if lk.energy not in ENERGY_BY_MODE[lk.mode]:
+            _p(problems, "links", lk, "energy", f"energy '{lk.energy}' does not fit mode {lk.mode} (expected {', '.join(ENERGY_BY_MODE[lk.mode])})")
+        if lk.speed_km_day > MAX_SPEED_KM_DAY[lk.mode]:
+            _p(problems, "links", lk, "speed_km_day", f"{lk.speed_km_day:g} km/day is implausible for {lk.mode} (max {MAX_SPEED_KM_DAY[lk.mode]:g})")
+        for c in lk.corridor:
+            if c not in CORRIDORS:
+                _p(problems, "links", lk, "corridor", f"unknown corridor '{c}' (expected: {', '.join(CORRIDORS)})")
+        for c in lk.via_countries:
+            if len(c) != 2 or not c.isupper() or not c.isalpha():
+                _p(problems, "links", lk, "via_countries", f"'{c}' is not an ISO 3166-1 alpha-2 code")
+        a, b = nodes.get(lk.from_node), nodes.get(lk.to_node)
+        if a and b and a is not b:
+            gc = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+            if lk.distance_km < MIN_DETOUR * gc - 1.0:
+                _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is shorter than the straight line between its ends ({gc:.0f} km): check the distance or the coordinates")
+            elif gc > 50 and lk.distance_km > MAX_DETOUR[lk.mode] * gc:
+                _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is more than {MAX_DETOUR[lk.mode]:g}x the straight line ({gc:.0f} km): check the distance or the coordinates")
+
+
+def _facilities(net: Network, problems: list[Problem]) -> None:
+    for f in net.facilities:
+        if f.node_id not in net.node_by_id:
+            _p(problems, "facilities", f, "node_id", f"node '{f.node_id}' is not in nodes.csv")
+        if f.facility_kind == "gauge_change" and len(f.gauges) < 2:
+            _p(problems, "facilities", f, "gauges", "a gauge_change facility needs the two gauges it transships between (1435;1520)")
+        for what in ("handling", "customs"):
+            med, p90 = getattr(f, f"{what}_h_median"), getattr(f, f"{what}_h_p90")
+            if (med is None) != (p90 is None):
+                _p(problems, "facilities", f, f"{what}_h_p90", f"give both {what}_h_median and {what}_h_p90, or neither")
+            elif med is not None and p90 is not None and p90 < med:
+                _p(problems, "facilities", f, f"{what}_h_p90", f"P90 {p90:g} h is below the median {med:g} h")
+
+
+def _rail_gauges_at(net: Network) -> dict[str, list[tuple[int, ...]]]:
+    out: dict[str, list[tuple[int, ...]]] = {}
+    for lk in net.links:
+        if lk.mode == "rail" and lk.gauge_mm:
+            out.setdefault(lk.from_node, []).append(lk.gauge_mm)
+            out.setdefault(lk.to_node, []).append(lk.gauge_mm)
+    return out
+
+
+def _gauge_breaks(net: Network, problems: list[Problem]) -> None:
+    for node_id, gauges in _rail_gauges_at(net).items():
+        singles = {g[0] for g in gauges if len(g) == 1}
+        if len(singles) > 1 and not any(f.changes_gauge for f in net.facilities_at.get(node_id, ())):
+            node = net.node_by_id.get(node_id)
+            _p(problems, "nodes", node, "node_id", f"gauge break at '{node_id}' ({' and '.join(map(str, sorted(singles)))} mm meet) but no gauge_change facility there in facilities.csv")
+
+
+def _borders_and_ports(net: Network, problems: list[Problem]) -> None:
+    nodes = net.node_by_id
+    for lk in net.links:
+        a, b = nodes.get(lk.from_node), nodes.get(lk.to_node)
+        if a is None or b is None:
+            continue
+        for end in (a, b):
+            kinds = {f.facility_kind for f in net.facilities_at.get(end.node_id, ())}
+            if lk.mode in LAND_MODES and a.country != b.country and "border" not in kinds:
+                _p(problems, "links", lk, "from_node" if end is a else "to_node", f"crosses {a.country}-{b.country} but '{end.node_id}' has no border facility in facilities.csv")
+            if lk.mode in WATER_MODES and "seaport" not in kinds:
+                _p(problems, "links", lk, "from_node" if end is a else "to_node", f"a {lk.mode} link ends at '{end.node_id}', which has no seaport facility in facilities.csv")
+
+
+def _closures(net: Network, problems: list[Problem]) -> None:
+    targets = {"node": net.node_by_id, "link": net.link_by_id, "facility": net.facility_by_id}
+    for c in net.closures:
+        if c.target_id not in targets[c.target_kind]:
+            _p(problems, "closures", c, "target_id", f"{c.target_kind} '{c.target_id}' does not exist")
+        if c.kind == "recurring" and c.start_day_of_year is None:
+            _p(problems, "closures", c, "start_day_of_year", "a recurring closure needs start_day_of_year")
+        if c.kind == "random" and c.events_per_year is None:
+            _p(problems, "closures", c, "events_per_year", "a random closure needs events_per_year")
+
+
+def _factors_and_rates(net: Network, problems: list[Problem]) -> None:
+    for lk in net.links:
+        if net.emission_factor(lk.mode, lk.energy) is None:
+            _p(problems, "links", lk, "energy", f"no emission factor for {lk.mode}/{lk.energy} in emission_factors.csv")
+        if net.cost_rate(lk.mode, lk.country) is None:
+            _p(problems, "links", lk, "mode", f"no cost rate for {lk.mode} in {lk.country} (nor a '*' default) in cost_rates.csv")
+
+
+def _params(net: Network, problems: list[Problem]) -> None:
+    have = {p.param for p in net.params}
+    for name in REQUIRED_PARAMS:
+        if name not in have:
+            problems.append(Problem(TABLES["params"].file, None, "param", f"required parameter '{name}' is missing"))
+
+
+def components(node_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[set[str]]:
+    """Connected components of an undirected graph, largest first."""
+    adj: dict[str, set[str]] = {n: set() for n in node_ids}
+    for a, b in edges:
+        if a in adj and b in adj:
+            adj[a].add(b)
+            adj[b].add(a)
+    seen: set[str] = set()
+    comps: list[set[str]] = []
+    for start in adj:
+        if start in seen:
+            continue
+        comp, stack = {start}, [start]
+        while stack:
+            for nxt in adj[stack.pop()]:
+                if nxt not in comp:
+                    comp.add(nxt)
+                    stack.append(nxt)
+        seen |= comp
+        comps.append(comp)
+    return sorted(comps, key=len, reverse=True)
+
+
+def _connectivity(net: Network, problems: list[Problem]) -> None:
+    comps = components(net.node_by_id, ((lk.from_node, lk.to_node) for lk in net.links))
+    counts = Counter(n.node_id for n in net.nodes)
+    for comp in comps[1:]:
+        for node_id in sorted(comp):
+            if counts[node_id] == 1:
+                _p(problems, "nodes", net.node_by_id[node_id], "node_id", f"'{node_id}' is not connected to the main network (it lies in a separate group of {len(comp)} node(s))")

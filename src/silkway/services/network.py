@@ -1,0 +1,107 @@
+"""Network use cases: load, validate, summarise, export."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from silkway.errors import DataError, Problem
+from silkway.network import Network, read_dataset
+
+PathLike = str | os.PathLike[str] | None
+
+
+def load(dataset: PathLike = None) -> Network:
+    return read_dataset(dataset)
+
+
+def validate(dataset: PathLike = None) -> list[Problem]:
+    """All problems of a dataset folder (empty list when valid)."""
+    try:
+        read_dataset(dataset)
+    except DataError as exc:
+        return list(exc.problems)
+    return []
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    name: str
+    version: str
+    n_nodes: int
+    n_links: int
+    n_facilities: int
+    n_sources: int
+    n_assumptions: int
+    nodes_by_country: dict[str, int]
+    links_by_mode: dict[str, int]
+    km_by_mode: dict[str, float]
+    links_by_country: dict[str, int]
+    gauge_breaks: list[str]  # nodes with a gauge-changing facility
+    facilities: list[dict[str, Any]] = field(default_factory=list)
+
+
+def summarize(net: Network) -> NetworkSummary:
+    breaks = sorted({f.node_id for f in net.facilities if f.changes_gauge})
+    km: Counter[str] = Counter()
+    for lk in net.links:
+        km[lk.mode] += lk.distance_km
+    facilities = [
+        {
+            "facility_id": f.facility_id,
+            "node": net.node_by_id[f.node_id].name,
+            "kind": f.facility_kind,
+            "capacity_trains_day": f.capacity_trains_day,
+            "capacity_teu_day": f.capacity_teu_day,
+            "handling_h_median": f.handling_h_median,
+            "customs_h_median": f.customs_h_median,
+        }
+        for f in net.facilities
+    ]
+    return NetworkSummary(
+        name=net.manifest.name,
+        version=net.manifest.version,
+        n_nodes=len(net.nodes),
+        n_links=len(net.links),
+        n_facilities=len(net.facilities),
+        n_sources=sum(1 for s in net.sources if s.kind == "source"),
+        n_assumptions=sum(1 for s in net.sources if s.kind == "assumption"),
+        nodes_by_country=dict(sorted(Counter(n.country for n in net.nodes).items())),
+        links_by_mode=dict(sorted(Counter(lk.mode for lk in net.links).items())),
+        km_by_mode={k: round(v, 1) for k, v in sorted(km.items())},
+        links_by_country=dict(sorted(Counter(lk.country for lk in net.links).items())),
+        gauge_breaks=breaks,
+        facilities=facilities,
+    )
+
+
+def to_geojson(net: Network) -> dict[str, Any]:
+    """The network as a GeoJSON FeatureCollection (nodes as Points, links as LineStrings)."""
+    feats: list[dict[str, Any]] = []
+    for n in net.nodes:
+        fac = net.facilities_at.get(n.node_id, ())
+        feats.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [n.lon, n.lat]},
+            "properties": {
+                "kind": "node", "id": n.node_id, "name": n.name, "country": n.country, "node_kind": n.node_kind,
+                "aliases": list(n.aliases),
+                "facilities": [{"id": f.facility_id, "kind": f.facility_kind, "capacity_trains_day": f.capacity_trains_day,
+                                "capacity_teu_day": f.capacity_teu_day} for f in fac],
+            },
+        })
+    for lk in net.links:
+        a, b = net.node_by_id[lk.from_node], net.node_by_id[lk.to_node]
+        feats.append({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+            "properties": {
+                "kind": "link", "id": lk.link_id, "from": lk.from_node, "to": lk.to_node, "mode": lk.mode,
+                "gauge_mm": list(lk.gauge_mm), "tracks": lk.tracks, "country": lk.country, "corridor": list(lk.corridor),
+                "distance_km": lk.distance_km, "capacity_trains_day": lk.capacity_trains_day,
+                "departures_per_week": lk.departures_per_week,
+            },
+        })
+    return {"type": "FeatureCollection", "name": net.manifest.name, "features": feats}
