@@ -6,7 +6,10 @@ listing all problems; it never returns a half-valid network.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -15,12 +18,13 @@ from typing import Any
 from silkway.atomic import atomic_write_text
 from silkway.errors import DataError, Problem
 from silkway.network.model import RECORD_TYPES, Manifest, Network
-from silkway.network.parse import Row, decode, parse_table
-from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, TABLES, Table
-from silkway.network.validate import validate_network
+from silkway.network.parse import ParsedTable, Row, decode, parse_table_full, show
+from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
+from silkway.network.validate import Unparsed, validate_network
 
 OPTIONAL_TABLES = ("closures",)
 DEFAULT_DATASET = "eurasia"
+_TOML_LINE = re.compile(r"at line (\d+)")
 
 
 def default_dataset_path() -> Path:
@@ -29,34 +33,52 @@ def default_dataset_path() -> Path:
 
 
 def read_dataset(path: str | os.PathLike[str] | None = None) -> Network:
-    """Load and validate a dataset folder (the embedded ``eurasia`` dataset when ``path`` is None)."""
+    """Load and validate a dataset folder (the embedded ``eurasia`` dataset when ``path`` is None).
+
+    Raises one :class:`DataError` listing every problem found (never another exception for any
+    file content); never returns a half-valid network.
+    """
     folder = Path(path) if path is not None else default_dataset_path()
     label = str(folder)
     if not folder.is_dir():
         raise DataError([Problem(label, None, None, "is not a folder (a dataset is a folder of CSV tables and manifest.toml)")], source=label)
     problems: list[Problem] = []
     manifest = _read_manifest(folder, problems)
-    rows: dict[str, list[Row]] = {}
-    for name, table in TABLES.items():
-        rows[name] = _read_table(folder, name, table, problems)
+    parsed = {name: _read_table(folder, name, table, problems) for name, table in TABLES.items()}
+    rows = {name: p.rows for name, p in parsed.items()}
     if manifest is None or problems:
-        # Cross-table rules on partly parsed data still help: report them too.
-        problems.extend(p for p in validate_rows_only(rows) if p not in problems)
-        raise DataError(problems, source=label)
+        # Cross-table rules on what did parse still help; they stay silent about rows that exist
+        # but did not parse, so each real problem is reported once, not as a cascade.
+        unparsed = unparsed_of(parsed)
+        whole_graph = not ({"nodes", "links"} & (unparsed.unreadable | set(unparsed.rows)))
+        problems.extend(p for p in validate_rows_only(rows, unparsed, whole_graph) if p not in problems)
+        raise DataError(sort_problems(problems), source=label)
     network = build_network(manifest, rows)
     problems = validate_network(network)
     if problems:
-        raise DataError(problems, source=label)
+        raise DataError(sort_problems(problems), source=label)
     return network
 
 
-def validate_rows_only(rows: dict[str, list[Row]]) -> list[Problem]:
-    """Run the cross-table rules on whatever parsed, when some rows could not be parsed."""
-    try:
-        net = build_network(Manifest("?", "?", "?", "?"), rows)
-    except Exception:  # noqa: BLE001 - best effort only; the parse problems are already reported
-        return []
-    return validate_network(net, check_connectivity=False)
+def unparsed_of(parsed: dict[str, ParsedTable]) -> Unparsed:
+    """What the cross-table rules must not treat as absent: broken rows and unreadable tables."""
+    return Unparsed(
+        rows={name: tuple(p.broken) for name, p in parsed.items() if p.broken},
+        unreadable=frozenset(name for name, p in parsed.items() if not p.complete),
+    )
+
+
+def validate_rows_only(rows: dict[str, list[Row]], unparsed: Unparsed | None = None, check_connectivity: bool = False) -> list[Problem]:
+    """Run the cross-table rules on the rows that parsed (connectivity only when asked: it needs
+    every node and link row)."""
+    net = build_network(Manifest("?", "?", "?", "?"), rows)
+    return validate_network(net, check_connectivity=check_connectivity, unparsed=unparsed)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Group problems by file (manifest first, then tables in format order), then by line."""
+    rank = {MANIFEST_FILE: 0, **{t.file: i + 1 for i, t in enumerate(TABLES.values())}}
+    return sorted(problems, key=lambda p: (rank.get(p.file, -1), p.line or 0))
 
 
 def build_network(manifest: Manifest, rows: dict[str, list[Row]]) -> Network:
@@ -80,42 +102,75 @@ def _record(name: str, table: Table, row: Row) -> Any:
     return cls(**kwargs, src=tuple(src), line=row.get("_line"))
 
 
-def _read_table(folder: Path, name: str, table: Table, problems: list[Problem]) -> list[Row]:
-    path = folder / table.file
-    if not path.is_file():
-        if name not in OPTIONAL_TABLES:
-            problems.append(Problem(table.file, None, None, "file is missing"))
-        return []
-    text = decode(path.read_bytes(), table.file, problems)
-    return [] if text is None else parse_table(table, text, problems)
+def _read_bytes(folder: Path, file: str, problems: list[Problem], required: bool = True) -> bytes | None:
+    path = folder / file
+    if path.is_dir():
+        problems.append(Problem(file, None, None, "is a folder, not a file"))
+        return None
+    if not path.exists():
+        if required:
+            problems.append(Problem(file, None, None, "file is missing"))
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(file, None, None, f"cannot be read: {exc.strerror or exc}"))
+        return None
+
+
+def _read_table(folder: Path, name: str, table: Table, problems: list[Problem]) -> ParsedTable:
+    data = _read_bytes(folder, table.file, problems, required=name not in OPTIONAL_TABLES)
+    if data is None:
+        exists = (folder / table.file).exists()
+        return ParsedTable(complete=not exists and name in OPTIONAL_TABLES)
+    text = decode(data, table.file, problems)
+    if text is None:
+        return ParsedTable(complete=False)
+    parsed = parse_table_full(table, text, problems)
+    if parsed.complete and not parsed.rows and not parsed.broken and name in NON_EMPTY_TABLES:
+        problems.append(Problem(table.file, 1, None, "the table has a header but no rows"))
+        parsed.complete = False  # its rows are unknown: do not report every reference to it
+    return parsed
 
 
 def _read_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:
-    path = folder / MANIFEST_FILE
-    if not path.is_file():
-        problems.append(Problem(MANIFEST_FILE, None, None, "file is missing"))
-        return None
-    text = decode(path.read_bytes(), MANIFEST_FILE, problems)
+    data = _read_bytes(folder, MANIFEST_FILE, problems)
+    text = None if data is None else decode(data, MANIFEST_FILE, problems)
     if text is None:
         return None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(MANIFEST_FILE, getattr(exc, "lineno", None), None, f"not valid TOML: {exc}"))
+        doc = tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+        match = _TOML_LINE.search(str(exc))
+        problems.append(Problem(MANIFEST_FILE, int(match.group(1)) if match else None, None, f"not valid TOML: {show(str(exc))}"))
         return None
+    return manifest_from(doc, problems)
+
+
+def manifest_from(doc: dict[str, Any], problems: list[Problem]) -> Manifest | None:
+    """The manifest of a parsed ``manifest.toml``; appends a located problem per bad key."""
     before = len(problems)
     for key in ("name", "version", "date", "licence"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
+        if not isinstance(doc.get(key), str) or not doc[key].strip():
             problems.append(Problem(MANIFEST_FILE, None, key, f"'{key}' must be a non-empty string"))
-    fv = data.get("format_version", 1)
-    if fv != 1:
-        problems.append(Problem(MANIFEST_FILE, None, "format_version", f"format_version {fv!r} is not supported (this silkway reads 1)"))
-    for key in data:
+    if "description" in doc and not isinstance(doc["description"], str):
+        problems.append(Problem(MANIFEST_FILE, None, "description", "'description' must be a string"))
+    fv = doc.get("format_version", 1)
+    if type(fv) is not int or fv != 1:
+        problems.append(Problem(MANIFEST_FILE, None, "format_version", f"format_version {_short_repr(fv)} is not supported (this silkway reads 1)"))
+    for key in doc:
         if key not in MANIFEST_KEYS:
-            problems.append(Problem(MANIFEST_FILE, None, key, f"unknown key '{key}' (expected: {', '.join(MANIFEST_KEYS)})"))
+            problems.append(Problem(MANIFEST_FILE, None, show(key), f"unknown key '{show(key)}' (expected: {', '.join(MANIFEST_KEYS)})"))
     if len(problems) > before:
         return None
-    return Manifest(data["name"], data["version"], data["date"], data["licence"], str(data.get("description", "")), 1)
+    return Manifest(doc["name"], doc["version"], doc["date"], doc["licence"], doc.get("description", ""), 1)
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        return show(repr(value))
+    except ValueError:  # an int too long to print
+        return "(a huge number)"
 
 
 # ---------------------------------------------------------------- writing
@@ -142,9 +197,6 @@ def manifest_toml(m: Manifest) -> str:
 
 
 def table_csv(table: Table, records: tuple[Any, ...]) -> str:
-    import csv
-    import io
-
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(table.names)

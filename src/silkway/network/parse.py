@@ -1,4 +1,9 @@
-"""Pure parsing of CSV text into typed rows, collecting every problem (no file I/O here)."""
+"""Pure parsing of CSV text into typed rows, collecting every problem (no file I/O here).
+
+A row with any bad cell is not built into the network; its cells that did parse are kept as a
+*broken* row so that cross-table rules know the row exists and do not report a cascade of
+"not found" problems for it (the real problem is reported once, on its own cell).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,38 @@ import csv
 import io
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from silkway.errors import Problem
 from silkway.network.schema import GAUGES_MM, Col, Table
 
-_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _YES = {"yes": True, "true": True, "y": True, "1": True, "no": False, "false": False, "n": False, "0": False}
+_SHOW_CHARS = 40
 
 Row = dict[str, Any]
+
+
+@dataclass
+class ParsedTable:
+    """The outcome of parsing one table.
+
+    ``rows``: fully valid rows. ``broken``: rows present in the file with at least one bad cell,
+    holding only the cells that parsed (and ``_line``). ``complete``: False when the file could not
+    be read to its end (missing, not UTF-8, bad header, unreadable CSV), so other rows may exist.
+    """
+
+    rows: list[Row] = field(default_factory=list)
+    broken: list[Row] = field(default_factory=list)
+    complete: bool = True
+
+
+def show(text: str) -> str:
+    """A cell as quoted in a message: at most 40 characters, control characters escaped."""
+    shown = text if len(text) <= _SHOW_CHARS else text[: _SHOW_CHARS - 1] + "…"
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
 
 
 def decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
@@ -37,8 +64,8 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
         return None, (f"'{col.name}' is required but empty" if col.required else None)
     kind = col.kind
     if kind in ("id", "ref"):
-        if not _ID.match(text):
-            return None, f"'{text}' is not a valid id (letters, digits, _ . - only)"
+        if not _ID.fullmatch(text):
+            return None, f"'{show(text)}' is not a valid id (letters, digits, _ . - only)"
         return text, None
     if kind == "text":
         return text, None
@@ -46,23 +73,27 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
         return _parse_float(col, text)
     if kind == "enum":
         if text not in col.choices:
-            return None, f"'{text}' is not one of {', '.join(col.choices)}"
+            return None, f"'{show(text)}' is not one of {', '.join(col.choices)}"
         return text, None
     if kind in ("list", "sources"):
         items = tuple(s.strip() for s in text.split(";") if s.strip())
-        bad = [s for s in items if kind == "sources" and not _ID.match(s)]
+        bad = [s for s in items if kind == "sources" and not _ID.fullmatch(s)]
         if bad:
-            return None, f"'{bad[0]}' is not a valid source id"
+            return None, f"'{show(bad[0])}' is not a valid source id"
         return items, None
     if kind == "country":
-        if not _COUNTRY.match(text):
-            return None, f"'{text}' is not an ISO 3166-1 alpha-2 code in capitals (e.g. KZ), or XX for international"
+        if not _COUNTRY.fullmatch(text):
+            return None, f"'{show(text)}' is not an ISO 3166-1 alpha-2 code in capitals (e.g. KZ), or XX for international"
+        return text, None
+    if kind == "country_or_default":
+        if text != "*" and not _COUNTRY.fullmatch(text):
+            return None, f"'{show(text)}' is not an ISO 3166-1 alpha-2 code in capitals, XX for international waters, or * for the default"
         return text, None
     if kind == "gauges":
         return _parse_gauges(text)
     if kind == "yesno":
         if text.lower() not in _YES:
-            return None, f"'{text}' is not yes or no"
+            return None, f"'{show(text)}' is not yes or no"
         return _YES[text.lower()], None
     raise AssertionError(f"unknown column kind {kind}")  # a schema bug, not a data problem
 
@@ -70,16 +101,17 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
 def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:
     try:
         value = float(text.replace("_", ""))
-    except ValueError:
-        return None, f"'{text}' is not a number"
+    except (ValueError, OverflowError):
+        return None, f"'{show(text)}' is not a number"
     if math.isnan(value) or math.isinf(value):
-        return None, f"'{text}' is not a finite number"
+        return None, f"'{show(text)}' is not a finite number"
+    shown = show(text)
     if col.positive and value <= 0:
-        return None, f"{text} must be greater than 0"
+        return None, f"{shown} must be greater than 0"
     if col.min is not None and value < col.min:
-        return None, f"{text} is below the minimum {col.min:g}"
+        return None, f"{shown} is below the minimum {col.min:g}"
     if col.max is not None and value > col.max:
-        return None, f"{text} is above the plausible maximum {col.max:g}"
+        return None, f"{shown} is above the plausible maximum {col.max:g}"
     return value, None
 
 
@@ -87,10 +119,9 @@ def _parse_gauges(text: str) -> tuple[tuple[int, ...] | None, str | None]:
     out = []
     for part in text.split(";"):
         part = part.strip()
-        try:
-            g = int(part)
-        except ValueError:
-            return None, f"'{part}' is not a gauge in mm"
+        if not part.isdigit() or len(part) > 6:
+            return None, f"'{show(part)}' is not a gauge in mm"
+        g = int(part)
         if g not in GAUGES_MM:
             return None, f"gauge {g} mm is not one of {', '.join(map(str, GAUGES_MM))}"
         out.append(g)
@@ -98,31 +129,71 @@ def _parse_gauges(text: str) -> tuple[tuple[int, ...] | None, str | None]:
 
 
 def parse_table(table: Table, text: str, problems: list[Problem]) -> list[Row]:
-    """Parse CSV text; return typed rows (each with '_line' and '_src'); append problems."""
-    file = table.file
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        rows = list(reader)
-    except csv.Error as exc:
-        problems.append(Problem(file, None, None, f"not a readable CSV file: {exc}"))
-        return []
-    if not rows or not any(c.strip() for c in rows[0]):
-        problems.append(Problem(file, 1, None, "the file is empty: it needs a header line"))
-        return []
-    header = [h.strip() for h in rows[0]]
+    """Parse CSV text; return the valid typed rows (each with '_line'); append problems."""
+    return parse_table_full(table, text, problems).rows
+
+
+def parse_table_full(table: Table, text: str, problems: list[Problem]) -> ParsedTable:
+    """Parse CSV text into valid and broken rows; append every problem found."""
+    out = ParsedTable()
+    if _has_nul(table.file, text, problems):
+        out.complete = False
+        return out
+    records = _records(table.file, text, problems)
+    out.complete = records.complete
+    if not records.rows or not any(c.strip() for c in records.rows[0][1]):
+        problems.append(Problem(table.file, 1, None, "the file is empty: it needs a header line"))
+        out.complete = False
+        return out
+    header = [h.strip() for h in records.rows[0][1]]
     if not _check_header(table, header, problems):
-        return []
-    out: list[Row] = []
-    for i, cells in enumerate(rows[1:], start=2):
+        out.complete = False
+        return out
+    for line, cells in records.rows[1:]:
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) != len(header):
-            problems.append(Problem(file, i, None, f"the line has {len(cells)} cells but the header has {len(header)}"))
+            problems.append(Problem(table.file, line, None, f"the line has {len(cells)} cells but the header has {len(header)}"))
+            out.broken.append(_salvage_key(table, header, cells, line))
             continue
-        row = _parse_row(table, dict(zip(header, cells)), i, problems)
-        if row is not None:
-            out.append(row)
+        row, ok = _parse_row(table, dict(zip(header, cells, strict=True)), line, problems)
+        (out.rows if ok else out.broken).append(row)
     return out
+
+
+def _has_nul(file: str, text: str, problems: list[Problem]) -> bool:
+    if "\x00" not in text:
+        return False
+    line = text[: text.index("\x00")].count("\n") + 1
+    problems.append(Problem(file, line, None, "contains a NUL byte: the file is binary or damaged; save it as UTF-8 CSV text"))
+    return True
+
+
+@dataclass
+class _Records:
+    rows: list[tuple[int, list[str]]]
+    complete: bool
+
+
+def _records(file: str, text: str, problems: list[Problem]) -> _Records:
+    """CSV records with the spreadsheet line each starts on; stops at the first unreadable record."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return _Records(rows, True)
+        except csv.Error as exc:
+            problems.append(Problem(file, start, None, f"not readable as CSV from this line on: {exc}"))
+            return _Records(rows, False)
+        if reader.line_num > start or any("\n" in c or "\r" in c for c in cells):
+            problems.append(
+                Problem(file, start, None, f"a quoted cell runs over several lines (to line {reader.line_num}): check for an unbalanced quote \"")
+            )
+            return _Records(rows, False)
+        rows.append((start, cells))
 
 
 def _check_header(table: Table, header: list[str], problems: list[Problem]) -> bool:
@@ -130,11 +201,11 @@ def _check_header(table: Table, header: list[str], problems: list[Problem]) -> b
     known = set(table.names)
     for name in header:
         if name not in known:
-            problems.append(Problem(table.file, 1, name, f"unknown column '{name}' (expected: {', '.join(table.names)})"))
+            problems.append(Problem(table.file, 1, show(name), f"unknown column '{show(name)}' (expected: {', '.join(table.names)})"))
             ok = False
     seen: set[str] = set()
     for name in header:
-        if name in seen:
+        if name in seen and name in known:
             problems.append(Problem(table.file, 1, name, f"column '{name}' appears twice"))
             ok = False
         seen.add(name)
@@ -149,16 +220,33 @@ def _covers_required(table: Table, src_name: str) -> bool:
     return any(c.src == src_name and c.required for c in table.cols)
 
 
-def _parse_row(table: Table, cells: dict[str, str], line: int, problems: list[Problem]) -> Row | None:
+def _salvage_key(table: Table, header: list[str], cells: list[str], line: int) -> Row:
+    """The key cells of a row with the wrong number of cells, where they parse (best effort)."""
     row: Row = {"_line": line}
-    ok = True
+    for name in table.key:
+        i = header.index(name)
+        if i < len(cells):
+            value, err = parse_cell(table.col(name), cells[i])
+            if err is None:
+                row[name] = value
+    return row
+
+
+def _parse_row(table: Table, cells: dict[str, str], line: int, problems: list[Problem]) -> tuple[Row, bool]:
+    """Typed row and whether every cell parsed; a broken row keeps only its good cells."""
+    row: Row = {"_line": line}
+    bad: set[str] = set()
     for col in table.cols:
         value, err = parse_cell(col, cells.get(col.name))
         if err:
             problems.append(Problem(table.file, line, col.name, err))
-            ok = ok and not col.required
-        row[col.name] = value
+            bad.add(col.name)
+        else:
+            row[col.name] = value
     for col in table.cols:
-        if col.src and row.get(col.name) is not None and not row.get(col.src):
-            problems.append(Problem(table.file, line, col.src, f"'{col.name}' = {row[col.name]:g} has no source: name a source id or an assumption"))
-    return row if ok else None
+        if col.src and col.src not in bad and row.get(col.name) is not None and not row.get(col.src):
+            problems.append(
+                Problem(table.file, line, col.src, f"'{col.name}' = {row[col.name]:g} has no source: name a source id or an assumption")
+            )
+            bad.add(col.src)
+    return row, not bad

@@ -15,12 +15,14 @@ NODE_KINDS = ("city", "terminal", "junction", "border", "port", "dry_port")
 FACILITY_KINDS = ("gauge_change", "border", "seaport", "dry_port", "terminal")
 GAUGES_MM = (1435, 1520)
 CORRIDORS = ("china", "northern", "middle", "kti", "highway", "sea", "kz", "europe")
+NON_EMPTY_TABLES = ("sources", "nodes", "links", "emission_factors", "cost_rates", "params")
 REQUIRED_PARAMS = ("tonnes_per_teu", "train_teu", "trade_usd_per_teu", "transship_co2e_kg_per_teu")
 
 
 @dataclass(frozen=True, slots=True)
 class Col:
-    """A column. ``kind``: id, text, float, enum, list, country, ref, gauges, yesno, sources."""
+    """A column. ``kind``: id, text, float, enum, list, country, country_or_default (a country or
+    ``*``), ref, gauges, yesno, sources."""
 
     name: str
     kind: str
@@ -175,7 +177,7 @@ COST_RATES = Table(
     ("mode", "country"),
     (
         Col("mode", "enum", required=True, choices=MODES),
-        Col("country", "text", required=True),
+        Col("country", "country_or_default", required=True),
         Col("usd_per_teu_km", "float", required=True, src="usd_src", min=0, max=100),
         _src("usd_src"),
         Col("note", "text"),
@@ -187,7 +189,7 @@ PARAMS = Table(
     ("param",),
     (
         Col("param", "id", required=True),
-        Col("value", "float", required=True, src="src", max=1e12),
+        Col("value", "float", required=True, src="src", min=-1e12, max=1e12),
         Col("unit", "text"),
         _src("src"),
         Col("note", "text"),

@@ -5,9 +5,13 @@ Pure functions over a :class:`Network`; the caller decides whether problems are 
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from silkway.errors import Problem
 from silkway.network.model import Network
@@ -27,6 +31,42 @@ MIN_DETOUR = 0.9  # a link is never much shorter than the great circle between i
 MAX_DETOUR = {"rail": 3.0, "road": 3.0, "ferry": 3.0, "feeder": 3.0, "sea": 4.0}
 
 
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """Rows present in the files that did not parse, so are missing from the :class:`Network`.
+
+    ``rows``: per table, the cells of each broken row that did parse. ``unreadable``: tables whose
+    rows are not fully known (file missing, not UTF-8, bad header, unreadable CSV). Referential rules
+    do not report a reference as dangling when such a row may be its target: the row's own problem
+    is reported once instead of a cascade.
+    """
+
+    rows: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
+
+    def may_exist(self, table: str, key: tuple[Any, ...]) -> bool:
+        """True when a row of ``table`` with this key may exist although it did not parse."""
+        if table in self.unreadable:
+            return True
+        cols = TABLES[table].key
+        for row in self.rows.get(table, ()):
+            if all(row.get(c) is None or row.get(c) == k for c, k in zip(cols, key, strict=True)):
+                return True
+        return False
+
+    def any_with(self, table: str, column: str, value: Any) -> bool:
+        """True when a broken row of ``table`` may have ``column`` == ``value``."""
+        if table in self.unreadable:
+            return True
+        return any(row.get(column) in (None, value) for row in self.rows.get(table, ()))
+
+
+NOTHING_UNPARSED = Unparsed()
+
+
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -34,10 +74,15 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def validate_network(net: Network, check_connectivity: bool = True) -> list[Problem]:
+RULES = ("unique_keys", "sources", "links", "facilities", "gauge_breaks", "borders_and_ports", "closures", "factors_and_rates", "params")
+
+
+def validate_network(net: Network, check_connectivity: bool = True, unparsed: Unparsed | None = None) -> list[Problem]:
+    """Every cross-table problem of ``net``. ``unparsed``: rows that exist but did not parse."""
     problems: list[Problem] = []
+    known = unparsed or NOTHING_UNPARSED
     for rule in (_unique_keys, _sources, _links, _facilities, _gauge_breaks, _borders_and_ports, _closures, _factors_and_rates, _params):
-        rule(net, problems)
+        rule(net, problems, known)
     if check_connectivity:
         _connectivity(net, problems)
     return problems
@@ -47,7 +92,7 @@ def _p(problems: list[Problem], table: str, rec: Any, field: str | None, msg: st
     problems.append(Problem(TABLES[table].file, getattr(rec, "line", None), field, msg))
 
 
-def _unique_keys(net: Network, problems: list[Problem]) -> None:
+def _unique_keys(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
     for name, table in TABLES.items():
         first: dict[tuple[Any, ...], Any] = {}
         for rec in net.table(name):
@@ -59,7 +104,7 @@ def _unique_keys(net: Network, problems: list[Problem]) -> None:
                 first[key] = rec
 
 
-def _sources(net: Network, problems: list[Problem]) -> None:
+def _sources(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
     known = {s.source_id for s in net.sources}
     for s in net.sources:
         if s.kind == "source":
@@ -68,56 +113,77 @@ def _sources(net: Network, problems: list[Problem]) -> None:
                     _p(problems, "sources", s, f, f"source '{s.source_id}' needs a {f}")
         elif not s.note:
             _p(problems, "sources", s, "note", f"assumption '{s.source_id}' needs its one-line reasoning in 'note'")
+        if s.date and not _DATE.fullmatch(s.date):
+            _p(problems, "sources", s, "date", f"'{s.date[:40]}' is not a date as YYYY, YYYY-MM or YYYY-MM-DD")
     for name in TABLES:
         for rec in net.table(name):
             for col, ids in rec.src:
                 for sid in ids:
-                    if sid not in known:
+                    if sid not in known and not unparsed.may_exist("sources", (sid,)):
                         _p(problems, name, rec, col, f"source id '{sid}' is not in sources.csv")
 
 
-def _links(net: Network, problems: list[Problem]) -> None:
-    nodes = net.node_by_id
+def _node_ref(net: Network, problems: list[Problem], unparsed: Unparsed, table: str, rec: Any, column: str) -> None:
+    node_id = getattr(rec, column)
+    if node_id not in net.node_by_id and not unparsed.may_exist("nodes", (node_id,)):
+        close = difflib.get_close_matches(node_id, list(net.node_by_id), n=1, cutoff=0.75)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        _p(problems, table, rec, column, f"node '{node_id}' is not in nodes.csv{hint}")
+
+
+def _links(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
     for lk in net.links:
-        for end in ("from_node", "to_node"):
-            if getattr(lk, end) not in nodes:
-                _p(problems, "links", lk, end, f"node '{getattr(lk, end)}' is not in nodes.csv")
+        _node_ref(net, problems, unparsed, "links", lk, "from_node")
+        _node_ref(net, problems, unparsed, "links", lk, "to_node")
         if lk.from_node == lk.to_node:
             _p(problems, "links", lk, "to_node", "a link cannot start and end at the same node")
-        if lk.mode == "rail":
-            if not lk.gauge_mm:
-                _p(problems, "links", lk, "gauge_mm", "a rail link needs its gauge (1435, 1520 or 1435;1520)")
-            if lk.tracks is None:
-                _p(problems, "links", lk, "tracks", "a rail link needs its number of tracks (1 or 2)")
-        elif lk.gauge_mm:
-            _p(problems, "links", lk, "gauge_mm", f"only rail links have a gauge, this one is {lk.mode}")
-        if lk.mode in WATER_MODES:
-            for f in ("departures_per_week", "capacity_teu_per_departure"):
-                if getattr(lk, f) is None:
-                    _p(problems, "links", lk, f, f"a {lk.mode} link needs '{f}'")
-        if lk.energy not in ENERGY_BY_MODE[lk.mode]:
-            _p(problems, "links", lk, "energy", f"energy '{lk.energy}' does not fit mode {lk.mode} (expected {', '.join(ENERGY_BY_MODE[lk.mode])})")
+        _link_mode(lk, problems)
         if lk.speed_km_day > MAX_SPEED_KM_DAY[lk.mode]:
             _p(problems, "links", lk, "speed_km_day", f"{lk.speed_km_day:g} km/day is implausible for {lk.mode} (max {MAX_SPEED_KM_DAY[lk.mode]:g})")
         for c in lk.corridor:
             if c not in CORRIDORS:
-                _p(problems, "links", lk, "corridor", f"unknown corridor '{c}' (expected: {', '.join(CORRIDORS)})")
+                _p(problems, "links", lk, "corridor", f"unknown corridor '{c[:40]}' (expected: {', '.join(CORRIDORS)})")
         for c in lk.via_countries:
-            if len(c) != 2 or not c.isupper() or not c.isalpha():
-                _p(problems, "links", lk, "via_countries", f"'{c}' is not an ISO 3166-1 alpha-2 code")
-        a, b = nodes.get(lk.from_node), nodes.get(lk.to_node)
-        if a and b and a is not b:
-            gc = great_circle_km(a.lat, a.lon, b.lat, b.lon)
-            if lk.distance_km < MIN_DETOUR * gc - 1.0:
-                _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is shorter than the straight line between its ends ({gc:.0f} km): check the distance or the coordinates")
-            elif gc > 50 and lk.distance_km > MAX_DETOUR[lk.mode] * gc:
-                _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is more than {MAX_DETOUR[lk.mode]:g}x the straight line ({gc:.0f} km): check the distance or the coordinates")
+            if len(c) != 2 or not c.isupper() or not c.isascii() or not c.isalpha():
+                _p(problems, "links", lk, "via_countries", f"'{c[:40]}' is not an ISO 3166-1 alpha-2 code")
+        _link_length(net, lk, problems)
 
 
-def _facilities(net: Network, problems: list[Problem]) -> None:
+def _link_mode(lk: Any, problems: list[Problem]) -> None:
+    """Attributes that depend on the mode: gauge and tracks for rail, schedule for water, energy."""
+    if lk.mode == "rail":
+        if not lk.gauge_mm:
+            _p(problems, "links", lk, "gauge_mm", "a rail link needs its gauge (1435, 1520 or 1435;1520)")
+        if lk.tracks is None:
+            _p(problems, "links", lk, "tracks", "a rail link needs its number of tracks (1 or 2)")
+        if lk.energy == "electric" and lk.electrified is False:
+            _p(problems, "links", lk, "energy", "energy 'electric' on a link that is not electrified (electrified = no)")
+    elif lk.gauge_mm:
+        _p(problems, "links", lk, "gauge_mm", f"only rail links have a gauge, this one is {lk.mode}")
+    if lk.mode in WATER_MODES:
+        for f in ("departures_per_week", "capacity_teu_per_departure"):
+            if getattr(lk, f) is None:
+                _p(problems, "links", lk, f, f"a {lk.mode} link needs '{f}'")
+    if lk.first_departure_h is not None and lk.departures_per_week is None:
+        _p(problems, "links", lk, "first_departure_h", "first_departure_h is given but departures_per_week is not")
+    if lk.energy not in ENERGY_BY_MODE[lk.mode]:
+        _p(problems, "links", lk, "energy", f"energy '{lk.energy}' does not fit mode {lk.mode} (expected {', '.join(ENERGY_BY_MODE[lk.mode])})")
+
+
+def _link_length(net: Network, lk: Any, problems: list[Problem]) -> None:
+    a, b = net.node_by_id.get(lk.from_node), net.node_by_id.get(lk.to_node)
+    if a is None or b is None or a is b:
+        return
+    gc = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+    if lk.distance_km < MIN_DETOUR * gc - 1.0:
+        _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is shorter than the straight line between its ends ({gc:.0f} km): check the distance or the coordinates")
+    elif gc > 50 and lk.distance_km > MAX_DETOUR[lk.mode] * gc:
+        _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is more than {MAX_DETOUR[lk.mode]:g}x the straight line ({gc:.0f} km): check the distance or the coordinates")
+
+
+def _facilities(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
     for f in net.facilities:
-        if f.node_id not in net.node_by_id:
-            _p(problems, "facilities", f, "node_id", f"node '{f.node_id}' is not in nodes.csv")
+        _node_ref(net, problems, unparsed, "facilities", f, "node_id")
         if f.facility_kind == "gauge_change" and len(f.gauges) < 2:
             _p(problems, "facilities", f, "gauges", "a gauge_change facility needs the two gauges it transships between (1435;1520)")
         for what in ("handling", "customs"):
@@ -128,30 +194,43 @@ def _facilities(net: Network, problems: list[Problem]) -> None:
                 _p(problems, "facilities", f, f"{what}_h_p90", f"P90 {p90:g} h is below the median {med:g} h")
 
 
-def _rail_gauges_at(net: Network) -> dict[str, list[tuple[int, ...]]]:
-    out: dict[str, list[tuple[int, ...]]] = {}
+def _dual_gauge_groups(net: Network) -> list[list[str]]:
+    """Nodes joined by dual-gauge (1435;1520) rail links, each group in nodes.csv order."""
+    dual = [(lk.from_node, lk.to_node) for lk in net.links if lk.mode == "rail" and len(lk.gauge_mm) > 1]
+    rail_nodes = {n for lk in net.links if lk.mode == "rail" for n in (lk.from_node, lk.to_node)}
+    order = {n.node_id: i for i, n in enumerate(net.nodes)}
+    groups = components(sorted(rail_nodes, key=lambda n: (order.get(n, len(order)), n)), dual)
+    return [sorted(g, key=lambda n: (order.get(n, len(order)), n)) for g in groups]
+
+
+def _gauge_breaks(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
+    """Where single-gauge rail links of both gauges meet (at a node, or across dual-gauge links),
+    a facility that changes gauge must exist at one of the nodes where they meet."""
+    singles_at: dict[str, set[int]] = {}
     for lk in net.links:
-        if lk.mode == "rail" and lk.gauge_mm:
-            out.setdefault(lk.from_node, []).append(lk.gauge_mm)
-            out.setdefault(lk.to_node, []).append(lk.gauge_mm)
-    return out
+        if lk.mode == "rail" and len(lk.gauge_mm) == 1:
+            for end in (lk.from_node, lk.to_node):
+                singles_at.setdefault(end, set()).add(lk.gauge_mm[0])
+    for group in _dual_gauge_groups(net):
+        gauges = set().union(*(singles_at.get(n, set()) for n in group))
+        if len(gauges) < 2 or any(n not in net.node_by_id or unparsed.any_with("facilities", "node_id", n) for n in group):
+            continue  # no break, or a dangling reference / unparsed facility row (reported on its own)
+        if any(f.changes_gauge for n in group for f in net.facilities_at.get(n, ())):
+            continue
+        where = f"at '{group[0]}'" if len(group) == 1 else f"between {', '.join(repr(n) for n in group)} (joined by dual-gauge links)"
+        _p(problems, "nodes", net.node_by_id[group[0]], "node_id",
+           f"gauge break {where}: {' and '.join(map(str, sorted(gauges)))} mm meet but no gauge_change facility is there in facilities.csv")
 
 
-def _gauge_breaks(net: Network, problems: list[Problem]) -> None:
-    for node_id, gauges in _rail_gauges_at(net).items():
-        singles = {g[0] for g in gauges if len(g) == 1}
-        if len(singles) > 1 and not any(f.changes_gauge for f in net.facilities_at.get(node_id, ())):
-            node = net.node_by_id.get(node_id)
-            _p(problems, "nodes", node, "node_id", f"gauge break at '{node_id}' ({' and '.join(map(str, sorted(singles)))} mm meet) but no gauge_change facility there in facilities.csv")
-
-
-def _borders_and_ports(net: Network, problems: list[Problem]) -> None:
+def _borders_and_ports(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
     nodes = net.node_by_id
     for lk in net.links:
         a, b = nodes.get(lk.from_node), nodes.get(lk.to_node)
         if a is None or b is None:
             continue
         for end in (a, b):
+            if unparsed.any_with("facilities", "node_id", end.node_id):
+                continue
             kinds = {f.facility_kind for f in net.facilities_at.get(end.node_id, ())}
             if lk.mode in LAND_MODES and a.country != b.country and "border" not in kinds:
                 _p(problems, "links", lk, "from_node" if end is a else "to_node", f"crosses {a.country}-{b.country} but '{end.node_id}' has no border facility in facilities.csv")
@@ -159,30 +238,37 @@ def _borders_and_ports(net: Network, problems: list[Problem]) -> None:
                 _p(problems, "links", lk, "from_node" if end is a else "to_node", f"a {lk.mode} link ends at '{end.node_id}', which has no seaport facility in facilities.csv")
 
 
-def _closures(net: Network, problems: list[Problem]) -> None:
-    targets = {"node": net.node_by_id, "link": net.link_by_id, "facility": net.facility_by_id}
+def _closures(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
+    targets = {"node": (net.node_by_id, "nodes"), "link": (net.link_by_id, "links"), "facility": (net.facility_by_id, "facilities")}
     for c in net.closures:
-        if c.target_id not in targets[c.target_kind]:
-            _p(problems, "closures", c, "target_id", f"{c.target_kind} '{c.target_id}' does not exist")
+        known, table = targets[c.target_kind]
+        if c.target_id not in known and not unparsed.may_exist(table, (c.target_id,)):
+            _p(problems, "closures", c, "target_id", f"{c.target_kind} '{c.target_id[:40]}' does not exist in {TABLES[table].file}")
         if c.kind == "recurring" and c.start_day_of_year is None:
             _p(problems, "closures", c, "start_day_of_year", "a recurring closure needs start_day_of_year")
         if c.kind == "random" and c.events_per_year is None:
             _p(problems, "closures", c, "events_per_year", "a random closure needs events_per_year")
 
 
-def _factors_and_rates(net: Network, problems: list[Problem]) -> None:
+def _factors_and_rates(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
     for lk in net.links:
-        if net.emission_factor(lk.mode, lk.energy) is None:
+        if lk.energy not in ENERGY_BY_MODE[lk.mode]:
+            continue  # reported by _links
+        if net.emission_factor(lk.mode, lk.energy) is None and not unparsed.may_exist("emission_factors", (lk.mode, lk.energy)):
             _p(problems, "links", lk, "energy", f"no emission factor for {lk.mode}/{lk.energy} in emission_factors.csv")
-        if net.cost_rate(lk.mode, lk.country) is None:
+        if net.cost_rate(lk.mode, lk.country) is None and not (
+            unparsed.may_exist("cost_rates", (lk.mode, lk.country)) or unparsed.may_exist("cost_rates", (lk.mode, "*"))
+        ):
             _p(problems, "links", lk, "mode", f"no cost rate for {lk.mode} in {lk.country} (nor a '*' default) in cost_rates.csv")
 
 
-def _params(net: Network, problems: list[Problem]) -> None:
-    have = {p.param for p in net.params}
+def _params(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
+    have = {p.param: p for p in net.params}
     for name in REQUIRED_PARAMS:
-        if name not in have:
+        if name not in have and not unparsed.may_exist("params", (name,)):
             problems.append(Problem(TABLES["params"].file, None, "param", f"required parameter '{name}' is missing"))
+        elif name in have and have[name].value <= 0:
+            _p(problems, "params", have[name], "value", f"required parameter '{name}' must be greater than 0, not {have[name].value:g}")
 
 
 def components(node_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[set[str]]:
@@ -209,6 +295,10 @@ def components(node_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> lis
 
 
 def _connectivity(net: Network, problems: list[Problem]) -> None:
+    """Every node is reachable from every other (links are bidirectional): one connected network.
+    Skipped while a link names a node that does not exist (reported on its own, not as a cascade)."""
+    if any(lk.from_node == lk.to_node or end not in net.node_by_id for lk in net.links for end in (lk.from_node, lk.to_node)):
+        return
     comps = components(net.node_by_id, ((lk.from_node, lk.to_node) for lk in net.links))
     counts = Counter(n.node_id for n in net.nodes)
     for comp in comps[1:]:

@@ -1,0 +1,30 @@
+"""Shared, generic fixtures: the tiny dataset and a factory copying any dataset folder into tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def tiny_dir() -> Path:
+    """The hand-computable tiny dataset (read-only: copy it with ``dataset_copy`` to change it)."""
+    return FIXTURES / "tiny"
+
+
+@pytest.fixture
+def dataset_copy(tmp_path: Path, tiny_dir: Path) -> Callable[..., Path]:
+    """Factory: ``dataset_copy()`` copies tiny (or ``dataset_copy(folder)`` any folder) into tmp_path."""
+    counter = iter(range(10_000))
+
+    def copy(source: Path | None = None) -> Path:
+        target = tmp_path / f"dataset{next(counter)}"
+        shutil.copytree(source or tiny_dir, target)
+        return target
+
+    return copy
