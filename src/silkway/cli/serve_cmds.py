@@ -1,0 +1,38 @@
+"""silkway serve: the web app (JSON API + map UI) on loopback by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from silkway.cli._app import app, console
+from silkway.errors import SilkwayError
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default; 0.0.0.0 exposes it to the network).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    dataset: Annotated[list[Path] | None, typer.Option(help="Serve this dataset folder too (repeatable); named by its folder.")] = None,
+    results: Annotated[Path, typer.Option(help="Study results store (the only folder the app writes).")] = Path("silkway-results"),
+    max_jobs: Annotated[int, typer.Option(min=1, max=8, help="Studies run at the same time.")] = 1,
+) -> None:
+    """Serve the map UI and the JSON API (OpenAPI schema at /openapi.json)."""
+    import uvicorn
+
+    from silkway.web import WebSettings, create_app
+
+    datasets: dict[str, Path | None] = {"eurasia": None}
+    for folder in dataset or []:
+        if not folder.is_dir():
+            raise SilkwayError(f"--dataset {folder}: not a folder")
+        datasets[folder.resolve().name] = folder.resolve()
+    try:
+        settings = WebSettings(datasets=datasets, results_dir=results.resolve(), max_running_jobs=max_jobs)
+    except ValueError as exc:
+        raise SilkwayError(str(exc)) from exc
+    console.print(f"silkway web app on [bold]http://{host}:{port}/[/] (API schema: /openapi.json); "
+                  f"datasets: {', '.join(datasets)}; results store: {settings.results_dir}. Ctrl+C stops it.")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

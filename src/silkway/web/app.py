@@ -1,0 +1,61 @@
+"""``create_app``: the FastAPI application factory (API routers, error handlers, static UI)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+import silkway
+from silkway.errors import DataError, SilkwayError
+from silkway.web import api_network
+from silkway.web.datasets import DatasetRegistry
+from silkway.web.settings import WebSettings
+
+STATIC_DIR = Path(str(resources.files("silkway") / "web" / "static"))
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    """A new app serving ``settings.datasets``; each call is independent (tests build many)."""
+    settings = settings or WebSettings()
+    app = FastAPI(
+        title="silkway",
+        version=getattr(silkway, "__version__", "0"),
+        description="Digital twin of the China–Europe land freight corridors through Kazakhstan: "
+        "network, route planning and what-if studies.",
+        docs_url=None,  # the Swagger/ReDoc pages load scripts from a CDN: nothing is fetched at run time
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.datasets = DatasetRegistry(settings.datasets)
+    _add_error_handlers(app)
+    app.include_router(api_network.router)
+
+    @app.get("/api/health", tags=["meta"], summary="Liveness and the served datasets")
+    def health() -> dict[str, object]:
+        return {"status": "ok", "version": app.version, "datasets": list(settings.datasets),
+                "default_dataset": settings.default_dataset}
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """A SilkwayError raised by a service is the user's input: answer 4xx with its message, never 500."""
+
+    @app.exception_handler(DataError)
+    async def data_error(_: Request, exc: DataError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": {"message": exc.source + ": invalid",
+                                                                 "problems": [str(p) for p in exc.problems]},
+                                                      "error": type(exc).__name__})
+
+    @app.exception_handler(SilkwayError)
+    async def silkway_error(_: Request, exc: SilkwayError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(exc), "error": type(exc).__name__})

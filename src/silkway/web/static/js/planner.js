@@ -1,0 +1,4 @@
+export class Planner {
+  constructor(map, root) { this.map = map; this.root = root; }
+  setDataset(name) { this.dataset = name; }
+}
