@@ -1,0 +1,112 @@
+"""Where replications run: local worker processes or a Dask distributed cluster.
+
+Both yield (job, output) as replications finish and stop cleanly when the consumer closes them
+(after Ctrl-C): pending work is cancelled, nothing is written by workers (only the parent writes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from silkway.errors import SilkwayError
+from silkway.scenarios.study import Job, ReplicateFn, ReplicationOutput, timed
+
+# Worker-process state: the scenario inputs, sent once per worker by the pool initializer instead
+# of once per replication. It lives only in worker processes started by LocalBackend.
+_WORKER_INPUTS: dict[str, Any] = {}
+
+
+def _init_worker(inputs: dict[str, Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent, which cancels cleanly
+    _WORKER_INPUTS.clear()
+    _WORKER_INPUTS.update(inputs)
+
+
+def _run_in_worker(fn: ReplicateFn, job: Job) -> ReplicationOutput:
+    return timed(fn, job, _WORKER_INPUTS[job.scenario_hash])
+
+
+@dataclass(frozen=True)
+class LocalBackend:
+    """``workers`` processes (spawned, so the parent's threads and DuckDB handle are not forked).
+    With one worker the replications run in the calling process (no pickling, no start-up)."""
+
+    workers: int = 2
+
+    def run(self, fn: ReplicateFn, jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
+        if not jobs:
+            return
+        if self.workers <= 1:
+            for job in jobs:
+                yield job, timed(fn, job, inputs[job.scenario_hash])
+            return
+        ctx = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker, initargs=(inputs,))
+        pending: dict[Future[ReplicationOutput], Job] = {}
+        try:
+            todo = iter(jobs)
+            for job in _take(todo, 4 * self.workers):  # a bounded window keeps cancelling cheap
+                pending[pool.submit(_run_in_worker, fn, job)] = job
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = pending.pop(fut)
+                    out = fut.result()
+                    for nxt in _take(todo, 1):
+                        pending[pool.submit(_run_in_worker, fn, nxt)] = nxt
+                    yield job, out
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class DaskBackend:
+    """Replications as tasks on a Dask distributed scheduler at ``address`` (``tcp://host:port``).
+
+    Scenario inputs are scattered once to every worker. If a worker dies, the scheduler reruns its
+    tasks elsewhere; a replication is stored only when its result reaches the parent."""
+
+    address: str
+    timeout_s: float = 30.0
+
+    def run(self, fn: ReplicateFn, jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
+        if not jobs:
+            return
+        from distributed import Client, as_completed
+
+        try:
+            client = Client(self.address, timeout=self.timeout_s)
+        except (OSError, TimeoutError) as exc:
+            raise SilkwayError(f"cannot connect to the Dask scheduler at {self.address}: {exc}") from None
+        futures = []
+        try:
+            # a list, so a dict input is scattered as one object (a dict would be scattered value by value)
+            shared = {h: client.scatter([v], broadcast=True, hash=False)[0] for h, v in inputs.items()}
+            token = uuid.uuid4().hex[:8]
+            by_key: dict[str, Job] = {}
+            for job in jobs:
+                key = f"silkway-rep-{job.scenario_hash}-{job.rep}-{token}"
+                by_key[key] = job
+                futures.append(client.submit(timed, fn, job, shared[job.scenario_hash], key=key, pure=False, retries=2))
+            for fut in as_completed(futures):
+                yield by_key[fut.key], fut.result()
+        finally:
+            if futures:
+                client.cancel(futures)
+            client.close()
+
+
+def _take(it: Iterator[Job], n: int) -> list[Job]:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out
