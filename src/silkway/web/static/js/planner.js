@@ -1,4 +1,85 @@
+// Route planner: origin/destination with tolerant names, TEU, constraints; Pareto options on the
+// map and in a table; the legs of the selected option.
+import { fmt, getJSON, postJSON } from "./api.js";
+
+const MODES = ["rail", "road", "ferry", "feeder", "sea"];
+const LEG_COLUMNS = [
+  ["from", (l) => l.from_name || l.from_node], ["to", (l) => l.to_name || l.to_node], ["mode", (l) => l.mode],
+  ["km", (l) => fmt(l.distance_km), "num"], ["days", (l) => fmt(l.days_median, 1), "num"],
+  ["cost USD", (l) => fmt(l.cost_usd), "num"], ["CO2e kg", (l) => fmt(l.co2e_kg), "num"],
+];
+
 export class Planner {
-  constructor(map, root) { this.map = map; this.root = root; }
-  setDataset(name) { this.dataset = name; }
+  constructor(map, root) {
+    this.map = map;
+    this.root = root;
+    this.form = root.querySelector("#route-form");
+    this.form.addEventListener("submit", (e) => { e.preventDefault(); this.plan(); });
+    for (const name of ["origin", "destination"]) {
+      this.form.elements[name].addEventListener("input", (e) => this.suggest(e.target.value));
+    }
+  }
+
+  setDataset(name, summary) {
+    this.dataset = name;
+    this.showOptions([]);
+    const countries = Object.keys({ ...summary.nodes_by_country, ...summary.links_by_country }).filter((c) => c !== "XX").sort();
+    this.root.querySelector("#avoid-countries").innerHTML = countries.map((c) => check("avoid_country", c)).join("");
+    this.root.querySelector("#avoid-modes").innerHTML = MODES.filter((m) => m in summary.links_by_mode).map((m) => check("avoid_mode", m)).join("");
+  }
+
+  async suggest(text) {
+    if (text.trim().length < 2) return;
+    const hits = await getJSON(`/api/datasets/${this.dataset}/places?q=${encodeURIComponent(text)}&limit=8`).catch(() => []);
+    this.root.querySelector("#places").innerHTML = hits.map((p) => `<option value="${p.name}">${p.country} · ${p.node_kind}</option>`).join("");
+  }
+
+  request() {
+    const f = this.form.elements;
+    const checked = (name) => [...this.form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
+    const nodes = f.avoid_nodes.value.split(",").map((s) => s.trim()).filter(Boolean);
+    return {
+      dataset: this.dataset, origin: f.origin.value, destination: f.destination.value, teu: Number(f.teu.value),
+      objective: f.objective.value, avoid: [...checked("avoid_country"), ...checked("avoid_mode"), ...nodes],
+    };
+  }
+
+  async plan() {
+    const msg = this.root.querySelector("#route-message");
+    msg.className = "message";
+    msg.textContent = "planning…";
+    try {
+      const result = await postJSON("/api/routes", this.request());
+      this.showOptions(result.options);
+      msg.textContent = `${result.options.length} option(s) from ${result.origin_name || result.origin} to ${result.destination_name || result.destination}`;
+    } catch (err) {
+      this.showOptions([]);
+      msg.className = "message error";
+      msg.textContent = err.message;
+    }
+  }
+
+  showOptions(options) {
+    this.options = options;
+    const table = this.root.querySelector("#options");
+    table.hidden = options.length === 0;
+    table.querySelector("tbody").innerHTML = options.map((o, i) => `<tr data-i="${i}"><td>${i + 1}</td><td>${[].concat(o.corridor).join(", ")}</td>
+      <td class="num">${fmt(o.days_median, 1)}</td><td class="num">${fmt(o.days_p90, 1)}</td><td class="num">${fmt(o.cost_usd)}</td>
+      <td class="num">${fmt(o.co2e_kg)}</td><td class="num">${o.transfers}</td></tr>`).join("");
+    for (const row of table.querySelectorAll("tbody tr")) row.addEventListener("click", () => this.select(Number(row.dataset.i)));
+    this.select(options.length ? 0 : -1);
+  }
+
+  select(i) {
+    const option = this.options[i];
+    for (const row of this.root.querySelectorAll("#options tbody tr")) row.classList.toggle("selected", Number(row.dataset.i) === i);
+    this.map.showRoute(option);
+    const legs = this.root.querySelector("#legs");
+    legs.hidden = this.root.querySelector("#legs-title").hidden = !option;
+    if (!option) return;
+    legs.querySelector("thead").innerHTML = `<tr>${LEG_COLUMNS.map(([h, , c]) => `<th class="${c || ""}">${h}</th>`).join("")}</tr>`;
+    legs.querySelector("tbody").innerHTML = option.legs.map((l) => `<tr>${LEG_COLUMNS.map(([, v, c]) => `<td class="${c || ""}">${v(l) ?? ""}</td>`).join("")}</tr>`).join("");
+  }
 }
+
+const check = (name, value) => `<label><input type="checkbox" name="${name}" value="${value}"> ${value}</label>`;

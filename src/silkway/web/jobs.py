@@ -1,0 +1,146 @@
+"""Background jobs (studies): a bounded queue, worker threads, progress, cooperative cancellation.
+
+A job is a function ``fn(ctx) -> result`` run on a worker thread. It reports progress with
+``ctx.progress(done, total, message)``, which raises :class:`JobCancelled` once the job is cancelled,
+so a cancelled job stops at its next progress report; a job that returns is done (its result
+stands even if a cancel arrived after its last report). Jobs live in memory, per app.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from silkway.errors import SilkwayError
+
+FINISHED_KEPT = 100
+
+
+class JobState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.done, JobState.failed, JobState.cancelled)
+
+
+class JobCancelled(Exception):
+    """Raised inside a job by ``ctx.progress`` after the job was cancelled."""
+
+
+class TooManyJobs(Exception):
+    """The queue is full: the client should retry later (HTTP 429)."""
+
+
+@dataclass
+class Job:
+    job_id: str
+    kind: str
+    params: dict[str, Any]
+    state: JobState = JobState.queued
+    done: int = 0
+    total: int = 0
+    message: str = "queued"
+    result: Any = None
+    error: str | None = None
+    created_s: float = field(default_factory=time.time)
+    finished_s: float | None = None
+    cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else (1.0 if self.state is JobState.done else 0.0)
+
+
+class JobContext:
+    """What a running job sees: a progress reporter that also delivers cancellation."""
+
+    def __init__(self, job: Job):
+        self._job = job
+
+    @property
+    def cancelled(self) -> bool:
+        return self._job.cancel_event.is_set()
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        if self.cancelled:
+            raise JobCancelled()
+        self._job.done, self._job.total = done, total
+        if message:
+            self._job.message = message
+
+
+class JobManager:
+    """Runs at most ``max_running`` jobs at once and holds at most ``max_queued`` waiting ones."""
+
+    def __init__(self, max_running: int, max_queued: int):
+        self.max_running, self.max_queued = max_running, max_queued
+        self._pool = ThreadPoolExecutor(max_workers=max_running, thread_name_prefix="silkway-job")
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def submit(self, kind: str, params: dict[str, Any], fn: Callable[[JobContext], Any]) -> Job:
+        with self._lock:
+            active = sum(1 for j in self._jobs.values() if not j.state.finished)
+            if active >= self.max_running + self.max_queued:
+                raise TooManyJobs(f"{active} jobs are queued or running (limit {self.max_running + self.max_queued}); retry later")
+            job = Job(job_id=f"job{next(self._ids)}-{uuid.uuid4().hex[:8]}", kind=kind, params=params)
+            self._jobs[job.job_id] = job
+            self._forget_old()
+        self._pool.submit(self._run, job, fn)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def list(self) -> list[Job]:
+        return sorted(self._jobs.values(), key=lambda j: j.created_s, reverse=True)
+
+    def cancel(self, job_id: str) -> Job | None:
+        job = self._jobs.get(job_id)
+        if job is not None and not job.state.finished:
+            job.cancel_event.set()
+            if job.state is JobState.queued:
+                job.message = "cancelling"
+        return job
+
+    def shutdown(self) -> None:
+        for job in list(self._jobs.values()):
+            job.cancel_event.set()
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def _run(self, job: Job, fn: Callable[[JobContext], Any]) -> None:
+        if job.cancel_event.is_set():
+            return self._finish(job, JobState.cancelled, "cancelled before it started")
+        job.state, job.message = JobState.running, "running"
+        try:
+            job.result = fn(JobContext(job))
+        except JobCancelled:
+            return self._finish(job, JobState.cancelled, "cancelled")
+        except SilkwayError as exc:
+            job.error = str(exc)
+            return self._finish(job, JobState.failed, "failed")
+        except Exception as exc:  # noqa: BLE001 - a job's bug must not kill the worker; it is reported
+            job.error = f"internal error: {type(exc).__name__}: {exc}"
+            return self._finish(job, JobState.failed, "failed")
+        self._finish(job, JobState.done, "done")
+
+    def _finish(self, job: Job, state: JobState, message: str) -> None:
+        job.state, job.message, job.finished_s = state, message, time.time()
+
+    def _forget_old(self) -> None:
+        finished = [j for j in self._jobs.values() if j.state.finished]
+        for j in sorted(finished, key=lambda j: j.created_s)[: max(0, len(finished) - FINISHED_KEPT)]:
+            del self._jobs[j.job_id]

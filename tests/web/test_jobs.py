@@ -1,0 +1,91 @@
+"""The job manager: limits, progress, cancellation, failures."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from silkway.errors import ScenarioError
+from silkway.web.jobs import JobContext, JobManager, JobState, TooManyJobs
+
+
+def wait_until(cond, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not cond():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def manager():
+    m = JobManager(max_running=1, max_queued=1)
+    yield m
+    m.shutdown()
+
+
+def test_job_runs_and_reports_progress(manager: JobManager) -> None:
+    seen: list[float] = []
+
+    def fn(ctx: JobContext) -> int:
+        for i in range(4):
+            ctx.progress(i, 4, f"step {i}")
+            seen.append(i)
+        ctx.progress(4, 4)
+        return 42
+
+    job = manager.submit("test", {}, fn)
+    wait_until(lambda: job.state.finished)
+    assert job.state is JobState.done and job.result == 42 and job.fraction == 1.0 and seen == [0, 1, 2, 3]
+
+
+def test_cancel_stops_a_running_job_at_its_next_report(manager: JobManager) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def fn(ctx: JobContext) -> str:
+        started.set()
+        release.wait(5)
+        ctx.progress(1, 2)
+        return "should not be returned"
+
+    job = manager.submit("test", {}, fn)
+    started.wait(5)
+    manager.cancel(job.job_id)
+    release.set()
+    wait_until(lambda: job.state.finished)
+    assert job.state is JobState.cancelled and job.result is None
+
+
+def test_queue_limit_and_cancel_before_start(manager: JobManager) -> None:
+    release = threading.Event()
+    first = manager.submit("test", {}, lambda ctx: release.wait(5))
+    second = manager.submit("test", {}, lambda ctx: "ran")
+    with pytest.raises(TooManyJobs):
+        manager.submit("test", {}, lambda ctx: None)
+    manager.cancel(second.job_id)
+    release.set()
+    wait_until(lambda: first.state.finished and second.state.finished)
+    assert first.state is JobState.done and second.state is JobState.cancelled and second.result is None
+    third = manager.submit("test", {}, lambda ctx: "ok")  # room again
+    wait_until(lambda: third.state.finished)
+    assert third.result == "ok"
+
+
+def test_failures_are_reported_not_raised(manager: JobManager) -> None:
+    def bad_input(ctx: JobContext) -> None:
+        raise ScenarioError("scenario 'x': unknown facility 'y'")
+
+    def bug(ctx: JobContext) -> None:
+        raise ZeroDivisionError("oops")
+
+    a = manager.submit("test", {}, bad_input)
+    wait_until(lambda: a.state.finished)
+    b = manager.submit("test", {}, bug)
+    wait_until(lambda: b.state.finished)
+    assert a.state is JobState.failed and a.error == "scenario 'x': unknown facility 'y'"
+    assert b.state is JobState.failed and "ZeroDivisionError" in b.error
+
+
+def test_unknown_job_is_none(manager: JobManager) -> None:
+    assert manager.get("nope") is None and manager.cancel("nope") is None
