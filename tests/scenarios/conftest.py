@@ -8,9 +8,6 @@ import pytest
 
 from silkway.scenarios.store import ResultsStore
 
-ROOT = Path(__file__).resolve().parents[2]
-TINY = ROOT / "tests" / "fixtures" / "tiny"
-
 
 @pytest.fixture
 def store(tmp_path: Path):

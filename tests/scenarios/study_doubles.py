@@ -7,11 +7,15 @@ simulation engine; the product runs ``silkway.scenarios.replicate.simulate_repli
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from silkway.scenarios.study import Job, ReplicationOutput, StudyScenario, StudySpec
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "fixtures" / "tiny"
 
 
 def replicate_double(job: Job, inputs: dict | None) -> ReplicationOutput:

@@ -56,7 +56,7 @@ def scenario_hash(scenario: Scenario) -> str:
     """Fingerprint of everything that changes results: the resolved scenario and the contents of the
     dataset and demand files it names (not their paths, so the hash is portable)."""
     data = scenario.model_dump(mode="json", exclude={"extends", "description"})
-    data["dataset"] = _folder_digest(Path(scenario.dataset)) if scenario.dataset else "embedded"
+    data["dataset"] = folder_digest(Path(scenario.dataset)) if scenario.dataset else "embedded"
     if scenario.demand.file:
         data["demand"]["file"] = _file_digest(Path(scenario.demand.file))
     canon = json.dumps(data, sort_keys=True, separators=(",", ":"))
@@ -191,7 +191,7 @@ def _file_digest(path: Path) -> str:
         raise ScenarioError(f"{path}: cannot read: {exc}") from None
 
 
-def _folder_digest(folder: Path) -> str:
+def folder_digest(folder: Path) -> str:
     if not folder.is_dir():
         raise ScenarioError(f"dataset: {folder} is not a folder")
     h = hashlib.sha256()

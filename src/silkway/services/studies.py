@@ -1,0 +1,173 @@
+"""Scenario and study use cases: validate, diff, run a study, summarise, export, report.
+
+The CLI (``cli/study_cmds.py``) and the web app call only these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from silkway.errors import ScenarioError
+from silkway.network import Network, read_dataset
+from silkway.network.dataset import default_dataset_path
+from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
+from silkway.scenarios.backends import DaskBackend, LocalBackend
+from silkway.scenarios.diff import Change, diff_definitions, diff_effects
+from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
+from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
+from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
+from silkway.scenarios.summary import summarize_kpis
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    """What a valid scenario does, for ``silkway scenario validate``."""
+
+    name: str
+    hash: str
+    chain: tuple[Path, ...]
+    changed_links: int
+    changed_facilities: int
+    new_facilities: int
+    options: dict[str, Any]
+    demand_growth: int
+
+
+def load(path: PathLike) -> LoadedScenario:
+    return load_scenario(path)
+
+
+def network_for(loaded: LoadedScenario) -> Network:
+    return read_dataset(loaded.scenario.dataset)
+
+
+def check(path: PathLike) -> ScenarioCheck:
+    """Validate a scenario file and apply it to its dataset (catches unknown places and ids)."""
+    loaded = load_scenario(path)
+    net = network_for(loaded)
+    new = _located(loaded, lambda: apply_network(loaded.scenario, net))
+    opts = _located(loaded, lambda: option_changes(loaded.scenario, new))
+    changed_links = sum(1 for a, b in zip(net.links, new.links, strict=True) if a != b)
+    old_f = {f.facility_id: f for f in net.facilities}
+    changed_f = sum(1 for f in new.facilities if f.facility_id in old_f and old_f[f.facility_id] != f)
+    return ScenarioCheck(loaded.name, loaded.hash, loaded.chain, changed_links, changed_f,
+                         len(loaded.scenario.new_facilities), opts, len(loaded.scenario.demand.growth))
+
+
+def diff(path_a: PathLike, path_b: PathLike) -> tuple[list[Change], list[Change]]:
+    """(differences of the resolved definitions, differences of their effect on the network/options)."""
+    a, b = load_scenario(path_a), load_scenario(path_b)
+    if a.scenario.dataset != b.scenario.dataset:
+        return diff_definitions(a.scenario, b.scenario), []
+    net = network_for(a)
+    return diff_definitions(a.scenario, b.scenario), _located(b, lambda: diff_effects(a.scenario, b.scenario, net))
+
+
+def prepare(loaded: LoadedScenario) -> StudyScenario:
+    """Apply a scenario to its dataset and demand: the inputs every replication of it receives."""
+    net = network_for(loaded)
+    demand = None
+    if loaded.scenario.demand.file:
+        from silkway.simulation import read_demand
+
+        demand = read_demand(loaded.scenario.demand.file, net)
+    applied: Applied = _located(loaded, lambda: apply(loaded.scenario, net, demand))
+    return StudyScenario(loaded.name, loaded.hash, loaded.scenario.model_dump(mode="json"), applied)
+
+
+def dataset_version(loaded: LoadedScenario) -> str:
+    net = network_for(loaded)
+    folder = Path(loaded.scenario.dataset) if loaded.scenario.dataset else default_dataset_path()
+    return f"{net.manifest.name} {net.manifest.version} ({folder_digest(folder)})"
+
+
+def code_version() -> str:
+    """``silkway <version>`` plus the git commit (and ``-dirty`` when src/ has local changes)."""
+    from silkway import __version__
+
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=here, capture_output=True, text=True,
+                                timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", str(here.parent)], cwd=here, capture_output=True,
+                               text=True, timeout=5, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return f"silkway {__version__}"
+    return f"silkway {__version__} {commit}{'-dirty' if dirty else ''}"
+
+
+def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = False,
+              detail_reps: int = 3, label: str | None = None) -> StudySpec:
+    if not paths:
+        raise ScenarioError("a study needs at least one scenario file")
+    if replications < 1:
+        raise ScenarioError("--replications must be at least 1")
+    loaded = [load_scenario(p) for p in paths]
+    names = [s.name for s in loaded]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ScenarioError(f"scenario names must differ within a study: {', '.join(dupes)}")
+    versions = {dataset_version(s) for s in loaded}
+    horizon = days or loaded[0].scenario.simulation.days or 365
+    return StudySpec(tuple(prepare(s) for s in loaded), replications, seed=seed, days=horizon, crn=crn,
+                     detail_reps=detail_reps, dataset_version=" | ".join(sorted(versions)), code_version=code_version(),
+                     label=label)
+
+
+def backend_for(name: str, workers: int = 2, address: str | None = None) -> LocalBackend | DaskBackend:
+    if name == "local":
+        return LocalBackend(max(1, workers))
+    if name == "dask":
+        if not address:
+            raise ScenarioError("--backend dask needs --address tcp://HOST:PORT (a running Dask scheduler)")
+        return DaskBackend(address)
+    raise ScenarioError(f"unknown backend '{name}' (local or dask)")
+
+
+def simulation_replicate() -> ReplicateFn:
+    from silkway.scenarios.replicate import simulate_replication
+
+    return simulate_replication
+
+
+def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
+        progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn | None = None) -> StudyRun:
+    with ResultsStore(store_path) as store:
+        return run_study(spec, store, replicate or simulation_replicate(), backend or LocalBackend(2), progress)
+
+
+def summary(study_ref: str = "latest", store_path: PathLike = DEFAULT_STORE) -> tuple[StudyRecord, pd.DataFrame]:
+    with ResultsStore(store_path, read_only=True) as store:
+        rec = store.study(study_ref)
+        return rec, summarize_kpis(rec, store.kpis(rec.study_id))
+
+
+def export(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE) -> list[Path]:
+    with ResultsStore(store_path, read_only=True) as store:
+        return store.export_parquet(store.study(study_ref).study_id, out_dir)
+
+
+def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE) -> Path:
+    """Write the self-contained HTML report of a study; returns the file written."""
+    from silkway.report import build_report
+
+    with ResultsStore(store_path, read_only=True) as store:
+        rec = store.study(study_ref)
+        return build_report(store, rec, Path(out_dir))
+
+
+def _located(loaded: LoadedScenario, fn: Callable[[], Any]) -> Any:
+    """Run ``fn``; prefix a ScenarioError raised while applying with the scenario's file."""
+    try:
+        return fn()
+    except ScenarioError as exc:
+        raise ScenarioError(f"{loaded.path}: {exc}") from None
