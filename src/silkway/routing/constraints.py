@@ -1,0 +1,92 @@
+"""Strict constraints: what a route must avoid, resolved from tolerant user input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from silkway.errors import RoutingError
+from silkway.network.model import Network
+from silkway.network.places import name_index, normalize, resolve_place
+from silkway.network.schema import MODES
+
+
+@dataclass(frozen=True, slots=True)
+class Avoid:
+    """Resolved avoid-set. ``labels`` keeps the user's wording for messages, in order."""
+
+    countries: frozenset[str] = frozenset()
+    nodes: frozenset[str] = frozenset()
+    modes: frozenset[str] = frozenset()
+    labels: tuple[tuple[str, str], ...] = ()  # (kind, value) e.g. ("country", "RU")
+
+    def __bool__(self) -> bool:
+        return bool(self.countries or self.nodes or self.modes)
+
+    def without(self, label: tuple[str, str]) -> Avoid:
+        kind, value = label
+        return Avoid(
+            self.countries - {value} if kind == "country" else self.countries,
+            self.nodes - {value} if kind == "node" else self.nodes,
+            self.modes - {value} if kind == "mode" else self.modes,
+            tuple(lb for lb in self.labels if lb != label),
+        )
+
+    def describe(self, label: tuple[str, str], net: Network) -> str:
+        kind, value = label
+        if kind == "node":
+            return f"avoid node {net.node_by_id[value].name}"
+        return f"avoid {kind} {value}"
+
+
+def dataset_countries(net: Network) -> frozenset[str]:
+    out = {n.country for n in net.nodes}
+    for lk in net.links:
+        out.update(lk.countries)
+    return frozenset(out)
+
+
+def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[str, str] | None = None) -> Avoid:
+    """Each item is a country code (``RU``), a mode (``ferry``) or a place (tolerant name).
+
+    A two-letter item is read as a country code when the dataset has that country; a two-letter item
+    that is neither a country of the dataset nor a place is rejected (no silent no-op)."""
+    countries, nodes, modes, labels = set(), set(), set(), []
+    known = dataset_countries(net)
+    idx = index if index is not None else name_index(net)
+    for raw in items:
+        item = raw.strip()
+        if not item:
+            continue
+        if item.upper() in known and len(item) == 2:
+            countries.add(item.upper())
+            labels.append(("country", item.upper()))
+        elif item.lower() in MODES:
+            modes.add(item.lower())
+            labels.append(("mode", item.lower()))
+        elif len(item) == 2 and normalize(item) not in idx:
+            raise RoutingError(f"cannot avoid '{item}': no such country in this dataset (countries: {', '.join(sorted(known))})")
+        else:
+            nid = resolve_place(net, item, idx)
+            nodes.add(nid)
+            labels.append(("node", nid))
+    return Avoid(frozenset(countries), frozenset(nodes), frozenset(modes), tuple(dict.fromkeys(labels)))
+
+
+def allowed_arcs(graph, avoid: Avoid) -> list[bool]:
+    """One flag per arc of ``graph`` (a StateGraph): False when the arc touches anything avoided."""
+    if not avoid:
+        return [True] * len(graph.head)
+    by_id = graph.net.node_by_id
+    bad_nodes = set(avoid.nodes) | {n for n, node in by_id.items() if node.country in avoid.countries}
+    return [
+        not (set(nodes) & bad_nodes or countries & avoid.countries or mode in avoid.modes)
+        for nodes, countries, mode in zip(graph.touch_nodes, graph.touch_countries, graph.arc_mode, strict=True)
+    ]
+
+
+def check_endpoint(net: Network, node_id: str, avoid: Avoid, role: str) -> None:
+    node = net.node_by_id[node_id]
+    if node_id in avoid.nodes:
+        raise RoutingError(f"the {role} {node.name} is itself avoided (avoid node {node.name})")
+    if node.country in avoid.countries:
+        raise RoutingError(f"the {role} {node.name} lies in {node.country}, which is avoided (avoid country {node.country})")

@@ -1,0 +1,102 @@
+"""Typed results of the route planner: :class:`Leg`, :class:`RouteOption`, :class:`RouteResult`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One element of the door-to-door chain.
+
+    ``kind``: ``move`` (on a link), ``wait`` (for the next scheduled departure), ``handling`` (loading,
+    unloading, transshipment, border-station inspection) or ``customs``. Hours are nominal (every step
+    at its median, waits as they fall); ``start_h`` counts from the departure. Cost and CO2e are for the
+    whole shipment."""
+
+    kind: str
+    from_node: str
+    to_node: str
+    hours: float
+    start_h: float
+    cost_usd: float = 0.0
+    co2e_kg: float = 0.0
+    link_id: str | None = None
+    facility_id: str | None = None
+    mode: str | None = None
+    platform: str | None = None
+    distance_km: float = 0.0
+    country: str | None = None
+    corridor: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RouteOption:
+    """One route. ``days_median``/``days_p90`` are door-to-door quantiles from Monte Carlo sampling of
+    every step (see docs/routing.md); ``days_nominal`` is the time with every step at its median."""
+
+    corridor: str
+    node_ids: tuple[str, ...]
+    legs: tuple[Leg, ...]
+    days_nominal: float
+    days_median: float
+    days_p90: float
+    cost_usd: float
+    co2e_kg: float
+    transfers: int
+    distance_km: float
+    pareto: bool = False  # in the Pareto set over (time, cost, CO2e)
+
+    @property
+    def link_ids(self) -> tuple[str, ...]:
+        return tuple(leg.link_id for leg in self.legs if leg.kind == "move" and leg.link_id)
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(leg.country for leg in self.legs if leg.country))
+
+    def hours_by_kind(self) -> dict[str, float]:
+        out = {"move": 0.0, "wait": 0.0, "handling": 0.0, "customs": 0.0}
+        for leg in self.legs:
+            out[leg.kind] += leg.hours
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["legs"] = [asdict(leg) for leg in self.legs]
+        d["hours_by_kind"] = self.hours_by_kind()
+        return d
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """``options``: up to K corridor-diverse routes, best first by the objective. ``pareto``: every route
+    of the Pareto set over (door-to-door time, cost, CO2e), fastest first."""
+
+    origin: str
+    destination: str
+    teu: float
+    objective: str
+    depart: str | None
+    options: tuple[RouteOption, ...]
+    pareto: tuple[RouteOption, ...] = ()
+    constraints: dict[str, Any] = field(default_factory=dict)
+    method: str = ""
+
+    @property
+    def best(self) -> RouteOption:
+        return self.options[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "teu": self.teu,
+            "objective": self.objective,
+            "depart": self.depart,
+            "constraints": self.constraints,
+            "method": self.method,
+            "options": [o.to_dict() for o in self.options],
+            "pareto": [o.to_dict() for o in self.pareto],
+        }

@@ -1,0 +1,201 @@
+"""The route planner: :class:`Router` (built once per network) and the functions ``route``/``route_many``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from silkway.errors import RoutingError
+from silkway.network.model import Network
+from silkway.network.places import name_index, resolve_place
+from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, parse_avoid
+from silkway.routing.model import Leg, RouteOption, RouteResult
+from silkway.routing.search import Path, Query, best_path, pareto_paths
+from silkway.routing.stategraph import StateGraph
+from silkway.routing.timeline import GENERIC_CORRIDORS, corridor_km, corridor_label, defining_links, nominal_legs, path_steps, sample_hours
+
+OBJECTIVES = ("time", "cost", "co2e")
+SAMPLES = 1000
+FOREIGN_PENALTY = 5.0  # multiplier on links of other corridors when looking for a corridor's best route
+METHOD = ("exact Pareto label-setting over (node, platform) states with timetable waits (time-dependent, FIFO); "
+          "door-to-door time quantiles by Monte Carlo: {n} draws, seed {seed}, each step lognormal from its median and P90, "
+          "waits recomputed from each sampled arrival")
+
+
+def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float, str | None]:
+    """Hours after Monday 00:00 of the departure week (None → Monday 00:00) and the ISO text."""
+    if depart is None:
+        return 0.0, None
+    if isinstance(depart, str):
+        try:
+            depart = dt.datetime.fromisoformat(depart)
+        except ValueError as exc:
+            raise RoutingError(f"cannot read the departure '{depart}': use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
+    if not isinstance(depart, dt.datetime):
+        depart = dt.datetime(depart.year, depart.month, depart.day)
+    return depart.weekday() * 24.0 + depart.hour + depart.minute / 60.0, depart.isoformat()
+
+
+class Router:
+    """The planner for one network. Build it once and query it many times (it caches nothing global)."""
+
+    def __init__(self, net: Network):
+        self.net = net
+        self.graph = StateGraph(net)
+        self.names = name_index(net)
+        self.network_km = corridor_km(self.graph)
+        self.defining = defining_links(self.graph)
+        self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
+        self._allowed: dict[Avoid, list[bool]] = {}
+        self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
+
+    def _corridor_penalty(self, corridor: str) -> list[float]:
+        g = self.graph
+        out = []
+        for link in g.link:
+            tags = set(g.net.links[link].corridor) - GENERIC_CORRIDORS if link >= 0 else set()
+            out.append(FOREIGN_PENALTY if tags and corridor not in tags else 1.0)
+        return out
+
+    def allowed(self, avoid: Avoid) -> list[bool]:
+        if avoid not in self._allowed:
+            self._allowed[avoid] = allowed_arcs(self.graph, avoid)
+        return self._allowed[avoid]
+
+    def resolve(self, name: str) -> str:
+        return resolve_place(self.net, name, self.names)
+
+    def route(self, origin: str, destination: str, *, teu: float = 1.0, depart: dt.date | dt.datetime | str | None = None,
+              avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None, objective: str = "time",
+              alternatives: int = 3, samples: int = SAMPLES, seed: int = 0) -> RouteResult:
+        """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.routing.route`."""
+        if objective not in OBJECTIVES:
+            raise RoutingError(f"unknown objective '{objective}': choose one of {', '.join(OBJECTIVES)}")
+        if not teu > 0:
+            raise RoutingError(f"teu must be positive, got {teu}")
+        if alternatives < 1 or (max_transfers is not None and max_transfers < 0):
+            raise RoutingError("alternatives must be at least 1 and max_transfers at least 0")
+        o, d = self.resolve(origin), self.resolve(destination)
+        if o == d:
+            raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")
+        vias = tuple(self.resolve(v) for v in via)
+        av = parse_avoid(self.net, tuple(avoid), self.names)
+        for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
+            check_endpoint(self.net, node_id, av, role)
+        depart_h, depart_iso = depart_week_hour(depart)
+        idx = self.graph.node_index
+        q = Query(idx[o], idx[d], depart_h, tuple(idx[v] for v in vias), max_transfers)
+        allowed = self.allowed(av)
+        front = pareto_paths(self.graph, q, allowed)
+        if not front:
+            raise RoutingError(self._why_infeasible(q, av))
+        k = OBJECTIVES.index(objective)
+        candidates = {p.arcs: p for p in front}
+        for c in self.corridors:
+            p = best_path(self.graph, q, allowed, k, self._penalty[c])
+            if p is not None and (max_transfers is None or p.transfers <= max_transfers):
+                candidates.setdefault(p.arcs, p)
+        pareto_keys = {p.arcs for p in front}
+        drafts = [self._draft(p, depart_h, teu) for p in candidates.values()]
+        chosen = _diverse(drafts, k, alternatives)
+        keep = [d for d in drafts if d[0].arcs in pareto_keys or d in chosen]
+        opts = dict(zip((d[0].arcs for d in keep), self._options(keep, pareto_keys, depart_h, teu, samples, seed), strict=True))
+        best = sorted((opts[d[0].arcs] for d in chosen), key=lambda x: _objective_value(x, objective))
+        front_opts = sorted((opts[p.arcs] for p in front), key=lambda x: (x.days_nominal, x.cost_usd))
+        constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers}
+        return RouteResult(o, d, teu, objective, depart_iso, tuple(best), tuple(front_opts), constraints,
+                           METHOD.format(n=samples, seed=seed))
+
+    def _draft(self, p: Path, depart_h: float, teu: float) -> tuple[Path, list, list[Leg], str]:
+        """The nominal chain of a path and its corridor label (no sampling yet)."""
+        steps = path_steps(self.graph, p)
+        legs = nominal_legs(self.graph, steps, depart_h, teu)
+        return p, steps, legs, corridor_label(legs, self.network_km, self.defining)
+
+    def _options(self, drafts: list[tuple], pareto_keys: set, depart_h: float, teu: float, samples: int, seed: int) -> list[RouteOption]:
+        g = self.graph
+        hours = sample_hours([d[1] for d in drafts], depart_h, samples, seed)
+        out = []
+        for (p, _, legs, corridor), h in zip(drafts, hours, strict=True):
+            nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
+            q50, q90 = np.quantile(h, (0.5, 0.9))
+            out.append(RouteOption(
+                corridor=corridor, node_ids=tuple(dict.fromkeys(nodes)), legs=tuple(legs),
+                days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=float(q50) / 24.0, days_p90=float(q90) / 24.0,
+                cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
+                distance_km=sum(leg.distance_km for leg in legs), pareto=p.arcs in pareto_keys))
+        return out
+
+    def _why_infeasible(self, q: Query, av: Avoid) -> str:
+        net, ids = self.net, self.graph.node_ids
+        a, b = net.node_by_id[ids[q.origin]].name, net.node_by_id[ids[q.dest]].name
+        relaxations: list[tuple[str, Query, Avoid]] = [(av.describe(lb, net), q, av.without(lb)) for lb in av.labels]
+        if q.via:
+            relaxations.append(("via " + ", ".join(net.node_by_id[ids[v]].name for v in q.via), Query(q.origin, q.dest, q.depart_h, (), q.max_transfers), av))
+        if q.max_transfers is not None:
+            relaxations.append((f"max transfers {q.max_transfers}", Query(q.origin, q.dest, q.depart_h, q.via, None), av))
+        culprits = [label for label, q2, av2 in relaxations if best_path(self.graph, q2, self.allowed(av2), 0) is not None]
+        if culprits:
+            return f"no route from {a} to {b} satisfies the constraints; it becomes feasible without: {'; '.join(culprits)}"
+        free = Query(q.origin, q.dest, q.depart_h)
+        if relaxations and best_path(self.graph, free, self.allowed(Avoid()), 0) is not None:
+            return (f"no route from {a} to {b} satisfies the constraints together ({'; '.join(r[0] for r in relaxations)}); "
+                    "no single one of them is the cause")
+        return f"no route from {a} to {b}: the network does not connect them"
+
+
+def _objective_value(opt: RouteOption, objective: str) -> float:
+    return {"time": opt.days_median, "cost": opt.cost_usd, "co2e": opt.co2e_kg}[objective]
+
+
+def _diverse(drafts: list[tuple], k: int, n: int) -> list[tuple]:
+    """The best draft of each corridor by the nominal objective ``k`` (0 time, 1 cost, 2 CO2e), at most ``n``."""
+    def key(d: tuple) -> tuple:
+        p = d[0]
+        crit = (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)
+        return (crit[k], *crit)
+
+    best: dict[str, tuple] = {}
+    for d in sorted(drafts, key=key):
+        best.setdefault(d[3], d)
+    return list(best.values())[:n]
+
+
+def _router(net: Network | Router | None) -> Router:
+    if isinstance(net, Router):
+        return net
+    if net is None:
+        from silkway.network.dataset import read_dataset
+
+        net = read_dataset()
+    return Router(net)
+
+
+def route(net: Network | Router | None, origin: str, destination: str, **options: Any) -> RouteResult:
+    """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
+
+    ``net``: a :class:`Network`, a prebuilt :class:`Router` (fast for repeated queries: build it once
+    where you use it), or None to read the embedded dataset (slow: reads the CSVs on every call).
+    Options: ``teu`` (1.0), ``depart`` (date/datetime/ISO text; None = a Monday 00:00), ``avoid``
+    (countries, places, modes), ``via`` (places, in order), ``max_transfers``, ``objective``
+    (time|cost|co2e), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
+    Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
+    return _router(net).route(origin, destination, **options)
+
+
+def route_many(net: Network | Router | None, queries: Iterable[Mapping[str, Any] | tuple[str, str]], **common: Any) -> list[RouteResult]:
+    """Plan many shipments on one network (the router is built once). Each query is ``(origin,
+    destination)`` or a mapping with ``origin``, ``destination`` and any option of :func:`route`;
+    ``common`` options apply to all queries unless a query overrides them."""
+    r = _router(net)
+    out = []
+    for qy in queries:
+        if isinstance(qy, Mapping):
+            opts = {**common, **{k: v for k, v in qy.items() if k not in ("origin", "destination")}}
+            out.append(r.route(qy["origin"], qy["destination"], **opts))
+        else:
+            out.append(r.route(qy[0], qy[1], **common))
+    return out

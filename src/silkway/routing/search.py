@@ -1,0 +1,203 @@
+"""Searches over the state graph: the exact Pareto set and a single-key search for alternatives.
+
+Time is absolute: hours after Monday 00:00 of the departure week, so scheduled arcs wait for their
+next departure. Waiting is allowed anywhere, so arrival times are FIFO and a label that is no better
+in (time, cost, CO2e[, transfers]) than another at the same state can be discarded: the Pareto
+label-setting below is exact (checked against brute-force enumeration in the tests).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph, platform_index
+
+EPS = 1e-9
+
+
+def next_departure(t: float, period_h: float, offset_h: float) -> float:
+    """First departure at or after ``t`` of a service leaving at ``offset_h + k·period_h``."""
+    return offset_h + math.ceil((t - offset_h) / period_h - EPS) * period_h
+
+
+def arc_time(g: StateGraph, a: int, t: float) -> float:
+    t += g.pre_h[a]
+    if g.period_h[a]:
+        t = next_departure(t, g.period_h[a], g.offset_h[a])
+    return t + g.post_h[a]
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A route through the state graph with its nominal criteria (all steps at their median)."""
+
+    start_state: int
+    arcs: tuple[int, ...]
+    end_state: int
+    arrival_h: float  # absolute, after Monday 00:00, unload included
+    cost_usd_per_teu: float
+    co2e_kg_per_teu: float
+    transfers: int
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    origin: int  # node index
+    dest: int
+    depart_h: float
+    via: tuple[int, ...] = ()
+    max_transfers: int | None = None
+
+
+def _start_labels(g: StateGraph, q: Query, allowed: list[bool]) -> list[tuple[float, float, float, int]]:
+    out = []
+    for p in range(N_PLATFORMS):
+        s = q.origin * SPN + 2 * p
+        if not any(allowed[a] for a in g.out[s]):
+            continue
+        hub = g.hub(g.node_ids[q.origin], p)
+        if hub is None:
+            out.append((q.depart_h, 0.0, 0.0, s))
+        else:
+            out.append((q.depart_h + hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu, s))
+    return out
+
+
+def _first_layer(q: Query) -> int:
+    layer = 0
+    while layer < len(q.via) and q.via[layer] == q.origin:
+        layer += 1
+    return layer
+
+
+def _finish(g: StateGraph, state: int, t: float, c: float, e: float) -> tuple[float, float, float]:
+    hub = g.hub(g.node_of(state), platform_index(state))
+    if hub is None:
+        return t, c, e
+    return t + hub.median_h, c + hub.cost_usd_per_teu, e + hub.co2e_kg_per_teu
+
+
+def _dominated(bag: list[tuple], t: float, c: float, e: float, tr: int, use_tr: bool) -> bool:
+    for lb in bag:
+        if lb[0] <= t + EPS and lb[1] <= c + EPS and lb[2] <= e + EPS and (not use_tr or lb[3] <= tr):
+            return True
+    return False
+
+
+def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
+    """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped."""
+    use_tr = q.max_transfers is not None
+    cap = q.max_transfers if use_tr else 1 << 30
+    n_layers = len(q.via) + 1
+    labels: list[tuple] = []  # (t, c, e, tr, state, layer, arc, parent)
+    alive: list[bool] = []
+    bags: dict[int, list[int]] = {}
+    finals: list[tuple] = []  # (t, c, e, tr, label index)
+    heap: list[tuple] = []
+    layer0 = _first_layer(q)
+    for t, c, e, s in _start_labels(g, q, allowed):
+        labels.append((t, c, e, 0, s, layer0, -1, -1))
+        alive.append(True)
+        bags.setdefault(s * n_layers + layer0, []).append(len(labels) - 1)
+        heapq.heappush(heap, (t, c, e, len(labels) - 1))
+    head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
+    while heap:
+        t, c, e, i = heapq.heappop(heap)
+        if not alive[i]:
+            continue
+        _, _, _, tr, s, layer, _, _ = labels[i]
+        if s // SPN == q.dest and layer == n_layers - 1:
+            ft, fc, fe = _finish(g, s, t, c, e)
+            if not _dominated(finals, ft, fc, fe, tr, use_tr):
+                finals = [f for f in finals if not (ft <= f[0] + EPS and fc <= f[1] + EPS and fe <= f[2] + EPS and (not use_tr or tr <= f[3]))]
+                finals.append((ft, fc, fe, tr, i))
+            continue
+        for a in out[s]:
+            if not allowed[a]:
+                continue
+            tr2 = tr + transfer[a]
+            if tr2 > cap:
+                continue
+            t2, c2, e2 = arc_time(g, a, t), c + cost[a], e + co2e[a]
+            if _dominated(finals, t2, c2, e2, tr2, use_tr):
+                continue
+            s2 = head[a]
+            layer2 = layer + 1 if layer < n_layers - 1 and s2 // SPN == q.via[layer] else layer
+            key = s2 * n_layers + layer2
+            bag = bags.setdefault(key, [])
+            if _dominated([labels[j] for j in bag], t2, c2, e2, tr2, use_tr):
+                continue
+            keep = []
+            for j in bag:
+                lj = labels[j]
+                if t2 <= lj[0] + EPS and c2 <= lj[1] + EPS and e2 <= lj[2] + EPS and (not use_tr or tr2 <= lj[3]):
+                    alive[j] = False
+                else:
+                    keep.append(j)
+            labels.append((t2, c2, e2, tr2, s2, layer2, a, i))
+            alive.append(True)
+            keep.append(len(labels) - 1)
+            bags[key] = keep
+            heapq.heappush(heap, (t2, c2, e2, len(labels) - 1))
+    return [_path(labels, f) for f in sorted(finals)]
+
+
+def _path(labels: list[tuple], final: tuple) -> Path:
+    ft, fc, fe, tr, i = final
+    arcs = []
+    end_state = labels[i][4]
+    while labels[i][6] >= 0:
+        arcs.append(labels[i][6])
+        i = labels[i][7]
+    return Path(labels[i][4], tuple(reversed(arcs)), end_state, ft, fc, fe, tr)
+
+
+def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, penalty: list[float] | None = None) -> Path | None:
+    """Time-dependent Dijkstra on one criterion (0 time, 1 cost, 2 CO2e) with an optional per-arc
+    multiplier ``penalty`` on that criterion (a heuristic to steer alternatives; the returned criteria
+    are the path's true ones)."""
+    n_layers = len(q.via) + 1
+    best: dict[int, float] = {}
+    labels: list[tuple] = []
+    heap: list[tuple] = []
+    layer0 = _first_layer(q)
+    for t, c, e, s in _start_labels(g, q, allowed):
+        labels.append((t, c, e, 0, s, layer0, -1, -1))
+        heapq.heappush(heap, ((t, c, e)[objective], len(labels) - 1))
+    result = None
+    head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
+    pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
+    last = n_layers - 1
+    while heap:
+        key, i = heapq.heappop(heap)
+        t, c, e, tr, s, layer, _, _ = labels[i]
+        sk = s * n_layers + layer
+        if sk in best:
+            continue
+        best[sk] = key
+        if s // SPN == q.dest and layer == last:
+            ft, fc, fe = _finish(g, s, t, c, e)
+            fkey = key + (ft - t, fc - c, fe - e)[objective]
+            if result is None or fkey < result[0]:
+                result = (fkey, (ft, fc, fe, tr, i))
+            continue
+        if result is not None and key >= result[0]:
+            break
+        for a in out[s]:
+            if not allowed[a]:
+                continue
+            s2 = head[a]
+            layer2 = layer + 1 if layer < last and s2 // SPN == q.via[layer] else layer
+            if s2 * n_layers + layer2 in best:
+                continue
+            t2 = t + pre[a]
+            if period[a]:
+                t2 = next_departure(t2, period[a], offset[a])
+            t2 += post[a]
+            c2, e2 = c + cost[a], e + co2e[a]
+            delta = t2 - t if objective == 0 else (cost[a] if objective == 1 else co2e[a])
+            labels.append((t2, c2, e2, tr + transfer[a], s2, layer2, a, i))
+            heapq.heappush(heap, (key + (delta * penalty[a] if penalty else delta), len(labels) - 1))
+    return None if result is None else _path(labels, result[1])
