@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -11,16 +13,25 @@ from fastapi.staticfiles import StaticFiles
 
 import silkway
 from silkway.errors import DataError, SilkwayError
-from silkway.web import api_network
+from silkway.web import api_network, api_studies, catalogue
 from silkway.web.datasets import DatasetRegistry
+from silkway.web.jobs import JobManager
 from silkway.web.settings import WebSettings
+from silkway.web.study_jobs import StudyRunner
 
 STATIC_DIR = Path(str(resources.files("silkway") / "web" / "static"))
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
+def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | None = None) -> FastAPI:
     """A new app serving ``settings.datasets``; each call is independent (tests build many)."""
     settings = settings or WebSettings()
+    jobs = JobManager(settings.max_running_jobs, settings.max_queued_jobs)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()  # cancel running studies: each stops after its current replication
+
     app = FastAPI(
         title="silkway",
         version=getattr(silkway, "__version__", "0"),
@@ -28,11 +39,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         "network, route planning and what-if studies.",
         docs_url=None,  # the Swagger/ReDoc pages load scripts from a CDN: nothing is fetched at run time
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.datasets = DatasetRegistry(settings.datasets)
+    app.state.jobs = jobs
+    app.state.scenarios = catalogue.find_scenarios(settings.scenario_dirs)
+    app.state.study_runner = study_runner or StudyRunner()
     _add_error_handlers(app)
     app.include_router(api_network.router)
+    app.include_router(api_studies.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the served datasets")
     def health() -> dict[str, object]:

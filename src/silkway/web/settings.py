@@ -22,10 +22,12 @@ class WebSettings:
 
     ``datasets`` maps a dataset name to its folder (``None`` = the embedded ``eurasia`` dataset).
     ``results_dir`` is the study results store: the only folder the app writes to.
+    ``scenario_dirs``: folders whose ``*.yaml`` scenario files the app offers to studies (by name).
     """
 
     datasets: Mapping[str, Path | None] = field(default_factory=_embedded)
     results_dir: Path = Path("silkway-results")
+    scenario_dirs: tuple[Path, ...] = ()
     max_days: int = 730
     max_replications: int = 50
     max_scenarios: int = 8

@@ -1,0 +1,190 @@
+"""Scenarios (catalogue, validation), studies as background jobs, and stored study results."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from silkway.errors import SilkwayError
+from silkway.services import studies as studies_svc
+from silkway.web import catalogue, results
+from silkway.web.jobs import Job, JobManager, TooManyJobs
+from silkway.web.settings import NAME_PATTERN, WebSettings
+
+router = APIRouter(prefix="/api", tags=["studies"])
+ScenarioName = Annotated[str, Field(pattern=NAME_PATTERN)]
+JobId = Annotated[str, Path(pattern=r"^job\d{1,9}-[0-9a-f]{8}$")]
+StudyId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
+
+
+class ScenarioInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    extends: str | None = None
+
+
+class ValidateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=100_000, description="scenario YAML (no extends/dataset/demand.file)")
+    dataset: Annotated[str, Field(pattern=NAME_PATTERN)] | None = Field(None, description="default: the app's first dataset")
+
+
+class ValidateResult(BaseModel):
+    valid: bool
+    name: str | None = None
+    hash: str | None = None
+    changed_links: int | None = None
+    changed_facilities: int | None = None
+    new_facilities: int | None = None
+    options: dict[str, Any] | None = None
+    problems: list[str] = []
+
+
+class StudyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scenarios: list[ScenarioName] = Field(min_length=1, description="catalogue names; the first is the baseline")
+    days: int = Field(60, ge=1, le=3660)
+    replications: int = Field(3, ge=1, le=1000)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    label: str | None = Field(None, max_length=100)
+
+
+class JobStatus(BaseModel):
+    job_id: str
+    kind: str
+    state: str
+    done: int
+    total: int
+    fraction: float
+    message: str
+    params: dict[str, Any]
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def _settings(request: Request) -> WebSettings:
+    return request.app.state.settings
+
+
+def _jobs(request: Request) -> JobManager:
+    return request.app.state.jobs
+
+
+def _status(job: Job) -> JobStatus:
+    return JobStatus(job_id=job.job_id, kind=job.kind, state=job.state.value, done=job.done, total=job.total,
+                     fraction=round(job.fraction, 4), message=job.message, params=job.params,
+                     result=job.result, error=job.error)
+
+
+@router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenario files offered by this app")
+def list_scenarios(request: Request) -> list[ScenarioInfo]:
+    return [ScenarioInfo(**catalogue.describe(p)) for p in request.app.state.scenarios.values()]
+
+
+@router.post("/scenarios/validate", response_model=ValidateResult, summary="Validate scenario YAML against a dataset")
+def validate_scenario(request: Request, body: ValidateRequest) -> ValidateResult:
+    name = body.dataset or _settings(request).default_dataset
+    request.app.state.datasets.get(name)  # 404 / 503 for a dataset not served or broken
+    folder = _settings(request).datasets[name]
+    try:
+        catalogue.refuse_paths(body.text)
+        with tempfile.TemporaryDirectory(prefix="silkway-validate-") as tmp:
+            path = FsPath(tmp) / "scenario.yaml"
+            head = f"dataset: {folder.resolve()}\n" if folder is not None else ""
+            path.write_text(head + body.text, encoding="utf-8")
+            try:
+                c = studies_svc.check(path)
+            except SilkwayError as exc:
+                raise SilkwayError(str(exc).replace(str(path), "<scenario>").replace(str(folder), name)) from None
+    except SilkwayError as exc:
+        return ValidateResult(valid=False, problems=[ln.strip().removeprefix("- ") for ln in str(exc).splitlines() if ln.strip()])
+    return ValidateResult(valid=True, name=c.name, hash=c.hash, changed_links=c.changed_links, changed_facilities=c.changed_facilities,
+                          new_facilities=c.new_facilities, options={k: _jsonable(v) for k, v in c.options.items()})
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return str(v)
+
+
+@router.post("/jobs", response_model=JobStatus, status_code=202, summary="Submit a study as a background job")
+def submit_study(request: Request, body: StudyRequest) -> JobStatus:
+    s = _settings(request)
+    problems = []
+    if body.days > s.max_days:
+        problems.append(f"days: at most {s.max_days} on this server (got {body.days})")
+    if body.replications > s.max_replications:
+        problems.append(f"replications: at most {s.max_replications} on this server (got {body.replications})")
+    if len(body.scenarios) > s.max_scenarios:
+        problems.append(f"scenarios: at most {s.max_scenarios} per study (got {len(body.scenarios)})")
+    if len(set(body.scenarios)) != len(body.scenarios):
+        problems.append("scenarios: each scenario at most once")
+    known = request.app.state.scenarios
+    unknown = [n for n in body.scenarios if n not in known]
+    if unknown:
+        problems.append(f"scenarios: unknown {', '.join(unknown)} (GET /api/scenarios lists them: {', '.join(known) or 'none'})")
+    if problems:
+        raise HTTPException(422, "; ".join(problems))
+    paths = [known[n] for n in body.scenarios]
+    runner = request.app.state.study_runner
+    params = body.model_dump()
+    try:
+        job = _jobs(request).submit("study", params, lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days,
+                                                                        body.label, s.results_dir))
+    except TooManyJobs as exc:
+        raise HTTPException(429, str(exc)) from None
+    return _status(job)
+
+
+@router.get("/jobs", response_model=list[JobStatus], summary="Jobs of this server, newest first")
+def list_jobs(request: Request) -> list[JobStatus]:
+    return [_status(j) for j in _jobs(request).list()]
+
+
+def _job(request: Request, job_id: str) -> Job:
+    job = _jobs(request).get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job '{job_id}' (jobs are kept in memory until the server stops)")
+    return job
+
+
+@router.get("/jobs/{job_id}", response_model=JobStatus, summary="Status and progress of a job")
+def job_status(request: Request, job_id: JobId) -> JobStatus:
+    return _status(_job(request, job_id))
+
+
+@router.delete("/jobs/{job_id}", response_model=JobStatus, summary="Cancel a job (it stops after its current replication)")
+def cancel_job(request: Request, job_id: JobId) -> JobStatus:
+    _job(request, job_id)
+    job = _jobs(request).cancel(job_id)
+    assert job is not None
+    return _status(job)
+
+
+@router.get("/jobs/{job_id}/results", summary="Results of a finished study job")
+def job_results(request: Request, job_id: JobId) -> dict[str, Any]:
+    job = _job(request, job_id)
+    if job.state.value != "done":
+        raise HTTPException(409, f"job '{job_id}' is {job.state.value}: results exist only for a finished job")
+    return stored_study(request, job.result["study_id"])
+
+
+@router.get("/studies", summary="Studies in the results store, newest first")
+def list_stored(request: Request) -> list[dict[str, Any]]:
+    return results.list_studies(_settings(request).results_dir)
+
+
+@router.get("/studies/{study_id}", summary="A stored study: KPIs vs baseline with 95% CI, queue, transit and flow series")
+def stored_study(request: Request, study_id: StudyId) -> dict[str, Any]:
+    out = results.study_results(_settings(request).results_dir, study_id)
+    if out is None:
+        raise HTTPException(404, f"no study '{study_id}' in the results store")
+    return out

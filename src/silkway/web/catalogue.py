@@ -1,0 +1,58 @@
+"""The scenario files an app offers: found once, at start-up, in the configured folders.
+
+Requests name a scenario; they never carry a path. Posted scenario text is validated without reading
+any file (``extends``, ``dataset`` and ``demand.file`` are refused in it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from silkway.errors import ScenarioError
+from silkway.web.settings import NAME_PATTERN
+
+_NAME = re.compile(NAME_PATTERN)
+PATH_KEYS = ("extends", "dataset")
+
+
+def find_scenarios(folders: tuple[Path, ...]) -> dict[str, Path]:
+    """name (file stem) → file, for every ``*.yaml``/``*.yml`` in ``folders`` (first folder wins)."""
+    out: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            if _NAME.match(path.stem):
+                out.setdefault(path.stem, path.resolve())
+    return out
+
+
+def describe(path: Path) -> dict[str, Any]:
+    """Name, description and base of a catalogue file (read leniently: a broken file still lists)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        data = None
+    data = data if isinstance(data, dict) else {}
+    return {"name": path.stem, "title": str(data.get("name", path.stem)), "description": str(data.get("description", "")),
+            "extends": data.get("extends")}
+
+
+def refuse_paths(text: str) -> None:
+    """Posted scenario text may not name files: the server reads no path that a request chose."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return  # the validator reports the YAML error with its line
+    if not isinstance(data, dict):
+        return
+    named = [k for k in PATH_KEYS if data.get(k)]
+    if isinstance(data.get("demand"), dict) and data["demand"].get("file"):
+        named.append("demand.file")
+    if named:
+        raise ScenarioError(f"{', '.join(named)}: a scenario posted to the web app cannot name files "
+                            "(it applies to the dataset chosen in the request)")
