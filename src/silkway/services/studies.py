@@ -165,6 +165,15 @@ def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STO
         return build_report(store, rec, Path(out_dir))
 
 
+HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
+                         "trains_border_", "max_queue_trains_")
+
+
+def is_headline_kpi(name: str) -> bool:
+    """KPIs printed by default (the rest with ``--all`` and in the report)."""
+    return name.startswith(HEADLINE_KPI_PREFIXES)
+
+
 def _located(loaded: LoadedScenario, fn: Callable[[], Any]) -> Any:
     """Run ``fn``; prefix a ScenarioError raised while applying with the scenario's file."""
     try:

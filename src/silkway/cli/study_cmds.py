@@ -1,0 +1,119 @@
+"""silkway scenario validate|diff, study, report, calibrate, demo."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from silkway.cli._app import app, console
+from silkway.scenarios.store import DEFAULT_STORE
+from silkway.services import studies as svc
+
+scenario_app = typer.Typer(help="Check and compare scenario files.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+STORE_HELP = "Results store (DuckDB file)."
+
+
+@scenario_app.command("validate")
+def scenario_validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
+    """Validate a scenario file (schema, extends, places and ids in its dataset)."""
+    c = svc.check(file)
+    chain = " ← ".join(p.name for p in reversed(c.chain))
+    console.print(f"[green]ok[/]: {c.name} (hash {c.hash}; {chain})")
+    console.print(f"  {c.changed_links} link(s) and {c.changed_facilities} facility(ies) changed, {c.new_facilities} new "
+                  f"facility(ies), {c.demand_growth} demand change(s)")
+    for key, value in c.options.items():
+        shown = f"{len(value)} closure window(s)" if key == "extra_closures" else value
+        console.print(f"  option {key} = {shown}")
+
+
+@scenario_app.command("diff")
+def scenario_diff(a: Annotated[Path, typer.Argument(help="First scenario.")], b: Annotated[Path, typer.Argument(help="Second scenario.")]) -> None:
+    """What differs between two scenarios: their definitions and their effect on the network."""
+    definition, effect = svc.diff(a, b)
+    if not definition:
+        console.print("identical definitions")
+        return
+    console.print("[bold]Definitions[/]")
+    for c in definition:
+        console.print(f"  {c}", markup=False, highlight=False)
+    console.print("[bold]Effect on the network and the simulation options[/]")
+    for c in effect or ["(none)"]:
+        console.print(f"  {c}", markup=False, highlight=False)
+
+
+@app.command()
+def study(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files; the first is the baseline.")],
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per scenario.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Study seed; replication seeds derive from (seed, scenario hash, index).")] = 0,
+    days: Annotated[int | None, typer.Option("--days", help="Horizon in days (default: the first scenario's, else 365).")] = None,
+    backend: Annotated[str, typer.Option("--backend", help="local (processes) or dask.")] = "local",
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
+    address: Annotated[str | None, typer.Option("--address", help="Dask scheduler, tcp://HOST:PORT.")] = None,
+    store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
+    crn: Annotated[bool, typer.Option("--crn", help="Common random numbers (same seed for replication i of every scenario; paired t-test).")] = False,
+    export: Annotated[Path | None, typer.Option("--export", help="Also write the study as Parquet files into this folder.")] = None,
+    all_kpis: Annotated[bool, typer.Option("--all", help="Print every KPI (default: the headline ones).")] = False,
+) -> None:
+    """Run R replications of each scenario, store them, print KPIs with 95% confidence intervals."""
+    spec = svc.make_spec(list(scenarios), replications, seed=seed, days=days, crn=crn)
+    be = svc.backend_for(backend, workers, address)
+    console.print(f"study {spec.study_id}: {len(spec.scenarios)} scenario(s) × {replications} replication(s), "
+                  f"{spec.days} days, seed {seed}, backend {backend}; store {store}")
+    run = run_with_progress(spec, store, be)
+    if run.interrupted:
+        console.print(f"[yellow]interrupted[/]: {run.skipped + run.ran} of {run.total} replications stored; "
+                      "run the same command again to resume")
+        raise typer.Exit(130)
+    console.print(f"{run.ran} replication(s) run, {run.skipped} already stored (resumed), {run.wall_s:.1f} s")
+    rec, table = svc.summary(spec.study_id, store)
+    print_summary(rec, table, all_kpis)
+    if export:
+        for f in svc.export(spec.study_id, export, store):
+            console.print(f"wrote {f}")
+
+
+@app.command()
+def report(
+    study_ref: Annotated[str, typer.Argument(metavar="STUDY", help="Study id (or prefix), label, or 'latest'.")] = "latest",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("silkway-report"),
+    store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
+) -> None:
+    """Write a self-contained HTML report (offline: inline plots and CSS) of a stored study."""
+    path = svc.report(study_ref, out, store)
+    console.print(f"wrote {path}")
+
+
+def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thin CLI glue
+    columns = (TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("study", total=len(spec.scenarios) * spec.replications)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return svc.run(spec, store, backend, progress=update)
+
+
+def print_summary(rec, table, all_kpis: bool = False) -> None:  # noqa: ANN001
+    test = "paired t-test (common random numbers)" if rec.crn else "Welch t-test (independent seeds)"
+    base = rec.scenarios[0]["name"]
+    t = Table(title=f"KPIs, mean ± 95% CI (t); difference to {base}: {test}")
+    for col in ("KPI", "scenario", "n", "mean [95% CI]", f"Δ vs {base} [95% CI]", "p"):
+        t.add_column(col, justify="left" if col in ("KPI", "scenario") else "right")
+    shown = table if all_kpis else table[table["kpi"].map(svc.is_headline_kpi)]
+    for row in shown.itertuples():
+        diff = "" if math.isnan(row.diff) else f"{row.diff:+,.4g} [{row.diff_low:+,.4g}, {row.diff_high:+,.4g}]"
+        p = "" if math.isnan(row.p_value) else f"{row.p_value:.3g}{' *' if row.significant else ''}"
+        t.add_row(row.kpi, row.scenario, str(row.n), f"{row.mean:,.4g} [{row.ci_low:,.4g}, {row.ci_high:,.4g}]", diff, p)
+    console.print(t)
+    hidden = len(table) - len(shown)
+    if hidden:
+        console.print(f"({hidden} more rows: --all prints every KPI; * = significant at 5%)")

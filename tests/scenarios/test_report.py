@@ -1,0 +1,37 @@
+"""The HTML report: self-contained (no network access needed), with maps, plots and the KPI table."""
+
+from __future__ import annotations
+
+import re
+
+from study_doubles import double_spec, replicate_double
+
+from silkway.report import build_report
+from silkway.scenarios.backends import LocalBackend
+from silkway.scenarios.study import run_study
+
+
+def test_report_is_self_contained_and_complete(store, tmp_path):
+    spec = double_spec(replications=4)
+    run_study(spec, store, replicate_double, LocalBackend(1))
+    path = build_report(store, store.study(spec.study_id), tmp_path / "out")
+    text = path.read_text(encoding="utf-8")
+    assert path.name == "report.html" and text.startswith("<!doctype html>")
+    assert "<script" not in text and "<link" not in text
+    assert not re.search(r"(src|href)=['\"]?https?:", text)  # nothing fetched from the network
+    images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", text)
+    assert len(images) == 4  # two maps, queues, transit times
+    assert all(len(i) > 2000 for i in images)
+    # the KPI table has every KPI, both scenarios and a difference column against the baseline
+    for kpi in ("throughput_teu", "max_queue_trains_gc_gate", "rep_index"):
+        assert f">{kpi}</td>" in text
+    assert "Δ vs base" in text and "Welch t-test" in text
+    # the headline lists exactly the KPIs that changed significantly by more than 5%
+    from silkway.scenarios.summary import summarize_kpis
+
+    table = summarize_kpis(store.study(spec.study_id), store.kpis(spec.study_id))
+    headline = text.split("<h2>Headline</h2>")[1].split("<h2>")[0]
+    for row in table[table["scenario"] == "more"].itertuples():
+        base = table[(table["scenario"] == "base") & (table["kpi"] == row.kpi)]["mean"].iloc[0]
+        expected = row.significant and abs(row.diff) > 0.05 * abs(base)
+        assert (f"<code>{row.kpi}</code>" in headline) == expected, row.kpi
