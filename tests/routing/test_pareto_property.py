@@ -1,0 +1,135 @@
+"""Property tests on small random networks: the Pareto set equals brute-force enumeration of simple
+paths, and avoided countries, nodes and modes never appear in a returned route."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from silkway.errors import RoutingError
+from silkway.network.model import CostRate, EmissionFactor, Facility, Link, Manifest, Network, Node, Param, Source
+from silkway.routing import Router
+from silkway.routing.search import Query, arc_time, pareto_paths
+from silkway.routing.stategraph import N_PLATFORMS, SPN, platform_index
+
+COUNTRIES = ("AA", "BB", "CC")
+SRC = Source("S", "source", "t", "t", "2026")
+
+
+@st.composite
+def networks(draw):
+    n = draw(st.integers(3, 6))
+    nodes = tuple(Node(f"n{i}", f"Node {i}", draw(st.sampled_from(COUNTRIES)), 40.0 + i, 70.0 + i, "junction") for i in range(n))
+    links = []
+    for j in range(draw(st.integers(2, 8))):
+        a, b = draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+        mode = draw(st.sampled_from(("rail", "rail", "road", "ferry")))
+        gauge = draw(st.sampled_from(((1435,), (1520,), (1435, 1520)))) if mode == "rail" else ()
+        energy = {"rail": draw(st.sampled_from(("electric", "diesel"))), "road": "diesel", "ferry": "hfo"}[mode]
+        sched = mode == "ferry" or draw(st.integers(0, 4)) == 0
+        links.append(Link(
+            f"l{j}", f"n{a}", f"n{b}", mode, energy, draw(st.sampled_from((*COUNTRIES, "XX"))),
+            float(draw(st.integers(10, 500))), float(draw(st.integers(100, 1000))), 1.0 + draw(st.integers(0, 10)) / 10, gauge_mm=gauge,
+            via_countries=tuple(draw(st.lists(st.sampled_from(("DD", "AA")), max_size=1))),
+            corridor=tuple(draw(st.lists(st.sampled_from(("northern", "middle", "kz")), max_size=2, unique=True))),
+            departures_per_week=float(draw(st.integers(1, 7))) if sched else None,
+            first_departure_h=float(draw(st.integers(0, 167))) if sched else None))
+    facilities = []
+    for i in range(n):
+        for kind in draw(st.lists(st.sampled_from(("gauge_change", "border", "seaport", "terminal")), max_size=2, unique=True)):
+            h = float(draw(st.integers(0, 12)))
+            facilities.append(Facility(
+                f"f{i}_{kind}", f"n{i}", kind, gauges=(1435, 1520) if kind == "gauge_change" else (),
+                handling_h_median=h if kind != "border" else None, handling_h_p90=2 * h if kind != "border" else None,
+                customs_h_median=float(draw(st.integers(0, 8))) if kind in ("border", "seaport") else None,
+                cost_usd_per_teu=float(draw(st.integers(0, 100)))))
+    return Network(
+        Manifest("rnd", "1", "2026-11-24", "CC0"), (SRC,), nodes, tuple(links), tuple(facilities),
+        emission_factors=(EmissionFactor("rail", "electric", 10), EmissionFactor("rail", "diesel", 20),
+                          EmissionFactor("road", "diesel", 80), EmissionFactor("ferry", "hfo", 100)),
+        cost_rates=(CostRate("rail", "*", 0.5), CostRate("rail", "AA", 0.3), CostRate("road", "*", 1.5), CostRate("ferry", "*", 1.0)),
+        params=(Param("tonnes_per_teu", 10), Param("train_teu", 100), Param("trade_usd_per_teu", 1), Param("transship_co2e_kg_per_teu", 5)),
+    )
+
+
+def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None):
+    """All state-simple paths from the origin to the first arrival at the destination, Pareto-filtered."""
+    found = []
+
+    def finish(s, t, c, e):
+        hub = g.hub(g.node_of(s), platform_index(s))
+        return (t, c, e) if hub is None else (t + hub.median_h, c + hub.cost_usd_per_teu, e + hub.co2e_kg_per_teu)
+
+    def dfs(s, t, c, e, tr, seen):
+        if s // SPN == dest:
+            ft, fc, fe = finish(s, t, c, e)
+            found.append((ft - depart, fc, fe, tr))
+            return
+        for a in g.out[s]:
+            h = g.head[a]
+            if ok[a] and h not in seen and (cap is None or tr + g.transfer[a] <= cap):
+                dfs(h, arc_time(g, a, t), c + g.cost[a], e + g.co2e[a], tr + g.transfer[a], seen | {h})
+
+    for p in range(N_PLATFORMS):
+        s = origin * SPN + 2 * p
+        hub = g.hub(g.node_of(s), p)
+        t0, c0, e0 = (depart, 0.0, 0.0) if hub is None else (depart + hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu)
+        dfs(s, t0, c0, e0, 0, {s})
+    crit = (lambda x: x) if cap is not None else (lambda x: x[:3])
+    pts = {tuple(round(v, 6) for v in crit(f)) for f in found}
+    return {p for p in pts if not any(o != p and all(a <= b for a, b in zip(o, p, strict=True)) for o in pts)}
+
+
+def _own_mask(net, g, countries, nodes, modes):
+    """The avoid rule written again from the records, independent of routing.constraints."""
+    out = []
+    for a in range(len(g.head)):
+        ends = {g.node_of(g.tail[a]), g.node_of(g.head[a])}
+        cs = {net.node_by_id[x].country for x in ends}
+        if g.link[a] >= 0:
+            lk = net.links[g.link[a]]
+            cs |= set(lk.countries)
+            if lk.mode in modes:
+                out.append(False)
+                continue
+        out.append(not (ends & nodes or cs & countries))
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_pareto_equals_brute_force(net, data):
+    g = Router(net).graph
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    cap = data.draw(st.one_of(st.none(), st.integers(0, 2)))
+    depart = float(data.draw(st.integers(0, 167)))
+    countries = set(data.draw(st.lists(st.sampled_from(("BB", "DD")), max_size=1)))
+    modes = set(data.draw(st.lists(st.sampled_from(("road", "ferry")), max_size=1)))
+    ok = _own_mask(net, g, countries, set(), modes)
+    front = pareto_paths(g, Query(o, d, depart, (), cap), ok)
+    got = {tuple(round(v, 6) for v in ((p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu, p.transfers)
+                                       if cap is not None else (p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu)))
+           for p in front}
+    assert got == _brute_front(g, o, d, depart, ok, cap)
+    event(f"front size {min(len(got), 3)}")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_avoided_elements_never_appear(net, data):
+    r = Router(net)
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    avoid = data.draw(st.lists(st.sampled_from(("BB", "DD", "road", "ferry", "n0", "n1", "n2")), max_size=2, unique=True))
+    try:
+        res = r.route(f"n{o}", f"n{d}", avoid=avoid, alternatives=5)
+    except RoutingError as exc:
+        assert "avoid" in str(exc) or "does not connect" in str(exc) or "same place" in str(exc)
+        return
+    for opt in (*res.options, *res.pareto):
+        for leg in opt.legs:
+            touched = {leg.from_node, leg.to_node}
+            assert not touched & set(avoid)
+            assert not {net.node_by_id[x].country for x in touched} & set(avoid)
+            if leg.kind == "move":
+                assert leg.mode not in avoid
+                assert not set(net.link_by_id[leg.link_id].countries) & set(avoid)
