@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 import silkway
 from silkway.errors import DataError, SilkwayError
-from silkway.web import api_network, api_studies, catalogue
+from silkway.web import api_network, api_routes, api_studies, catalogue
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
 from silkway.web.settings import WebSettings
@@ -48,6 +48,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.state.study_runner = study_runner or StudyRunner()
     _add_error_handlers(app)
     app.include_router(api_network.router)
+    app.include_router(api_routes.router)
     app.include_router(api_studies.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the served datasets")

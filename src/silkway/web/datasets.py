@@ -12,15 +12,17 @@ from fastapi import HTTPException
 
 from silkway.errors import DataError
 from silkway.network import Network
+from silkway.routing import Router
 from silkway.services import network as net_svc
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A dataset as the web needs it: the network and its GeoJSON (built once, served often)."""
+    """A dataset as the web needs it: the network, its GeoJSON and its route planner (built once, used often)."""
 
     network: Network
     geojson: dict[str, Any]
+    router: Router
 
 
 class DatasetRegistry:
@@ -46,8 +48,11 @@ class DatasetRegistry:
                 except DataError as exc:
                     problems = [str(p) for p in exc.problems[:20]]
                     raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
-                self._loaded[name] = Loaded(net, net_svc.to_geojson(net))
+                self._loaded[name] = Loaded(net, net_svc.to_geojson(net), Router(net))
             return self._loaded[name]
 
     def network(self, name: str) -> Network:
         return self.get(name).network
+
+    def router(self, name: str) -> Router:
+        return self.get(name).router

@@ -9,9 +9,9 @@ const status = (text) => { $("#status").textContent = text; };
 
 async function main() {
   const map = new CorridorMap($("#map"));
-  window.silkwayMap = map; // for the browser tests and the curious
   const planner = new Planner(map, $("#tab-route"));
   const studies = new Studies(map, $("#tab-study"));
+  window.silkway = { map, planner, studies }; // for the browser tests and the curious
   for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
   status("loading basemap…");
   await map.loadBasemap("/static/vendor/world-atlas/countries-50m.json");

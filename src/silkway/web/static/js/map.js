@@ -62,19 +62,31 @@ export class CorridorMap {
     return f ? [f.geometry.coordinates[1], f.geometry.coordinates[0]] : null;
   }
 
-  showRoute(option) {
+  name(nodeId) {
+    const f = this.nodeById && this.nodeById[nodeId];
+    return f ? f.properties.name : nodeId;
+  }
+
+  // The selected option bold, the other options of the table thin (all of the Pareto set is on the map).
+  showRoute(option, others = []) {
     this.removeLayer("route");
     if (!option) return;
     const group = L.layerGroup();
-    for (const leg of option.legs) {
-      const path = (leg.node_ids || [leg.from_node, leg.to_node]).map((n) => this.coords(n)).filter(Boolean);
+    for (const other of others.filter((o) => o !== option)) {
+      for (const leg of other.legs.filter((l) => l.kind === "move")) {
+        const path = [leg.from_node, leg.to_node].map((n) => this.coords(n)).filter(Boolean);
+        L.polyline(path, { pane: "routes", color: "#7a4d00", weight: 3, opacity: 0.7, dashArray: "4 4", className: "route-alt" }).addTo(group);
+      }
+    }
+    for (const leg of option.legs.filter((l) => l.kind === "move")) {
+      const path = [leg.from_node, leg.to_node].map((n) => this.coords(n)).filter(Boolean);
       L.polyline(path, { pane: "routes", color: "#000", weight: 9, opacity: 0.35 }).addTo(group);
       L.polyline(path, { pane: "routes", color: "#ffd400", weight: 5, opacity: 1, className: "route-line" })
-        .bindTooltip(`${leg.mode}: ${leg.from_name || leg.from_node} → ${leg.to_name || leg.to_node}`, { sticky: true }).addTo(group);
+        .bindTooltip(`${leg.mode}: ${this.name(leg.from_node)} → ${this.name(leg.to_node)}, ${fmt(leg.distance_km)} km`, { sticky: true }).addTo(group);
     }
     const ends = [option.node_ids[0], option.node_ids[option.node_ids.length - 1]];
     for (const n of ends) L.circleMarker(this.coords(n), { pane: "routes", radius: 8, color: "#000", fillColor: "#ffd400", fillOpacity: 1 }).addTo(group);
-    this.addLayer("route", "selected route", group);
+    this.addLayer("route", "route options (selected in yellow)", group);
     this.map.fitBounds(L.featureGroup(group.getLayers()).getBounds(), { padding: [30, 30], maxZoom: 6 });
   }
 

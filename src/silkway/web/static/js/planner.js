@@ -3,10 +3,10 @@
 import { fmt, getJSON, postJSON } from "./api.js";
 
 const MODES = ["rail", "road", "ferry", "feeder", "sea"];
-const LEG_COLUMNS = [
-  ["from", (l) => l.from_name || l.from_node], ["to", (l) => l.to_name || l.to_node], ["mode", (l) => l.mode],
-  ["km", (l) => fmt(l.distance_km), "num"], ["days", (l) => fmt(l.days_median, 1), "num"],
-  ["cost USD", (l) => fmt(l.cost_usd), "num"], ["CO2e kg", (l) => fmt(l.co2e_kg), "num"],
+const legColumns = (name) => [
+  ["step", (l) => l.kind === "move" ? l.mode : l.kind], ["where", (l) => l.from_node === l.to_node ? name(l.from_node) : `${name(l.from_node)} → ${name(l.to_node)}`],
+  ["km", (l) => (l.distance_km ? fmt(l.distance_km) : ""), "num"], ["hours", (l) => fmt(l.hours, 1), "num"],
+  ["cost USD", (l) => fmt(l.cost_usd), "num"], ["CO2e kg", (l) => fmt(l.co2e_kg, 1), "num"],
 ];
 
 export class Planner {
@@ -50,8 +50,12 @@ export class Planner {
     msg.textContent = "planning…";
     try {
       const result = await postJSON("/api/routes", this.request());
-      this.showOptions(result.options);
-      msg.textContent = `${result.options.length} option(s) from ${result.origin_name || result.origin} to ${result.destination_name || result.destination}`;
+      const options = distinct([...result.options, ...result.pareto]);
+      this.showOptions(options);
+      const name = (id) => this.map.name(id);
+      msg.textContent = `${options.length} option(s) from ${name(result.origin)} to ${name(result.destination)}`
+        + (result.constraints.avoid.length ? `, avoiding ${result.constraints.avoid.map((a) => a.split(":")[1]).join(", ")}` : "")
+        + "; ✓ = in the Pareto set over (days, cost, CO2e)";
     } catch (err) {
       this.showOptions([]);
       msg.className = "message error";
@@ -65,7 +69,7 @@ export class Planner {
     table.hidden = options.length === 0;
     table.querySelector("tbody").innerHTML = options.map((o, i) => `<tr data-i="${i}"><td>${i + 1}</td><td>${[].concat(o.corridor).join(", ")}</td>
       <td class="num">${fmt(o.days_median, 1)}</td><td class="num">${fmt(o.days_p90, 1)}</td><td class="num">${fmt(o.cost_usd)}</td>
-      <td class="num">${fmt(o.co2e_kg)}</td><td class="num">${o.transfers}</td></tr>`).join("");
+      <td class="num">${fmt(o.co2e_kg)}</td><td class="num">${o.transfers}</td><td>${o.pareto ? "✓" : ""}</td></tr>`).join("");
     for (const row of table.querySelectorAll("tbody tr")) row.addEventListener("click", () => this.select(Number(row.dataset.i)));
     this.select(options.length ? 0 : -1);
   }
@@ -73,13 +77,23 @@ export class Planner {
   select(i) {
     const option = this.options[i];
     for (const row of this.root.querySelectorAll("#options tbody tr")) row.classList.toggle("selected", Number(row.dataset.i) === i);
-    this.map.showRoute(option);
+    this.map.showRoute(option, this.options);
     const legs = this.root.querySelector("#legs");
     legs.hidden = this.root.querySelector("#legs-title").hidden = !option;
     if (!option) return;
-    legs.querySelector("thead").innerHTML = `<tr>${LEG_COLUMNS.map(([h, , c]) => `<th class="${c || ""}">${h}</th>`).join("")}</tr>`;
-    legs.querySelector("tbody").innerHTML = option.legs.map((l) => `<tr>${LEG_COLUMNS.map(([, v, c]) => `<td class="${c || ""}">${v(l) ?? ""}</td>`).join("")}</tr>`).join("");
+    const cols = legColumns((id) => this.map.name(id));
+    legs.querySelector("thead").innerHTML = `<tr>${cols.map(([h, , c]) => `<th class="${c || ""}">${h}</th>`).join("")}</tr>`;
+    legs.querySelector("tbody").innerHTML = option.legs.map((l) => `<tr class="leg-${l.kind}">${cols.map(([, v, c]) => `<td class="${c || ""}">${v(l) ?? ""}</td>`).join("")}</tr>`).join("");
   }
+}
+
+// The corridor-diverse best options first, then the rest of the Pareto set (each route once).
+function distinct(options) {
+  const seen = new Set();
+  return options.filter((o) => {
+    const key = o.legs.map((l) => `${l.kind}${l.link_id || l.facility_id || ""}`).join("|");
+    return seen.has(key) ? false : seen.add(key);
+  });
 }
 
 const check = (name, value) => `<label><input type="checkbox" name="${name}" value="${value}"> ${value}</label>`;

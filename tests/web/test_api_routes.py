@@ -1,0 +1,54 @@
+"""API: route queries on the tiny dataset (hand-computable) and every error path."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from silkway.network import read_dataset
+from silkway.routing import route
+
+
+def test_route_matches_the_planner(client: TestClient, tiny_dir) -> None:
+    r = client.post("/api/routes", json={"origin": "Westport", "destination": "harbour", "teu": 3})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["dataset"] == "tiny" and (body["origin"], body["destination"]) == ("west", "harbour")
+    expected = route(read_dataset(tiny_dir), "west", "harbour", teu=3)
+    assert [o["node_ids"] for o in body["options"]] == [list(o.node_ids) for o in expected.options]
+    best, exp = body["options"][0], expected.options[0]
+    assert best["node_ids"] == ["west", "gate_cn", "gate_kz", "harbour"]
+    assert best["distance_km"] == 96 + 10 + 192
+    assert best["cost_usd"] == exp.cost_usd and best["days_p90"] == exp.days_p90
+    assert best["days_p90"] >= best["days_median"] > 0
+    assert {leg["kind"] for leg in best["legs"]} >= {"move", "handling"}
+
+
+def test_route_options_respect_avoid(client: TestClient) -> None:
+    r = client.post("/api/routes", json={"origin": "west", "destination": "isle", "avoid": ["ferry"]})
+    assert r.status_code == 422 and "ferry" in r.json()["detail"]  # the only way to the isle is the ferry
+    ok = client.post("/api/routes", json={"origin": "west", "destination": "isle"}).json()
+    assert any(leg["mode"] == "ferry" for leg in ok["options"][0]["legs"])
+
+
+def test_route_errors_are_422_with_the_reason(client: TestClient) -> None:
+    cases = {
+        "Did you mean": {"origin": "Westt Terminal", "destination": "harbour"},
+        "same place": {"origin": "west", "destination": "West Terminal"},
+        "cannot avoid 'ZZ'": {"origin": "west", "destination": "harbour", "avoid": ["ZZ"]},
+        "departure": {"origin": "west", "destination": "harbour", "depart": "tomorrow"},
+    }
+    for expected, body in cases.items():
+        r = client.post("/api/routes", json=body)
+        assert r.status_code == 422 and expected in r.json()["detail"], (expected, r.text)
+
+
+def test_route_request_validation(client: TestClient) -> None:
+    base = {"origin": "west", "destination": "harbour"}
+    for bad in ({"teu": 0}, {"teu": -1}, {"teu": 1e9}, {"objective": "fun"}, {"alternatives": 0}, {"alternatives": 99},
+                {"max_transfers": -1}, {"avoid": ["x"] * 21}, {"avoid": [""]}, {"origin": ""}, {"origin": "x" * 101},
+                {"dataset": "../tiny"}, {"unknown": 1}, {"via": ["a"] * 6}):
+        r = client.post("/api/routes", json={**base, **bad})
+        assert r.status_code == 422, (bad, r.text)
+    assert client.post("/api/routes", json={"origin": "west"}).status_code == 422
+    assert client.post("/api/routes", json={**base, "dataset": "nowhere"}).status_code == 404
+    assert client.post("/api/routes", content=b"{", headers={"content-type": "application/json"}).status_code == 422
