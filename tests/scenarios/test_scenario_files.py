@@ -172,6 +172,6 @@ def test_diff_lists_definition_and_effect_changes(net, tmp_path):
     a = load_scenario(write(tmp_path, "a.yaml", BASE)).scenario
     b = load_scenario(write(tmp_path, "b.yaml", BASE.replace("name: base", "name: b") + "links: [{ids: [l2], set: {tracks: 2}}]\n")).scenario
     d = [str(c) for c in diff_definitions(a, b)]
-    assert "name: base → b" in d and any(x.startswith("links: ") for x in d)
+    assert "name: base → b" in d and "links[0].set.tracks: — → 2" in d and not any(x.startswith("links:") for x in d)
     e = [str(c) for c in diff_effects(a, b, net)]
     assert e == ["link l2.tracks: 1 → 2"]

@@ -27,7 +27,7 @@ def scenario_validate(file: Annotated[Path, typer.Argument(help="Scenario YAML f
     chain = " ← ".join(p.name for p in reversed(c.chain))
     console.print(f"[green]ok[/]: {c.name} (hash {c.hash}; {chain})")
     console.print(f"  {c.changed_links} link(s) and {c.changed_facilities} facility(ies) changed, {c.new_facilities} new "
-                  f"facility(ies), {c.demand_growth} demand change(s)")
+                  f"facility(ies) vs the dataset; {c.demand_growth} demand change(s)")
     for key, value in c.options.items():
         shown = f"{len(value)} closure window(s)" if key == "extra_closures" else value
         console.print(f"  option {key} = {shown}")

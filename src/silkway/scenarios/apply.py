@@ -27,10 +27,10 @@ class Applied(NamedTuple):
 
 def apply(scenario: Scenario, net: Network, demand: Demand | None = None, options: SimOptions | None = None) -> Applied:
     """The scenario's network, demand and simulation options (inputs are not modified)."""
-    from silkway.simulation import SimOptions, default_demand
+    from silkway.simulation import SimOptions, dataset_demand
 
     new_net = apply_network(scenario, net)
-    base_demand = demand if demand is not None else default_demand(net)
+    base_demand = demand if demand is not None else dataset_demand(scenario.dataset, net)
     new_demand = apply_demand(scenario, new_net, base_demand)
     new_options = replace(options if options is not None else SimOptions(), **option_changes(scenario, new_net))
     return Applied(new_net, new_demand, new_options)
@@ -84,9 +84,9 @@ def apply_demand(scenario: Scenario, net: Network, demand: Demand) -> Demand:
             o, d = (_place(net, p, f"{where}.od", idx) for p in g.od)
             demand = demand.scaled_od(o, d, g.factor, both_directions=g.both_directions)
         elif g.corridor is not None:
-            corridors = {c for lk in net.links for c in lk.corridor}
+            corridors = demand.corridors()
             if g.corridor not in corridors:
-                raise ScenarioError(f"{where}.corridor: unknown corridor '{g.corridor}' (known: {', '.join(sorted(corridors))})")
+                raise ScenarioError(f"{where}.corridor: no demand flow on corridor '{g.corridor}' (flows use: {', '.join(corridors)})")
             demand = demand.scaled_corridor(net, g.corridor, g.factor)
         else:
             demand = demand.scaled(g.factor)

@@ -64,7 +64,9 @@ def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(d, dict):
         for k, v in d.items():
             out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(d, list) and d and any(isinstance(x, (dict, list)) for x in d):
+    elif isinstance(d, list) and not d:
+        pass  # an empty list says nothing; its absence is shown by the other side's items
+    elif isinstance(d, list) and any(isinstance(x, (dict, list)) for x in d):
         for i, v in enumerate(d):
             out.update(_flatten(v, f"{prefix}[{i}]"))
     else:

@@ -75,11 +75,12 @@ def diff(path_a: PathLike, path_b: PathLike) -> tuple[list[Change], list[Change]
 def prepare(loaded: LoadedScenario) -> StudyScenario:
     """Apply a scenario to its dataset and demand: the inputs every replication of it receives."""
     net = network_for(loaded)
-    demand = None
-    if loaded.scenario.demand.file:
-        from silkway.simulation import read_demand
+    from silkway.simulation import dataset_demand, read_demand
 
+    if loaded.scenario.demand.file:
         demand = read_demand(loaded.scenario.demand.file, net)
+    else:
+        demand = dataset_demand(loaded.scenario.dataset, net)
     applied: Applied = _located(loaded, lambda: apply(loaded.scenario, net, demand))
     return StudyScenario(loaded.name, loaded.hash, loaded.scenario.model_dump(mode="json"), applied)
 
