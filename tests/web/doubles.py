@@ -35,9 +35,11 @@ def replicate_double(job: Job, inputs: dict) -> ReplicationOutput:
     level = inputs["level"]
     kpis = {"delivered_teu": level * job.days + rng.normal(0, 10), "max_queue_trains_dostyk_border": float(rng.poisson(200 / level))}
     days = np.arange(job.days, dtype=float)
-    queue = pd.DataFrame({"kind": "queue", "key": "dostyk_border", "x": days, "y": rng.poisson(200 / level, job.days).astype(float)})
+    queue = pd.concat([pd.DataFrame({"kind": "queue", "key": fac, "x": days, "y": rng.poisson(scale / level, job.days).astype(float)})
+                       for fac, scale in (("dostyk_border", 200), ("alashankou_border", 100))])
     transit = pd.DataFrame({"kind": "transit", "key": "northern", "x": np.arange(12.0, 20.0), "y": rng.poisson(level, 8).astype(float)})
-    flow = pd.DataFrame({"kind": "flow", "key": ["l_dostyk_aktogay"], "x": [0.0], "y": [level * job.days]})
+    flow = pd.DataFrame({"kind": "flow", "key": ["kz_dostyk_aktogay", "kz_aktogay_moyinty"], "x": [0.0, 0.0],
+                         "y": [level * job.days, level * job.days / 2]})
     return ReplicationOutput(kpis, pd.concat([queue, transit, flow]) if job.detail else None)
 
 

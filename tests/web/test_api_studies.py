@@ -57,7 +57,7 @@ def test_study_job_runs_stores_and_reports(sclient: TestClient) -> None:
     assert 300 < delivered["green-channel"]["diff"] < 500
     assert delivered["green-channel"]["ci_low"] < delivered["green-channel"]["mean"] < delivered["green-channel"]["ci_high"]
     assert len(res["queue"]["baseline"]["dostyk_border"]["x"]) == 20
-    assert res["flows"]["green-channel"]["l_dostyk_aktogay"] == pytest.approx(120 * 20)
+    assert res["flows"]["green-channel"]["kz_dostyk_aktogay"] == pytest.approx(120 * 20)
     listed = sclient.get("/api/studies").json()
     assert [s["study_id"] for s in listed] == [res["study_id"]]
     assert sclient.get(f"/api/studies/{res['study_id']}").json()["kpis"] == res["kpis"]

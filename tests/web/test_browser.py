@@ -4,13 +4,16 @@ route planner and a study, on the embedded eurasia dataset. Screenshots go to te
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from tests.web.doubles import double_runner
 from tests.web.live import LiveServer, screenshot
 
 from silkway.services import network as net_svc
 from silkway.web import WebSettings, create_app
 
+SCENARIOS = Path(__file__).parent / "scenarios"
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 
@@ -90,3 +93,46 @@ def test_route_planner_shows_the_reason_of_an_error(page) -> None:
     page.wait_for_selector("#route-message.error", timeout=30_000)
     assert "Did you mean: Duisburg" in page.locator("#route-message").inner_text()
     assert page.locator("#options").is_hidden()
+
+
+@pytest.fixture(scope="module")
+def study_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The embedded dataset, the two scenario files of tests/web/scenarios, the simulation double."""
+    settings = WebSettings(results_dir=tmp_path_factory.mktemp("results"), scenario_dirs=(SCENARIOS,), max_days=60)
+    with LiveServer(create_app(settings, study_runner=double_runner(sleep_s=0.05))) as srv:
+        yield srv
+
+
+def test_small_study_shows_progress_kpis_charts_and_flows(browser, study_server: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(study_server.url)
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.click("nav .tab[data-tab=study]")
+    assert page.locator("input[name=scenario]:checked").count() == 2
+    page.fill("#study-form input[name=days]", "40")
+    page.fill("#study-form input[name=replications]", "4")
+    page.click("#study-form button[type=submit]")
+    page.wait_for_selector("#study-progress:not([hidden])")
+    page.wait_for_selector("#study-results:not([hidden])", timeout=60_000)
+    assert int(page.locator("#study-progress").get_attribute("value")) == 8
+    assert "done: 8 replications run" in page.locator("#study-message").inner_text()
+    # KPI table: one row per KPI, with baseline and scenario intervals and the difference
+    rows = page.locator("#kpis tbody tr")
+    assert rows.count() == 2
+    delivered = page.locator("#kpis tbody tr", has_text="delivered_teu").locator("td")
+    assert delivered.nth(3).inner_text().startswith("+")  # the double delivers 20% more in green-channel
+    # charts: uPlot draws a canvas per chart, with one legend entry per series
+    assert page.locator("#chart-queue canvas").count() == 1 and page.locator("#chart-transit canvas").count() == 1
+    assert "dostyk_border" in page.locator("#chart-queue").inner_text()
+    assert "northern (baseline)" in page.locator("#chart-transit").inner_text()
+    # map: flows on the two links, bottleneck markers at the two facilities' nodes
+    assert page.locator("path.flow-line").count() == 2
+    assert page.locator("path.bottleneck").count() == 2
+    page.locator("#study-results").scroll_into_view_if_needed()
+    screenshot(page, "04-study-results")
+    # the stored study is listed and opens again
+    assert page.locator("#stored option").count() == 2
+    page.select_option("#study-scenario", "baseline")
+    assert page.locator("#kpis thead th").count() == 2
+    context.close()

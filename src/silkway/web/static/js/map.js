@@ -42,7 +42,15 @@ export class CorridorMap {
   setNetwork(geojson) {
     for (const name of ["links", "nodes"]) this.removeLayer(name);
     this.nodeById = {};
-    for (const f of geojson.features) if (f.properties.kind === "node") this.nodeById[f.properties.id] = f;
+    this.linkById = {};
+    this.facilityNode = {};
+    for (const f of geojson.features) {
+      const p = f.properties;
+      if (p.kind === "link") this.linkById[p.id] = p;
+      if (p.kind !== "node") continue;
+      this.nodeById[p.id] = f;
+      for (const fac of p.facilities) this.facilityNode[fac.id] = p.id;
+    }
     const links = geojson.features.filter((f) => f.properties.kind === "link");
     const nodes = geojson.features.filter((f) => f.properties.kind === "node");
     this.addLayer("links", "links by mode and gauge", L.geoJSON({ type: "FeatureCollection", features: links }, {

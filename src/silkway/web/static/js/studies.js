@@ -1,4 +1,126 @@
+// Studies: pick scenarios, run a study as a background job (progress, cancel), then see flows and
+// bottlenecks on the map, queue-over-time and transit-time charts and the KPI table vs the baseline.
+import { del, fmt, getJSON, postJSON } from "./api.js";
+import { lineChart } from "./charts.js";
+
+const POLL_MS = 400;
+
 export class Studies {
-  constructor(map, root) { this.map = map; this.root = root; }
-  async setDataset(name) { this.dataset = name; }
+  constructor(map, root) {
+    this.map = map;
+    this.root = root;
+    this.$ = (sel) => root.querySelector(sel);
+    this.$("#study-form").addEventListener("submit", (e) => { e.preventDefault(); this.run(); });
+    this.$("#study-cancel").addEventListener("click", () => this.cancel());
+    this.$("#stored").addEventListener("change", (e) => e.target.value && this.open(`/api/studies/${e.target.value}`));
+    this.$("#study-scenario").addEventListener("change", () => this.render());
+  }
+
+  async setDataset(name) {
+    this.dataset = name;
+    const scenarios = await getJSON("/api/scenarios");
+    this.$("#scenarios").innerHTML = scenarios.length ? scenarios.map((s, i) => `<label title="${s.description}">
+      <input type="checkbox" name="scenario" value="${s.name}" ${i < 2 ? "checked" : ""}> ${s.name}
+      <small>${s.description}</small></label>`).join("") : "<p>No scenario files are offered (start the server with --scenarios DIR).</p>";
+    await this.refreshStored();
+  }
+
+  async refreshStored(selected = "") {
+    const stored = await getJSON("/api/studies");
+    this.$("#stored").innerHTML = `<option value="">—</option>` + stored.map((s) => `<option value="${s.study_id}" ${s.study_id === selected ? "selected" : ""}>
+      ${s.label} (${s.days} d × ${s.replications_done} runs) ${s.created_utc.slice(0, 16)}</option>`).join("");
+  }
+
+  message(text, error = false) {
+    const msg = this.$("#study-message");
+    msg.textContent = text;
+    msg.className = error ? "message error" : "message";
+  }
+
+  async run() {
+    const f = this.$("#study-form").elements;
+    const scenarios = [...this.root.querySelectorAll("input[name=scenario]:checked")].map((i) => i.value);
+    const body = { scenarios, days: Number(f.days.value), replications: Number(f.replications.value), seed: Number(f.seed.value) };
+    try {
+      this.job = await postJSON("/api/jobs", body);
+    } catch (err) {
+      return this.message(err.message, true);
+    }
+    this.$("#study-cancel").hidden = false;
+    this.$("#study-progress").hidden = false;
+    this.poll();
+  }
+
+  async poll() {
+    const job = (this.job = await getJSON(`/api/jobs/${this.job.job_id}`));
+    const bar = this.$("#study-progress");
+    bar.max = Math.max(1, job.total);
+    bar.value = job.done;
+    this.message(`${job.state}: ${job.message}`);
+    if (!["done", "failed", "cancelled"].includes(job.state)) return setTimeout(() => this.poll(), POLL_MS);
+    this.$("#study-cancel").hidden = true;
+    if (job.state === "failed") return this.message(`failed: ${job.error}`, true);
+    if (job.state === "cancelled") return this.message("cancelled: the finished replications are kept; run again to resume");
+    this.message(`done: ${job.result.ran} replications run, ${job.result.skipped} already stored, ${fmt(job.result.wall_s, 1)} s`);
+    await this.refreshStored(job.result.study_id);
+    await this.open(`/api/jobs/${job.job_id}/results`);
+  }
+
+  async cancel() {
+    if (this.job) await del(`/api/jobs/${this.job.job_id}`).catch((err) => this.message(err.message, true));
+  }
+
+  async open(url) {
+    try {
+      this.results = await getJSON(url);
+    } catch (err) {
+      return this.message(err.message, true);
+    }
+    const names = this.results.scenarios;
+    this.$("#study-scenario").innerHTML = names.map((n, i) => `<option value="${n}" ${i === Math.min(1, names.length - 1) ? "selected" : ""}>${n}${i === 0 ? " (baseline)" : ""}</option>`).join("");
+    this.$("#study-results").hidden = false;
+    this.render();
+  }
+
+  render() {
+    const r = this.results;
+    const scenario = this.$("#study-scenario").value;
+    const baseline = r.scenarios[0];
+    this.kpiTable(r, scenario, baseline);
+    const queue = r.queue[scenario] || {};
+    const peaks = Object.entries(queue).map(([fac, s]) => [fac, Math.max(...s.y)]).sort((a, b) => b[1] - a[1]);
+    const top = peaks.slice(0, 5).map(([fac]) => fac);
+    lineChart(this.$("#chart-queue"), {
+      title: `${scenario}: trains queued (mean of runs), top ${top.length} facilities`, xLabel: "day", yLabel: "trains",
+      series: top.map((fac) => ({ label: fac, ...queue[fac] })),
+    });
+    const transit = (name, dash) => Object.entries(r.transit[name] || {}).map(([c, s]) => ({ label: `${c}${dash ? " (baseline)" : ""}`, ...s, dash }));
+    lineChart(this.$("#chart-transit"), {
+      title: "transit time distribution by corridor", xLabel: "days door to door", yLabel: "TEU",
+      series: [...transit(scenario), ...(scenario === baseline ? [] : transit(baseline, [6, 4]))],
+    });
+    const flows = Object.entries(r.flows[scenario] || {}).map(([id, teu]) => {
+      const link = this.map.linkById[id];
+      return link ? { link_id: id, from: link.from, to: link.to, volume_teu: teu } : null;
+    }).filter(Boolean);
+    const maxPeak = peaks.length ? Math.max(1, peaks[0][1]) : 1;
+    const bottlenecks = peaks.slice(0, 5).filter(([, peak]) => peak > 0).map(([fac, peak]) => ({
+      node_id: this.map.facilityNode[fac], severity: peak / maxPeak, label: `bottleneck ${fac}: up to ${fmt(peak, 1)} trains queued`,
+    }));
+    this.map.showFlows(flows, bottlenecks);
+  }
+
+  kpiTable(r, scenario, baseline) {
+    const rows = r.kpis.filter((k) => k.scenario === scenario);
+    const base = Object.fromEntries(r.kpis.filter((k) => k.scenario === baseline).map((k) => [k.kpi, k]));
+    const ci = (k) => (k ? `${fmt(k.mean, 1)} <small>[${fmt(k.ci_low, 1)}, ${fmt(k.ci_high, 1)}]</small>` : "");
+    const diff = (k) => {
+      if (k.diff === null || k.diff === undefined) return "";
+      const cls = k.significant ? (k.diff > 0 ? "up" : "down") : "";
+      return `<span class="${cls}">${k.diff > 0 ? "+" : ""}${fmt(k.diff, 1)}</span> <small>[${fmt(k.diff_low, 1)}, ${fmt(k.diff_high, 1)}]${k.significant ? " *" : ""}</small>`;
+    };
+    this.$("#kpis thead").innerHTML = `<tr><th>KPI</th><th class="num">${baseline} (baseline)</th>${scenario === baseline ? "" : `<th class="num">${scenario}</th><th class="num">difference</th>`}</tr>`;
+    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr><td>${k.kpi}</td><td class="num">${ci(base[k.kpi])}</td>
+      ${scenario === baseline ? "" : `<td class="num">${ci(k)}</td><td class="num">${diff(k)}</td>`}</tr>`).join("");
+  }
 }
