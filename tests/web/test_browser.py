@@ -109,7 +109,8 @@ def test_small_study_shows_progress_kpis_charts_and_flows(browser, study_server:
     page.goto(study_server.url)
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     page.click("nav .tab[data-tab=study]")
-    assert page.locator("input[name=scenario]:checked").count() == 2
+    assert page.locator("#baseline").input_value() == "baseline"
+    assert page.locator("input[name=scenario]:checked").count() == 1
     page.fill("#study-form input[name=days]", "40")
     page.fill("#study-form input[name=replications]", "4")
     page.click("#study-form button[type=submit]")

@@ -17,6 +17,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     dataset: Annotated[list[Path] | None, typer.Option(help="Serve this dataset folder too (repeatable); named by its folder.")] = None,
     results: Annotated[Path, typer.Option(help="Study results store (the only folder the app writes).")] = Path("silkway-results"),
+    scenarios: Annotated[list[Path] | None, typer.Option(help="Folder of scenario files offered to studies (repeatable; default: ./examples if present).")] = None,
     max_jobs: Annotated[int, typer.Option(min=1, max=8, help="Studies run at the same time.")] = 1,
 ) -> None:
     """Serve the map UI and the JSON API (OpenAPI schema at /openapi.json)."""
@@ -29,10 +30,15 @@ def serve(
         if not folder.is_dir():
             raise SilkwayError(f"--dataset {folder}: not a folder")
         datasets[folder.resolve().name] = folder.resolve()
+    scenario_dirs = tuple(p.resolve() for p in (scenarios or [p for p in (Path("examples"),) if p.is_dir()]))
+    for folder in scenario_dirs:
+        if not folder.is_dir():
+            raise SilkwayError(f"--scenarios {folder}: not a folder")
     try:
-        settings = WebSettings(datasets=datasets, results_dir=results.resolve(), max_running_jobs=max_jobs)
+        settings = WebSettings(datasets=datasets, results_dir=results.resolve(), scenario_dirs=scenario_dirs, max_running_jobs=max_jobs)
     except ValueError as exc:
         raise SilkwayError(str(exc)) from exc
     console.print(f"silkway web app on [bold]http://{host}:{port}/[/] (API schema: /openapi.json); "
-                  f"datasets: {', '.join(datasets)}; results store: {settings.results_dir}. Ctrl+C stops it.")
+                  f"datasets: {', '.join(datasets)}; scenarios from: {', '.join(map(str, scenario_dirs)) or 'none'}; "
+                  f"results store: {settings.results_dir}. Ctrl+C stops it.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -81,9 +81,10 @@ def _status(job: Job) -> JobStatus:
                      result=job.result, error=job.error)
 
 
-@router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenario files offered by this app")
+@router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenario files offered by this app (bases first)")
 def list_scenarios(request: Request) -> list[ScenarioInfo]:
-    return [ScenarioInfo(**catalogue.describe(p)) for p in request.app.state.scenarios.values()]
+    infos = [ScenarioInfo(**catalogue.describe(p)) for p in request.app.state.scenarios.values()]
+    return sorted(infos, key=lambda s: (s.extends is not None, s.name))
 
 
 @router.post("/scenarios/validate", response_model=ValidateResult, summary="Validate scenario YAML against a dataset")

@@ -18,9 +18,10 @@ export class Studies {
 
   async setDataset(name) {
     this.dataset = name;
-    const scenarios = await getJSON("/api/scenarios");
+    const scenarios = await getJSON("/api/scenarios"); // bases (no 'extends') first
+    this.$("#baseline").innerHTML = scenarios.map((s) => `<option value="${s.name}">${s.name}</option>`).join("");
     this.$("#scenarios").innerHTML = scenarios.length ? scenarios.map((s, i) => `<label title="${s.description}">
-      <input type="checkbox" name="scenario" value="${s.name}" ${i < 2 ? "checked" : ""}> ${s.name}
+      <input type="checkbox" name="scenario" value="${s.name}" ${i === 1 ? "checked" : ""}> ${s.name}
       <small>${s.description}</small></label>`).join("") : "<p>No scenario files are offered (start the server with --scenarios DIR).</p>";
     await this.refreshStored();
   }
@@ -39,7 +40,8 @@ export class Studies {
 
   async run() {
     const f = this.$("#study-form").elements;
-    const scenarios = [...this.root.querySelectorAll("input[name=scenario]:checked")].map((i) => i.value);
+    const compared = [...this.root.querySelectorAll("input[name=scenario]:checked")].map((i) => i.value);
+    const scenarios = [f.baseline.value, ...compared.filter((n) => n !== f.baseline.value)];
     const body = { scenarios, days: Number(f.days.value), replications: Number(f.replications.value), seed: Number(f.seed.value) };
     try {
       this.job = await postJSON("/api/jobs", body);
