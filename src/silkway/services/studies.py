@@ -81,8 +81,10 @@ def prepare(loaded: LoadedScenario) -> StudyScenario:
         demand = read_demand(loaded.scenario.demand.file, net)
     else:
         demand = dataset_demand(loaded.scenario.dataset, net)
+    from silkway.scenarios.replicate import sim_inputs
+
     applied: Applied = _located(loaded, lambda: apply(loaded.scenario, net, demand))
-    return StudyScenario(loaded.name, loaded.hash, loaded.scenario.model_dump(mode="json"), applied)
+    return StudyScenario(loaded.name, loaded.hash, loaded.scenario.model_dump(mode="json"), _located(loaded, lambda: sim_inputs(applied)))
 
 
 def dataset_version(loaded: LoadedScenario) -> str:
