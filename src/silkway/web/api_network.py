@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from silkway.network.places import search_places
@@ -58,9 +58,10 @@ def list_datasets(request: Request) -> list[DatasetInfo]:
     return out
 
 
-@router.get("/datasets/{dataset}/network", summary="The network as a GeoJSON FeatureCollection")
-def network_geojson(request: Request, dataset: DatasetName) -> dict[str, Any]:
-    return registry(request).get(dataset).geojson
+@router.get("/datasets/{dataset}/network", summary="The network as a GeoJSON FeatureCollection",
+            response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def network_geojson(request: Request, dataset: DatasetName) -> Response:
+    return Response(registry(request).get(dataset).geojson, media_type="application/geo+json")
 
 
 @router.get("/datasets/{dataset}/summary", summary="Nodes and links by mode and country, gauge breaks, facilities")

