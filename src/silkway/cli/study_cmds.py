@@ -91,6 +91,34 @@ def report(
     console.print(f"wrote {path}")
 
 
+@app.command()
+def calibrate(
+    observed: Annotated[Path, typer.Option("--observed", help="CSV of observed counts (kpi,observed,unit,source,note).")] = Path("examples/observed-2023.csv"),
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario to calibrate (default: the embedded dataset and demand).")] = None,
+    days: Annotated[int, typer.Option("--days", help="Simulated days per evaluation (the observations are per year).")] = 365,
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per evaluation.")] = 3,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the calibrated demand CSV.")] = Path("calibrated-demand.csv"),
+) -> None:
+    """Fit per-border demand volumes to observed yearly train counts and write the calibrated demand."""
+    def step(it: int, factors: dict[str, float]) -> None:
+        console.print(f"  iteration {it}: " + ", ".join(f"{k} ×{v:.3f}" for k, v in factors.items()))
+
+    console.print(f"calibrating to {observed} ({replications} replications × {days} days per evaluation)")
+    result, observations = svc.calibrate(observed, scenario, days=days, replications=replications, seed=seed, out=out, progress=step)
+    t = Table(title=f"Calibration: per-border volume factors, {result.iterations} iteration(s)")
+    for col in ("KPI", "observed", "simulated before", "simulated after", "error after", "factor", "flows"):
+        t.add_column(col, justify="left" if col == "KPI" else "right")
+    before, after = result.rel_error("before"), result.rel_error("after")
+    for k, v in result.observed.items():
+        t.add_row(k, f"{v:,.0f}", f"{result.before[k]:,.0f} ({before[k]:+.1%})", f"{result.after[k]:,.0f}",
+                  f"{after[k]:+.1%}", f"{result.factors[k]:.3f}", str(len(result.groups[k])))
+    console.print(t)
+    for o in observations:
+        console.print(f"  {o.kpi}: source {o.source}", markup=False, highlight=False)
+    console.print(f"wrote {out} (demand: {result.demand.teu_per_week:,.0f} TEU/week; use it with 'demand: file:' in a scenario)")
+
+
 def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thin CLI glue
     columns = (TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:

@@ -168,6 +168,37 @@ def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STO
         return build_report(store, rec, Path(out_dir))
 
 
+def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *, days: int = 365, replications: int = 3,
+              seed: int = 0, out: PathLike | None = None, progress: Callable[[int, dict[str, float]], None] | None = None):  # noqa: ANN201
+    """Fit per-border demand factors to observed counts; write the calibrated demand CSV to ``out``.
+
+    The network, demand and options are those of ``scenario_path`` (default: the embedded dataset
+    with its default demand)."""
+    from silkway.atomic import atomic_write_text
+    from silkway.scenarios import calibrate as cal
+    from silkway.scenarios.study import replication_seed
+    from silkway.simulation import SimOptions, dataset_demand
+
+    try:
+        text = Path(observed_path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{observed_path}: cannot read: {exc}") from None
+    observations = cal.parse_observed(text, str(observed_path))
+    if scenario_path is not None:
+        inputs = prepare(load_scenario(scenario_path)).inputs.applied
+        net, demand, options = inputs
+    else:
+        net = read_dataset(None)
+        demand, options = dataset_demand(None, net), SimOptions()
+    seeds = tuple(replication_seed(seed, "calibration", i) for i in range(replications))
+    result = cal.calibrate(net, demand, options, observations, days=days, seeds=seeds, progress=progress)
+    if out is not None:
+        notes = {f: f"calibrated: x{result.factors[k]:.4f} to {k} = {result.observed[k]:g} ({observed_path})"
+                 for k, ids in result.groups.items() for f in ids}
+        atomic_write_text(out, cal.demand_csv(result.demand, notes))
+    return result, observations
+
+
 HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
                          "trains_border_", "max_queue_trains_")
 

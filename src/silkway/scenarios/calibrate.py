@@ -1,0 +1,145 @@
+"""Calibrate demand to observed counts (e.g. trains per border crossing in a year).
+
+Free parameters: one volume factor per observed border KPI ``trains_border_<node>``, applied to the
+demand flows whose planned route crosses that node. Flows that cross none of the observed borders
+keep their volume. Because the simulated train count of a border is close to proportional to the
+TEU routed through it (block trains of fixed size), the square system "simulated = observed" is
+solved by the fixed-point iteration θ_b ← θ_b · observed_b / simulated_b(θ), each evaluation being
+the mean of R seeded replications with the same seeds every iteration (common random numbers).
+With as many parameters as observations this is the least-squares fit with zero residual when it
+converges; the report states the remaining relative error. It fits volumes per border, which sets
+both the total and the split between the borders (the route shares); it does not fit times.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from silkway.errors import ScenarioError
+from silkway.network.model import Network
+
+BORDER_PREFIX = "trains_border_"
+
+
+@dataclass(frozen=True)
+class Observation:
+    kpi: str
+    observed: float
+    unit: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    factors: dict[str, float]  # kpi → volume factor of its flow group
+    groups: dict[str, tuple[str, ...]]  # kpi → flow ids scaled by its factor
+    observed: dict[str, float]
+    before: dict[str, float]  # simulated means with the input demand
+    after: dict[str, float]  # simulated means with the calibrated demand
+    iterations: int
+    replications: int
+    demand: object  # silkway.simulation.Demand
+
+    def rel_error(self, which: str = "after") -> dict[str, float]:
+        sim = self.after if which == "after" else self.before
+        return {k: (sim[k] - v) / v for k, v in self.observed.items()}
+
+
+def parse_observed(text: str, label: str = "observed.csv") -> list[Observation]:
+    """Rows ``kpi,observed[,unit,source,note]``; every problem is reported at once."""
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    problems, out = [], []
+    for line, row in enumerate(rows, start=2):
+        kpi, raw = (row.get("kpi") or "").strip(), (row.get("observed") or "").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append(f"line {line}, field 'observed': not a number: '{raw}'")
+            continue
+        if not kpi.startswith(BORDER_PREFIX):
+            problems.append(f"line {line}, field 'kpi': only {BORDER_PREFIX}<node> counts can be calibrated (got '{kpi}')")
+        elif not value > 0:
+            problems.append(f"line {line}, field 'observed': must be > 0")
+        else:
+            out.append(Observation(kpi, value, (row.get("unit") or "").strip(), (row.get("source") or "").strip()))
+    if not out and not problems:
+        problems.append("no observations")
+    if problems:
+        raise ScenarioError(f"{label}: " + "; ".join(problems))
+    return out
+
+
+def border_groups(net: Network, demand, options, kpis: list[str]) -> dict[str, tuple[str, ...]]:  # noqa: ANN001
+    """For each ``trains_border_<node>`` the flows whose planned route passes ``node``."""
+    from silkway.simulation.plan import build
+
+    _, routes = build(net, demand, options)
+    groups: dict[str, tuple[str, ...]] = {}
+    for kpi in kpis:
+        node = kpi.removeprefix(BORDER_PREFIX)
+        if node not in net.node_by_id:
+            raise ScenarioError(f"observed KPI '{kpi}': no node '{node}' in the dataset")
+        groups[kpi] = tuple(r.flow.flow_id for r in routes if node in r.path.node_ids)
+        if not groups[kpi]:
+            raise ScenarioError(f"observed KPI '{kpi}': no demand flow is routed through '{node}', nothing to fit")
+    flows_seen = [f for g in groups.values() for f in g]
+    if len(flows_seen) != len(set(flows_seen)):
+        raise ScenarioError("the observed borders share flows (a route crosses two of them): factors would not be separable")
+    return groups
+
+
+def scale_groups(demand, groups: dict[str, tuple[str, ...]], factors: dict[str, float]):  # noqa: ANN001, ANN201
+    by_flow = {f: factors[k] for k, ids in groups.items() for f in ids}
+    return type(demand)(tuple(replace(f, teu_per_week=f.teu_per_week * by_flow.get(f.flow_id, 1.0)) for f in demand.flows))
+
+
+def calibrate(net: Network, demand, options, observations: list[Observation], *, days: int = 365,  # noqa: ANN001
+              seeds: tuple[int, ...] = (1, 2, 3), max_iter: int = 6, tol: float = 0.005,
+              simulate_fn: Callable | None = None, progress: Callable[[int, dict[str, float]], None] | None = None,
+              ) -> CalibrationResult:
+    """Fit the per-border factors; ``simulate_fn(net, demand, days, seed, options) -> kpis`` (default: the engine)."""
+    sim = simulate_fn or _engine
+    observed = {o.kpi: o.observed for o in observations}
+    groups = border_groups(net, demand, options, list(observed))
+    factors = {k: 1.0 for k in observed}
+
+    def evaluate(f: dict[str, float]) -> dict[str, float]:
+        d = scale_groups(demand, groups, f)
+        runs = [sim(net, d, days, s, options) for s in seeds]
+        return {k: math.fsum(r.get(k, 0.0) for r in runs) / len(runs) for k in observed}
+
+    before = current = evaluate(factors)
+    it = 0
+    while it < max_iter and any(abs(current[k] / v - 1) > tol for k, v in observed.items()):
+        if any(current[k] <= 0 for k in observed):
+            raise ScenarioError("a calibrated border carries no train in the simulation; cannot scale it")
+        factors = {k: factors[k] * observed[k] / current[k] for k in observed}
+        it += 1
+        current = evaluate(factors)
+        if progress:
+            progress(it, dict(factors))
+    return CalibrationResult(factors, groups, observed, before, current, it, len(seeds), scale_groups(demand, groups, factors))
+
+
+def demand_csv(demand, notes: dict[str, str] | None = None) -> str:  # noqa: ANN001
+    """A demand as CSV in the simulation's format (``silkway.simulation.demand.COLUMNS``)."""
+    from silkway.simulation.demand import COLUMNS
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for f in demand.flows:
+        note = "; ".join(x for x in (f.note, (notes or {}).get(f.flow_id)) if x)
+        w.writerow([f.flow_id, f.origin, f.destination, f.corridor, ";".join(f.via), f"{f.teu_per_week:.6g}",
+                    f"{f.season_amplitude:g}", f"{f.season_peak_day:g}", ";".join(f.src), note])
+    return buf.getvalue()
+
+
+def _engine(net: Network, demand, days: int, seed: int, options) -> dict[str, float]:  # noqa: ANN001
+    from silkway.simulation import simulate
+
+    return simulate(net, demand, days=days, seed=seed, options=options).kpis()
