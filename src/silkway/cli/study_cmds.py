@@ -119,6 +119,52 @@ def calibrate(
     console.print(f"wrote {out} (demand: {result.demand.teu_per_week:,.0f} TEU/week; use it with 'demand: file:' in a scenario)")
 
 
+@app.command()
+def demo(
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per scenario.")] = 8,
+    seed: Annotated[int, typer.Option("--seed")] = 2023,
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
+    examples: Annotated[Path, typer.Option("--examples", help="Folder with the example scenarios.")] = Path("examples"),
+    store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("silkway-report"),
+) -> None:
+    """The main job: headline routes, a study of baseline-2023 vs double-trade vs green-channel, the report."""
+    columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)")
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("study", total=None)
+        res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
+                       backend=svc.backend_for("local", workers),
+                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+    print_routes(res.routes)
+    console.print(f"\n[bold]2. Study[/] {res.record.study_id}: {res.run.ran} replications run, {res.run.skipped} reused, "
+                  f"{res.run.wall_s:.0f} s")
+    if res.run.interrupted:
+        console.print("[yellow]interrupted[/]: run 'silkway demo' again to resume")
+        raise typer.Exit(130)
+    print_summary(res.record, res.table)
+    console.print("\n[bold]3. Headline answers[/]")
+    console.print("[bold]Where does doubled trade break the corridor?[/]")
+    for line in res.breaks:
+        console.print(f"  - {line}", markup=False, highlight=False)
+    console.print("[bold]What does the green channel buy?[/]")
+    for line in res.buys:
+        console.print(f"  - {line}", markup=False, highlight=False)
+    console.print(f"\n[bold]4. Report[/]: {res.report}")
+
+
+def print_routes(routes) -> None:  # noqa: ANN001
+    t = Table()
+    for col in ("from → to", "option", "corridor", "days median", "days P90", "cost USD/TEU", "kg CO2e/TEU", "via"):
+        t.add_column(col, justify="right" if col[0] in "dck" else "left")
+    for r in routes:
+        for i, o in enumerate(r.options[:3]):
+            via = " · ".join(o.node_ids[1:-1][:6]) + (" …" if len(o.node_ids) > 8 else "")
+            t.add_row(f"{r.origin} → {r.destination}" if i == 0 else "", str(i + 1), o.corridor, f"{o.days_median:.1f}",
+                      f"{o.days_p90:.1f}", f"{o.cost_usd:,.0f}", f"{o.co2e_kg:,.0f}", via)
+    console.print(t)
+
+
 def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thin CLI glue
     columns = (TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:

@@ -199,6 +199,48 @@ def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *,
     return result, observations
 
 
+HEADLINE_PAIRS = (("Xi'an", "Duisburg"), ("Lianyungang", "Baku"), ("Chongqing", "Istanbul"), ("Almaty", "Bandar Abbas"))
+DEMO_SCENARIOS = ("baseline-2023.yaml", "double-trade.yaml", "green-channel.yaml")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    routes: list[Any]  # RouteResult per headline pair
+    run: StudyRun
+    record: StudyRecord
+    table: pd.DataFrame
+    breaks: list[str]  # where doubled trade breaks the corridor
+    buys: list[str]  # what the green channel buys
+    report: Path
+
+
+def demo_routes() -> list[Any]:
+    """Best routes (by time, with alternatives) for the headline pairs on the embedded dataset."""
+    from silkway.services.routing import router_for
+
+    router = router_for(None)
+    return [router.route(o, d) for o, d in HEADLINE_PAIRS]
+
+
+def demo(examples_dir: PathLike = "examples", *, replications: int = 8, seed: int = 2023, store_path: PathLike = DEFAULT_STORE,
+         out_dir: PathLike = "silkway-report", backend: LocalBackend | DaskBackend | None = None,
+         progress: Callable[[int, int], None] | None = None) -> DemoResult:
+    """The main job: headline routes, then baseline-2023 vs double-trade vs green-channel, then the report."""
+    from silkway.scenarios.headline import breaks_where, what_it_buys
+
+    folder = Path(examples_dir)
+    missing = [n for n in DEMO_SCENARIOS if not (folder / n).is_file()]
+    if missing:
+        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (run from the repository root)")
+    routes = demo_routes()
+    spec = make_spec([folder / n for n in DEMO_SCENARIOS], replications, seed=seed, label="demo: baseline-2023 vs double-trade vs green-channel")
+    run_ = run(spec, store_path, backend, progress)
+    rec, table = summary(spec.study_id, store_path)
+    names = [s["name"] for s in rec.scenarios]
+    path = report(spec.study_id, out_dir, store_path) if run_.complete else Path(out_dir) / "report.html"
+    return DemoResult(routes, run_, rec, table, breaks_where(table, names[1], names[0]), what_it_buys(table, names[2], names[0]), path)
+
+
 HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
                          "trains_border_", "max_queue_trains_")
 
