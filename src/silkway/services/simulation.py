@@ -1,0 +1,55 @@
+"""Simulation use cases for CLI and web: run a simulation, write its outputs (Parquet, PNG, JSON)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from silkway.atomic import atomic_write_bytes, atomic_write_text
+from silkway.network import Network, read_dataset
+from silkway.simulation import Demand, SimOptions, SimulationResult, dataset_demand, read_demand, simulate
+from silkway.simulation.core import Progress
+from silkway.simulation.plots import queue_figure, transit_figure
+
+PathLike = str | os.PathLike[str] | None
+TABLES = ("shipments", "trains", "facilities", "stations", "conservation", "vessel_links")
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    network: Network
+    demand: Demand
+    result: SimulationResult
+
+
+def load_inputs(dataset: PathLike = None, demand_file: PathLike = None) -> tuple[Network, Demand]:
+    net = read_dataset(dataset)
+    demand = read_demand(demand_file, net) if demand_file is not None else dataset_demand(dataset, net)
+    return net, demand
+
+
+def run_simulation(dataset: PathLike = None, demand_file: PathLike = None, *, days: float = 365, seed: int = 0,
+                   options: SimOptions | None = None, progress: Progress | None = None) -> SimulationRun:
+    net, demand = load_inputs(dataset, demand_file)
+    result = simulate(net, demand, days=days, seed=seed, options=options or SimOptions(), progress=progress)
+    return SimulationRun(net, demand, result)
+
+
+def write_outputs(result: SimulationResult, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Per-shipment, per-train, per-facility tables (Parquet), KPIs (JSON), summary (text), plots (PNG)."""
+    out = Path(out_dir)
+    written = []
+    for name in TABLES:
+        buf = io.BytesIO()
+        getattr(result, name).to_parquet(buf, index=False)
+        written.append(atomic_write_bytes(out / f"{name}.parquet", buf.getvalue()))
+    written.append(atomic_write_text(out / "kpis.json", json.dumps(result.kpis(), indent=1, sort_keys=True)))
+    written.append(atomic_write_text(out / "summary.txt", result.summary() + "\n"))
+    for name, fig in (("queues.png", queue_figure(result)), ("transit_times.png", transit_figure(result))):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        written.append(atomic_write_bytes(out / name, buf.getvalue()))
+    return written

@@ -1,0 +1,51 @@
+"""Column indices of the engine's state arrays (compile-time constants for the numba kernel)."""
+
+# stations: integer columns
+S_SERVERS, S_DIST, S_BUSY, S_QHEAD, S_QTAIL, S_QLEN, S_RETRY, S_KIND, S_VLINK, S_SIDE, S_GREEN, S_SERVED, S_QMAX, \
+    S_SERVED_ALL, S_RES = range(15)
+S_NI = 15
+# stations: float columns
+SF_A, SF_B, SF_GATE_TRAIN, SF_GATE_TEU, SF_NEXT_GATE, SF_WAIT_SUM, SF_SERVICE_SUM, SF_MEAN = range(8)
+S_NF = 8
+# station kinds / service distributions
+KIND_SERVER, KIND_FLEET, KIND_TIMETABLE = 0, 1, 2
+DIST_ZERO, DIST_DET, DIST_LOGNORMAL, DIST_EXP = 0, 1, 2, 3
+
+# trains: integer / float columns
+T_ROUTE, T_POS, T_NEXT, T_GREEN, T_NCONT = range(5)
+T_NI = 5
+TF_LOAD, TF_FORMED, TF_DEPART, TF_ARRIVE, TF_WAIT, TF_ENTER = range(6)
+T_NF = 6
+
+# routes
+R_LO, R_HI, R_FORM, R_GROUP = range(4)
+R_NI = 4
+RF_CAP_TEU, RF_SCHED_H, RF_PHASE_H, RF_BASE_H = range(4)
+R_NF = 4
+
+# vessels
+V_LINK, V_SIDE, V_STATE, V_HEAD, V_TAIL, V_NEXT, V_CYCLE = range(7)
+V_NI = 7
+VF_LOAD = 0
+V_NF = 1
+
+# vessel links
+L_MODE, L_ST0, L_ST1, L_ACT0, L_ACT1, L_IDLEH0, L_IDLEH1, L_IDLET0, L_IDLET1, L_RES = range(10)
+L_NI = 10
+LF_CAP, LF_MU, LF_SIGMA, LF_TURN0, LF_TURN1, LF_MAXWAIT, LF_PERIOD, LF_FIRST, LF_TEU_MOVED = range(9)
+L_NF = 9
+
+# event kinds
+EV_TICK, EV_ARRIVE, EV_END, EV_RETRY, EV_VREADY, EV_VDEADLINE, EV_VARRIVE, EV_SAIL, EV_SAMPLE = range(9)
+
+# counters
+C_NTRAINS, C_GEN, C_DELIV, C_HSIZE, C_SEQ, C_EVENTS, C_SHIP, C_SAMPLE, C_GEN_TEU, C_DELIV_TEU = range(10)
+C_N = 10
+
+# indices into the work tuple W of the kernel
+SI, SF, TI, TF, RI, RF, RST, VI, VF, LI, LF, CLP, CLS, CLE, CLC, HT, HI, CTR, RS, GP, GR, GB, GBT, PAR, SHT, SHR, SHG, SHTR, SHTEU, \
+    SQ, SC = range(31)
+W_N = 31
+# parameters (W[PAR])
+P_TEND, P_WARM, P_GSHARE, P_GFACTOR, P_FULL, P_REFRESH, P_SAMPLE, P_NSTREAM = range(8)
+P_N = 8

@@ -1,0 +1,125 @@
+"""Turn the kernel's final arrays into a :class:`SimulationResult` (vectorised, no I/O)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from silkway.simulation import _layout as L
+from silkway.simulation.engine import Prepared
+from silkway.simulation.result import CASPIAN_COUNTRIES, SimulationResult
+
+
+def collect(prep: Prepared, seed: int) -> SimulationResult:
+    W = prep.work
+    ctr = W[L.CTR]
+    warm = prep.warmup_h
+    days = (prep.horizon_h - warm) / 24.0
+    trains = _trains(prep, int(ctr[L.C_NTRAINS]))
+    shipments = _shipments(prep, trains)
+    net = prep.builder.net
+    return SimulationResult(
+        shipments=shipments, trains=trains, facilities=_queues(prep), stations=_stations(prep),
+        conservation=_conservation(prep), vessel_links=_vlinks(prep), days=days, warmup_days=warm / 24.0, seed=seed,
+        tonnes_per_teu=float(net.param.get("tonnes_per_teu", 12.0)), events=int(ctr[L.C_EVENTS]),
+        info={"closure_windows": len(prep.closures), "route_mode": prep.options.route_mode},
+    )
+
+
+def _cat(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
+    """Labels[codes] as a Categorical (labels may repeat)."""
+    cats = sorted(set(labels))
+    pos = {c: i for i, c in enumerate(cats)}
+    remap = np.array([pos[x] for x in labels], dtype=np.int64) if labels else np.empty(0, np.int64)
+    return pd.Categorical.from_codes(remap[codes] if len(codes) else np.empty(0, np.int64), cats)
+
+
+def _day(h: np.ndarray, warm: float) -> np.ndarray:
+    out = (h - warm) / 24.0
+    return np.where(h < 0, np.nan, out)
+
+
+def _trains(prep: Prepared, n: int) -> pd.DataFrame:
+    W = prep.work
+    ti, tf = W[L.TI][:n], W[L.TF][:n]
+    r = ti[:, L.T_ROUTE]
+    flows = [rt.flow for rt in prep.routes]
+    dep = _day(tf[:, L.TF_DEPART], prep.warmup_h)
+    arr = _day(tf[:, L.TF_ARRIVE], prep.warmup_h)
+    return pd.DataFrame({
+        "train_id": np.arange(n), "flow_id": _cat(r, [f.flow_id for f in flows]), "corridor": _cat(r, [f.corridor for f in flows]),
+        "origin": _cat(r, [f.origin for f in flows]), "destination": _cat(r, [f.destination for f in flows]),
+        "load_teu": tf[:, L.TF_LOAD], "containers": ti[:, L.T_NCONT], "formed_day": _day(tf[:, L.TF_FORMED], prep.warmup_h),
+        "departed_day": dep, "arrived_day": arr, "transit_days": arr - dep, "wait_hours": tf[:, L.TF_WAIT],
+        "green_channel": ti[:, L.T_GREEN].astype(bool),
+    })
+
+
+def _shipments(prep: Prepared, trains: pd.DataFrame) -> pd.DataFrame:
+    W = prep.work
+    n = int(W[L.CTR][L.C_SHIP])
+    train = W[L.SHTR][:n]
+    created = _day(W[L.SHT][:n], prep.warmup_h)
+    arr = trains.arrived_day.to_numpy()
+    delivered = np.where(train >= 0, arr[np.maximum(train, 0)] if len(arr) else np.nan, np.nan)
+    route = W[L.TI][np.maximum(train, 0), L.T_ROUTE] if len(arr) else np.zeros(n, np.int64)
+    flows = [rt.flow for rt in prep.routes]
+    return pd.DataFrame({
+        "shipment_id": np.arange(n), "flow_id": _cat(route, [f.flow_id for f in flows]),
+        "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
+        "corridor": _cat(route, [f.corridor for f in flows]),
+        "teu": W[L.SHTEU][:n], "created_day": created, "train_id": train, "delivered_day": delivered,
+        "transit_days": delivered - created,
+    })
+
+
+def _stations(prep: Prepared) -> pd.DataFrame:
+    W = prep.work
+    si, sf = W[L.SI], W[L.SF]
+    specs = prep.builder.stations
+    fac = prep.builder.net.facility_by_id
+    served = si[:, L.S_SERVED]
+    return pd.DataFrame({
+        "station_id": [s.station_id for s in specs], "kind": [s.kind for s in specs], "node_id": [s.node_id for s in specs],
+        "facility": [s.target if s.kind != "quay" else s.station_id.replace(":", "_") for s in specs],
+        "facility_kind": [fac[s.target].facility_kind if s.target in fac else s.kind for s in specs],
+        "servers": si[:, L.S_SERVERS], "trains": served, "trains_incl_warmup": si[:, L.S_SERVED_ALL],
+        "mean_wait_h": np.where(served > 0, sf[:, L.SF_WAIT_SUM] / np.maximum(served, 1), 0.0),
+        "added_delay_train_h": sf[:, L.SF_WAIT_SUM], "mean_service_h": np.where(served > 0, sf[:, L.SF_SERVICE_SUM] / np.maximum(served, 1), 0.0),
+        "max_queue_trains": si[:, L.S_QMAX], "queue_trains_end": si[:, L.S_QLEN],
+    })
+
+
+def _queues(prep: Prepared) -> pd.DataFrame:
+    W = prep.work
+    k = int(W[L.CTR][L.C_SAMPLE])
+    q = W[L.SQ][:k]
+    specs = prep.builder.stations
+    keep = [i for i, s in enumerate(specs) if s.kind in ("handling", "quay")]
+    t = (W[L.SC][:k, 0] - prep.warmup_h) / 24.0
+    return pd.DataFrame({
+        "time_day": np.repeat(t, len(keep)),
+        "station_id": pd.Categorical.from_codes(np.tile(np.arange(len(keep)), k), [specs[i].station_id for i in keep]),
+        "queue_trains": q[:, keep].ravel() if keep else np.empty(0, np.int32),
+    })
+
+
+def _conservation(prep: Prepared) -> pd.DataFrame:
+    W = prep.work
+    k = int(W[L.CTR][L.C_SAMPLE])
+    sc = W[L.SC][:k]
+    return pd.DataFrame({"time_day": (sc[:, 0] - prep.warmup_h) / 24.0, "generated": sc[:, 1].astype(np.int64),
+                         "delivered": sc[:, 2].astype(np.int64), "in_system": sc[:, 3].astype(np.int64)})
+
+
+def _vlinks(prep: Prepared) -> pd.DataFrame:
+    net = prep.builder.net
+    lf = prep.work[L.LF]
+    rows = []
+    for j, v in enumerate(prep.builder.vlinks):
+        lk = net.link_by_id[v.link_id]
+        ends = {net.node_by_id[lk.from_node].country, net.node_by_id[lk.to_node].country}
+        rows.append({"link_id": v.link_id, "timetable": v.timetable, "fleet": 0 if v.timetable else v.fleet,
+                     "max_wait_h": v.max_wait_h, "cap_teu": v.cap_teu, "departures_per_week": 168.0 / v.period_h,
+                     "teu_moved": float(lf[j, L.LF_TEU_MOVED]), "caspian": ends <= CASPIAN_COUNTRIES and lk.mode in ("ferry", "feeder")})
+    return pd.DataFrame(rows, columns=["link_id", "timetable", "fleet", "max_wait_h", "cap_teu", "departures_per_week", "teu_moved", "caspian"])

@@ -1,0 +1,189 @@
+"""Set up the kernel's arrays from a plan, run them in chunks (progress), hand back the raw state."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from silkway.network.model import Closure
+from silkway.simulation import _layout as L
+from silkway.simulation._kernel import push, run_until
+from silkway.simulation._rng import stream_states
+from silkway.simulation.arrivals import generate
+from silkway.simulation.core import Progress
+from silkway.simulation.demand import Demand
+from silkway.simulation.options import SimOptions
+from silkway.simulation.plan import PlanBuilder, RouteSpec, station_arrays
+
+
+@dataclass
+class Prepared:
+    builder: PlanBuilder
+    routes: list[RouteSpec]
+    demand: Demand
+    options: SimOptions
+    horizon_h: float
+    warmup_h: float
+    work: tuple
+    closures: list[tuple[int, float, float, str]]  # (resource, start_h, end_h, closure_id)
+
+
+def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, options: SimOptions, *, days: float, seed: int,
+            closures: tuple[Closure, ...], arrivals: tuple[np.ndarray, np.ndarray] | None = None) -> Prepared:
+    warm_h = options.warmup_days * 24.0
+    horizon = warm_h + days * 24.0
+    seq_arr, seq_cl, seq_streams, seq_misc = np.random.SeedSequence(seed).spawn(4)
+    if arrivals is None:
+        arrivals = generate(demand, horizon, warm_h, options.container_teu, np.random.default_rng(seq_arr))
+    sh_t, sh_flow = arrivals
+    si, sf = station_arrays(builder)
+    n_st, n_vl = len(builder.stations), len(builder.vlinks)
+    windows = closure_windows(builder, closures, horizon, warm_h, seq_cl, options.deterministic)
+    clp, cls, cle = _csr(windows, n_st + n_vl)
+    ri, rf, rst, gp, gr, sh_route, sh_group = _route_arrays(builder, routes, options, sh_flow, np.random.default_rng(seq_misc))
+    vi, vf, li, lf = _vessel_arrays(builder)
+    max_trains = _max_trains(rf, sh_route, sh_group, gp, gr, options, horizon)
+    n_samples = int(math.floor(horizon / options.sample_hours + 1e-9)) + 1
+    hcap = max_trains + n_st + len(routes) + 16 * len(vi) + 4 * n_vl + 1024
+    par = np.array([horizon, warm_h, options.green_channel_share, options.green_channel_factor, options.vessel_full_ratio,
+                    options.adaptive_refresh_hours, options.sample_hours, n_st + n_vl + 1], dtype=np.float64)
+    work = (si, sf, np.zeros((max_trains, L.T_NI), np.int64), np.zeros((max_trains, L.T_NF)), ri, rf, rst, vi, vf, li, lf,
+            clp, cls, cle, np.zeros(n_st + n_vl, np.int64), np.zeros(hcap), np.zeros((hcap, 4), np.int64),
+            np.zeros(L.C_N, np.int64), stream_states(seq_streams, n_st + n_vl + 1), gp, gr,
+            np.full(len(gp) - 1, -1, np.int64), np.zeros(len(gp) - 1), par, np.ascontiguousarray(sh_t, dtype=np.float64),
+            sh_route, sh_group, np.full(len(sh_t), -1, np.int64), np.full(len(sh_t), options.container_teu),
+            np.zeros((n_samples, n_st), np.int32), np.zeros((n_samples, 4)))
+    _initial_events(work, builder, routes, horizon)
+    return Prepared(builder, routes, demand, options, horizon, warm_h, work, windows)
+
+
+def run(prep: Prepared, progress: Progress | None = None, chunk_days: float = 10.0) -> Prepared:
+    t, total = 0.0, prep.horizon_h
+    while True:
+        t = min(total, t + chunk_days * 24.0)
+        run_until(prep.work, t)
+        if progress is not None:
+            progress(t / 24.0, total / 24.0)
+        if t >= total:
+            return prep
+
+
+def closure_windows(b: PlanBuilder, closures: tuple[Closure, ...], horizon: float, warm_h: float, seq: np.random.SeedSequence,
+                    deterministic: bool) -> list[tuple[int, float, float, str]]:
+    out = []
+    children = seq.spawn(max(1, len(closures)))
+    for c, child in zip(closures, children, strict=False):
+        rng = np.random.default_rng(child)
+        dur = c.duration_days * 24.0
+        if c.kind == "random":
+            if deterministic or not c.events_per_year:
+                continue
+            n = rng.poisson(c.events_per_year * horizon / (365.0 * 24.0))
+            starts = np.sort(rng.uniform(0.0, horizon, size=n))
+        else:
+            first = warm_h + ((c.start_day_of_year or 1) - 1) * 24.0
+            k0 = -math.ceil(warm_h / 8760.0)
+            starts = np.array([first + k * 8760.0 for k in range(k0, int(horizon / 8760.0) + 2)])
+            starts = starts[(starts + dur > 0) & (starts < horizon)]
+        for res in _targets(b, c):
+            out += [(res, float(s), float(s) + dur, c.closure_id) for s in starts]
+    return out
+
+
+def _targets(b: PlanBuilder, c: Closure) -> list[int]:
+    n_st = len(b.stations)
+    res = []
+    for i, s in enumerate(b.stations):
+        if c.target_kind == "node" and c.target_id in s.nodes and s.kind != "quay":
+            res.append(i)
+        elif c.target_kind in ("facility", "link") and s.target == c.target_id and s.kind != "quay":
+            res.append(i)
+    for j, v in enumerate(b.vlinks):
+        lk = b.net.link_by_id[v.link_id]
+        if (c.target_kind == "link" and c.target_id == v.link_id) or (c.target_kind == "node" and c.target_id in (lk.from_node, lk.to_node)):
+            res.append(n_st + j)
+    return res
+
+
+def _csr(windows: list[tuple[int, float, float, str]], n_res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    per: list[list[tuple[float, float]]] = [[] for _ in range(n_res)]
+    for res, s, e, _ in windows:
+        per[res].append((s, e))
+    ptr, starts, ends = [0], [], []
+    for items in per:
+        merged: list[list[float]] = []
+        for s, e in sorted(items):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        starts += [m[0] for m in merged]
+        ends += [m[1] for m in merged]
+        ptr.append(len(starts))
+    return np.array(ptr, np.int64), np.array(starts, np.float64), np.array(ends, np.float64)
+
+
+def _route_arrays(b: PlanBuilder, routes: list[RouteSpec], options: SimOptions, sh_flow: np.ndarray, rng: np.random.Generator):
+    train_teu = options.train_teu or b.net.param.get("train_teu", 100.0)
+    n = len(routes)
+    ri = np.zeros((n, L.R_NI), np.int64)
+    rf = np.zeros((n, L.R_NF))
+    rst = np.array([s for r in routes for s in r.stations], dtype=np.int64)
+    groups: dict[tuple[str, str], list[int]] = {}
+    lo = 0
+    for k, r in enumerate(routes):
+        road = any(b.net.link_by_id[leg.link_id].mode == "road" for leg in r.path.legs)
+        ri[k] = (lo, lo + len(r.stations), -1, 0)
+        rf[k] = (options.container_teu if road else train_teu, options.schedule_days * 24.0, 0.0, r.base_h)
+        lo += len(r.stations)
+        groups.setdefault((r.flow.origin, r.flow.destination), []).append(k)
+    rf[:, L.RF_PHASE_H] = rng.uniform(0.0, options.schedule_days * 24.0, size=n)
+    gp, gr = [0], []
+    for g, members in enumerate(groups.values()):
+        ri[members, L.R_GROUP] = g
+        gr += members
+        gp.append(len(gr))
+    sh_group = ri[sh_flow, L.R_GROUP] if len(sh_flow) else np.empty(0, np.int64)
+    sh_route = np.full(len(sh_flow), -1, np.int64) if options.route_mode == "adaptive" else sh_flow.astype(np.int64)
+    return ri, rf, rst, np.array(gp, np.int64), np.array(gr, np.int64), sh_route, np.ascontiguousarray(sh_group, dtype=np.int64)
+
+
+def _vessel_arrays(b: PlanBuilder):
+    n_st = len(b.stations)
+    fleet = [(j, v) for j, spec in enumerate(b.vlinks) if not spec.timetable for v in range(spec.fleet)]
+    vi = np.zeros((len(fleet), L.V_NI), np.int64)
+    vf = np.zeros((len(fleet), L.V_NF))
+    for i, (j, k) in enumerate(fleet):
+        vi[i] = (j, k % 2, 0, -1, -1, -1, 0)
+    li = np.full((len(b.vlinks), L.L_NI), -1, np.int64)
+    lf = np.zeros((len(b.vlinks), L.L_NF))
+    for j, v in enumerate(b.vlinks):
+        li[j, L.L_MODE], li[j, L.L_ST0], li[j, L.L_ST1], li[j, L.L_RES] = int(v.timetable), v.stations[0], v.stations[1], n_st + j
+        lf[j, :L.LF_TEU_MOVED] = (v.cap_teu, v.mu, v.sigma, v.turn_h[0], v.turn_h[1], v.max_wait_h, v.period_h, v.first_h)
+    return vi, vf, li, lf
+
+
+def _max_trains(rf, sh_route, sh_group, gp, gr, options: SimOptions, horizon: float) -> int:
+    per_full = np.maximum(1, np.floor(rf[:, L.RF_CAP_TEU] / options.container_teu + 1e-9))
+    ticks = int(len(rf) * (horizon / (options.schedule_days * 24.0) + 2))
+    if len(sh_route) and sh_route[0] >= 0:
+        full = int(np.sum(np.bincount(sh_route, minlength=len(rf)) / per_full))
+    else:
+        full = len(sh_route)  # adaptive: route choice unknown in advance; bound by containers
+    return full + ticks + len(rf) + 16
+
+
+def _initial_events(work: tuple, b: PlanBuilder, routes: list[RouteSpec], horizon: float) -> None:
+    rf, vi, lf = work[L.RF], work[L.VI], work[L.LF]
+    push(work, 0.0, L.EV_SAMPLE, 0, 0)
+    for r in range(len(routes)):
+        push(work, rf[r, L.RF_PHASE_H], L.EV_TICK, r, 0)
+    for v in range(len(vi)):
+        push(work, 0.0, L.EV_VREADY, v, 0)
+    for j, spec in enumerate(b.vlinks):
+        if spec.timetable:
+            for side in (0, 1):
+                if spec.stations[side] >= 0:
+                    push(work, lf[j, L.LF_FIRST] % lf[j, L.LF_PERIOD], L.EV_SAIL, j, side)

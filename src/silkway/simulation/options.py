@@ -1,0 +1,65 @@
+"""Simulation options: a frozen record passed explicitly (no global settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from silkway.errors import SimulationError
+from silkway.network.model import Closure
+
+ROUTE_MODES = ("fixed", "adaptive")
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """How a run is set up. Every field has a stated default (see docs/simulation.md).
+
+    - ``route_mode``: ``fixed`` = each flow row keeps its corridor route; ``adaptive`` = each shipment of an
+      origin–destination pair takes the candidate route with the least expected time given current queues.
+    - ``green_channel_share`` of trains clear customs in ``green_channel_factor`` × the drawn time.
+    - ``extra_closures``: closure windows added to the dataset's ``closures.csv``.
+    - ``avoid``: countries (``RU``), node ids or modes (``ferry``) no route may use.
+    - ``warmup_days``: simulated before the reported ``days`` (statistics ignore it).
+    - ``train_teu``: block-train size (``None`` = the dataset's ``train_teu`` parameter).
+    - ``container_teu``: TEU per container (one shipment = one container).
+    - ``schedule_days``: a forming train leaves on its scheduled slot every this many days even if not full.
+    - ``vessel_full_ratio``: a ferry leaves as soon as its load reaches this share of its capacity.
+    - ``sample_hours``: interval of the queue-length / conservation samples.
+    - ``deterministic``: all times at their medians, no random closures (for hand checks).
+    - ``use_closures``: apply the dataset's closures (``extra_closures`` always apply).
+    """
+
+    route_mode: str = "fixed"
+    green_channel_share: float = 0.0
+    green_channel_factor: float = 0.5
+    extra_closures: tuple[Closure, ...] = ()
+    avoid: tuple[str, ...] = ()
+    warmup_days: float = 30.0
+    train_teu: float | None = None
+    container_teu: float = 2.0
+    schedule_days: float = 7.0
+    vessel_full_ratio: float = 0.9
+    adaptive_refresh_hours: float = 24.0
+    sample_hours: float = 6.0
+    deterministic: bool = False
+    use_closures: bool = True
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.route_mode not in ROUTE_MODES:
+            problems.append(f"route_mode must be one of {', '.join(ROUTE_MODES)} (got '{self.route_mode}')")
+        if not 0.0 <= self.green_channel_share <= 1.0:
+            problems.append(f"green_channel_share must be in [0, 1] (got {self.green_channel_share})")
+        if not 0.0 < self.green_channel_factor <= 1.0:
+            problems.append(f"green_channel_factor must be in (0, 1] (got {self.green_channel_factor})")
+        for name in ("container_teu", "schedule_days", "sample_hours", "adaptive_refresh_hours"):
+            if not getattr(self, name) > 0:
+                problems.append(f"{name} must be > 0 (got {getattr(self, name)})")
+        if self.warmup_days < 0:
+            problems.append(f"warmup_days must be >= 0 (got {self.warmup_days})")
+        if self.train_teu is not None and not self.train_teu >= self.container_teu:
+            problems.append(f"train_teu must be >= container_teu (got {self.train_teu})")
+        if not 0.0 < self.vessel_full_ratio <= 1.0:
+            problems.append(f"vessel_full_ratio must be in (0, 1] (got {self.vessel_full_ratio})")
+        if problems:
+            raise SimulationError("invalid simulation options: " + "; ".join(problems))

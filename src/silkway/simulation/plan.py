@@ -1,0 +1,229 @@
+"""Compile (Network, Demand, SimOptions) into the arrays the event kernel runs on.
+
+A *station* is anything a train queues for: a facility's handling (c parallel servers plus a
+throughput gate of trains/day and TEU/day), a facility's customs (unlimited parallel clearance, green
+channel), a rail link direction (unlimited trains in motion, a headway gate of 24 / trains-per-day;
+single track = one gate shared by both directions) or the quay of a ferry/feeder link end.
+A *route* is the station sequence of one demand flow (see docs/simulation.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from silkway.errors import RoutingError, SimulationError
+from silkway.network.model import Facility, Link, Network
+from silkway.simulation import _layout as L
+from silkway.simulation.demand import Demand, Flow
+from silkway.simulation.options import SimOptions
+from silkway.simulation.paths import Avoid, CorridorPath, corridor_path
+
+Z90 = 1.2815515655446004
+VESSEL_MODES = ("ferry", "feeder", "sea")
+
+
+@dataclass
+class StationSpec:
+    station_id: str
+    kind: str  # handling | customs | link | quay
+    node_id: str
+    target: str  # facility id or link id
+    servers: int = 0  # 0 = unlimited
+    dist: int = L.DIST_ZERO
+    a: float = 0.0
+    b: float = 0.0
+    mean_h: float = 0.0
+    gate_h_train: float = 0.0
+    gate_h_teu: float = 0.0
+    green: bool = False
+    engine_kind: int = L.KIND_SERVER
+    vlink: int = -1
+    side: int = 0
+    nodes: tuple[str, ...] = ()  # nodes whose closure closes this station
+
+
+@dataclass
+class VesselLinkSpec:
+    link_id: str
+    timetable: bool
+    cap_teu: float
+    mu: float
+    sigma: float
+    turn_h: tuple[float, float]
+    fleet: int
+    max_wait_h: float
+    period_h: float
+    first_h: float
+    stations: tuple[int, int] = (-1, -1)
+
+
+@dataclass
+class RouteSpec:
+    flow: Flow
+    path: CorridorPath
+    stations: list[int]
+    base_h: float
+
+
+@dataclass
+class PlanBuilder:
+    net: Network
+    options: SimOptions
+    stations: list[StationSpec] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    vlinks: list[VesselLinkSpec] = field(default_factory=list)
+    vindex: dict[str, int] = field(default_factory=dict)
+
+    def add(self, spec: StationSpec) -> int:
+        if spec.station_id not in self.index:
+            self.index[spec.station_id] = len(self.stations)
+            self.stations.append(spec)
+        return self.index[spec.station_id]
+
+    def service(self, median: float | None, p90: float | None) -> tuple[int, float, float, float]:
+        """(dist, a, b, mean) of a lognormal given its median and P90 (deterministic when P90 ≤ median)."""
+        if not median or median <= 0:
+            return L.DIST_ZERO, 0.0, 0.0, 0.0
+        if self.options.deterministic or p90 is None or p90 <= median:
+            return L.DIST_DET, median, 0.0, median
+        sigma = math.log(p90 / median) / Z90
+        return L.DIST_LOGNORMAL, math.log(median), sigma, median * math.exp(sigma * sigma / 2)
+
+    def handling(self, f: Facility) -> int | None:
+        dist, a, b, mean = self.service(f.handling_h_median, f.handling_h_p90)
+        cap = f.capacity_trains_day
+        if dist == L.DIST_ZERO and not cap and not f.capacity_teu_day:
+            return None
+        servers = max(1, math.ceil(cap * mean / 24.0 - 1e-9)) if cap else 0  # enough parallel tracks/cranes for the rated trains/day
+        return self.add(StationSpec(f"{f.facility_id}:handling", "handling", f.node_id, f.facility_id, servers, dist, a, b, mean,
+                                    24.0 / cap if cap else 0.0, 24.0 / f.capacity_teu_day if f.capacity_teu_day else 0.0,
+                                    nodes=(f.node_id,)))
+
+    def customs(self, f: Facility) -> int | None:
+        dist, a, b, mean = self.service(f.customs_h_median, f.customs_h_p90)
+        if dist == L.DIST_ZERO:
+            return None
+        return self.add(StationSpec(f"{f.facility_id}:customs", "customs", f.node_id, f.facility_id, 0, dist, a, b, mean,
+                                    green=True, nodes=(f.node_id,)))
+
+    def rail_link(self, lk: Link, u: str) -> int:
+        dist, a, b, mean = self.service(lk.time_h_median, lk.time_h_median * lk.time_p90_factor)
+        single = (lk.tracks or 1) < 2
+        direction = "both" if single else ("fwd" if u == lk.from_node else "bwd")
+        cap = lk.capacity_trains_day
+        gate = (24.0 / (2 * cap) if single else 24.0 / cap) if cap else 0.0
+        nodes = (lk.from_node, lk.to_node) if single else (u,)
+        return self.add(StationSpec(f"{lk.link_id}:{direction}", "link", u, lk.link_id, 0, dist, a, b, mean, gate, nodes=nodes))
+
+    def quay(self, lk: Link, u: str) -> int:
+        side = 0 if u == lk.from_node else 1
+        if lk.link_id not in self.vindex:
+            self.vindex[lk.link_id] = len(self.vlinks)
+            self.vlinks.append(self.vessel_link(lk))
+        v = self.vindex[lk.link_id]
+        spec = self.vlinks[v]
+        kind = L.KIND_TIMETABLE if spec.timetable else L.KIND_FLEET
+        sid = self.add(StationSpec(f"{lk.link_id}:quay_{u}", "quay", u, lk.link_id, 0, L.DIST_ZERO, engine_kind=kind, vlink=v,
+                                   side=side, mean_h=spec.period_h / 2 if spec.timetable else spec.max_wait_h, nodes=(u,)))
+        st = list(spec.stations)
+        st[side] = sid
+        spec.stations = (st[0], st[1])
+        return sid
+
+    def vessel_link(self, lk: Link) -> VesselLinkSpec:
+        if not lk.departures_per_week or not lk.capacity_teu_per_departure:
+            raise SimulationError(f"link '{lk.link_id}' ({lk.mode}) needs departures_per_week and capacity_teu_per_departure")
+        dist, a, b, mean = self.service(lk.time_h_median, lk.time_h_median * lk.time_p90_factor)
+        sigma = b if dist == L.DIST_LOGNORMAL else 0.0
+        turn = (self.port_turn_h(lk.to_node), self.port_turn_h(lk.from_node))
+        period = 168.0 / lk.departures_per_week
+        round_trip = 2 * mean + turn[0] + turn[1]  # mean sailing time: the fleet can keep the timetable on average
+        fleet = max(1, math.ceil(round_trip / period - 1e-9))
+        max_wait = max(0.0, (fleet * period - round_trip) / 2.0)
+        return VesselLinkSpec(lk.link_id, lk.first_departure_h is not None, lk.capacity_teu_per_departure, math.log(lk.time_h_median),
+                              sigma, turn, fleet, max_wait, period, lk.first_departure_h or 0.0)
+
+    def port_turn_h(self, node_id: str) -> float:
+        ports = [f for f in self.net.facilities_at.get(node_id, ()) if f.facility_kind == "seaport"]
+        return ports[0].handling_h_median or 0.0 if ports else 0.0
+
+
+def build_route(b: PlanBuilder, flow: Flow, avoid: Avoid) -> RouteSpec:
+    try:
+        path = corridor_path(b.net, flow.origin, flow.destination, flow.via, corridor=flow.corridor, avoid=avoid)
+    except RoutingError as exc:
+        raise SimulationError(f"flow '{flow.flow_id}': {exc}") from None
+    net = b.net
+    seq: list[int | None] = []
+    legs = path.legs
+    first_vessel = bool(legs) and net.link_by_id[legs[0].link_id].mode in VESSEL_MODES
+    seq.append(_end_facility(b, flow.origin, leaving_by_vessel=first_vessel))
+    for i, leg in enumerate(legs):
+        lk = net.link_by_id[leg.link_id]
+        seq.append(b.quay(lk, leg.from_node) if lk.mode in VESSEL_MODES else b.rail_link(lk, leg.from_node))
+        nxt = net.link_by_id[legs[i + 1].link_id] if i + 1 < len(legs) else None
+        seq.extend(_node_stations(b, leg.to_node, lk, nxt, leg.to_node in path.gauge_changes))
+    if legs:
+        last = net.link_by_id[legs[-1].link_id]
+        seq.append(_end_facility(b, flow.destination, leaving_by_vessel=last.mode in VESSEL_MODES))
+    stations = [s for s in seq if s is not None]
+    if not stations:
+        raise SimulationError(f"flow '{flow.flow_id}': origin and destination coincide")
+    base = sum(b.stations[s].mean_h for s in stations)
+    return RouteSpec(flow, path, stations, base)
+
+
+def _end_facility(b: PlanBuilder, node_id: str, leaving_by_vessel: bool) -> int | None:
+    kinds = ("seaport",) if leaving_by_vessel else ("terminal", "dry_port", "seaport")
+    for kind in kinds:
+        for f in b.net.facilities_at.get(node_id, ()):
+            if f.facility_kind == kind:
+                return b.handling(f)
+    return None
+
+
+def _node_stations(b: PlanBuilder, node_id: str, came: Link, nxt: Link | None, gauge_change: bool) -> list[int | None]:
+    net = b.net
+    out: list[int | None] = []
+    facs = net.facilities_at.get(node_id, ())
+    if came.mode in VESSEL_MODES:
+        out += [b.customs(f) for f in facs if f.facility_kind == "seaport"]
+    if _crosses(net, came) or (nxt is not None and _crosses(net, nxt)):
+        for f in facs:
+            if f.facility_kind == "border":
+                out += [b.handling(f), b.customs(f)]
+    if gauge_change:
+        best = min((f for f in facs if f.changes_gauge), key=lambda f: (f.handling_h_median or 0) + 24.0 / (f.capacity_trains_day or 1e9))
+        out += [b.handling(best), b.customs(best)]
+    if nxt is not None and nxt.mode in VESSEL_MODES and came.mode not in VESSEL_MODES:
+        for f in facs:
+            if f.facility_kind == "seaport":
+                out += [b.handling(f), b.customs(f)]
+    return out
+
+
+def _crosses(net: Network, lk: Link) -> bool:
+    return net.node_by_id[lk.from_node].country != net.node_by_id[lk.to_node].country or bool(lk.via_countries)
+
+
+def build(net: Network, demand: Demand, options: SimOptions) -> tuple[PlanBuilder, list[RouteSpec]]:
+    avoid = Avoid.parse(net, options.avoid) if options.avoid else Avoid()
+    b = PlanBuilder(net, options)
+    routes = [build_route(b, f, avoid) for f in demand.flows]
+    return b, routes
+
+
+def station_arrays(b: PlanBuilder) -> tuple[np.ndarray, np.ndarray]:
+    n = len(b.stations)
+    si = np.zeros((n, L.S_NI), dtype=np.int64)
+    sf = np.zeros((n, L.S_NF), dtype=np.float64)
+    for i, s in enumerate(b.stations):
+        si[i, L.S_SERVERS], si[i, L.S_DIST], si[i, L.S_KIND] = s.servers, s.dist, s.engine_kind
+        si[i, L.S_VLINK], si[i, L.S_SIDE], si[i, L.S_GREEN], si[i, L.S_RES] = s.vlink, s.side, int(s.green), i
+        si[i, L.S_QHEAD] = si[i, L.S_QTAIL] = -1
+        sf[i, L.SF_A], sf[i, L.SF_B], sf[i, L.SF_MEAN] = s.a, s.b, s.mean_h
+        sf[i, L.SF_GATE_TRAIN], sf[i, L.SF_GATE_TEU] = s.gate_h_train, s.gate_h_teu
+    return si, sf

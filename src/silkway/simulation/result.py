@@ -1,0 +1,106 @@
+"""The typed result of a run: DataFrames (not a DataFrame subclass), flat KPIs and a printable summary.
+
+Times are in days from the start of the reported period (warm-up days are negative). KPIs cover the
+reported period only (``0 ≤ t ≤ days``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+CASPIAN_COUNTRIES = frozenset({"KZ", "TM", "AZ"})
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    shipments: pd.DataFrame  # one row per container
+    trains: pd.DataFrame  # one row per train (or truck on road routes)
+    facilities: pd.DataFrame  # queue length over time, long format: time_day, station_id, facility, kind, queue_trains
+    stations: pd.DataFrame  # one row per station: trains served, waits (added delay), max queue
+    conservation: pd.DataFrame  # time_day, generated, delivered, in_system (containers) at every sample
+    vessel_links: pd.DataFrame  # link_id, timetable, fleet, max_wait_h, teu_moved, caspian
+    days: float
+    warmup_days: float
+    seed: int
+    tonnes_per_teu: float
+    events: int
+    info: dict = field(default_factory=dict)
+
+    @cached_property
+    def _kpis(self) -> dict[str, float]:
+        k: dict[str, float] = {}
+        sh = self.shipments
+        created = sh[(sh.created_day >= 0) & (sh.created_day <= self.days)]
+        delivered = sh[(sh.delivered_day >= 0) & (sh.delivered_day <= self.days)]
+        k["generated_teu"] = float(created.teu.sum())
+        k["delivered_teu"] = float(delivered.teu.sum())
+        k["in_system_containers_end"] = float(self.conservation.in_system.iloc[-1]) if len(self.conservation) else 0.0
+        tr = self.trains
+        k["trains_departed"] = float(((tr.departed_day >= 0) & (tr.departed_day <= self.days)).sum())
+        k["trains_arrived"] = float(((tr.arrived_day >= 0) & (tr.arrived_day <= self.days)).sum())
+        for node, n in self.border_trains().items():
+            k[f"trains_border_{node}"] = float(n)
+        for corridor, g in delivered.groupby("corridor"):
+            k[f"throughput_teu_corridor_{corridor}"] = float(g.teu.sum())
+        done = sh[(sh.created_day >= 0) & sh.delivered_day.notna() & (sh.delivered_day <= self.days)]
+        for corridor, g in done.groupby("corridor"):
+            k[f"transit_days_median_corridor_{corridor}"] = float(g.transit_days.median())
+            k[f"transit_days_p90_corridor_{corridor}"] = float(g.transit_days.quantile(0.9))
+        if len(done):
+            k["transit_days_median"] = float(done.transit_days.median())
+            k["transit_days_p90"] = float(done.transit_days.quantile(0.9))
+        st = self.stations
+        for fac, g in st[st.kind.isin(["handling", "customs", "quay"])].groupby("facility"):
+            k[f"max_queue_trains_{_key(fac)}"] = float(g.max_queue_trains.max())
+        teu = float(self.vessel_links.loc[self.vessel_links.caspian, "teu_moved"].sum()) if len(self.vessel_links) else 0.0
+        k["trans_caspian_teu"] = teu
+        k["trans_caspian_mt"] = teu * self.tonnes_per_teu / 1e6
+        return k
+
+    def kpis(self) -> dict[str, float]:
+        """Flat KPI names with units in the name (stable across runs of the same network and demand)."""
+        return dict(self._kpis)
+
+    def border_trains(self) -> dict[str, int]:
+        """Trains crossing each border node in the reported period (trains served by its border stations)."""
+        st = self.stations[self.stations.facility_kind == "border"]
+        return {str(n): int(g.trains.max()) for n, g in st.groupby("node_id")}
+
+    def corridor_table(self) -> pd.DataFrame:
+        k = self._kpis
+        rows = []
+        for c in sorted({c for c in self.shipments.corridor.unique()}):
+            rows.append({"corridor": c, "throughput_teu": k.get(f"throughput_teu_corridor_{c}", 0.0),
+                         "transit_days_median": k.get(f"transit_days_median_corridor_{c}", np.nan),
+                         "transit_days_p90": k.get(f"transit_days_p90_corridor_{c}", np.nan)})
+        return pd.DataFrame(rows)
+
+    def bottlenecks(self, n: int = 8) -> pd.DataFrame:
+        """Stations with the most added delay (train-hours waited in queue during the reported period)."""
+        st = self.stations[self.stations.added_delay_train_h > 0]
+        return st.sort_values("added_delay_train_h", ascending=False).head(n)[
+            ["station_id", "kind", "trains", "mean_wait_h", "added_delay_train_h", "max_queue_trains"]]
+
+    def summary(self) -> str:
+        k = self._kpis
+        lines = [f"simulated {self.days:g} days (+{self.warmup_days:g} warm-up), seed {self.seed}, {self.events:,} events",
+                 f"containers: generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU, "
+                 f"{k['trains_departed']:,.0f} trains departed; trans-Caspian {k['trans_caspian_mt']:.2f} Mt "
+                 f"({k['trans_caspian_teu']:,.0f} TEU)", "", "Trains per border crossing:"]
+        lines += [f"  {node:<22} {n:>8,}" for node, n in sorted(self.border_trains().items(), key=lambda x: -x[1])]
+        lines += ["", "Corridors:               TEU delivered   transit days median / P90"]
+        for r in self.corridor_table().itertuples():
+            lines.append(f"  {r.corridor:<22} {r.throughput_teu:>13,.0f}   {r.transit_days_median:>6.1f} / {r.transit_days_p90:.1f}")
+        lines += ["", "Top bottlenecks by added delay (train-hours waiting):"]
+        for r in self.bottlenecks().itertuples():
+            lines.append(f"  {r.station_id:<40} {r.added_delay_train_h:>10,.0f} h  mean {r.mean_wait_h:6.1f} h  max queue {r.max_queue_trains}")
+        return "\n".join(lines)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", str(name).lower()).strip("_")
