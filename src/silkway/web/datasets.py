@@ -14,6 +14,7 @@ from silkway.errors import DataError
 from silkway.network import Network
 from silkway.routing import Router
 from silkway.services import network as net_svc
+from silkway.services import routing as routing_svc
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class DatasetRegistry:
                     problems = [str(p) for p in exc.problems[:20]]
                     raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
                 geojson = json.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
-                self._loaded[name] = Loaded(net, geojson, Router(net))
+                self._loaded[name] = Loaded(net, geojson, routing_svc.router_for(net=net))
             return self._loaded[name]
 
     def network(self, name: str) -> Network:

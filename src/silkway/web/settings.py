@@ -33,7 +33,7 @@ class WebSettings:
     max_scenarios: int = 8
     max_running_jobs: int = 1
     max_queued_jobs: int = 4
-    max_teu: float = 10_000.0
+    route_threads: int = 2
 
     def __post_init__(self) -> None:
         if not self.datasets:
