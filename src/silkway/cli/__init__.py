@@ -10,6 +10,7 @@ from silkway.errors import DataError, SilkwayError
 # Command modules register themselves on ``app`` when imported (one line per topic).
 from silkway.cli import network_cmds  # noqa: E402,F401
 from silkway.cli import simulate_cmds  # noqa: E402,F401
+from silkway.cli import route_cmds  # noqa: E402,F401
 from silkway.cli import study_cmds  # noqa: E402,F401
 from silkway.cli import serve_cmds  # noqa: E402,F401
 

@@ -1,0 +1,79 @@
+"""silkway route."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from silkway.cli._app import DATASET_HELP, app, console
+from silkway.errors import RoutingError
+from silkway.routing import RouteOption, RouteResult
+from silkway.services import routing as svc
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Repeated options and comma-separated lists both work: ``--avoid RU --avoid ferry`` = ``--avoid RU,ferry``."""
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(help="Where the cargo starts (tolerant name: Xi'an, xian, Khorgos...).")],
+    destination: Annotated[str, typer.Argument(help="Where it goes.")],
+    teu: Annotated[float, typer.Option("--teu", help="Shipment size in TEU (cost and CO2e scale with it).")] = 1.0,
+    depart: Annotated[str | None, typer.Option("--depart", help="Departure date YYYY-MM-DD[THH:MM] (default: a Monday 00:00).")] = None,
+    avoid: Annotated[list[str] | None, typer.Option("--avoid", help="Country code, place or mode to avoid; repeat or comma-separate.")] = None,
+    via: Annotated[list[str] | None, typer.Option("--via", help="Place the route must pass, in order; repeatable.")] = None,
+    max_transfers: Annotated[int | None, typer.Option("--max-transfers", help="At most K transshipments (gauge or mode changes).")] = None,
+    objective: Annotated[str, typer.Option("--objective", help="Rank options by time, cost or co2e.")] = "time",
+    alternatives: Annotated[int, typer.Option("--alternatives", help="Up to K options, one per corridor.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+    as_geojson: Annotated[bool, typer.Option("--geojson", help="Print the options' geometry as GeoJSON.")] = False,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+) -> None:
+    """Plan a shipment: corridor options (days median/P90, cost, CO2e) and the legs of the best one."""
+    if as_json and as_geojson:
+        raise RoutingError("choose one of --json and --geojson")
+    router = svc.router_for(dataset)
+    result = svc.plan_route(origin, destination, router=router, teu=teu, depart=depart, avoid=_split(avoid), via=_split(via),
+                            max_transfers=max_transfers, objective=objective, alternatives=alternatives)
+    if as_json:
+        typer.echo(json.dumps(svc.to_dict(result), ensure_ascii=False, indent=1))
+    elif as_geojson:
+        typer.echo(json.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
+    else:
+        _print(result, router.net.node_by_id)
+
+
+def _print(result: RouteResult, nodes) -> None:
+    name = {nid: n.name for nid, n in nodes.items()}
+    t = Table(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {result.objective}")
+    for col in ("#", "corridor", "days median", "days P90", "cost USD", "CO2e kg", "transfers", "km", "Pareto"):
+        t.add_column(col, justify="left" if col == "corridor" else "right", no_wrap=col == "corridor")
+    for i, o in enumerate(result.options, 1):
+        t.add_row(str(i), o.corridor, f"{o.days_median:.1f}", f"{o.days_p90:.1f}", f"{o.cost_usd:,.0f}", f"{o.co2e_kg:,.0f}",
+                  str(o.transfers), f"{o.distance_km:,.0f}", "yes" if o.pareto else "")
+    console.print(t)
+    console.print(" → ".join(name[n] for n in result.best.node_ids), highlight=False)
+    console.print(_legs_table(result.best, name))
+    h = result.best.hours_by_kind()
+    console.print(f"moving {h['move']:.1f} h, waiting for departures {h['wait']:.1f} h, handling {h['handling']:.1f} h, "
+                  f"customs {h['customs']:.1f} h; {len(result.pareto)} route(s) in the Pareto set", highlight=False)
+    console.print(f"[dim]{result.method}[/]", highlight=False)
+
+
+def _legs_table(best: RouteOption, name: dict[str, str]) -> Table:
+    t = Table(title=f"Legs of option 1 ({best.corridor})")
+    for col in ("day", "step", "where", "what", "hours", "cost USD", "CO2e kg"):
+        t.add_column(col, justify="right" if col in ("day", "hours", "cost USD", "CO2e kg") else "left")
+    for leg in best.legs:
+        where = f"{name[leg.from_node]} → {name[leg.to_node]}" if leg.kind == "move" else name[leg.from_node]
+        gauge = f" {leg.platform[4:]} mm" if leg.platform and leg.platform.startswith("rail") else ""
+        what = {"move": f"{leg.mode}{gauge}, {leg.distance_km:,.0f} km",
+                "wait": f"next departure on {leg.link_id}"}.get(leg.kind, leg.facility_id or "")
+        t.add_row(f"{leg.start_h / 24:.1f}", leg.kind, where, what.strip(), f"{leg.hours:.1f}", f"{leg.cost_usd:,.0f}", f"{leg.co2e_kg:,.1f}")
+    return t

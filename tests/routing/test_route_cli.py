@@ -1,0 +1,71 @@
+"""`silkway route` as a user runs it, and the routing service (JSON, GeoJSON)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+import silkway
+from silkway.cli import app
+from silkway.network import read_dataset
+from silkway.services import routing as svc
+
+runner = CliRunner()
+
+
+def test_table_on_tiny(tiny_dir):
+    res = runner.invoke(app, ["route", "West", "Isle", "--dataset", str(tiny_dir), "--teu", "2"])
+    assert res.exit_code == 0, res.output
+    assert "1,494" in res.output  # 2 TEU × 747 USD
+    assert "530" in res.output  # 2 TEU × 265 kg
+    assert "waiting for departures 166.6 h" in res.output
+    assert "gc_gate" in res.output and "1520 mm" in res.output
+
+
+def test_json_and_geojson(tiny_dir):
+    res = runner.invoke(app, ["route", "west", "isle", "--dataset", str(tiny_dir), "--json"])
+    data = json.loads(res.output)
+    assert data["options"][0]["cost_usd"] == pytest.approx(747.0)
+    assert data["options"][0]["hours_by_kind"]["wait"] == pytest.approx(166.6)
+    res = runner.invoke(app, ["route", "west", "isle", "--dataset", str(tiny_dir), "--geojson"])
+    gj = json.loads(res.output)
+    legs = [f for f in gj["features"] if f["properties"]["kind"] == "leg"]
+    assert [f["properties"]["link_id"] for f in legs] == ["l1", "l2", "l3", "l4"]
+    assert legs[0]["geometry"]["coordinates"] == [[80.0, 44.0], [81.0, 44.0]]
+
+
+def test_avoid_comma_list_and_repeats(tiny_dir):
+    res = runner.invoke(app, ["route", "west", "isle", "--dataset", str(tiny_dir), "--avoid", "RU,ferry"])
+    assert res.exit_code != 0
+    res2 = runner.invoke(app, ["route", "west", "isle", "--dataset", str(tiny_dir), "--avoid", "AM", "--avoid", "ferry"])
+    assert res2.exit_code != 0
+
+
+def test_errors_are_clean_messages_without_traceback(tiny_dir):
+    """Run the real entry point: SilkwayErrors are printed as one line, exit code 1."""
+    cmd = [sys.executable, "-m", "silkway", "route", "west", "Isle Prot", "--dataset", str(tiny_dir)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert "Did you mean: Isle Port" in out.stderr
+    assert "Traceback" not in out.stderr
+    cmd = [sys.executable, "-m", "silkway", "route", "west", "isle", "--avoid", "ferry", "--dataset", str(tiny_dir)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "avoid mode ferry" in out.stderr
+
+
+def test_embedded_default_dataset_table():
+    res = runner.invoke(app, ["route", "Xi'an", "Duisburg", "--alternatives", "3"])
+    assert res.exit_code == 0, res.output
+    assert "northern" in res.output and "Małaszewicze" in res.output
+
+
+def test_public_api_and_service(tiny_dir):
+    net = read_dataset(tiny_dir)
+    direct = silkway.route(net, "west", "isle")
+    via_service = svc.plan_route("west", "isle", dataset=tiny_dir)
+    assert direct.to_dict() == via_service.to_dict()
+    assert svc.to_geojson(direct, net)["silkway"]["options"][0]["corridor"] == direct.best.corridor
