@@ -121,7 +121,7 @@ class Router:
         out = []
         for (p, _, legs, corridor), h in zip(drafts, hours, strict=True):
             nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
-            q50, q90 = np.quantile(h, (0.5, 0.9))
+            q50, q90 = _quantiles(h)
             out.append(RouteOption(
                 corridor=corridor, node_ids=tuple(dict.fromkeys(nodes)), legs=tuple(legs),
                 days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=float(q50) / 24.0, days_p90=float(q90) / 24.0,
@@ -145,6 +145,18 @@ class Router:
             return (f"no route from {a} to {b} satisfies the constraints together ({'; '.join(r[0] for r in relaxations)}); "
                     "no single one of them is the cause")
         return f"no route from {a} to {b}: the network does not connect them"
+
+
+def _quantiles(h: np.ndarray) -> tuple[float, float]:
+    """Median and P90 of the draws, linear interpolation between order statistics (numpy's default)."""
+    srt = np.sort(h)
+    out = []
+    for q in (0.5, 0.9):
+        pos = q * (len(srt) - 1)
+        lo = int(pos)
+        hi = min(lo + 1, len(srt) - 1)
+        out.append(float(srt[lo] + (srt[hi] - srt[lo]) * (pos - lo)))
+    return out[0], out[1]
 
 
 def _objective_value(opt: RouteOption, objective: str) -> float:

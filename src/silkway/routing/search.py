@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph, platform_index
 
 EPS = 1e-9
+INF = float("inf")
 
 
 def next_departure(t: float, period_h: float, offset_h: float) -> float:
@@ -91,24 +92,27 @@ def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
     use_tr = q.max_transfers is not None
     cap = q.max_transfers if use_tr else 1 << 30
     n_layers = len(q.via) + 1
+    last = n_layers - 1
     labels: list[tuple] = []  # (t, c, e, tr, state, layer, arc, parent)
     alive: list[bool] = []
-    bags: dict[int, list[int]] = {}
+    bags: dict[int, list[tuple]] = {}  # state-layer key -> [(t, c, e, tr, label index)]
     finals: list[tuple] = []  # (t, c, e, tr, label index)
     heap: list[tuple] = []
     layer0 = _first_layer(q)
     for t, c, e, s in _start_labels(g, q, allowed):
         labels.append((t, c, e, 0, s, layer0, -1, -1))
         alive.append(True)
-        bags.setdefault(s * n_layers + layer0, []).append(len(labels) - 1)
+        bags.setdefault(s * n_layers + layer0, []).append((t, c, e, 0, len(labels) - 1))
         heapq.heappush(heap, (t, c, e, len(labels) - 1))
     head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
+    pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
+    dest, via = q.dest, q.via
     while heap:
         t, c, e, i = heapq.heappop(heap)
         if not alive[i]:
             continue
         _, _, _, tr, s, layer, _, _ = labels[i]
-        if s // SPN == q.dest and layer == n_layers - 1:
+        if s // SPN == dest and layer == last:
             ft, fc, fe = _finish(g, s, t, c, e)
             if not _dominated(finals, ft, fc, fe, tr, use_tr):
                 finals = [f for f in finals if not (ft <= f[0] + EPS and fc <= f[1] + EPS and fe <= f[2] + EPS and (not use_tr or tr <= f[3]))]
@@ -120,27 +124,35 @@ def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
             tr2 = tr + transfer[a]
             if tr2 > cap:
                 continue
-            t2, c2, e2 = arc_time(g, a, t), c + cost[a], e + co2e[a]
-            if _dominated(finals, t2, c2, e2, tr2, use_tr):
+            t2 = t + pre[a]
+            if period[a]:
+                t2 = next_departure(t2, period[a], offset[a])
+            t2 += post[a]
+            c2, e2 = c + cost[a], e + co2e[a]
+            if finals and _dominated(finals, t2, c2, e2, tr2, use_tr):
                 continue
             s2 = head[a]
-            layer2 = layer + 1 if layer < n_layers - 1 and s2 // SPN == q.via[layer] else layer
+            layer2 = layer + 1 if layer < last and s2 // SPN == via[layer] else layer
             key = s2 * n_layers + layer2
-            bag = bags.setdefault(key, [])
-            if _dominated([labels[j] for j in bag], t2, c2, e2, tr2, use_tr):
-                continue
-            keep = []
-            for j in bag:
-                lj = labels[j]
-                if t2 <= lj[0] + EPS and c2 <= lj[1] + EPS and e2 <= lj[2] + EPS and (not use_tr or tr2 <= lj[3]):
-                    alive[j] = False
-                else:
-                    keep.append(j)
+            bag = bags.get(key)
+            if bag:
+                if _dominated(bag, t2, c2, e2, tr2, use_tr):
+                    continue
+                keep = []
+                for lb in bag:
+                    if t2 <= lb[0] + EPS and c2 <= lb[1] + EPS and e2 <= lb[2] + EPS and (not use_tr or tr2 <= lb[3]):
+                        alive[lb[4]] = False
+                    else:
+                        keep.append(lb)
+                bag = keep
+            else:
+                bag = []
+            n = len(labels)
             labels.append((t2, c2, e2, tr2, s2, layer2, a, i))
             alive.append(True)
-            keep.append(len(labels) - 1)
-            bags[key] = keep
-            heapq.heappush(heap, (t2, c2, e2, len(labels) - 1))
+            bag.append((t2, c2, e2, tr2, n))
+            bags[key] = bag
+            heapq.heappush(heap, (t2, c2, e2, n))
     return [_path(labels, f) for f in sorted(finals)]
 
 
@@ -159,29 +171,35 @@ def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, pena
     multiplier ``penalty`` on that criterion (a heuristic to steer alternatives; the returned criteria
     are the path's true ones)."""
     n_layers = len(q.via) + 1
-    best: dict[int, float] = {}
-    labels: list[tuple] = []
+    last = n_layers - 1
+    size = g.n_states * n_layers
+    key_of = [INF] * size  # tentative key per state-layer
+    label: list[tuple | None] = [None] * size  # (t, c, e, tr, arc, parent key)
+    done = [False] * size
     heap: list[tuple] = []
     layer0 = _first_layer(q)
     for t, c, e, s in _start_labels(g, q, allowed):
-        labels.append((t, c, e, 0, s, layer0, -1, -1))
-        heapq.heappush(heap, ((t, c, e)[objective], len(labels) - 1))
-    result = None
+        sk = s * n_layers + layer0
+        k0 = (t, c, e)[objective]
+        if k0 < key_of[sk]:
+            key_of[sk], label[sk] = k0, (t, c, e, 0, -1, -1)
+            heapq.heappush(heap, (k0, sk))
     head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
     pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
-    last = n_layers - 1
+    dest, via = q.dest, q.via
+    result = None
     while heap:
-        key, i = heapq.heappop(heap)
-        t, c, e, tr, s, layer, _, _ = labels[i]
-        sk = s * n_layers + layer
-        if sk in best:
+        key, sk = heapq.heappop(heap)
+        if done[sk]:
             continue
-        best[sk] = key
-        if s // SPN == q.dest and layer == last:
+        done[sk] = True
+        s, layer = divmod(sk, n_layers)
+        t, c, e, tr, _, _ = label[sk]
+        if s // SPN == dest and layer == last:
             ft, fc, fe = _finish(g, s, t, c, e)
             fkey = key + (ft - t, fc - c, fe - e)[objective]
             if result is None or fkey < result[0]:
-                result = (fkey, (ft, fc, fe, tr, i))
+                result = (fkey, sk, ft, fc, fe, tr)
             continue
         if result is not None and key >= result[0]:
             break
@@ -189,15 +207,26 @@ def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, pena
             if not allowed[a]:
                 continue
             s2 = head[a]
-            layer2 = layer + 1 if layer < last and s2 // SPN == q.via[layer] else layer
-            if s2 * n_layers + layer2 in best:
+            layer2 = layer + 1 if layer < last and s2 // SPN == via[layer] else layer
+            sk2 = s2 * n_layers + layer2
+            if done[sk2]:
                 continue
             t2 = t + pre[a]
             if period[a]:
                 t2 = next_departure(t2, period[a], offset[a])
             t2 += post[a]
-            c2, e2 = c + cost[a], e + co2e[a]
             delta = t2 - t if objective == 0 else (cost[a] if objective == 1 else co2e[a])
-            labels.append((t2, c2, e2, tr + transfer[a], s2, layer2, a, i))
-            heapq.heappush(heap, (key + (delta * penalty[a] if penalty else delta), len(labels) - 1))
-    return None if result is None else _path(labels, result[1])
+            k2 = key + (delta * penalty[a] if penalty else delta)
+            if k2 < key_of[sk2]:
+                key_of[sk2] = k2
+                label[sk2] = (t2, c + cost[a], e + co2e[a], tr + transfer[a], a, sk)
+                heapq.heappush(heap, (k2, sk2))
+    if result is None:
+        return None
+    _, sk, ft, fc, fe, tr = result
+    arcs = []
+    end_state = sk // n_layers
+    while label[sk][4] >= 0:
+        arcs.append(label[sk][4])
+        sk = label[sk][5]
+    return Path(sk // n_layers, tuple(reversed(arcs)), end_state, ft, fc, fe, tr)
