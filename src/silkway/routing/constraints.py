@@ -45,13 +45,14 @@ def dataset_countries(net: Network) -> frozenset[str]:
     return frozenset(out)
 
 
-def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[str, str] | None = None) -> Avoid:
+def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[str, str] | None = None,
+                known: frozenset[str] | None = None) -> Avoid:
     """Each item is a country code (``RU``), a mode (``ferry``) or a place (tolerant name).
 
     A two-letter item is read as a country code when the dataset has that country; a two-letter item
     that is neither a country of the dataset nor a place is rejected (no silent no-op)."""
     countries, nodes, modes, labels = set(), set(), set(), []
-    known = dataset_countries(net)
+    known = known if known is not None else dataset_countries(net)
     idx = index if index is not None else name_index(net)
     for raw in items:
         item = raw.strip()

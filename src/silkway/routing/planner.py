@@ -11,11 +11,19 @@ import numpy as np
 from silkway.errors import RoutingError
 from silkway.network.model import Network
 from silkway.network.places import name_index, resolve_place
-from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, parse_avoid
-from silkway.routing.model import Leg, RouteOption, RouteResult
-from silkway.routing.search import Path, Query, best_path, pareto_paths
+from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
+from silkway.routing.model import RouteOption, RouteResult
+from silkway.routing.search import Query, best_path, pareto_paths
 from silkway.routing.stategraph import StateGraph
-from silkway.routing.timeline import GENERIC_CORRIDORS, corridor_km, corridor_label, defining_links, nominal_legs, path_steps, sample_hours
+from silkway.routing.timeline import (
+    GENERIC_CORRIDORS,
+    corridor_km,
+    corridor_of_arcs,
+    defining_links,
+    nominal_legs,
+    path_steps,
+    sample_hours,
+)
 
 OBJECTIVES = ("time", "cost", "co2e")
 SAMPLES = 1000
@@ -46,6 +54,7 @@ class Router:
         self.net = net
         self.graph = StateGraph(net)
         self.names = name_index(net)
+        self.countries = dataset_countries(net)
         self.network_km = corridor_km(self.graph)
         self.defining = defining_links(self.graph)
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
@@ -76,13 +85,13 @@ class Router:
             raise RoutingError(f"unknown objective '{objective}': choose one of {', '.join(OBJECTIVES)}")
         if not teu > 0:
             raise RoutingError(f"teu must be positive, got {teu}")
-        if alternatives < 1 or (max_transfers is not None and max_transfers < 0):
-            raise RoutingError("alternatives must be at least 1 and max_transfers at least 0")
+        if alternatives < 1 or samples < 1 or (max_transfers is not None and max_transfers < 0):
+            raise RoutingError("alternatives and samples must be at least 1, max_transfers at least 0")
         o, d = self.resolve(origin), self.resolve(destination)
         if o == d:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")
         vias = tuple(self.resolve(v) for v in via)
-        av = parse_avoid(self.net, tuple(avoid), self.names)
+        av = parse_avoid(self.net, tuple(avoid), self.names, self.countries)
         for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
             check_endpoint(self.net, node_id, av, role)
         depart_h, depart_iso = depart_week_hour(depart)
@@ -99,7 +108,7 @@ class Router:
             if p is not None and (max_transfers is None or p.transfers <= max_transfers):
                 candidates.setdefault(p.arcs, p)
         pareto_keys = {p.arcs for p in front}
-        drafts = [self._draft(p, depart_h, teu) for p in candidates.values()]
+        drafts = [(p, corridor_of_arcs(self.graph, p.arcs, self.network_km, self.defining)) for p in candidates.values()]
         chosen = _diverse(drafts, k, alternatives)
         keep = [d for d in drafts if d[0].arcs in pareto_keys or d in chosen]
         opts = dict(zip((d[0].arcs for d in keep), self._options(keep, pareto_keys, depart_h, teu, samples, seed), strict=True))
@@ -109,22 +118,18 @@ class Router:
         return RouteResult(o, d, teu, objective, depart_iso, tuple(best), tuple(front_opts), constraints,
                            METHOD.format(n=samples, seed=seed))
 
-    def _draft(self, p: Path, depart_h: float, teu: float) -> tuple[Path, list, list[Leg], str]:
-        """The nominal chain of a path and its corridor label (no sampling yet)."""
-        steps = path_steps(self.graph, p)
-        legs = nominal_legs(self.graph, steps, depart_h, teu)
-        return p, steps, legs, corridor_label(legs, self.network_km, self.defining)
-
     def _options(self, drafts: list[tuple], pareto_keys: set, depart_h: float, teu: float, samples: int, seed: int) -> list[RouteOption]:
         g = self.graph
-        hours = sample_hours([d[1] for d in drafts], depart_h, samples, seed)
+        steps = [path_steps(g, d[0]) for d in drafts]
+        hours = sample_hours(steps, depart_h, samples, seed)
         out = []
-        for (p, _, legs, corridor), h in zip(drafts, hours, strict=True):
+        for (p, corridor), st, h in zip(drafts, steps, hours, strict=True):
+            legs = nominal_legs(g, st, depart_h, teu)
             nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
             q50, q90 = _quantiles(h)
             out.append(RouteOption(
                 corridor=corridor, node_ids=tuple(dict.fromkeys(nodes)), legs=tuple(legs),
-                days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=float(q50) / 24.0, days_p90=float(q90) / 24.0,
+                days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0,
                 cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
                 distance_km=sum(leg.distance_km for leg in legs), pareto=p.arcs in pareto_keys))
         return out
@@ -172,7 +177,7 @@ def _diverse(drafts: list[tuple], k: int, n: int) -> list[tuple]:
 
     best: dict[str, tuple] = {}
     for d in sorted(drafts, key=key):
-        best.setdefault(d[3], d)
+        best.setdefault(d[1], d)
     return list(best.values())[:n]
 
 

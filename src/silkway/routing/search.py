@@ -88,7 +88,9 @@ def _dominated(bag: list[tuple], t: float, c: float, e: float, tr: int, use_tr: 
 
 
 def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
-    """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped."""
+    """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped.
+
+    The hot loop is kept in one function on purpose (calls cost more than the work in CPython)."""
     use_tr = q.max_transfers is not None
     cap = q.max_transfers if use_tr else 1 << 30
     n_layers = len(q.via) + 1

@@ -95,6 +95,7 @@ class StateGraph:
         self.touch_countries: list[frozenset[str]] = []
         self.arc_mode: list[str] = []
         self.facility: list[str | None] = []
+        self._hubs: dict[tuple[str, int], Hub | None] = {}
         tpt = net.param.get("tonnes_per_teu")
         hub_kg = net.param.get("transship_co2e_kg_per_teu")
         if tpt is None or hub_kg is None:
@@ -187,6 +188,12 @@ class StateGraph:
 
     def hub(self, node_id: str, platform: int) -> Hub | None:
         """The facility that loads (origin) or unloads (destination) on ``platform`` at a node, if any."""
+        key = (node_id, platform)
+        if key not in self._hubs:
+            self._hubs[key] = self._find_hub(node_id, platform)
+        return self._hubs[key]
+
+    def _find_hub(self, node_id: str, platform: int) -> Hub | None:
         water = PLATFORMS[platform] in WATER
         for f in self.net.facilities_at.get(node_id, ()):
             if f.facility_kind == "seaport" or (not water and f.facility_kind in RAIL_ROAD_HUBS):

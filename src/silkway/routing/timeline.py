@@ -106,16 +106,20 @@ def defining_links(g: StateGraph) -> frozenset[str]:
                      if lk.mode in WATER or by_id[lk.from_node].country != by_id[lk.to_node].country)
 
 
-def corridor_label(legs: Sequence[Leg], network_km: dict[str, float], defining: frozenset[str]) -> str:
+def corridor_of_arcs(g: StateGraph, arcs: Sequence[int], network_km: dict[str, float], defining: frozenset[str]) -> str:
     """The route's corridor: the tag carried by most of its border crossings and water legs, ties broken
     by the share of the tag's network length the route covers. Generic tags (``china``, ``kz``) count
     only when nothing else is used."""
     score: dict[str, list[float]] = {}
-    for leg in legs:
-        for tag in leg.corridor:
+    links = g.net.links
+    for a in arcs:
+        if g.link[a] < 0:
+            continue
+        lk = links[g.link[a]]
+        for tag in lk.corridor:
             entry = score.setdefault(tag, [0.0, 0.0])
-            entry[0] += leg.link_id in defining
-            entry[1] += leg.distance_km / network_km[tag]
+            entry[0] += lk.link_id in defining
+            entry[1] += lk.distance_km / network_km[tag]
     specific = {t: v for t, v in score.items() if t not in GENERIC_CORRIDORS}
     pool = specific or score
     if not pool:
