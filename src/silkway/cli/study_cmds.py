@@ -177,17 +177,32 @@ def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thi
 
 
 def print_summary(rec, table, all_kpis: bool = False) -> None:  # noqa: ANN001
+    """One row per KPI: mean ± 95% half-width per scenario; Δ to the baseline with * when significant."""
     test = "paired t-test (common random numbers)" if rec.crn else "Welch t-test (independent seeds)"
-    base = rec.scenarios[0]["name"]
-    t = Table(title=f"KPIs, mean ± 95% CI (t); difference to {base}: {test}")
-    for col in ("KPI", "scenario", "n", "mean [95% CI]", f"Δ vs {base} [95% CI]", "p"):
-        t.add_column(col, justify="left" if col in ("KPI", "scenario") else "right")
+    names = [s["name"] for s in rec.scenarios]
+    t = Table(title=f"KPIs: mean ±95% CI half-width (t); Δ vs {names[0]}, * = significant at 5% ({test})", title_justify="left")
+    t.add_column("KPI", overflow="fold")
+    for i, n in enumerate(names):
+        t.add_column(n if i == 0 else f"{n} (Δ)", justify="right", overflow="fold")
     shown = table if all_kpis else table[table["kpi"].map(svc.is_headline_kpi)]
-    for row in shown.itertuples():
-        diff = "" if math.isnan(row.diff) else f"{row.diff:+,.4g} [{row.diff_low:+,.4g}, {row.diff_high:+,.4g}]"
-        p = "" if math.isnan(row.p_value) else f"{row.p_value:.3g}{' *' if row.significant else ''}"
-        t.add_row(row.kpi, row.scenario, str(row.n), f"{row.mean:,.4g} [{row.ci_low:,.4g}, {row.ci_high:,.4g}]", diff, p)
+    for kpi, g in shown.groupby("kpi", sort=True):
+        cells = []
+        for i, n in enumerate(names):
+            r = g[g["scenario"] == n]
+            if r.empty:
+                cells.append("")
+                continue
+            r = r.iloc[0]
+            cell = f"{_g(r['mean'])} ±{_g((r['ci_high'] - r['ci_low']) / 2)}"
+            if i and not math.isnan(r["diff"]):
+                cell += f" ({_g(r['diff'], '+')}{'*' if r['significant'] else ''})"
+            cells.append(cell)
+        t.add_row(str(kpi), *cells)
     console.print(t)
-    hidden = len(table) - len(shown)
+    hidden = table["kpi"].nunique() - shown["kpi"].nunique()
     if hidden:
-        console.print(f"({hidden} more rows: --all prints every KPI; * = significant at 5%)")
+        console.print(f"({hidden} more KPIs with --all, and in the report)")
+
+
+def _g(x: float, sign: str = "") -> str:
+    return "nan" if math.isnan(x) else f"{x:{sign},.3g}" if abs(x) < 1000 else f"{x:{sign},.0f}"

@@ -126,8 +126,8 @@ def _transit(store: ResultsStore, rec: StudyRecord, names: dict[str, str]) -> st
     if not t:
         return "<h2>Transit times</h2><p class='muted'>No transit times recorded.</p>"
     vol = pd.concat(t.values()).groupby("key")["y"].sum().sort_values(ascending=False)
-    return ("<h2>Transit-time distribution</h2><p>Share of delivered TEU by transit days, per corridor, pooled over "
-            "the detail replications.</p>" + _img(plots.transit_distribution(t, list(vol.index[:6])), "transit"))
+    return ("<h2>Transit-time distribution</h2><p>Share of the TEU delivered in the period that took at most x days, "
+            "per corridor, pooled over the detail replications.</p>" + _img(plots.transit_distribution(t, list(vol.index[:6])), "transit"))
 
 
 def _kpi_table(table: pd.DataFrame, rec: StudyRecord) -> str:

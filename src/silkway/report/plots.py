@@ -86,8 +86,8 @@ def queue_over_time(queues: dict[str, pd.DataFrame], facilities: list[str]) -> b
 
 
 def transit_distribution(transit: dict[str, pd.DataFrame], corridors: list[str]) -> bytes:
-    """Transit-time distribution (share of TEU by day of transit) per corridor, one line per scenario.
-    ``transit[scenario]`` has columns key (corridor), x (transit days), y (TEU)."""
+    """Cumulative transit-time distribution (share of TEU delivered within x days) per corridor, one line
+    per scenario. ``transit[scenario]`` has columns key (corridor), x (transit days), y (TEU)."""
     n = max(1, len(corridors))
     cols = min(3, n)
     rows = math.ceil(n / cols)
@@ -95,19 +95,18 @@ def transit_distribution(transit: dict[str, pd.DataFrame], corridors: list[str])
     axes = fig.subplots(rows, cols, squeeze=False)
     for ax, corridor in zip(axes.flat, corridors, strict=False):
         for i, (name, df) in enumerate(transit.items()):
-            d = df[df["key"] == corridor]
+            d = df[df["key"] == corridor].groupby("x")["y"].sum().sort_index()
             if not len(d):
                 continue
-            bins = np.arange(math.floor(d["x"].min()), math.ceil(d["x"].max()) + 2)
-            hist, edges = np.histogram(d["x"], bins=bins, weights=d["y"])
-            total = hist.sum() or 1.0
-            ax.step(edges[:-1], hist / total, where="post", color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)], label=name)
+            share = np.cumsum(d.to_numpy()) / d.sum()
+            ax.step(d.index.to_numpy(), share, where="post", color=SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)], label=name)
         ax.set_title(corridor, fontsize=9)
         ax.set_xlabel("transit days", fontsize=8)
+        ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.25)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    axes[0, 0].set_ylabel("share of TEU")
-    axes[0, 0].legend(fontsize=7)
+    axes[0, 0].set_ylabel("share of TEU delivered within")
+    axes[0, 0].legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     return png(fig)

@@ -50,8 +50,13 @@ def change(table: pd.DataFrame, scenario: str, base: str, kpi: str, unit: str = 
     if r is None or b is None:
         return ""
     sig = "significant" if r["significant"] else "not significant"
-    return (f"{b['mean']:,.2f} → {r['mean']:,.2f}{unit} (Δ {r['diff']:+,.2f} [{r['diff_low']:+,.2f}, {r['diff_high']:+,.2f}], "
+    return (f"{_n(b['mean'])} → {_n(r['mean'])}{unit} (Δ {_n(r['diff'], '+')} [{_n(r['diff_low'], '+')}, {_n(r['diff_high'], '+')}], "
             f"p={r['p_value']:.2g}, {sig})")
+
+
+def _n(x: float, sign: str = "") -> str:
+    """Two decimals below 100, whole numbers above (with thousands separators)."""
+    return f"{x:{sign},.0f}" if abs(x) >= 100 else f"{x:{sign},.2f}"
 
 
 def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:

@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,21 +118,22 @@ class ResultsStore:
         d = details if details is not None and len(details) else pd.DataFrame(columns=DETAIL_COLUMNS)
         d = d[DETAIL_COLUMNS].astype({"kind": str, "key": str, "x": float, "y": float})
         ids = [study.study_id, scenario_hash, rep]
-        self.con.execute("BEGIN")
-        try:
-            self.con.execute("INSERT INTO replications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [*ids, seed, study.dataset_version, study.code_version, study.days, wall_s, datetime.now(UTC)])
-            self.con.register("_k", k)
-            self.con.execute("INSERT INTO kpis SELECT ?, ?, ?, kpi, value FROM _k", ids)
-            self.con.register("_d", d)
-            self.con.execute("INSERT INTO details SELECT ?, ?, ?, kind, key, x, y FROM _d", ids)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        finally:
-            self.con.unregister("_k")
-            self.con.unregister("_d")
+        with _sigint_deferred():  # Ctrl-C during the transaction takes effect right after it
+            self.con.execute("BEGIN")
+            try:
+                self.con.execute("INSERT INTO replications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 [*ids, seed, study.dataset_version, study.code_version, study.days, wall_s, datetime.now(UTC)])
+                self.con.register("_k", k)
+                self.con.execute("INSERT INTO kpis SELECT ?, ?, ?, kpi, value FROM _k", ids)
+                self.con.register("_d", d)
+                self.con.execute("INSERT INTO details SELECT ?, ?, ?, kind, key, x, y FROM _d", ids)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            finally:
+                self.con.unregister("_k")
+                self.con.unregister("_d")
 
     # ------------------------------------------------------------- reading
 
@@ -187,6 +192,22 @@ class ResultsStore:
             os.replace(tmp, target)
             written.append(target)
         return written
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold SIGINT (Ctrl-C) until the block ends, then raise KeyboardInterrupt (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _sql_path(p: Path) -> str:

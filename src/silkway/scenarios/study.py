@@ -143,6 +143,8 @@ def run_study(spec: StudySpec, store: ResultsStore, fn: ReplicateFn, backend: Ba
         run.interrupted = True
     finally:
         stream.close()  # type: ignore[attr-defined]
+        # count from the store: a Ctrl-C right after a commit must not make the count lag behind it
+        run.ran = sum(1 for _, r in store.finished(spec.study_id) if r < spec.replications) - run.skipped
         run.wall_s = time.perf_counter() - t0
     return run
 
