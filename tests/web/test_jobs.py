@@ -89,3 +89,14 @@ def test_failures_are_reported_not_raised(manager: JobManager) -> None:
 
 def test_unknown_job_is_none(manager: JobManager) -> None:
     assert manager.get("nope") is None and manager.cancel("nope") is None
+
+
+def test_shutdown_does_not_wait_for_a_stuck_job() -> None:
+    m = JobManager(max_running=1, max_queued=1)
+    release = threading.Event()
+    job = m.submit("test", {}, lambda ctx: release.wait(30))
+    wait_until(lambda: job.state is JobState.running)
+    t0 = time.monotonic()
+    m.shutdown(wait_s=0.2)
+    assert time.monotonic() - t0 < 2
+    release.set()

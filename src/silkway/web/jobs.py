@@ -9,11 +9,11 @@ stands even if a cancel arrived after its last report). Jobs live in memory, per
 from __future__ import annotations
 
 import itertools
+import queue
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from silkway.errors import SilkwayError
 
 FINISHED_KEPT = 100
+SHUTDOWN_WAIT_S = 10.0
 
 
 class JobState(StrEnum):
@@ -86,7 +87,12 @@ class JobManager:
 
     def __init__(self, max_running: int, max_queued: int):
         self.max_running, self.max_queued = max_running, max_queued
-        self._pool = ThreadPoolExecutor(max_workers=max_running, thread_name_prefix="silkway-job")
+        self._queue: queue.Queue[tuple[Job, Callable[[JobContext], Any]] | None] = queue.Queue()
+        # daemon threads: a server that stops does not wait for a long replication to finish (the store
+        # keeps whole replications only, so a study killed mid-replication resumes cleanly)
+        self._threads = [threading.Thread(target=self._worker, name=f"silkway-job-{i}", daemon=True) for i in range(max_running)]
+        for t in self._threads:
+            t.start()
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -99,7 +105,7 @@ class JobManager:
             job = Job(job_id=f"job{next(self._ids)}-{uuid.uuid4().hex[:8]}", kind=kind, params=params)
             self._jobs[job.job_id] = job
             self._forget_old()
-        self._pool.submit(self._run, job, fn)
+        self._queue.put((job, fn))
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -116,10 +122,19 @@ class JobManager:
                 job.message = "cancelling"
         return job
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait_s: float = SHUTDOWN_WAIT_S) -> None:
+        """Cancel every job, stop the workers; wait at most ``wait_s`` for running jobs to stop."""
         for job in list(self._jobs.values()):
             job.cancel_event.set()
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        for _ in self._threads:
+            self._queue.put(None)
+        deadline = time.monotonic() + wait_s
+        for t in self._threads:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    def _worker(self) -> None:
+        while (item := self._queue.get()) is not None:
+            self._run(*item)
 
     def _run(self, job: Job, fn: Callable[[JobContext], Any]) -> None:
         if job.cancel_event.is_set():
