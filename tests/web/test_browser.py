@@ -137,3 +137,43 @@ def test_small_study_shows_progress_kpis_charts_and_flows(browser, study_server:
     page.select_option("#study-scenario", "baseline")
     assert page.locator("#kpis thead th").count() == 2
     context.close()
+
+
+@pytest.fixture(scope="module")
+def real_study_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The embedded dataset, the example scenarios and the real simulation engine (2 worker processes)."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    settings = WebSettings(results_dir=tmp_path_factory.mktemp("results"), scenario_dirs=(examples,), max_days=60)
+    with LiveServer(create_app(settings)) as srv:
+        yield srv
+
+
+def test_small_real_study_of_the_green_channel(browser, real_study_server: LiveServer) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(real_study_server.url)
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.click("nav .tab[data-tab=study]")
+    page.select_option("#baseline", "baseline-2023")
+    for box in page.locator("input[name=scenario]").all():
+        box.set_checked(box.get_attribute("value") == "green-channel")
+    page.fill("#study-form input[name=days]", "30")
+    page.fill("#study-form input[name=replications]", "2")
+    page.click("#study-form button[type=submit]")
+    page.wait_for_selector("#study-results:not([hidden])", timeout=240_000)
+    assert "done: 4 replications run" in page.locator("#study-message").inner_text()
+    results = page.evaluate("window.silkway.studies.results")
+    assert results["scenarios"] == ["baseline-2023", "green-channel"]
+    kpis = {k["kpi"] for k in results["kpis"]}
+    assert "delivered_teu" in kpis and page.locator("#kpis tbody tr").count() == len(kpis)
+    assert page.locator("#chart-queue canvas").count() == 1 and page.locator("#chart-transit canvas").count() == 1
+    assert page.locator("path.flow-line").count() > 0
+    assert page.locator("path.bottleneck").count() > 0
+    # the scenario and difference columns are visible, not cut off by the panel
+    header = page.locator("#kpis thead th", has_text="difference")
+    panel = page.locator("#panel").bounding_box()
+    box = header.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= panel["x"] + panel["width"]
+    page.locator("#kpis").scroll_into_view_if_needed()
+    screenshot(page, "05-real-study-green-channel")
+    context.close()

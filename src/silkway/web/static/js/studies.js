@@ -107,7 +107,7 @@ export class Studies {
     }).filter(Boolean);
     const maxPeak = peaks.length ? Math.max(1, peaks[0][1]) : 1;
     const bottlenecks = peaks.slice(0, 5).filter(([, peak]) => peak > 0).map(([fac, peak]) => ({
-      node_id: this.map.facilityNode[fac], severity: peak / maxPeak, label: `bottleneck ${fac}: up to ${fmt(peak, 1)} trains queued`,
+      node_id: this.map.facilityNode[fac.split(":")[0]], severity: peak / maxPeak, label: `bottleneck ${fac}: up to ${fmt(peak, 1)} trains queued`,
     }));
     this.map.showFlows(flows, bottlenecks);
   }
@@ -122,7 +122,7 @@ export class Studies {
       return `<span class="${cls}">${k.diff > 0 ? "+" : ""}${fmt(k.diff, 1)}</span> <small>[${fmt(k.diff_low, 1)}, ${fmt(k.diff_high, 1)}]${k.significant ? " *" : ""}</small>`;
     };
     this.$("#kpis thead").innerHTML = `<tr><th>KPI</th><th class="num">${baseline} (baseline)</th>${scenario === baseline ? "" : `<th class="num">${scenario}</th><th class="num">difference</th>`}</tr>`;
-    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr><td>${k.kpi}</td><td class="num">${ci(base[k.kpi])}</td>
+    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr><td>${k.kpi.replaceAll("_", "_<wbr>")}</td><td class="num">${ci(base[k.kpi])}</td>
       ${scenario === baseline ? "" : `<td class="num">${ci(k)}</td><td class="num">${diff(k)}</td>`}</tr>`).join("");
   }
 }
