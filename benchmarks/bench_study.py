@@ -50,6 +50,7 @@ def main() -> None:
     ap.add_argument("--small", type=int, default=40, help="replications for the speed-up and Dask comparisons")
     ap.add_argument("--skip-big", action="store_true")
     args = ap.parse_args()
+    print(f"load average at the start: {os.getloadavg()}", flush=True)
     lines = [f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
              f"Python {platform.python_version()}",
              f"- command: `.venv/bin/python benchmarks/bench_study.py --big {args.big} --small {args.small}`"]
@@ -67,6 +68,8 @@ def main() -> None:
         big, perb = timed_study(args.big, LocalBackend(2))
         lines.append(f"- {args.big} replications of the baseline year, local 2 workers: {big:.1f} s = {big / 60:.1f} min "
                      f"({perb:.2f} s/replication in the worker)")
+    lines.append(f"- load average (1/5/15 min) at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
+                 "(the machine is shared with other jobs)")
     print("\n".join(lines))
 
 

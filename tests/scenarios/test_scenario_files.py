@@ -175,3 +175,27 @@ def test_diff_lists_definition_and_effect_changes(net, tmp_path):
     assert "name: base → b" in d and "links[0].set.tracks: — → 2" in d and not any(x.startswith("links:") for x in d)
     e = [str(c) for c in diff_effects(a, b, net)]
     assert e == ["link l2.tracks: 1 → 2"]
+
+
+def test_demand_growth_by_od_corridor_and_removal(net):
+    from study_doubles import ROOT
+
+    from silkway.scenarios.apply import apply_demand
+    from silkway.simulation import read_demand
+
+    demand = read_demand(ROOT / "tests" / "scenarios" / "data" / "tiny-demand.csv", net)
+    s = parse_scenario("""\
+silkway_scenario: 1
+name: d
+demand:
+  growth:
+    - {factor: 2}
+    - {od: [West Terminal, Isle Port], factor: 1.5}
+    - {corridor: kz, factor: 0}
+""")
+    out = apply_demand(s, net, demand)
+    assert {f.flow_id: f.teu_per_week for f in out.flows} == {"f1": 400 * 2 * 1.5, "f2": 150 * 2 * 1.5}
+    assert demand.teu_per_week == 850  # the input is not modified
+    bad = parse_scenario("silkway_scenario: 1\nname: d\ndemand: {growth: [{corridor: sea, factor: 2}]}\n")
+    with pytest.raises(ScenarioError, match=r"demand.growth\[0\].corridor: no demand flow on corridor 'sea'"):
+        apply_demand(bad, net, demand)

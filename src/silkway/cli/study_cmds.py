@@ -108,7 +108,7 @@ def calibrate(
     result, observations = svc.calibrate(observed, scenario, days=days, replications=replications, seed=seed, out=out, progress=step)
     t = Table(title=f"Calibration: per-border volume factors, {result.iterations} iteration(s)")
     for col in ("KPI", "observed", "simulated before", "simulated after", "error after", "factor", "flows"):
-        t.add_column(col, justify="left" if col == "KPI" else "right")
+        t.add_column(col, justify="left" if col == "KPI" else "right", overflow="fold")
     before, after = result.rel_error("before"), result.rel_error("after")
     for k, v in result.observed.items():
         t.add_row(k, f"{v:,.0f}", f"{result.before[k]:,.0f} ({before[k]:+.1%})", f"{result.after[k]:,.0f}",

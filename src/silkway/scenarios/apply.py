@@ -76,7 +76,7 @@ def option_changes(scenario: Scenario, net: Network) -> dict[str, Any]:
 
 
 def apply_demand(scenario: Scenario, net: Network, demand: Demand) -> Demand:
-    """Demand growth factors in file order (all flows, one OD pair, or one corridor)."""
+    """Demand growth factors in file order (all flows, one OD pair, or one corridor); factor 0 removes flows."""
     idx = name_index(net)
     for i, g in enumerate(scenario.demand.growth):
         where = f"demand.growth[{i}]"
@@ -90,6 +90,10 @@ def apply_demand(scenario: Scenario, net: Network, demand: Demand) -> Demand:
             demand = demand.scaled_corridor(net, g.corridor, g.factor)
         else:
             demand = demand.scaled(g.factor)
+    if any(g.factor == 0 for g in scenario.demand.growth):
+        demand = type(demand)(tuple(f for f in demand.flows if f.teu_per_week > 0))  # factor 0 removes flows
+        if not demand.flows:
+            raise ScenarioError("demand.growth: factor 0 removed every flow")
     return demand
 
 

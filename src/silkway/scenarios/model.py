@@ -89,9 +89,9 @@ class NewFacility(_Strict):
 
 
 class DemandGrowth(_Strict):
-    """Multiply flows by ``factor``: all flows, one OD pair, or the flows of one corridor."""
+    """Multiply flows by ``factor``: all flows, one OD pair, or the flows of one corridor (0 removes them)."""
 
-    factor: float = Field(gt=0)
+    factor: float = Field(ge=0)
     od: tuple[str, str] | None = None
     both_directions: bool = True
     corridor: str | None = None
