@@ -154,6 +154,7 @@ def test_validate_reports_problems_without_server_paths(sclient: TestClient, tin
         "silkway_scenario: 1\nname: x\nextends: /etc/passwd\n": "cannot name files",
         "silkway_scenario: 1\nname: x\ndataset: /etc\n": "cannot name files",
         "silkway_scenario: 1\nname: x\ndemand: {file: /etc/shadow}\n": "cannot name files",
+        "a: &a [1, 1]\nb: &b [*a, *a]\nc: [*b, *b]\nsilkway_scenario: 1\nname: x\n": "aliases",
     }
     for text, expected in bad.items():
         v = sclient.post("/api/scenarios/validate", json={"text": text}).json()

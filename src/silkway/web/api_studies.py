@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated, Any
@@ -96,7 +97,7 @@ def validate_scenario(request: Request, body: ValidateRequest) -> ValidateResult
         catalogue.refuse_paths(body.text)
         with tempfile.TemporaryDirectory(prefix="silkway-validate-") as tmp:
             path = FsPath(tmp) / "scenario.yaml"
-            head = f"dataset: {folder.resolve()}\n" if folder is not None else ""
+            head = f"dataset: {json.dumps(str(folder.resolve()))}\n" if folder is not None else ""  # quoted: any path
             path.write_text(head + body.text, encoding="utf-8")
             try:
                 c = studies_svc.check(path)

@@ -43,8 +43,11 @@ def describe(path: Path) -> dict[str, Any]:
 
 
 def refuse_paths(text: str) -> None:
-    """Posted scenario text may not name files: the server reads no path that a request chose."""
+    """Posted scenario text may not name files (the server reads no path that a request chose) nor use
+    YAML aliases (a few aliases can expand into billions of nodes for the validator to walk)."""
     try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise ScenarioError("YAML aliases (*name) are not accepted in a posted scenario; write the values out")
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         return  # the validator reports the YAML error with its line
