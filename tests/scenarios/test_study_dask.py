@@ -60,3 +60,18 @@ def test_killed_worker_loses_no_replication(cluster, tmp_path):
                                                                           for s in spec.scenarios)}),
                   loc, replicate_double, LocalBackend(1))
         pd.testing.assert_frame_equal(_values(d, spec.study_id), _values(loc, spec.study_id))
+
+
+def test_real_engine_on_dask_matches_local(cluster, tmp_path):
+    from pathlib import Path
+
+    from silkway.services import studies as svc
+
+    data = Path(__file__).resolve().parent / "data"
+    spec = svc.make_spec([data / "tiny-base.yaml", data / "tiny-ferries.yaml"], 2, seed=9, detail_reps=1)
+    d = svc.run(spec, tmp_path / "d.duckdb", DaskBackend(cluster.scheduler_address))
+    loc = svc.run(spec, tmp_path / "l.duckdb", LocalBackend(1))
+    assert d.complete and loc.complete
+    with ResultsStore(tmp_path / "d.duckdb") as a, ResultsStore(tmp_path / "l.duckdb") as b:
+        pd.testing.assert_frame_equal(_values(a, spec.study_id), _values(b, spec.study_id))
+        pd.testing.assert_frame_equal(a.details(spec.study_id, "flow"), b.details(spec.study_id, "flow"))
