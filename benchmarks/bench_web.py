@@ -5,7 +5,8 @@ Run (not part of the test suite):
     .venv/bin/python benchmarks/bench_web.py                       # 200 workers, 60 s
     .venv/bin/python benchmarks/bench_web.py --workers 50 --seconds 10   # quicker
 
-It starts ``uvicorn --factory silkway.web:create_app`` (embedded dataset, one server process) on
+It starts ``uvicorn --factory silkway.web:create_app`` (embedded dataset, one server process, the
+keep-alive of ``silkway serve``) on
 127.0.0.1 and a free port, then an asyncio httpx client with ``--workers`` concurrent workers that
 each POST /api/routes in a loop (a fixed mix of 8 origin/destination/avoid queries) until
 ``--seconds`` have passed or ``--max-requests`` were sent. Every response must be 200 with options.
@@ -51,7 +52,7 @@ def free_port() -> int:
 
 def start_server(port: int, cwd: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "silkway.web:create_app", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--backlog", "1024"]
+           "--port", str(port), "--log-level", "warning", "--timeout-keep-alive", "30"]  # as `silkway serve`
     proc = subprocess.Popen(cmd, cwd=cwd)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

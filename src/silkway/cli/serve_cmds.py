@@ -10,6 +10,8 @@ import typer
 from silkway.cli._app import app, console
 from silkway.errors import SilkwayError
 
+KEEP_ALIVE_S = 30
+
 
 @app.command()
 def serve(
@@ -41,4 +43,6 @@ def serve(
     console.print(f"silkway web app on [bold]http://{host}:{port}/[/] (API schema: /openapi.json); "
                   f"datasets: {', '.join(datasets)}; scenarios from: {', '.join(map(str, scenario_dirs)) or 'none'}; "
                   f"results store: {settings.results_dir}. Ctrl+C stops it.")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # keep-alive 30 s (uvicorn's default is 5): under a CPU-bound burst the event loop can stall for seconds,
+    # and a 5 s timer would close connections that already carry the client's next request
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)
