@@ -1,0 +1,77 @@
+"""compile_network: the CSR (forward-star) arrays describe exactly the links of the network."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from silkway.network import Network, compile_network, read_dataset
+from silkway.network.schema import MODES
+
+TINY = Path(__file__).parent.parent / "fixtures" / "tiny"
+
+
+@pytest.fixture(scope="module", params=["tiny", "eurasia"])
+def net(request: pytest.FixtureRequest) -> Network:
+    return read_dataset(TINY if request.param == "tiny" else None)
+
+
+def test_counts_and_shapes(net: Network) -> None:
+    g = compile_network(net)
+    n, m = len(net.nodes), len(net.links)
+    assert g.n_nodes == n and g.n_arcs == 2 * m
+    assert g.indptr.shape == (n + 1,) and g.indptr[0] == 0 and g.indptr[-1] == 2 * m
+    assert np.all(np.diff(g.indptr) >= 0)
+    for arr in (g.arc_tail, g.arc_head, g.arc_link, g.order):
+        assert arr.shape == (2 * m,)
+    for arr in (g.distance_km, g.time_h_median, g.time_p90_factor, g.mode, g.gauge_bits, g.capacity_trains_day, g.departures_per_week):
+        assert arr.shape == (m,)
+    assert g.lat.shape == g.lon.shape == g.country.shape == (n,)
+
+
+def test_csr_covers_every_arc_once(net: Network) -> None:
+    g = compile_network(net)
+    assert sorted(g.order.tolist()) == list(range(g.n_arcs))
+    for u in range(g.n_nodes):
+        arcs = g.out_arcs(u)
+        assert np.all(g.arc_tail[arcs] == u)
+    degree = Counter(end for lk in net.links for end in (lk.from_node, lk.to_node))
+    assert [len(g.out_arcs(u)) for u in range(g.n_nodes)] == [degree[nid] for nid in g.node_ids]
+
+
+def test_arcs_match_links(net: Network) -> None:
+    g = compile_network(net)
+    idx = g.node_index
+    for i, lk in enumerate(net.links):
+        fwd, back = 2 * i, 2 * i + 1
+        assert (g.arc_tail[fwd], g.arc_head[fwd]) == (idx[lk.from_node], idx[lk.to_node])
+        assert (g.arc_tail[back], g.arc_head[back]) == (idx[lk.to_node], idx[lk.from_node])
+        assert g.arc_link[fwd] == g.arc_link[back] == i
+        assert g.link_ids[i] == lk.link_id
+        assert g.distance_km[i] == lk.distance_km
+        assert g.time_h_median[i] == pytest.approx(lk.distance_km / lk.speed_km_day * 24)
+        assert MODES[g.mode[i]] == lk.mode
+        assert g.gauge_bits[i] == (1 if 1435 in lk.gauge_mm else 0) + (2 if 1520 in lk.gauge_mm else 0)
+        cap = g.capacity_trains_day[i]
+        assert (np.isnan(cap) and lk.capacity_trains_day is None) or cap == lk.capacity_trains_day
+
+
+def test_nodes_match(net: Network) -> None:
+    g = compile_network(net)
+    assert g.node_ids == tuple(n.node_id for n in net.nodes)
+    for i, node in enumerate(net.nodes):
+        assert g.node_index[node.node_id] == i
+        assert (g.lat[i], g.lon[i]) == (node.lat, node.lon)
+        assert g.countries[g.country[i]] == node.country
+
+
+def test_tiny_by_hand() -> None:
+    """The tiny network, worked out by hand: l1 96 km at 960 km/day = 2.4 h; gate_cn has 2 arcs out."""
+    g = compile_network(read_dataset(TINY))
+    assert g.time_h_median.tolist() == pytest.approx([2.4, 1.0, 6.0, 10.0])
+    assert g.gauge_bits.tolist() == [1, 3, 2, 0]
+    out = g.out_arcs(g.node_index["gate_cn"])
+    assert sorted(g.node_ids[h] for h in g.arc_head[out]) == ["gate_kz", "west"]
