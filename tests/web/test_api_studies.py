@@ -10,9 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.doubles import double_runner
 
 from silkway.web import WebSettings, create_app
+
+from .doubles import double_runner
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 

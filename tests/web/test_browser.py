@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.web.doubles import double_runner
-from tests.web.live import LiveServer, screenshot
 
 from silkway.services import network as net_svc
 from silkway.web import WebSettings, create_app
+
+from .doubles import double_runner
+from .live import LiveServer, screenshot
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]

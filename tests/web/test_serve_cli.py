@@ -11,11 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.web.live import free_port
 from typer.testing import CliRunner
 
 from silkway.cli import app
 from silkway.errors import SilkwayError
+
+from .live import free_port
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
