@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from silkway.errors import DataError
-from silkway.network import read_dataset
+from silkway.network import default_dataset_path, read_dataset
 
 from ._edit import (
     add_column,
@@ -18,6 +18,8 @@ from ._edit import (
     copy_row,
     delete_row,
     drop_column,
+    line_of,
+    read_rows,
     replace_line,
     set_cell,
     set_cells,
@@ -107,6 +109,7 @@ CASES = [
     # rules between columns of a row, and between tables
     Case("rail-needs-gauge", _set(L, "l3", gauge_mm=""), ((L, 4, "gauge_mm"),), "needs its gauge"),
     Case("rail-needs-tracks", _set(L, "l3", tracks=""), ((L, 4, "tracks"),), "number of tracks"),
+    Case("whole-tracks", _set(L, "l3", tracks="1.5"), ((L, 4, "tracks"),), "1.5 is not a whole number of tracks"),
     Case("gauge-on-ferry", _set(L, "l4", gauge_mm="1435"), ((L, 5, "gauge_mm"),), "only rail links have a gauge"),
     Case("ferry-needs-departures", _set(L, "l4", departures_per_week="", departures_per_week_src="", first_departure_h="", first_departure_h_src=""), ((L, 5, "departures_per_week"),), "needs 'departures_per_week'"),
     Case("first-departure-needs-departures", _set(L, "l3", first_departure_h="5", first_departure_h_src="A-test"), ((L, 4, "first_departure_h"),), "departures_per_week is not"),
@@ -188,3 +191,40 @@ def test_all_problems_reported_at_once(dataset_copy: Callable[..., Path]) -> Non
         (P, None, "param"),
     ]
     assert str(err).startswith(f"{folder}: 5 problems found")
+
+
+# ---------------------------------------------------------------- the embedded dataset, broken in one way
+
+EURASIA_CASES = [
+    Case("eurasia-longitude-no-cascade", lambda d: set_cell(d, N, "dostyk", "lon", "283"), ((N, "dostyk", "lon"),), "283 is above"),
+    Case("eurasia-duplicate-node", lambda d: copy_row(d, N, "dostyk"), ((N, "@appended", "node_id"),), "duplicate node_id 'dostyk'"),
+    Case("eurasia-broken-source-no-cascade", lambda d: set_cell(d, S, "A-handling-gauge", "kind", "book"), ((S, "A-handling-gauge", "kind"),), "'book' is not one of"),
+    Case("eurasia-unknown-source", lambda d: set_cell(d, L, _first_link(d), "speed_km_day_src", "S-nowhere"), ((L, "@first-link", "speed_km_day_src"),), "'S-nowhere' is not in sources.csv"),
+    Case("eurasia-zero-speed", lambda d: set_cell(d, L, _first_link(d), "speed_km_day", "0"), ((L, "@first-link", "speed_km_day"),), "must be greater than 0"),
+    Case("eurasia-nodes-missing-no-cascade", _remove(N), ((N, None, None),), "file is missing"),
+    Case("eurasia-params-missing-no-cascade", _remove(P), ((P, None, None),), "file is missing"),
+]
+
+
+def _first_link(folder: Path) -> str:
+    return read_rows(folder, L)[1][0]
+
+
+def _resolve(folder: Path, file: str, line: int | str | None) -> int | None:
+    """Expected line (read before the change): a number, the key of a row, '@first-link' or '@appended'."""
+    if line == "@first-link":
+        return 2
+    if line == "@appended":
+        return len(read_rows(folder, file)) + 1
+    return line_of(folder, file, line) if isinstance(line, str) else line
+
+
+@pytest.mark.parametrize("case", EURASIA_CASES, ids=[c.id for c in EURASIA_CASES])
+def test_rule_on_embedded_dataset(case: Case, dataset_copy: Callable[..., Path]) -> None:
+    folder = dataset_copy(default_dataset_path())
+    expected = sorted(((f, _resolve(folder, f, line), field) for f, line, field in case.expected), key=repr)
+    case.mutate(folder)
+    err = _problems(folder)
+    got = sorted(((p.file, p.line, p.field) for p in err.problems), key=repr)
+    assert got == expected, "\n".join(map(str, err.problems))
+    assert any(case.says in p.message for p in err.problems), "\n".join(map(str, err.problems))

@@ -156,6 +156,8 @@ def _link_mode(lk: Any, problems: list[Problem]) -> None:
             _p(problems, "links", lk, "gauge_mm", "a rail link needs its gauge (1435, 1520 or 1435;1520)")
         if lk.tracks is None:
             _p(problems, "links", lk, "tracks", "a rail link needs its number of tracks (1 or 2)")
+        elif not float(lk.tracks).is_integer():
+            _p(problems, "links", lk, "tracks", f"{lk.tracks:g} is not a whole number of tracks")
         if lk.energy == "electric" and lk.electrified is False:
             _p(problems, "links", lk, "energy", "energy 'electric' on a link that is not electrified (electrified = no)")
     elif lk.gauge_mm:
