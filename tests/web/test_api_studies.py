@@ -168,3 +168,23 @@ def test_validate_request_errors(sclient: TestClient) -> None:
     assert sclient.post("/api/scenarios/validate", json={"text": "x", "dataset": "nowhere"}).status_code == 404
     assert sclient.post("/api/scenarios/validate", json={"text": "x", "dataset": "../x"}).status_code == 422
     assert sclient.post("/api/scenarios/validate", content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+
+
+def test_store_held_by_another_process_is_503(tmp_path: Path, tiny_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    store = tmp_path / "results" / "silkway.duckdb"
+    store.parent.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,sys,time; c=duckdb.connect({str(store)!r}); "
+                               "c.execute('create table t(x int)'); print('ready', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with make_client(tmp_path, tiny_dir) as c:
+            r = c.get("/api/studies")
+            assert r.status_code == 503 and "cannot be read now" in r.json()["detail"]
+            assert c.get("/api/studies/0123456789abcdef").status_code == 503
+    finally:
+        holder.kill()
+        holder.wait()

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.errors import SilkwayError
+from silkway.scenarios.store import StoreError
 from silkway.services import studies as studies_svc
 from silkway.web import catalogue, results
 from silkway.web.jobs import Job, JobManager, TooManyJobs
@@ -181,12 +182,18 @@ def job_results(request: Request, job_id: JobId) -> dict[str, Any]:
 
 @router.get("/studies", summary="Studies in the results store, newest first")
 def list_stored(request: Request) -> list[dict[str, Any]]:
-    return results.list_studies(_settings(request).results_dir)
+    try:
+        return results.list_studies(_settings(request).results_dir)
+    except StoreError as exc:  # e.g. `silkway study` in another process holds the store
+        raise HTTPException(503, f"the results store cannot be read now: {exc}") from None
 
 
 @router.get("/studies/{study_id}", summary="A stored study: KPIs vs baseline with 95% CI, queue, transit and flow series")
 def stored_study(request: Request, study_id: StudyId) -> dict[str, Any]:
-    out = results.study_results(_settings(request).results_dir, study_id)
+    try:
+        out = results.study_results(_settings(request).results_dir, study_id)
+    except StoreError as exc:
+        raise HTTPException(503, f"the results store cannot be read now: {exc}") from None
     if out is None:
         raise HTTPException(404, f"no study '{study_id}' in the results store")
     return out
