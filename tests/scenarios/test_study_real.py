@@ -63,11 +63,11 @@ def test_cli_study_report_and_errors(tmp_path):
     runner = CliRunner()
     store = tmp_path / "c.duckdb"
     res = runner.invoke(app, ["study", str(BASE), str(FERRIES), "-r", "2", "--seed", "5", "--store", str(store),
-                              "--export", str(tmp_path / "pq")])
+                              "--workers", "1", "--export", str(tmp_path / "pq")])
     assert res.exit_code == 0, res.output
     assert "Welch t-test" in res.output and "delivered_teu" in res.output
     assert (tmp_path / "pq" / "kpis.parquet").is_file()
-    again = runner.invoke(app, ["study", str(BASE), str(FERRIES), "-r", "2", "--seed", "5", "--store", str(store)])
+    again = runner.invoke(app, ["study", str(BASE), str(FERRIES), "-r", "2", "--seed", "5", "--store", str(store), "--workers", "1"])
     assert "0 replication(s) run, 4 already stored" in again.output
     rep = runner.invoke(app, ["report", "latest", "--store", str(store), "--out", str(tmp_path / "r")])
     assert rep.exit_code == 0, rep.output

@@ -85,7 +85,7 @@ def test_interrupt_keeps_whole_replications_and_resume_matches_uninterrupted(tmp
         assert resumed.skipped == 3 and resumed.ran == 7 and resumed.complete
         interrupted_then_resumed = _values(s, spec.study_id)
     with ResultsStore(tmp_path / "u.duckdb") as u:
-        run_study(spec, u, replicate_double, LocalBackend(2))
+        run_study(spec, u, replicate_double, LocalBackend(1))
         pd.testing.assert_frame_equal(interrupted_then_resumed, _values(u, spec.study_id))
 
 
