@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from silkway.errors import DataError
@@ -128,6 +128,7 @@ def test_corruption_gives_located_data_error_or_network(data: st.DataObject, n: 
             how = data.draw(st.sampled_from(ANY_CORRUPTIONS + (CSV_CORRUPTIONS if csv_ok else [])), label="corruption")
             how(folder, file, data)
         result = _load(folder)
+        event(type(result).__name__)  # shown by --hypothesis-show-statistics
         if isinstance(result, DataError):
             _assert_located(result, folder)
         else:

@@ -140,7 +140,10 @@ def _read_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:
         return None
     try:
         doc = tomllib.loads(text)
-    except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+    except RecursionError:
+        problems.append(Problem(MANIFEST_FILE, None, None, "not valid TOML: values are nested too deeply"))
+        return None
+    except ValueError as exc:  # TOMLDecodeError is a ValueError (so is a too long integer)
         match = _TOML_LINE.search(str(exc))
         problems.append(Problem(MANIFEST_FILE, int(match.group(1)) if match else None, None, f"not valid TOML: {show(str(exc))}"))
         return None
