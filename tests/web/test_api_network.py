@@ -114,3 +114,17 @@ def test_vendored_versions_match_the_npm_lockfile() -> None:
 def test_openapi_schema_lists_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/datasets", "/api/datasets/{dataset}/network", "/api/datasets/{dataset}/places"} <= set(paths)
+
+
+def test_every_asset_the_page_and_its_modules_reference_is_served(client: TestClient) -> None:
+    import re
+
+    html = client.get("/").text
+    urls = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', html))
+    for js in (STATIC_DIR / "js").glob("*.js"):  # ES module imports and fetched files
+        text = js.read_text(encoding="utf-8")
+        urls |= {f"/static/js/{m}" for m in re.findall(r'from "\./([^"]+)"', text)}
+        urls |= set(re.findall(r'"(/static/[^"]+)"', text))
+    assert len(urls) >= 10
+    for url in sorted(urls):
+        assert client.get(url).status_code == 200, url
