@@ -38,6 +38,10 @@ def test_broken_dataset_is_listed_invalid_and_its_network_is_503(tmp_path: Path,
         r = c.get("/api/datasets/broken/network")
         assert r.status_code == 503
         assert r.json()["detail"]["problems"], "the problems are listed"
+        assert c.get("/api/datasets/broken/summary").status_code == 503
+        assert c.get("/api/datasets/broken/places", params={"q": "west"}).status_code == 503
+        assert c.post("/api/routes", json={"dataset": "broken", "origin": "west", "destination": "harbour"}).status_code == 503
+        assert c.post("/api/routes", json={"dataset": "good", "origin": "west", "destination": "harbour"}).status_code == 200
 
 
 def test_network_geojson_has_every_node_and_link(client: TestClient, tiny_dir: Path) -> None:

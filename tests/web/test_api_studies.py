@@ -65,9 +65,13 @@ def test_study_job_runs_stores_and_reports(sclient: TestClient) -> None:
 
 
 def test_resubmitting_a_finished_study_runs_nothing(sclient: TestClient) -> None:
+    assert sclient.get("/api/jobs").json() == []
     body = {"scenarios": ["baseline"], "days": 10, "replications": 2}
     first = wait_job(sclient, sclient.post("/api/jobs", json=body).json()["job_id"])
     again = wait_job(sclient, sclient.post("/api/jobs", json=body).json()["job_id"])
+    listed = sclient.get("/api/jobs").json()
+    assert [j["job_id"] for j in listed] == [again["job_id"], first["job_id"]]  # newest first
+    assert listed[1]["params"] == {**body, "seed": 0, "label": None} and listed[1]["kind"] == "study"
     assert first["result"]["ran"] == 2 and (again["result"]["ran"], again["result"]["skipped"]) == (0, 2)
     assert again["result"]["study_id"] == first["result"]["study_id"]
 
