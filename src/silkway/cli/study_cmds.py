@@ -63,6 +63,14 @@ def study(
     all_kpis: Annotated[bool, typer.Option("--all", help="Print every KPI (default: the headline ones).")] = False,
 ) -> None:
     """Run R replications of each scenario, store them, print KPIs with 95% confidence intervals."""
+    try:
+        _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]: finished replications are stored; run the same command again to resume")
+        raise typer.Exit(130) from None
+
+
+def _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis) -> None:  # noqa: ANN001
     spec = svc.make_spec(list(scenarios), replications, seed=seed, days=days, crn=crn)
     be = svc.backend_for(backend, workers, address)
     console.print(f"study {spec.study_id}: {len(spec.scenarios)} scenario(s) × {replications} replication(s), "
