@@ -228,3 +228,16 @@ def test_rule_on_embedded_dataset(case: Case, dataset_copy: Callable[..., Path])
     got = sorted(((p.file, p.line, p.field) for p in err.problems), key=repr)
     assert got == expected, "\n".join(map(str, err.problems))
     assert any(case.says in p.message for p in err.problems), "\n".join(map(str, err.problems))
+
+
+@pytest.mark.parametrize("name", ["nowhere", "a" * 5000])
+def test_not_a_folder(tmp_path: Path, name: str) -> None:
+    err = _problems(tmp_path / name)
+    assert [(p.line, p.field) for p in err.problems] == [(None, None)]
+    assert err.problems[0].file == str(tmp_path / name)
+    assert "is not a folder" in err.problems[0].message or "cannot be opened: File name too long" in err.problems[0].message
+
+
+def test_a_file_is_not_a_dataset(tiny_dir: Path) -> None:
+    err = _problems(tiny_dir / "nodes.csv")
+    assert "is not a folder" in err.problems[0].message

@@ -40,7 +40,11 @@ def read_dataset(path: str | os.PathLike[str] | None = None) -> Network:
     """
     folder = Path(path) if path is not None else default_dataset_path()
     label = str(folder)
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError as exc:  # e.g. a name too long, a folder we may not enter
+        raise DataError([Problem(label, None, None, f"cannot be opened: {exc.strerror or exc}")], source=label) from None
+    if not is_folder:
         raise DataError([Problem(label, None, None, "is not a folder (a dataset is a folder of CSV tables and manifest.toml)")], source=label)
     problems: list[Problem] = []
     manifest = _read_manifest(folder, problems)
