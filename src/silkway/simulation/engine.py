@@ -38,6 +38,10 @@ def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, optio
     if arrivals is None:
         arrivals = generate(demand, horizon, warm_h, options.container_teu, np.random.default_rng(seq_arr))
     sh_t, sh_flow = arrivals
+    dropped = np.array([r.dropped for r in routes[: len(demand.flows)]] + [False], dtype=bool)
+    if dropped.any():
+        keep = ~dropped[sh_flow]
+        sh_t, sh_flow = sh_t[keep], sh_flow[keep]
     si, sf = station_arrays(builder)
     n_st, n_vl = len(builder.stations), len(builder.vlinks)
     windows = closure_windows(builder, closures, horizon, warm_h, seq_cl, options.deterministic)

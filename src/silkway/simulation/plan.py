@@ -66,6 +66,7 @@ class RouteSpec:
     path: CorridorPath
     stations: list[int]
     base_h: float
+    dropped: bool = False  # origin or destination avoided: the flow generates no shipments
 
 
 @dataclass
@@ -210,10 +211,53 @@ def _crosses(net: Network, lk: Link) -> bool:
 
 
 def build(net: Network, demand: Demand, options: SimOptions) -> tuple[PlanBuilder, list[RouteSpec]]:
+    """Routes of the demand's flows (route k = flow k); in adaptive mode, extra candidate routes follow."""
     avoid = Avoid.parse(net, options.avoid) if options.avoid else Avoid()
     b = PlanBuilder(net, options)
-    routes = [build_route(b, f, avoid) for f in demand.flows]
+    routes = [_route_or_detour(b, f, demand, avoid) for f in demand.flows]
+    if options.route_mode == "adaptive":
+        routes += candidate_routes(b, demand, routes, avoid)
     return b, routes
+
+
+def _route_or_detour(b: PlanBuilder, flow: Flow, demand: Demand, avoid: Avoid) -> RouteSpec:
+    """The flow's own route; when ``avoid`` blocks it, the fastest routable via-sequence of a flow sharing its origin
+    or destination (keeping that flow's corridor), else the fastest route with no via."""
+    if avoid.blocks_node(b.net, flow.origin) or avoid.blocks_node(b.net, flow.destination):
+        return RouteSpec(flow, CorridorPath((flow.origin,), (), (), 0.0), [], 0.0, dropped=True)
+    try:
+        return build_route(b, flow, avoid)
+    except SimulationError:
+        if avoid == Avoid():
+            raise
+    options = []
+    for g in (*[g for g in demand.flows if g.origin == flow.origin or g.destination == flow.destination], None):
+        alt = Flow(flow.flow_id, flow.origin, flow.destination, g.corridor if g else flow.corridor, flow.teu_per_week,
+                   g.via if g else (), flow.season_amplitude, flow.season_peak_day, flow.src, flow.note)
+        try:
+            options.append(build_route(b, alt, avoid))
+        except SimulationError:
+            continue
+    if not options:
+        raise SimulationError(f"flow '{flow.flow_id}' ({flow.origin} → {flow.destination}) has no route avoiding the given places")
+    return min(options, key=lambda r: r.base_h)
+
+
+def candidate_routes(b: PlanBuilder, demand: Demand, routes: list[RouteSpec], avoid: Avoid) -> list[RouteSpec]:
+    """Alternatives for adaptive choice: each origin–destination pair may also take the via-sequence (corridor) of any
+    other flow sharing its origin or its destination, when that sequence is routable for the pair."""
+    seen = {(f.origin, f.destination, f.via) for f in demand.flows}
+    out = []
+    for f in demand.flows:
+        for g in demand.flows:
+            if g.via and (g.origin == f.origin or g.destination == f.destination) and (f.origin, f.destination, g.via) not in seen:
+                seen.add((f.origin, f.destination, g.via))
+                alt = Flow(f"{f.flow_id}~{g.flow_id}", f.origin, f.destination, g.corridor, 0.0, g.via, src=f.src)
+                try:
+                    out.append(build_route(b, alt, avoid))
+                except SimulationError:
+                    continue
+    return out
 
 
 def station_arrays(b: PlanBuilder) -> tuple[np.ndarray, np.ndarray]:
