@@ -171,7 +171,8 @@ def test_avoided_endpoint_and_bad_inputs(tiny):
 def test_via(tiny):
     assert tiny.route("west", "isle", via=["harbour"]).best.days_nominal * 24 == pytest.approx(207.0)
     back = tiny.route("harbour", "gate_kz", via=["isle"]).best  # out on the ferry and back again
-    assert back.node_ids[:2] == ("harbour", "isle")
+    assert back.node_ids == ("harbour", "isle", "harbour", "gate_kz")
+    assert back.days_nominal > tiny.route("harbour", "gate_kz").best.days_nominal
 
 
 def test_route_function_and_route_many(tiny_dir):

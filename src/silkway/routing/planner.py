@@ -128,7 +128,7 @@ class Router:
             nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
             q50, q90 = _quantiles(h)
             out.append(RouteOption(
-                corridor=corridor, node_ids=tuple(dict.fromkeys(nodes)), legs=tuple(legs),
+                corridor=corridor, node_ids=tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]), legs=tuple(legs),
                 days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0,
                 cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
                 distance_km=sum(leg.distance_km for leg in legs), pareto=p.arcs in pareto_keys))
