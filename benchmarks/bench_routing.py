@@ -217,7 +217,7 @@ def _peers(n, a, b, w):
 
 def report(emb: dict | None, syn: dict | None, argv: list[str]) -> str:
     lines = [f"## Route planner (issue 3) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+             f"Machine: {os.cpu_count()} cores, {_cpu()}, Python {platform.python_version()}, "
              f"shared and noisy (load average at the end {_load()}). Command: `.venv/bin/python benchmarks/bench_routing.py {' '.join(argv)}`".rstrip(), ""]
     if emb:
         lines += ["### Embedded dataset: full query (Pareto set + corridor alternatives + P90 from 1000 draws)", "",
@@ -249,6 +249,16 @@ def report(emb: dict | None, syn: dict | None, argv: list[str]) -> str:
         lines += ["", f"silkway median {ours:.3f} ms/query. Full single-source Dijkstra agrees on the first query: "
                   f"{syn['agree']['full sssp (first query)']}."]
     return "\n".join(lines) + "\n"
+
+
+def _cpu() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
 
 
 def _load() -> str:
