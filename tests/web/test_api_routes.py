@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from fastapi.testclient import TestClient
 
 from silkway.network import read_dataset
 from silkway.routing import route
+from silkway.services import routing as routing_svc
+from silkway.web.serialize import result_dict
+
+
+@pytest.fixture(scope="module")
+def eurasia_router():
+    return routing_svc.router_for()  # the embedded dataset
 
 
 def test_route_matches_the_planner(client: TestClient, tiny_dir) -> None:
@@ -52,3 +62,14 @@ def test_route_request_validation(client: TestClient) -> None:
     assert client.post("/api/routes", json={"origin": "west"}).status_code == 422
     assert client.post("/api/routes", json={**base, "dataset": "nowhere"}).status_code == 404
     assert client.post("/api/routes", content=b"{", headers={"content-type": "application/json"}).status_code == 422
+
+
+@pytest.mark.parametrize(("origin", "destination", "options"), [
+    ("xian", "duisburg", {}),
+    ("xian", "duisburg", {"avoid": ["RU"], "teu": 3}),
+    ("Chongqing", "Istanbul", {"objective": "cost", "alternatives": 5}),
+    ("Almaty", "Constanta", {"objective": "co2e", "depart": "2026-03-04T10:00"}),
+])
+def test_fast_serialisation_equals_the_service_dict(eurasia_router, origin: str, destination: str, options: dict) -> None:
+    result = routing_svc.plan_route(origin, destination, router=eurasia_router, **options)
+    assert json.dumps(result_dict(result)) == json.dumps(routing_svc.to_dict(result))  # same keys, order and values
