@@ -100,6 +100,13 @@ def test_week_long_wait_when_missed_by_minutes():
     assert best.days_nominal * 24 == pytest.approx(360 + 15 - 167)
 
 
+def test_arrival_dates():
+    res = Router(read_dataset(_tiny_path().parent / "routing_tiny_fixed")).route("west", "isle", depart="2026-11-30")  # a Monday
+    assert res.arrival(res.best) == "2026-12-08T15:00"  # 207 h = 8 d 15 h
+    assert res.to_dict()["options"][0]["arrive_p90"] == "2026-12-08T15:00"
+    assert Router(read_dataset(_tiny_path())).route("west", "isle").arrival(res.best) is None
+
+
 def test_deterministic_steps_sample_to_the_nominal_time(fixed):
     """With every P90 equal to its median the Monte Carlo draws are all the nominal time."""
     best = fixed.route("west", "isle").best

@@ -59,6 +59,9 @@ def _print(result: RouteResult, nodes) -> None:
                   str(o.transfers), f"{o.distance_km:,.0f}", "yes" if o.pareto else "")
     console.print(t)
     console.print(" → ".join(name[n] for n in result.best.node_ids), highlight=False)
+    if result.depart:
+        console.print(f"departs {result.depart}; arrives {result.arrival(result.best)} (median), "
+                      f"{result.arrival(result.best, 'p90')} (P90)", highlight=False)
     console.print(_legs_table(result.best, name))
     h = result.best.hours_by_kind()
     console.print(f"moving {h['move']:.1f} h, waiting for departures {h['wait']:.1f} h, handling {h['handling']:.1f} h, "

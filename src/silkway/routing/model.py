@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -88,6 +89,13 @@ class RouteResult:
     def best(self) -> RouteOption:
         return self.options[0]
 
+    def arrival(self, option: RouteOption, quantile: str = "median") -> str | None:
+        """ISO date-time of arrival at the option's median (or ``"p90"``) time, when a departure was given."""
+        if self.depart is None:
+            return None
+        days = option.days_median if quantile == "median" else option.days_p90
+        return (dt.datetime.fromisoformat(self.depart) + dt.timedelta(days=days)).isoformat(timespec="minutes")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin,
@@ -97,6 +105,6 @@ class RouteResult:
             "depart": self.depart,
             "constraints": self.constraints,
             "method": self.method,
-            "options": [o.to_dict() for o in self.options],
+            "options": [{**o.to_dict(), "arrive_median": self.arrival(o), "arrive_p90": self.arrival(o, "p90")} for o in self.options],
             "pareto": [o.to_dict() for o in self.pareto],
         }
