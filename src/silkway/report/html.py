@@ -12,8 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from silkway.atomic import atomic_write_text
+from silkway.errors import SilkwayError
 from silkway.network import Network, read_dataset
 from silkway.report import plots
+from silkway.scenarios.apply import apply_network
+from silkway.scenarios.model import Scenario
 from silkway.scenarios.store import ResultsStore, StudyRecord
 from silkway.scenarios.summary import summarize_kpis
 
@@ -93,11 +96,23 @@ def _maps(net: Network, store: ResultsStore, rec: StudyRecord, names: dict[str, 
     lon_range = (min(lons) - 2, max(lons) + 2) if lons else None
     out = ["<h2>Corridor map: flows and bottlenecks</h2><p>Line width ∝ mean TEU carried per link over the detail "
            "replications; red circles: mean of the maximum queue (trains) at facilities.</p>"]
+    definitions = store.definitions([s["hash"] for s in rec.scenarios])
     for s in rec.scenarios:
         f = flows.get(s["name"])
         flow = f.groupby("key")["y"].mean().to_dict() if f is not None else {}
-        out.append(_img(plots.corridor_map(net, flow, _bottlenecks(net, kpis, s["hash"]), s["name"], lon_range), f"map {s['name']}"))
+        snet = _scenario_network(net, definitions.get(s["hash"]))
+        out.append(_img(plots.corridor_map(snet, flow, _bottlenecks(snet, kpis, s["hash"]), s["name"], lon_range), f"map {s['name']}"))
     return "".join(out)
+
+
+def _scenario_network(net: Network, definition: dict | None) -> Network:
+    """The network as the scenario changed it (new facilities appear on its map)."""
+    if not definition:
+        return net
+    try:
+        return apply_network(Scenario.model_validate(definition), net)
+    except (SilkwayError, ValueError):  # a definition stored by another version: draw the base network
+        return net
 
 
 def _bottlenecks(net: Network, kpis: pd.DataFrame, scenario_hash: str) -> dict[str, float]:
