@@ -103,7 +103,7 @@ def test_week_long_wait_when_missed_by_minutes():
 def test_arrival_dates():
     res = Router(read_dataset(_tiny_path().parent / "routing_tiny_fixed")).route("west", "isle", depart="2026-11-30")  # a Monday
     assert res.arrival(res.best) == "2026-12-08T15:00"  # 207 h = 8 d 15 h
-    assert res.to_dict()["options"][0]["arrive_p90"] == "2026-12-08T15:00"
+    assert res.arrival(res.best, "p90") == "2026-12-08T15:00"
     assert Router(read_dataset(_tiny_path())).route("west", "isle").arrival(res.best) is None
 
 

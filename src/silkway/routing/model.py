@@ -105,6 +105,6 @@ class RouteResult:
             "depart": self.depart,
             "constraints": self.constraints,
             "method": self.method,
-            "options": [{**o.to_dict(), "arrive_median": self.arrival(o), "arrive_p90": self.arrival(o, "p90")} for o in self.options],
+            "options": [o.to_dict() for o in self.options],
             "pareto": [o.to_dict() for o in self.pareto],
         }
