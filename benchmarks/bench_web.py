@@ -100,19 +100,24 @@ async def load(url: str, workers: int, seconds: float, max_requests: int) -> tup
     return latencies, errors, wall
 
 
-def direct_latencies(rounds: int) -> list[float]:
+def direct_latencies(rounds: int) -> tuple[list[float], float]:
+    """Wall seconds of each query after a warm-up round, and the CPU ms per query of those rounds."""
     from silkway.network import read_dataset
     from silkway.routing import Router
 
     router = Router(read_dataset())
     out = []
-    for _ in range(rounds):
+    cpu0 = 0.0
+    for i in range(rounds):
+        if i == 1:
+            cpu0 = time.process_time()
         for q in QUERIES:
             opts = {k: v for k, v in q.items() if k not in ("origin", "destination")}
             t = time.perf_counter()
             router.route(q["origin"], q["destination"], **opts)
             out.append(time.perf_counter() - t)
-    return out[len(QUERIES):]  # the first round warms caches
+    cpu_ms = (time.process_time() - cpu0) * 1000 / (len(out) - len(QUERIES))
+    return out[len(QUERIES):], cpu_ms  # the first round warms caches
 
 
 def cpu_s(pid: int) -> float:
@@ -139,12 +144,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    t_direct = time.process_time()
-    direct = direct_latencies(30)
-    direct_cpu_ms = (time.process_time() - t_direct) * 1000 / (len(direct) + len(QUERIES))
+    direct, direct_cpu_ms = direct_latencies(30)
     ms = np.array(lat) * 1000
     p50, p90, p99 = np.percentile(ms, [50, 90, 99])
     d50 = statistics.median(direct) * 1000
+    server_ms = server_cpu * 1000 / (len(lat) + len(QUERIES))
     lines = [
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"client and server on the same machine (loopback), one uvicorn process; load average before the run {load_before}",
@@ -152,9 +156,10 @@ def main() -> None:
         f"- {len(lat)} POST /api/routes in {wall:.1f} s with {args.workers} concurrent workers: {len(lat) / wall:.0f} requests/s, "
         f"errors: {len(errors)}",
         f"- latency ms: p50 {p50:.0f}, p90 {p90:.0f}, **p99 {p99:.0f}**, max {ms.max():.0f}",
-        f"- server CPU per request: {server_cpu * 1000 / (len(lat) + len(QUERIES)):.1f} ms (the planner alone: {direct_cpu_ms:.1f} ms per query)",
-        f"- peer, the planner in-process (`Router.route`, same 8 queries, one thread): median {d50:.1f} ms per query "
-        f"→ {1000 / d50:.0f} queries/s; HTTP throughput / in-process throughput = {len(lat) / wall / (1000 / d50):.2f}",
+        f"- server CPU per request: {server_ms:.1f} ms; the planner alone (in-process, one thread, same queries): "
+        f"{direct_cpu_ms:.1f} ms CPU per query → HTTP server / in-process CPU = {server_ms / direct_cpu_ms:.2f}×",
+        f"- peer wall time on this machine at this load: median {d50:.1f} ms per query in-process → {1000 / d50:.0f} queries/s "
+        f"on one thread; HTTP throughput / in-process throughput = {len(lat) / wall / (1000 / d50):.2f}",
     ]
     if errors:
         lines.append(f"- first errors: {errors[:3]}")
