@@ -56,7 +56,7 @@ from silkway.simulation._layout import (
 from silkway.simulation._rng import exponential, normal, uniform
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def closed_until(W, res, t):
     """End of the closure window covering ``t`` on resource ``res``, or -1 when open."""
     clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
@@ -70,7 +70,7 @@ def closed_until(W, res, t):
     return -1.0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def draw(W, s, green):
     si, sf = W[SI], W[SF]
     d = si[s, L.S_DIST]
@@ -87,7 +87,7 @@ def draw(W, s, green):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def enqueue(W, s, train, t):
     si, ti = W[SI], W[TI]
     ti[train, L.T_NEXT] = -1
@@ -102,7 +102,7 @@ def enqueue(W, s, train, t):
     W[TF][train, L.TF_ENTER] = t
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def dequeue(W, s, t):
     si, ti, tf, sf = W[SI], W[TI], W[TF], W[SF]
     train = si[s, L.S_QHEAD]
@@ -119,7 +119,7 @@ def dequeue(W, s, t):
     return train
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def try_start(W, s, t):
     si, sf, tf, ti = W[SI], W[SF], W[TF], W[TI]
     while si[s, L.S_QLEN] > 0:
@@ -142,7 +142,7 @@ def try_start(W, s, t):
         push(W, t + x, L.EV_END, train, s)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def arrive(W, train, t):
     """The train reaches the station at its current route position."""
     ti, rst, si = W[TI], W[RST], W[SI]
@@ -155,7 +155,7 @@ def arrive(W, train, t):
         v_board(W, si[s, L.S_VLINK], si[s, L.S_SIDE], t)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def advance(W, train, t):
     ti, ri, tf, ctr = W[TI], W[RI], W[TF], W[CTR]
     ti[train, L.T_POS] += 1
@@ -167,7 +167,7 @@ def advance(W, train, t):
         arrive(W, train, t)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def dispatch(W, train, t):
     ti, tf, ri, rs = W[TI], W[TF], W[RI], W[RS]
     r = ti[train, L.T_ROUTE]
@@ -178,7 +178,7 @@ def dispatch(W, train, t):
     arrive(W, train, t)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def expected_h(W, r, t):
     """Expected time on route r now: base times + queued trains × mean service / servers + closures."""
     ri, rf, rst, si, sf = W[RI], W[RF], W[RST], W[SI], W[SF]
@@ -195,7 +195,7 @@ def expected_h(W, r, t):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def choose_route(W, g, t):
     gp, gr, gb, gbt = W[GP], W[GR], W[GB], W[GBT]
     if gb[g] >= 0 and t - gbt[g] < W[PAR][P_REFRESH]:
@@ -209,7 +209,7 @@ def choose_route(W, g, t):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def ship(W, i, t):
     """Shipment i (one container) arrives at its origin terminal and joins the forming train."""
     ti, tf, ri, rf, ctr = W[TI], W[TF], W[RI], W[RF], W[CTR]
@@ -237,7 +237,7 @@ def ship(W, i, t):
         dispatch(W, train, t)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def tick(W, r, t):
     ri, rf, tf = W[RI], W[RF], W[TF]
     train = ri[r, L.R_FORM]
@@ -248,7 +248,7 @@ def tick(W, r, t):
         push(W, nt, L.EV_TICK, r, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def sample(W, t):
     si, ctr, ti, tf = W[SI], W[CTR], W[TI], W[TF]
     k = ctr[L.C_SAMPLE]
@@ -268,7 +268,7 @@ def sample(W, t):
         push(W, nt, L.EV_SAMPLE, 0, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def v_board(W, lnk, side, t):
     """Board queued trains onto the vessel loading at this quay; sail when full."""
     li, lf, vi, vf, si, ti, tf = W[LI], W[LF], W[VI], W[VF], W[SI], W[TI], W[TF]
@@ -294,7 +294,7 @@ def v_board(W, lnk, side, t):
         v_depart(W, v, t)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def v_depart(W, v, t):
     li, lf, vi, vf = W[LI], W[LF], W[VI], W[VF]
     lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
@@ -317,7 +317,7 @@ def v_depart(W, v, t):
         push(W, t, L.EV_VREADY, nxt, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def v_ready(W, v, t):
     li, vi = W[LI], W[VI]
     lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
@@ -337,7 +337,7 @@ def v_ready(W, v, t):
         li[lnk, L.L_IDLET0 + side] = v
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def v_arrive(W, v, t):
     """The vessel reaches the other end: trains roll off after the turnaround, the vessel turns round."""
     lf, vi, vf, ti = W[LF], W[VI], W[VF], W[TI]
@@ -354,7 +354,7 @@ def v_arrive(W, v, t):
     push(W, t + turn, L.EV_VREADY, v, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def sail(W, lnk, side, t):
     """A timetabled departure: board FIFO up to capacity, unless the link is closed (sailing cancelled)."""
     li, lf, si, tf = W[LI], W[LF], W[SI], W[TF]
@@ -377,7 +377,7 @@ def sail(W, lnk, side, t):
         lf[lnk, L.LF_TEU_MOVED] += load
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def handle(W, kind, a, b, t):
     if kind == L.EV_END:
         W[SI][b, L.S_BUSY] -= 1
@@ -405,7 +405,7 @@ def handle(W, kind, a, b, t):
         sample(W, t)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def run_until(W, t_stop):
     """Process every event with time ≤ ``t_stop``; return the number processed."""
     ctr, sht, ht = W[CTR], W[SHT], W[HT]
@@ -428,3 +428,4 @@ def run_until(W, t_stop):
         done += 1
     ctr[L.C_EVENTS] += done
     return done
+

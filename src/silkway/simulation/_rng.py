@@ -26,12 +26,12 @@ def stream_states(seq: np.random.SeedSequence, n: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", _nrt=False)
 def _rotl(x, k):
     return (x << uint64(k)) | (x >> uint64(64 - k))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def next_u64(rs, i):
     s0, s1, s2, s3 = rs[i, 0], rs[i, 1], rs[i, 2], rs[i, 3]
     result = _rotl(s1 * uint64(5), 7) * uint64(9)
@@ -46,19 +46,19 @@ def next_u64(rs, i):
     return result
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def uniform(rs, i):
     """Uniform in [0, 1)."""
     return float(next_u64(rs, i) >> uint64(11)) * _TWO53
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def normal(rs, i):
     u1 = 1.0 - uniform(rs, i)
     u2 = uniform(rs, i)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def exponential(rs, i, mean):
     return -mean * math.log(1.0 - uniform(rs, i))
