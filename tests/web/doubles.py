@@ -21,9 +21,9 @@ LEVEL = {"baseline": 100.0, "green-channel": 120.0}
 
 
 def make_spec_double(paths: list[Path], replications: int, seed: int = 0, days: int | None = None,
-                     label: str | None = None, sleep_s: float = 0.0) -> StudySpec:
+                     label: str | None = None, sleep_s: float = 0.0, fail_rep: int | None = None) -> StudySpec:
     scen = tuple(StudyScenario(p.stem, hashlib.sha256(p.read_bytes()).hexdigest()[:16], {"name": p.stem},
-                               {"level": LEVEL.get(p.stem, 90.0), "sleep_s": sleep_s}) for p in paths)
+                               {"level": LEVEL.get(p.stem, 90.0), "sleep_s": sleep_s, "fail_rep": fail_rep}) for p in paths)
     return StudySpec(scen, replications, seed=seed, days=days or 30, detail_reps=2, dataset_version="double",
                      code_version="double", label=label)
 
@@ -31,6 +31,8 @@ def make_spec_double(paths: list[Path], replications: int, seed: int = 0, days: 
 def replicate_double(job: Job, inputs: dict) -> ReplicationOutput:
     if inputs.get("sleep_s"):
         time.sleep(inputs["sleep_s"])
+    if inputs.get("fail_rep") == job.rep:
+        raise FloatingPointError(f"double: replication {job.rep} fails")
     rng = np.random.default_rng(job.seed)
     level = inputs["level"]
     kpis = {"delivered_teu": level * job.days + rng.normal(0, 10), "max_queue_trains_dostyk_border": float(rng.poisson(200 / level))}
@@ -43,8 +45,8 @@ def replicate_double(job: Job, inputs: dict) -> ReplicationOutput:
     return ReplicationOutput(kpis, pd.concat([queue, transit, flow]) if job.detail else None)
 
 
-def double_runner(sleep_s: float = 0.0) -> StudyRunner:
+def double_runner(sleep_s: float = 0.0, fail_rep: int | None = None) -> StudyRunner:
     def make_spec(paths, replications, seed=0, days=None, label=None):  # noqa: ANN001 - same signature as the service
-        return make_spec_double(paths, replications, seed, days, label, sleep_s)
+        return make_spec_double(paths, replications, seed, days, label, sleep_s, fail_rep)
 
     return StudyRunner(make_spec=make_spec, replicate=replicate_double, workers=1)

@@ -18,9 +18,20 @@ from .doubles import double_runner
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 
-def make_client(tmp_path: Path, tiny_dir: Path, sleep_s: float = 0.0, **limits: int) -> TestClient:
+def make_client(tmp_path: Path, tiny_dir: Path, sleep_s: float = 0.0, fail_rep: int | None = None, **limits: int) -> TestClient:
     settings = WebSettings(datasets={"tiny": tiny_dir}, results_dir=tmp_path / "results", scenario_dirs=(SCENARIOS,), **limits)
-    return TestClient(create_app(settings, study_runner=double_runner(sleep_s)))
+    return TestClient(create_app(settings, study_runner=double_runner(sleep_s, fail_rep)))
+
+
+def store_counts(results_dir: Path) -> tuple[int, int]:
+    """(replication rows, distinct replications with KPIs) in the store."""
+    con = duckdb.connect(str(results_dir / "silkway.duckdb"))
+    try:
+        reps = con.execute("SELECT count(*) FROM replications").fetchone()[0]
+        kpi_reps = con.execute("SELECT count(DISTINCT (scenario_hash, rep)) FROM kpis").fetchone()[0]
+    finally:
+        con.close()
+    return reps, kpi_reps
 
 
 @pytest.fixture
@@ -91,15 +102,25 @@ def test_cancel_leaves_only_whole_replications_and_resume_completes(tmp_path: Pa
         (stored,) = c.get("/api/studies").json()
         assert 2 <= stored["replications_done"] < 20
     # the store is consistent: every replication row has its KPIs, and nothing else is there
-    con = duckdb.connect(str(tmp_path / "results" / "silkway.duckdb"))
-    reps = con.execute("SELECT count(*) FROM replications").fetchone()[0]
-    kpi_reps = con.execute("SELECT count(DISTINCT (scenario_hash, rep)) FROM kpis").fetchone()[0]
-    con.close()
+    reps, kpi_reps = store_counts(tmp_path / "results")
     assert reps == kpi_reps == stored["replications_done"]
     with make_client(tmp_path, tiny_dir) as c:  # a new server on the same store resumes the study
         st = wait_job(c, c.post("/api/jobs", json=body).json()["job_id"])
         assert st["state"] == "done" and st["result"]["skipped"] == reps and st["result"]["ran"] == 20 - reps
         assert c.get(f"/api/studies/{st['result']['study_id']}").json()["replications_done"] == 20
+
+
+def test_a_failing_replication_fails_the_job_and_keeps_the_store_whole(tmp_path: Path, tiny_dir: Path) -> None:
+    body = {"scenarios": ["baseline", "green-channel"], "days": 10, "replications": 4}
+    with make_client(tmp_path, tiny_dir, fail_rep=2) as c:
+        st = wait_job(c, c.post("/api/jobs", json=body).json()["job_id"])
+        assert st["state"] == "failed" and "replication 2 fails" in st["error"]
+        (stored,) = c.get("/api/studies").json()
+    reps, kpi_reps = store_counts(tmp_path / "results")
+    assert reps == kpi_reps == stored["replications_done"] == 4  # replications 0 and 1 of both scenarios
+    with make_client(tmp_path, tiny_dir) as c:  # fixed: the same study resumes from the whole replications
+        st = wait_job(c, c.post("/api/jobs", json=body).json()["job_id"])
+        assert st["state"] == "done" and (st["result"]["skipped"], st["result"]["ran"]) == (4, 4)
 
 
 def test_study_limits_and_unknown_scenarios_are_422(tmp_path: Path, tiny_dir: Path) -> None:
