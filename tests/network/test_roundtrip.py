@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from silkway.network import default_dataset_path, read_dataset, write_dataset
 from silkway.network.schema import TABLES
@@ -47,3 +50,21 @@ def test_equality_notices_a_change(tmp_path: Path) -> None:
 
 def test_embedded_dataset_path_is_a_folder() -> None:
     assert (default_dataset_path() / "manifest.toml").is_file()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).map(str.strip).filter(bool)
+_NUMBER = st.floats(min_value=0.001, max_value=1000, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_TEXT, note=st.none() | _TEXT, aliases=st.lists(_TEXT.filter(lambda s: ";" not in s and s == s.strip()), max_size=3),
+       cost=_NUMBER)
+def test_round_trip_of_arbitrary_text_and_numbers(name: str, note: str | None, aliases: list[str], cost: float) -> None:
+    """Quotes, commas, semicolons in text, non-Latin scripts and any float survive write → load."""
+    net = read_dataset(TINY)
+    node = dataclasses.replace(net.nodes[0], name=name, note=note, aliases=tuple(a.strip() for a in aliases if a.strip()))
+    fac = dataclasses.replace(net.facilities[0], cost_usd_per_teu=cost)
+    changed = dataclasses.replace(net, nodes=(node, *net.nodes[1:]), facilities=(fac, *net.facilities[1:]))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_dataset(changed, tmp)
+        assert read_dataset(tmp) == changed
