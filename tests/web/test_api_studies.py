@@ -141,13 +141,15 @@ def test_study_limits_and_unknown_scenarios_are_422(tmp_path: Path, tiny_dir: Pa
         assert r.status_code == 422
 
 
-def test_too_many_jobs_is_429(tmp_path: Path, tiny_dir: Path) -> None:
+def test_too_many_jobs_is_429_and_the_same_study_twice_409(tmp_path: Path, tiny_dir: Path) -> None:
     with make_client(tmp_path, tiny_dir, sleep_s=0.2, max_running_jobs=1, max_queued_jobs=1) as c:
         body = {"scenarios": ["baseline"], "days": 5, "replications": 3}
         a = c.post("/api/jobs", json=body)
-        b = c.post("/api/jobs", json=body)
+        same = c.post("/api/jobs", json={**body, "replications": 4})
+        assert same.status_code == 409 and a.json()["job_id"] in same.json()["detail"]
+        b = c.post("/api/jobs", json={**body, "seed": 1})
         assert (a.status_code, b.status_code) == (202, 202)
-        r = c.post("/api/jobs", json=body)
+        r = c.post("/api/jobs", json={**body, "seed": 2})
         assert r.status_code == 429 and "retry later" in r.json()["detail"]
         for j in (a, b):
             c.delete(f"/api/jobs/{j.json()['job_id']}")

@@ -139,6 +139,10 @@ def submit_study(request: Request, body: StudyRequest) -> JobStatus:
     paths = [known[n] for n in body.scenarios]
     runner = request.app.state.study_runner
     params = body.model_dump()
+    same = ("scenarios", "days", "seed")  # what identifies a study in the store
+    for other in _jobs(request).list():
+        if not other.state.finished and all(other.params[k] == params[k] for k in same):
+            raise HTTPException(409, f"the same study is already {other.state.value} as job {other.job_id}")
     try:
         job = _jobs(request).submit("study", params, lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days,
                                                                         body.label, s.results_dir))
