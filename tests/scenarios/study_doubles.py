@@ -24,7 +24,7 @@ def replicate_double(job: Job, inputs: dict | None) -> ReplicationOutput:
         time.sleep(params["sleep_s"])
     rng = np.random.default_rng(job.seed)
     level = float(params.get("level", 100.0))
-    kpis = {"throughput_teu": level + rng.normal(0.0, 5.0), "max_queue_trains_gc_gate": float(rng.poisson(4)),
+    kpis = {"throughput_teu": level + rng.normal(0.0, 5.0) * level / 100.0, "max_queue_trains_gc_gate": float(rng.poisson(4)),
             "rep_index": float(job.rep)}
     details = None
     if job.detail:

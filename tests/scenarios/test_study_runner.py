@@ -131,3 +131,29 @@ def test_study_lookup_by_prefix_label_and_latest(store):
     assert store.study("latest").study_id == spec.study_id
     with pytest.raises(StoreError, match="no study 'nope'"):
         store.study("nope")
+
+
+@pytest.mark.parametrize("crn", [False, True])
+def test_summary_matches_scipy(store, crn):
+    from scipy import stats
+
+    from silkway.scenarios.summary import summarize_kpis
+
+    spec = double_spec(replications=6, crn=crn)
+    run_study(spec, store, replicate_double, LocalBackend(1))
+    reps = store.replications(spec.study_id)
+    seeds = reps.groupby("scenario_hash")["seed"].apply(sorted).tolist()
+    assert (seeds[0] == seeds[1]) == crn  # common random numbers share the seeds
+    table = summarize_kpis(store.study(spec.study_id), store.kpis(spec.study_id))
+    k = store.kpis(spec.study_id)
+    a = k[(k.kpi == "throughput_teu") & (k.scenario_hash == "a" * 16)].sort_values("rep")["value"].to_numpy()
+    b = k[(k.kpi == "throughput_teu") & (k.scenario_hash == "b" * 16)].sort_values("rep")["value"].to_numpy()
+    row = table[(table.kpi == "throughput_teu") & (table.scenario == "more")].iloc[0]
+    ref = stats.ttest_rel(b, a) if crn else stats.ttest_ind(b, a, equal_var=False)
+    assert row["test"] == ("paired" if crn else "welch")
+    assert row["p_value"] == pytest.approx(ref.pvalue, rel=1e-8)
+    lo, hi = ref.confidence_interval(0.95)
+    assert (row["diff_low"], row["diff_high"]) == (pytest.approx(lo, rel=1e-8), pytest.approx(hi, rel=1e-8))
+    base = table[(table.kpi == "throughput_teu") & (table.scenario == "base")].iloc[0]
+    ci = stats.t.interval(0.95, len(a) - 1, loc=a.mean(), scale=stats.sem(a))
+    assert (base["ci_low"], base["ci_high"]) == (pytest.approx(ci[0], rel=1e-9), pytest.approx(ci[1], rel=1e-9))
