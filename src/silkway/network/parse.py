@@ -21,6 +21,8 @@ _ID = re.compile(r"[A-Za-z0-9_.\-]+")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _YES = {"yes": True, "true": True, "y": True, "1": True, "no": False, "false": False, "n": False, "0": False}
 _SHOW_CHARS = 40
+_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*([^\W\d_][^\d]{0,15}|[%°][^\d]{0,15})")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
 
 Row = dict[str, Any]
 
@@ -102,7 +104,7 @@ def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:
     try:
         value = float(text.replace("_", ""))
     except (ValueError, OverflowError):
-        return None, f"'{show(text)}' is not a number"
+        return None, f"'{show(text)}' is not a number{_number_hint(col, text)}"
     if math.isnan(value) or math.isinf(value):
         return None, f"'{show(text)}' is not a finite number"
     shown = show(text)
@@ -113,6 +115,27 @@ def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:
     if col.max is not None and value > col.max:
         return None, f"{shown} is above the plausible maximum {col.max:g}"
     return value, None
+
+
+def _number_hint(col: Col, text: str) -> str:
+    """Why a cell is not a number, when a common slip explains it: a unit, a decimal comma."""
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    if compact != text and _is_float(compact):
+        return f": write it without spaces ({compact})"
+    unit = _WITH_UNIT.fullmatch(text)
+    if unit and unit.group(2).strip().lower() != "e":
+        return f": write {unit.group(1)} only, the unit is the one in the column name '{col.name}'"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return f": use a point as the decimal separator ({text.replace(',', '.')})"
+    return ""
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_gauges(text: str) -> tuple[tuple[int, ...] | None, str | None]:
