@@ -244,3 +244,16 @@ def test_not_a_folder(tmp_path: Path, name: str) -> None:
 def test_a_file_is_not_a_dataset(tiny_dir: Path) -> None:
     err = _problems(tiny_dir / "nodes.csv")
     assert "is not a folder" in err.problems[0].message
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"], ids=["crlf", "cr"])
+def test_line_numbers_with_other_line_endings_and_bom(dataset_copy: Callable[..., Path], newline: bytes) -> None:
+    """Windows (CRLF) or old Mac (CR) line ends, a UTF-8 BOM and a blank line: lines still count as a spreadsheet shows them."""
+    folder = dataset_copy()
+    set_cell(folder, N, "harbour", "lat", "95")
+    raw = (folder / N).read_bytes().replace(b"\n", newline)
+    lines = raw.split(newline)
+    lines.insert(2, b"")  # a blank line 3: harbour moves from line 5 to 6
+    (folder / N).write_bytes(b"\xef\xbb\xbf" + newline.join(lines))
+    err = _problems(folder)
+    assert [(p.file, p.line, p.field) for p in err.problems] == [(N, 6, "lat")]
