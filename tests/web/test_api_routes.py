@@ -73,3 +73,13 @@ def test_route_request_validation(client: TestClient) -> None:
 def test_fast_serialisation_equals_the_service_dict(eurasia_router, origin: str, destination: str, options: dict) -> None:
     result = routing_svc.plan_route(origin, destination, router=eurasia_router, **options)
     assert json.dumps(result_dict(result)) == json.dumps(routing_svc.to_dict(result))  # same keys, order and values
+
+
+def test_answer_matches_its_documented_schema(client: TestClient) -> None:
+    from silkway.web.api_routes import LegOut, OptionOut, RouteOut
+
+    body = client.post("/api/routes", json={"origin": "west", "destination": "isle"}).json()
+    RouteOut.model_validate(body)
+    assert set(body) == set(RouteOut.model_fields)
+    opt = body["options"][0]
+    assert set(opt) == set(OptionOut.model_fields) and set(opt["legs"][0]) == set(LegOut.model_fields)

@@ -32,8 +32,57 @@ class RouteRequest(BaseModel):
     alternatives: int = Field(3, ge=1, le=6)
 
 
+class LegOut(BaseModel):
+    """One step of the door-to-door chain: ``move`` on a link, ``wait``, ``handling`` or ``customs``."""
+
+    kind: Literal["move", "wait", "handling", "customs"]
+    from_node: str
+    to_node: str
+    hours: float
+    start_h: float = Field(description="hours after departure")
+    cost_usd: float
+    co2e_kg: float
+    link_id: str | None
+    facility_id: str | None
+    mode: str | None
+    platform: str | None
+    distance_km: float
+    country: str | None
+    corridor: list[str]
+
+
+class OptionOut(BaseModel):
+    corridor: str
+    node_ids: list[str]
+    legs: list[LegOut]
+    days_nominal: float
+    days_median: float
+    days_p90: float
+    cost_usd: float
+    co2e_kg: float
+    transfers: int
+    distance_km: float
+    pareto: bool = Field(description="in the Pareto set over (days, cost, CO2e)")
+    hours_by_kind: dict[str, float]
+
+
+class RouteOut(BaseModel):
+    """Documentation of the answer (it is written directly, not validated on the way out)."""
+
+    dataset: str
+    origin: str
+    destination: str
+    teu: float
+    objective: str
+    depart: str | None
+    constraints: dict[str, object]
+    method: str
+    options: list[OptionOut] = Field(description="corridor-diverse best options, best first by the objective")
+    pareto: list[OptionOut] = Field(description="the whole Pareto set, fastest first")
+
+
 @router.post("/routes", summary="Plan a shipment: corridor options and the Pareto set with leg breakdowns",
-             response_class=Response, responses={200: {"content": {"application/json": {}}}})
+             response_class=Response, responses={200: {"model": RouteOut, "content": {"application/json": {}}}})
 async def plan_route(request: Request, body: RouteRequest) -> Response:
     # Planning is CPU-bound Python: a few threads (not the default pool of 40) keep the event loop
     # responsive under many concurrent requests instead of making all threads fight for the GIL.
