@@ -98,3 +98,25 @@ def test_objectives_pick_pareto_extremes(router):
     assert min(o.cost_usd for o in front) == pytest.approx(by_cost.best.cost_usd)
     assert min(o.co2e_kg for o in front) == pytest.approx(by_co2e.best.co2e_kg)
     assert min(o.days_nominal for o in front) == pytest.approx(min(o.days_nominal for o in by_time.options))
+
+
+def test_corridor_ordering_follows_the_data(router):
+    """Make the Middle Corridor fast in a copy of the data (its links 4× faster, daily sailings, Caspian and
+    Black Sea port handling and customs at 1 h): it must then beat the northern route to Duisburg."""
+    import dataclasses
+
+    from silkway.routing import Router
+
+    net = router.net
+    links = tuple(dataclasses.replace(lk, speed_km_day=lk.speed_km_day * 4, departures_per_week=7.0 if lk.departures_per_week else None)
+                  if lk.corridor == ("middle",) or (lk.mode in ("ferry", "feeder") and "middle" in lk.corridor) else lk
+                  for lk in net.links)
+    ports = {"aktau", "kuryk", "alat", "poti", "batumi", "constanta"}
+    facilities = tuple(dataclasses.replace(f, handling_h_median=1.0, handling_h_p90=1.0, customs_h_median=1.0, customs_h_p90=1.0)
+                       if f.node_id in ports else f for f in net.facilities)
+    fast = Router(dataclasses.replace(net, links=links, facilities=facilities))
+    before = _by_corridor(router.route("Xian", "Duisburg", alternatives=5))
+    after = _by_corridor(fast.route("Xian", "Duisburg", alternatives=5))
+    assert before["middle"].days_nominal > before["northern"].days_nominal
+    assert after["middle"].days_nominal < after["northern"].days_nominal
+    assert after["northern"].days_nominal <= before["northern"].days_nominal + 1e-9  # it shares some middle-tagged links
