@@ -255,4 +255,8 @@ def _located(loaded: LoadedScenario, fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except ScenarioError as exc:
-        raise ScenarioError(f"{loaded.path}: {exc}") from None
+        chain = ""
+        if len(loaded.chain) > 1:
+            files = " ← ".join(p.name for p in loaded.chain)
+            chain = f" (resolved {files}; list indexes count the parents' entries first)"
+        raise ScenarioError(f"{loaded.path}{chain}: {exc}") from None
