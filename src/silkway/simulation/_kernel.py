@@ -257,7 +257,11 @@ def sample(W, t):
     for s in range(si.shape[0]):
         W[SQ][k, s] = si[s, L.S_QLEN]
     in_system = 0
-    for tr in range(ctr[L.C_NTRAINS]):
+    lo = ctr[L.C_OLDEST]
+    while lo < ctr[L.C_NTRAINS] and tf[lo, L.TF_ARRIVE] >= 0:  # trains before ``lo`` have all arrived
+        lo += 1
+    ctr[L.C_OLDEST] = lo
+    for tr in range(lo, ctr[L.C_NTRAINS]):
         if tf[tr, L.TF_ARRIVE] < 0:
             in_system += ti[tr, L.T_NCONT]
     sc = W[SC]
