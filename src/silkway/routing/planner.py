@@ -70,9 +70,13 @@ class Router:
         return out
 
     def allowed(self, avoid: Avoid) -> list[bool]:
-        if avoid not in self._allowed:
-            self._allowed[avoid] = allowed_arcs(self.graph, avoid)
-        return self._allowed[avoid]
+        """Arc flags for an avoid-set, memoised per router (bounded: a server sees many distinct sets)."""
+        mask = self._allowed.get(avoid)
+        if mask is None:
+            if len(self._allowed) >= 256:
+                self._allowed.clear()
+            mask = self._allowed[avoid] = allowed_arcs(self.graph, avoid)
+        return mask
 
     def resolve(self, name: str) -> str:
         return resolve_place(self.net, name, self.names)
@@ -110,9 +114,9 @@ class Router:
         pareto_keys = {p.arcs for p in front}
         drafts = [(p, corridor_of_arcs(self.graph, p.arcs, self.network_km, self.defining)) for p in candidates.values()]
         chosen = _diverse(drafts, k, alternatives)
-        keep = [d for d in drafts if d[0].arcs in pareto_keys or d in chosen]
-        opts = dict(zip((d[0].arcs for d in keep), self._options(keep, pareto_keys, depart_h, teu, samples, seed), strict=True))
-        best = sorted((opts[d[0].arcs] for d in chosen), key=lambda x: _objective_value(x, objective))
+        keep = [dr for dr in drafts if dr[0].arcs in pareto_keys or dr in chosen]
+        opts = dict(zip((dr[0].arcs for dr in keep), self._options(keep, pareto_keys, depart_h, teu, samples, seed), strict=True))
+        best = sorted((opts[dr[0].arcs] for dr in chosen), key=lambda x: _objective_value(x, objective))
         front_opts = sorted((opts[p.arcs] for p in front), key=lambda x: (x.days_nominal, x.cost_usd))
         constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers}
         return RouteResult(o, d, teu, objective, depart_iso, tuple(best), tuple(front_opts), constraints,
