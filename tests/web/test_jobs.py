@@ -100,3 +100,17 @@ def test_shutdown_does_not_wait_for_a_stuck_job() -> None:
     m.shutdown(wait_s=0.2)
     assert time.monotonic() - t0 < 2
     release.set()
+
+
+def test_jobs_with_the_same_key_never_overlap(manager: JobManager) -> None:
+    from silkway.web.jobs import DuplicateJob
+
+    release = threading.Event()
+    a = manager.submit("study", {}, lambda ctx: release.wait(5), key="k")
+    with pytest.raises(DuplicateJob, match=a.job_id):
+        manager.submit("study", {}, lambda ctx: None, key="k")
+    release.set()
+    wait_until(lambda: a.state.finished)
+    b = manager.submit("study", {}, lambda ctx: "again", key="k")  # allowed once the first has finished
+    wait_until(lambda: b.state.finished)
+    assert b.result == "again"

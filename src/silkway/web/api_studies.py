@@ -14,7 +14,7 @@ from silkway.errors import SilkwayError
 from silkway.scenarios.store import StoreError
 from silkway.services import studies as studies_svc
 from silkway.web import catalogue, results
-from silkway.web.jobs import Job, JobManager, TooManyJobs
+from silkway.web.jobs import DuplicateJob, Job, JobManager, TooManyJobs
 from silkway.web.settings import NAME_PATTERN, WebSettings
 
 router = APIRouter(prefix="/api", tags=["studies"])
@@ -139,15 +139,14 @@ def submit_study(request: Request, body: StudyRequest) -> JobStatus:
     paths = [known[n] for n in body.scenarios]
     runner = request.app.state.study_runner
     params = body.model_dump()
-    same = ("scenarios", "days", "seed")  # what identifies a study in the store
-    for other in _jobs(request).list():
-        if not other.state.finished and all(other.params[k] == params[k] for k in same):
-            raise HTTPException(409, f"the same study is already {other.state.value} as job {other.job_id}")
+    key = json.dumps([body.scenarios, body.days, body.seed])  # what identifies a study in the store
     try:
         job = _jobs(request).submit("study", params, lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days,
-                                                                        body.label, s.results_dir))
+                                                                        body.label, s.results_dir), key=key)
     except TooManyJobs as exc:
         raise HTTPException(429, str(exc)) from None
+    except DuplicateJob as exc:
+        raise HTTPException(409, str(exc)) from None
     return _status(job)
 
 

@@ -44,11 +44,16 @@ class TooManyJobs(Exception):
     """The queue is full: the client should retry later (HTTP 429)."""
 
 
+class DuplicateJob(Exception):
+    """A job with the same key is queued or running (HTTP 409)."""
+
+
 @dataclass
 class Job:
     job_id: str
     kind: str
     params: dict[str, Any]
+    key: str | None = None  # jobs with the same key never run at the same time
     state: JobState = JobState.queued
     done: int = 0
     total: int = 0
@@ -97,25 +102,31 @@ class JobManager:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
 
-    def submit(self, kind: str, params: dict[str, Any], fn: Callable[[JobContext], Any]) -> Job:
+    def submit(self, kind: str, params: dict[str, Any], fn: Callable[[JobContext], Any], key: str | None = None) -> Job:
         with self._lock:
-            active = sum(1 for j in self._jobs.values() if not j.state.finished)
-            if active >= self.max_running + self.max_queued:
-                raise TooManyJobs(f"{active} jobs are queued or running (limit {self.max_running + self.max_queued}); retry later")
-            job = Job(job_id=f"job{next(self._ids)}-{uuid.uuid4().hex[:8]}", kind=kind, params=params)
+            active = [j for j in self._jobs.values() if not j.state.finished]
+            same = next((j for j in active if key is not None and j.key == key), None)
+            if same is not None:
+                raise DuplicateJob(f"the same {kind} is already {same.state.value} as job {same.job_id}")
+            if len(active) >= self.max_running + self.max_queued:
+                raise TooManyJobs(f"{len(active)} jobs are queued or running (limit {self.max_running + self.max_queued}); retry later")
+            job = Job(job_id=f"job{next(self._ids)}-{uuid.uuid4().hex[:8]}", kind=kind, params=params, key=key)
             self._jobs[job.job_id] = job
             self._forget_old()
         self._queue.put((job, fn))
         return job
 
     def get(self, job_id: str) -> Job | None:
-        return self._jobs.get(job_id)
+        with self._lock:
+            return self._jobs.get(job_id)
 
     def list(self) -> list[Job]:
-        return sorted(self._jobs.values(), key=lambda j: j.created_s, reverse=True)
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return sorted(jobs, key=lambda j: j.created_s, reverse=True)
 
     def cancel(self, job_id: str) -> Job | None:
-        job = self._jobs.get(job_id)
+        job = self.get(job_id)
         if job is not None and not job.state.finished:
             job.cancel_event.set()
             if job.state is JobState.queued:
@@ -124,7 +135,7 @@ class JobManager:
 
     def shutdown(self, wait_s: float = SHUTDOWN_WAIT_S) -> None:
         """Cancel every job, stop the workers; wait at most ``wait_s`` for running jobs to stop."""
-        for job in list(self._jobs.values()):
+        for job in self.list():
             job.cancel_event.set()
         for _ in self._threads:
             self._queue.put(None)
