@@ -98,19 +98,6 @@ def _largest_component(n, a, b):
     return np.flatnonzero(labels == big)
 
 
-def _time(fn, queries, warm=None):
-    """Per-query wall time of ``fn``; one untimed warm-up query first (cold caches, lazy setup)."""
-    if warm is not None:
-        fn(*warm)
-    out, times = [], []
-    for s, t in queries:
-        t0 = time.perf_counter()
-        d = fn(s, t)
-        times.append(time.perf_counter() - t0)
-        out.append(d)
-    return np.array(out), np.array(times) * 1e3
-
-
 def bench_synthetic(n: int, n_queries: int, n_nx: int, seed: int) -> dict:
     from silkway.routing.p2p import FastGraph, sssp
 
@@ -135,26 +122,39 @@ def bench_synthetic(n: int, n_queries: int, n_nx: int, seed: int) -> dict:
     settled = []
 
     def ours(s, t):
-        d, path = sr.shortest_path(s, t)
+        d, _ = sr.shortest_path(s, t)
         settled.append(sr.settled)
         return d
 
-    dist, times = _time(ours, queries, warm)
-    settled.pop(0)
-    res["silkway"] = times
-    res["settled_median"] = float(np.median(settled))
-    _, res["plain"] = _time(lambda s, t: _plain(fg, s, t), queries, warm)
-    res["agree"] = {}
-    for name, fn in _peers(n, a, b, w):
-        q = queries[:n_nx] if name == "networkx" else queries
-        d_peer, t_peer = _time(fn, q, warm)
-        res[name] = t_peer
-        res["agree"][name] = bool(np.allclose(d_peer, dist[: len(q)], rtol=1e-9, atol=0))
-    plain_d = np.array([_plain(fg, s, t) for s, t in queries])
-    res["agree"]["plain numba dijkstra"] = bool(np.allclose(plain_d, dist, rtol=1e-9, atol=0))
+    fns = {"silkway": ours, "plain": lambda s, t: _plain(fg, s, t), **dict(_peers(n, a, b, w))}
+    dist, wall, cpu = _interleaved(fns, queries, warm, n_nx)
+    res["settled_median"] = float(np.median(settled[1:]))
+    for name in fns:
+        res[name], res[name + "_cpu"] = np.array(wall[name]), np.array(cpu[name])
+    ref_d = np.array(dist["silkway"])
+    res["agree"] = {("plain numba dijkstra" if k == "plain" else k): bool(np.allclose(v, ref_d[: len(v)], rtol=1e-9, atol=0))
+                    for k, v in dist.items() if k != "silkway"}
     ref = sssp(fg.indptr, fg.indices, fg.weights, queries[0][0])[queries[0][1]]
-    res["agree"]["full sssp (first query)"] = bool(np.isclose(ref, dist[0], rtol=1e-12))
+    res["agree"]["full sssp (first query)"] = bool(np.isclose(ref, ref_d[0], rtol=1e-12))
     return res
+
+
+def _interleaved(fns, queries, warm, n_nx):
+    """Each query is run by every library back to back (so load changes hit all of them alike), after one
+    untimed warm-up query per library; wall clock and CPU time of the calling thread per query."""
+    for fn in fns.values():
+        fn(*warm)
+    dist, wall, cpu = ({k: [] for k in fns} for _ in range(3))
+    for i, (s, t) in enumerate(queries):
+        for name, fn in fns.items():
+            if name == "networkx" and i >= n_nx:
+                continue
+            w0, c0 = time.perf_counter(), time.thread_time()
+            d = fn(s, t)
+            cpu[name].append((time.thread_time() - c0) * 1e3)
+            wall[name].append((time.perf_counter() - w0) * 1e3)
+            dist[name].append(d)
+    return dist, wall, cpu
 
 
 def _plain(fg, s, t):
@@ -233,19 +233,21 @@ def report(emb: dict | None, syn: dict | None, argv: list[str]) -> str:
                   f"silkway A*+ALT: numba JIT warm-up {syn['jit_s']:.2f} s (not in the query times), preprocessing "
                   f"(CSR + 16 landmark Dijkstras) {syn['prep_s']:.2f} s; median nodes settled per query "
                   f"{syn['settled_median']:,.0f}.", "",
-                  "| library (call) | queries | median ms/query | mean ms/query | silkway speed-up (median ratio) | same distances |",
-                  "|---|---:|---:|---:|---:|---|"]
+                  "Queries are interleaved: each query runs in every library back to back, so load changes hit all alike. "
+                  "Ratios are of medians over the same queries (networkx: its first queries only).", "",
+                  "| library (call) | queries | median wall ms | mean wall ms | median CPU ms | speed-up, wall | speed-up, CPU | same distances |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
         names = [("silkway", "silkway routing.p2p A* + landmarks"), ("plain", "plain numba binary-heap Dijkstra (early exit)"),
                  ("networkx", "networkx bidirectional_dijkstra"), ("igraph", "igraph get_shortest_path"),
                  ("rustworkx", "rustworkx dijkstra_shortest_paths"), ("scipy", "scipy.sparse.csgraph dijkstra")]
         for key, label in names:
-            t = syn[key]
+            t, c = syn[key], syn[key + "_cpu"]
             n_q = len(t)
-            # ratio on the same queries: for networkx only its subset is timed
-            ratio = float(np.median(t)) / float(np.median(syn["silkway"][:n_q]))
+            rw = float(np.median(t)) / float(np.median(syn["silkway"][:n_q]))
+            rc = float(np.median(c)) / float(np.median(syn["silkway_cpu"][:n_q]))
             agree = {"silkway": "reference", "plain": syn["agree"].get("plain numba dijkstra")}.get(key, syn["agree"].get(key))
-            lines.append(f"| {label} | {n_q} | {np.median(t):.3f} | {np.mean(t):.3f} | "
-                         f"{'—' if key == 'silkway' else f'{ratio:.1f}×'} | {agree} |")
+            lines.append(f"| {label} | {n_q} | {np.median(t):.3f} | {np.mean(t):.3f} | {np.median(c):.3f} | "
+                         f"{'—' if key == 'silkway' else f'{rw:.1f}×'} | {'—' if key == 'silkway' else f'{rc:.1f}×'} | {agree} |")
         lines += ["", f"silkway median {ours:.3f} ms/query. Full single-source Dijkstra agrees on the first query: "
                   f"{syn['agree']['full sssp (first query)']}."]
     return "\n".join(lines) + "\n"
