@@ -37,8 +37,8 @@ def test_tolerant_spellings(net: Network, spelling: str) -> None:
     assert resolve_place(net, spelling) in net.node_by_id
 
 
-# Numeric columns the format does not cover by a source column: categorical counts (1 or 2 tracks).
-UNSOURCED_BY_FORMAT = {("links.csv", "tracks")}
+# Numeric columns the format does not cover by a source column: none.
+UNSOURCED_BY_FORMAT: set[tuple[str, str]] = set()
 
 
 def test_every_numeric_column_is_covered_by_a_source_column() -> None:

@@ -43,7 +43,7 @@ def test_equality_notices_a_change(tmp_path: Path) -> None:
     """The round-trip assertion can fail: a changed value makes the networks differ."""
     net = read_dataset(TINY)
     write_dataset(net, tmp_path)
-    text = (tmp_path / "links.csv").read_text(encoding="utf-8").replace("l1,west,gate_cn,rail,1435,2,yes,electric,CN,,china,96,", "l1,west,gate_cn,rail,1435,2,yes,electric,CN,,china,97,")
+    text = (tmp_path / "links.csv").read_text(encoding="utf-8").replace("l1,west,gate_cn,rail,1435,2,S-test,yes,electric,CN,,china,96,", "l1,west,gate_cn,rail,1435,2,S-test,yes,electric,CN,,china,97,")
     (tmp_path / "links.csv").write_text(text, encoding="utf-8")
     assert read_dataset(tmp_path) != net
 

@@ -24,8 +24,8 @@ def main() -> None:
     except DataError as exc:
         console_err.print(f"[bold red]error:[/] {exc.source}: {len(exc.problems)} problem(s) found")
         for p in exc.problems:
-            console_err.print(f"  - {p}", markup=False, highlight=False)
+            console_err.print(f"  - {p}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
     except SilkwayError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -21,11 +21,11 @@ app.add_typer(export_app, name="export")
 @app.command()
 def validate(dataset: Optional[Path] = typer.Argument(None, help=DATASET_HELP)) -> None:
     """Check a dataset folder and list every problem with file, line and field."""
-    problems = svc.validate(dataset)
     label = str(dataset) if dataset else "eurasia (embedded)"
-    if problems:
-        raise DataError(problems, source=label)
-    net = svc.load(dataset)
+    try:
+        net = svc.load(dataset)
+    except DataError as exc:
+        raise DataError(exc.problems, source=label) from None
     console.print(f"[green]ok[/]: {label} {net.manifest.version}: {len(net.nodes)} nodes, {len(net.links)} links, "
                   f"{len(net.facilities)} facilities, {len(net.sources)} sources; no problems found")
 

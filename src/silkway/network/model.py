@@ -7,10 +7,10 @@ the record came from (``None`` when built in code); it is not part of equality.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 SrcMap = tuple[tuple[str, tuple[str, ...]], ...]
 

@@ -266,10 +266,11 @@ def _parse_row(table: Table, cells: dict[str, str], line: int, problems: list[Pr
             bad.add(col.name)
         else:
             row[col.name] = value
+    unsourced: set[str] = set()  # report each empty source column once per row
     for col in table.cols:
-        if col.src and col.src not in bad and row.get(col.name) is not None and not row.get(col.src):
+        if col.src and col.src not in bad | unsourced and row.get(col.name) is not None and not row.get(col.src):
             problems.append(
                 Problem(table.file, line, col.src, f"'{col.name}' = {row[col.name]:g} has no source: name a source id or an assumption")
             )
-            bad.add(col.src)
+            unsourced.add(col.src)  # the values are valid: the row stays so cross-table rules still check it
     return row, not bad
