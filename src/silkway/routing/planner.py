@@ -107,7 +107,12 @@ class Router:
             raise RoutingError(self._why_infeasible(q, av))
         k = OBJECTIVES.index(objective)
         candidates = {p.arcs: p for p in front}
+        # the overall optimum is in the front; no route of its corridor can beat it, so that corridor needs no search
+        top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
+        top_corridor = corridor_of_arcs(self.graph, top.arcs, self.network_km, self.defining)
         for c in self.corridors:
+            if c == top_corridor:
+                continue
             p = best_path(self.graph, q, allowed, k, self._penalty[c])
             if p is not None and (max_transfers is None or p.transfers <= max_transfers):
                 candidates.setdefault(p.arcs, p)
