@@ -43,10 +43,10 @@ def silkway_run(net, demand, seed: int):  # noqa: ANN001, ANN201
     options = SimOptions()
     b, routes = build(net, demand, options)
     prep = prepare(b, routes, demand, options, days=365, seed=seed, closures=net.closures)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     run(prep)
-    loop_s = time.perf_counter() - t0
-    return prep, loop_s, collect(prep, seed).kpis()
+    loop_s, loop_cpu = time.perf_counter() - t0, time.process_time() - c0
+    return prep, (loop_s, loop_cpu), collect(prep, seed).kpis()
 
 
 def peer(seeds: list[int], peer_seeds: list[int]) -> dict:
@@ -60,7 +60,7 @@ def peer(seeds: list[int], peer_seeds: list[int]) -> dict:
     sk = []
     for s in seeds:
         prep, loop_s, k = silkway_run(net, demand, s)
-        sk.append((int(prep.work[17][5]), loop_s, k))
+        sk.append((int(prep.work[17][5]), loop_s[0], k, loop_s[1]))
     pr = []
     for s in peer_seeds:
         prep, _, _ = silkway_run(net, demand, s)  # same inputs (plan, arrivals, closure windows) for the peer
@@ -70,10 +70,10 @@ def peer(seeds: list[int], peer_seeds: list[int]) -> dict:
         from silkway.simulation.plan import build
         b, routes = build(net, demand, SimOptions())
         fresh = prepare(b, routes, demand, SimOptions(), days=365, seed=s, closures=net.closures)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         p = Peer(fresh, seed=1000 + s).run()
-        wall = time.perf_counter() - t0
-        pr.append((model_events, wall, p.kpis(), p.model_events, p.env._eid))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        pr.append((model_events, wall, p.kpis(), p.model_events, next(p.env._eid), cpu))
     return {"silkway": sk, "simpy": pr}
 
 
@@ -122,8 +122,10 @@ def main() -> None:
     warm = in_child("jit")
     scale = in_child("scale")
     res = peer(list(range(3 if a.quick else 5)), [0] if a.quick else [0, 1])
-    sk_rate = [ev / s for ev, s, _ in res["silkway"]]
-    sp_rate = [ev / s for ev, s, *_ in res["simpy"]]
+    sk_rate = [x[0] / x[1] for x in res["silkway"]]
+    sp_rate = [x[0] / x[1] for x in res["simpy"]]
+    sk_cpu = [x[0] / x[3] for x in res["silkway"]]
+    sp_cpu = [x[0] / x[5] for x in res["simpy"]]
     print(f"## Capacity simulation — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("Command: `.venv/bin/python benchmarks/bench_sim.py`\n")
@@ -133,10 +135,11 @@ def main() -> None:
     print(f"| year at 2× 2023 demand, `simulate` end to end (wall / CPU) | {scale['wall_s']:.2f} s / {scale['cpu_s']:.2f} s |")
     print(f"| … its events; events per second end to end | {scale['events']:,} ; {scale['events'] / scale['wall_s']:,.0f} |")
     print(f"| … peak memory of the process (ru_maxrss) | {scale['maxrss_mib']:.0f} MiB |")
-    print(f"| silkway event loop, 2023 year, model events/s (mean of {len(sk_rate)} seeds) | {np.mean(sk_rate):,.0f} |")
-    print(f"| SimPy peer, same scenario, model events/s ({len(sp_rate)} seeds) | {np.mean(sp_rate):,.0f} |")
-    print(f"| ratio silkway / SimPy | {np.mean(sk_rate) / np.mean(sp_rate):.0f}× |")
-    print(f"| SimPy internal events scheduled per run | {np.mean([p[4] for p in res['simpy']]):,.0f} |\n")
+    print(f"| silkway event loop, 2023 year, model events per wall s / per CPU s (mean of {len(sk_rate)} seeds) | {np.mean(sk_rate):,.0f} / {np.mean(sk_cpu):,.0f} |")
+    print(f"| SimPy peer, same scenario and inputs, model events per wall s / per CPU s ({len(sp_rate)} seeds) | {np.mean(sp_rate):,.0f} / {np.mean(sp_cpu):,.0f} |")
+    print(f"| ratio silkway / SimPy, wall / CPU | {np.mean(sk_rate) / np.mean(sp_rate):.0f}× / {np.mean(sk_cpu) / np.mean(sp_cpu):.0f}× |")
+    print(f"| model events per 2023 run (silkway); SimPy's own events per run | {res['silkway'][0][0]:,} ; {np.mean([p[4] for p in res['simpy']]):,.0f} |")
+    print()
     print("| KPI (2023, 365 d) | silkway mean ± sd (seeds) | SimPy peer (seeds) |\n|---|---|---|")
     for k in KPIS:
         sv = [x[2][k] for x in res["silkway"]]

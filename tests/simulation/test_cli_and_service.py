@@ -1,0 +1,51 @@
+"""`silkway simulate` as a user runs it, and the writers of the service layer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from silkway.cli import app
+from silkway.services import simulation as svc
+from silkway.simulation import SimOptions
+
+runner = CliRunner()
+
+
+def test_cli_simulate_writes_tables_plots_and_prints_summary(sim_tiny_dir, tmp_path):
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["simulate", "--dataset", str(sim_tiny_dir), "--days", "20", "--seed", "2", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "border node" in text and "gate_cn" in text  # trains per border crossing
+    assert "bottlenecks" in text and "Corridors" in text and "transit days" in text
+    for name in svc.TABLES:
+        assert len(pd.read_parquet(out / f"{name}.parquet")) > 0, name
+    for png in ("queues.png", "transit_times.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    kpis = json.loads((out / "kpis.json").read_text())
+    sh = pd.read_parquet(out / "shipments.parquet")
+    assert kpis["generated_teu"] == sh.loc[(sh.created_day >= 0) & (sh.created_day <= 20), "teu"].sum()
+
+
+def test_cli_bad_demand_is_a_clean_error(sim_tiny_dir, tmp_path):
+    bad = tmp_path / "demand.csv"
+    bad.write_text("flow_id,origin,destination,corridor,teu_per_week\nf1,west,nowhere,kz,-5\n")
+    proc = subprocess.run([sys.executable, "-c", "from silkway.cli import main; main()", "simulate", "--dataset", str(sim_tiny_dir),
+                           "--demand", str(bad), "--days", "5", "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "line 2" in proc.stderr and "unknown node 'nowhere'" in proc.stderr and "teu_per_week" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_dataset_folder_demand_is_used(sim_tiny_dir, tmp_path):
+    folder = tmp_path / "ds"
+    shutil.copytree(sim_tiny_dir, folder)
+    (folder / "demand.csv").write_text("flow_id,origin,destination,corridor,teu_per_week\nonly,west,harbour,kz,100\n")
+    run = svc.run_simulation(folder, days=10, seed=0, options=SimOptions(warmup_days=0))
+    assert set(run.result.shipments.flow_id.astype(str)) == {"only"}
