@@ -52,33 +52,38 @@ def networks(draw):
     )
 
 
-def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None):
-    """All state-simple paths from the origin to the first arrival at the destination, Pareto-filtered."""
+def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None, via: tuple[int, ...] = ()):
+    """All simple paths over (state, via points passed) from the origin to the first arrival at the
+    destination after every via point, Pareto-filtered."""
     found = []
-    budget = [200_000]
+    budget = [50_000]
 
     def finish(s, t, c, e):
         hub = g.hub(g.node_of(s), platform_index(s))
         return (t, c, e) if hub is None else (t + hub.median_h, c + hub.cost_usd_per_teu, e + hub.co2e_kg_per_teu)
 
-    def dfs(s, t, c, e, tr, seen):
+    def dfs(s, layer, t, c, e, tr, seen):
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooMany
-        if s // SPN == dest:
+        if s // SPN == dest and layer == len(via):
             ft, fc, fe = finish(s, t, c, e)
             found.append((ft - depart, fc, fe, tr))
             return
         for a in g.out[s]:
             h = g.head[a]
-            if ok[a] and h not in seen and (cap is None or tr + g.transfer[a] <= cap):
-                dfs(h, arc_time(g, a, t), c + g.cost[a], e + g.co2e[a], tr + g.transfer[a], seen | {h})
+            h_layer = layer + 1 if layer < len(via) and h // SPN == via[layer] else layer
+            if ok[a] and (h, h_layer) not in seen and (cap is None or tr + g.transfer[a] <= cap):
+                dfs(h, h_layer, arc_time(g, a, t), c + g.cost[a], e + g.co2e[a], tr + g.transfer[a], seen | {(h, h_layer)})
 
+    layer0 = 0
+    while layer0 < len(via) and via[layer0] == origin:
+        layer0 += 1
     for p in range(N_PLATFORMS):
         s = origin * SPN + 2 * p
         hub = g.hub(g.node_of(s), p)
         t0, c0, e0 = (depart, 0.0, 0.0) if hub is None else (depart + hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu)
-        dfs(s, t0, c0, e0, 0, {s})
+        dfs(s, layer0, t0, c0, e0, 0, {(s, layer0)})
     crit = (lambda x: x) if cap is not None else (lambda x: x[:3])
     pts = {tuple(round(v, 6) for v in crit(f)) for f in found}
     return {p for p in pts if not any(o != p and all(a <= b for a, b in zip(o, p, strict=True)) for o in pts)}
@@ -104,7 +109,7 @@ def _own_mask(net, g, countries, nodes, modes):
     return out
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(net=networks(), data=st.data())
 def test_pareto_equals_brute_force(net, data):
     g = Router(net).graph
@@ -113,17 +118,18 @@ def test_pareto_equals_brute_force(net, data):
     depart = float(data.draw(st.integers(0, 167)))
     countries = set(data.draw(st.lists(st.sampled_from(("BB", "DD")), max_size=1)))
     modes = set(data.draw(st.lists(st.sampled_from(("road", "ferry")), max_size=1)))
+    via = tuple(data.draw(st.lists(st.integers(0, len(net.nodes) - 1), max_size=1)))
     ok = _own_mask(net, g, countries, set(), modes)
-    front = pareto_paths(g, Query(o, d, depart, (), cap), ok)
+    front = pareto_paths(g, Query(o, d, depart, via, cap), ok)
     got = {tuple(round(v, 6) for v in ((p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu, p.transfers)
                                        if cap is not None else (p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu)))
            for p in front}
     try:
-        brute = _brute_front(g, o, d, depart, ok, cap)
+        brute = _brute_front(g, o, d, depart, ok, cap, via)
     except _TooMany:
         reject()
     assert got == brute
-    event(f"front size {min(len(got), 3)}")
+    event(f"front size {min(len(got), 3)}{' with a via point' if via else ''}")
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
