@@ -175,6 +175,12 @@ def test_avoided_endpoint_and_bad_inputs(tiny):
         tiny.route("west", "Westport")
 
 
+def test_single_string_avoid_and_via(tiny):
+    with pytest.raises(RoutingError, match="avoid mode ferry"):
+        tiny.route("west", "isle", avoid="ferry")
+    assert tiny.route("west", "isle", via="harbour").constraints["via"] == ["harbour"]
+
+
 def test_via(tiny):
     assert tiny.route("west", "isle", via=["harbour"]).best.days_nominal * 24 == pytest.approx(207.0)
     back = tiny.route("harbour", "gate_kz", via=["isle"]).best  # out on the ferry and back again

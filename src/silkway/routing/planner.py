@@ -94,6 +94,7 @@ class Router:
         o, d = self.resolve(origin), self.resolve(destination)
         if o == d:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")
+        avoid, via = ([x] if isinstance(x, str) else x for x in (avoid, via))  # one name given as a plain string
         vias = tuple(self.resolve(v) for v in via)
         av = parse_avoid(self.net, tuple(avoid), self.names, self.countries)
         for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
@@ -200,7 +201,10 @@ def _router(net: Network | Router | None) -> Router:
     return Router(net)
 
 
-def route(net: Network | Router | None, origin: str, destination: str, **options: Any) -> RouteResult:
+def route(net: Network | Router | None, origin: str, destination: str, *, teu: float = 1.0,
+          depart: dt.date | dt.datetime | str | None = None, avoid: Iterable[str] = (), via: Iterable[str] = (),
+          max_transfers: int | None = None, objective: str = "time", alternatives: int = 3, samples: int = SAMPLES,
+          seed: int = 0) -> RouteResult:
     """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
 
     ``net``: a :class:`Network`, a prebuilt :class:`Router` (fast for repeated queries: build it once
@@ -209,7 +213,8 @@ def route(net: Network | Router | None, origin: str, destination: str, **options
     (countries, places, modes), ``via`` (places, in order), ``max_transfers``, ``objective``
     (time|cost|co2e), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
     Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
-    return _router(net).route(origin, destination, **options)
+    return _router(net).route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
+                              objective=objective, alternatives=alternatives, samples=samples, seed=seed)
 
 
 def route_many(net: Network | Router | None, queries: Iterable[Mapping[str, Any] | tuple[str, str]], **common: Any) -> list[RouteResult]:
