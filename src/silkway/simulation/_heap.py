@@ -9,7 +9,7 @@ from silkway.simulation import _layout as L
 from silkway.simulation._layout import CTR, HI, HT
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def push(W, t, kind, a, b):
     ht, hi, ctr = W[HT], W[HI], W[CTR]
     n = ctr[L.C_HSIZE]
@@ -27,7 +27,7 @@ def push(W, t, kind, a, b):
     hi[n, 0], hi[n, 1], hi[n, 2], hi[n, 3] = seq, kind, a, b
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def pop(W):
     """Remove the top event; return (kind, a, b). Its time is read before with W[HT][0]."""
     ht, hi, ctr = W[HT], W[HI], W[CTR]

@@ -56,7 +56,7 @@ from silkway.simulation._layout import (
 from silkway.simulation._rng import exponential, normal, uniform
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def closed_until(W, res, t):
     """End of the closure window covering ``t`` on resource ``res``, or -1 when open."""
     clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
@@ -70,7 +70,7 @@ def closed_until(W, res, t):
     return -1.0
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def draw(W, s, green):
     si, sf = W[SI], W[SF]
     d = si[s, L.S_DIST]
@@ -87,7 +87,7 @@ def draw(W, s, green):
     return x
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def enqueue(W, s, train, t):
     si, ti = W[SI], W[TI]
     ti[train, L.T_NEXT] = -1
@@ -102,7 +102,7 @@ def enqueue(W, s, train, t):
     W[TF][train, L.TF_ENTER] = t
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def dequeue(W, s, t):
     si, ti, tf, sf = W[SI], W[TI], W[TF], W[SF]
     train = si[s, L.S_QHEAD]
@@ -119,7 +119,7 @@ def dequeue(W, s, t):
     return train
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def try_start(W, s, t):
     si, sf, tf, ti = W[SI], W[SF], W[TF], W[TI]
     while si[s, L.S_QLEN] > 0:
@@ -142,7 +142,7 @@ def try_start(W, s, t):
         push(W, t + x, L.EV_END, train, s)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def arrive(W, train, t):
     """The train reaches the station at its current route position."""
     ti, rst, si = W[TI], W[RST], W[SI]
@@ -155,7 +155,7 @@ def arrive(W, train, t):
         v_board(W, si[s, L.S_VLINK], si[s, L.S_SIDE], t)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def advance(W, train, t):
     ti, ri, tf, ctr = W[TI], W[RI], W[TF], W[CTR]
     ti[train, L.T_POS] += 1
@@ -167,7 +167,7 @@ def advance(W, train, t):
         arrive(W, train, t)
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def dispatch(W, train, t):
     ti, tf, ri, rs = W[TI], W[TF], W[RI], W[RS]
     r = ti[train, L.T_ROUTE]
@@ -209,7 +209,7 @@ def choose_route(W, g, t):
     return best
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def ship(W, i, t):
     """Shipment i (one container) arrives at its origin terminal and joins the forming train."""
     ti, tf, ri, rf, ctr = W[TI], W[TF], W[RI], W[RF], W[CTR]
@@ -381,7 +381,7 @@ def sail(W, lnk, side, t):
         lf[lnk, L.LF_TEU_MOVED] += load
 
 
-@njit(cache=True, _nrt=False)
+@njit(cache=True, _nrt=False, inline="always")
 def handle(W, kind, a, b, t):
     if kind == L.EV_END:
         W[SI][b, L.S_BUSY] -= 1
