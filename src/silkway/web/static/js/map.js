@@ -154,8 +154,11 @@ function nodeStyle(p) {
 }
 
 function nodeTooltip(p) {
-  const rows = p.facilities.map((f) => `<br>${f.kind} <i>${f.id}</i>: ${f.capacity_trains_day != null ? fmt(f.capacity_trains_day, 1) + " trains/d" : ""}`
-    + `${f.capacity_teu_day != null ? " " + fmt(f.capacity_teu_day) + " TEU/d" : ""}`).join("");
+  const rows = p.facilities.map((f) => {
+    const caps = [f.capacity_trains_day != null ? `${fmt(f.capacity_trains_day, 1)} trains/d` : null,
+      f.capacity_teu_day != null ? `${fmt(f.capacity_teu_day)} TEU/d` : null].filter(Boolean);
+    return `<br>${f.kind} <i>${f.id}</i>${caps.length ? ": " + caps.join(", ") : ""}`;
+  }).join("");
   return `<b>${p.name}</b> (${p.country}, ${p.node_kind})${rows}`;
 }
 
