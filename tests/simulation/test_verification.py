@@ -91,3 +91,46 @@ def test_route_deterministic_hand_computation(tiny_net):
     np.testing.assert_allclose(r.trains.arrived_day * 24, [24.4, 26.848], atol=1e-9)
     np.testing.assert_allclose(r.trains.wait_hours, [0.0, 1.948], atol=1e-9)
     np.testing.assert_allclose(r.shipments.transit_days * 24, [24.4, 26.348], atol=1e-9)
+
+
+def _two_shipments(net, flow: Flow, times_h, options: SimOptions, days: float = 10):
+    demand = Demand((flow,))
+    b, routes = build(net, demand, options)
+    prep = prepare(b, routes, demand, options, days=days, seed=0, closures=tuple(options.extra_closures),
+                   arrivals=(np.asarray(times_h, float), np.zeros(len(times_h), np.int64)))
+    return collect(run(prep), 0)
+
+
+def test_timetabled_ferry_hand_computation(tiny_net):
+    """harbour → isle on the weekly ferry l4 (first sailing Monday 24:00, 100 TEU, 200 km at 480 km/d = 10 h).
+
+    Container 1 (t=0): port handling 0–4 h, waits for the 24 h sailing, lands 34 h, turnaround (isle port
+    handling median 4 h) → 38 h, customs 1 h → 39 h, port handling 4 h → 43 h.
+    Container 2 (t=30): handled by 34 h, misses the sailing, next one at 24 + 168 = 192 h → 211 h.
+    """
+    options = SimOptions(**ONE_CONTAINER_TRAINS, deterministic=True)
+    r = _two_shipments(tiny_net, Flow("hi", "harbour", "isle", "middle", 1.0), [0.0, 30.0], options)
+    np.testing.assert_allclose(r.trains.arrived_day * 24, [43.0, 211.0], atol=1e-9)
+    np.testing.assert_allclose(r.vessel_links.teu_moved, [4.0])
+
+
+def test_closure_cancels_a_sailing(tiny_net):
+    """The same run with the ferry link closed for the first 36 h: the 24 h sailing is cancelled, both containers
+    take the 192 h sailing; at Isle the second waits for the port's TEU gate (24 / 500 h per TEU × 2 TEU = 0.096 h)."""
+    from silkway.network.model import Closure
+
+    storm = Closure("storm", "link", "l4", "recurring", duration_days=1.5, start_day_of_year=1)
+    options = SimOptions(**ONE_CONTAINER_TRAINS, deterministic=True, extra_closures=(storm,))
+    r = _two_shipments(tiny_net, Flow("hi", "harbour", "isle", "middle", 1.0), [0.0, 30.0], options)
+    np.testing.assert_allclose(r.trains.arrived_day * 24, [211.0, 211.096], atol=1e-9)
+
+
+def test_closure_holds_trains_at_a_link(tiny_net):
+    """West → harbour with l1 closed on day 1 (0–24 h): a train formed at 1 h waits until 24 h, then 24.4 h of route."""
+    from silkway.network.model import Closure
+
+    works = Closure("works", "link", "l1", "recurring", duration_days=1.0, start_day_of_year=1)
+    options = SimOptions(**ONE_CONTAINER_TRAINS, deterministic=True, extra_closures=(works,))
+    r = _two_shipments(tiny_net, Flow("wh", "west", "harbour", "kz", 1.0), [1.0], options)
+    np.testing.assert_allclose(r.trains.arrived_day * 24, [48.4], atol=1e-9)
+    np.testing.assert_allclose(r.trains.wait_hours, [23.0], atol=1e-9)
