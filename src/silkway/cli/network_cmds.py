@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -19,7 +19,7 @@ app.add_typer(export_app, name="export")
 
 
 @app.command()
-def validate(dataset: Optional[Path] = typer.Argument(None, help=DATASET_HELP)) -> None:
+def validate(dataset: Annotated[Path | None, typer.Argument(help=DATASET_HELP)] = None) -> None:
     """Check a dataset folder and list every problem with file, line and field."""
     label = str(dataset) if dataset else "eurasia (embedded)"
     try:
@@ -31,7 +31,7 @@ def validate(dataset: Optional[Path] = typer.Argument(None, help=DATASET_HELP)) 
 
 
 @app.command()
-def network(dataset: Optional[Path] = typer.Option(None, "--dataset", help=DATASET_HELP)) -> None:
+def network(dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None) -> None:
     """Summarise the network: nodes and links by mode and country, gauge breaks, facilities."""
     s = svc.summarize(svc.load(dataset))
     console.print(f"[bold]{s.name}[/] {s.version}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
@@ -65,8 +65,8 @@ def _fmt(v: float | None) -> str:
 
 @export_app.command("geojson")
 def export_geojson(
-    out: Path = typer.Option(Path("silkway-network.geojson"), "--out", "-o", help="Output file."),
-    dataset: Optional[Path] = typer.Option(None, "--dataset", help=DATASET_HELP),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")] = Path("silkway-network.geojson"),
+    dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
 ) -> None:
     """Write the network (nodes and links) as GeoJSON for any GIS."""
     gj = svc.to_geojson(svc.load(dataset))
