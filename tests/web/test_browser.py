@@ -52,13 +52,14 @@ def test_map_shows_basemap_network_and_legend(page) -> None:
     assert shot.stat().st_size > 50_000
     # a facility node's tooltip names its facilities and capacities; a link's its mode, gauge and length
     dostyk = next(f for f in net.facilities if f.node_id == "dostyk" and f.capacity_trains_day)
-    page.evaluate("""() => window.silkway.map.layers.nodes.eachLayer(
-        (l) => { if (l.feature.properties.id === 'dostyk') l.openTooltip(); })""")
+    # (braces: eachLayer returns the layer group, which playwright would serialise, map and all)
+    page.evaluate("""() => { window.silkway.map.layers.nodes.eachLayer(
+        (l) => { if (l.feature.properties.id === 'dostyk') l.openTooltip(); }); }""")
     tip = page.locator(".leaflet-tooltip").inner_text()
     assert "Dostyk" in tip and dostyk.facility_id in tip and f"{dostyk.capacity_trains_day:.1f} trains/d" in tip
     screenshot(page, "01b-network-node-tooltip")
-    page.evaluate("""() => window.silkway.map.layers.links.eachLayer(
-        (l) => { if (l.feature.properties.id === 'kz_dostyk_aktogay') l.openTooltip(l.getCenter()); })""")
+    page.evaluate("""() => { window.silkway.map.layers.links.eachLayer(
+        (l) => { if (l.feature.properties.id === 'kz_dostyk_aktogay') l.openTooltip(l.getCenter()); }); }""")
     assert "rail 1520 mm" in page.locator(".leaflet-tooltip").last.inner_text()
 
 
