@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from silkway.network.places import search_places
 from silkway.services import network as net_svc
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.settings import NAME_PATTERN
@@ -76,6 +75,6 @@ def places(
     q: Annotated[str, Query(min_length=1, max_length=100, description="Part of a name, id or alias; case and accents ignored.")],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[Place]:
-    nodes = search_places(registry(request).network(dataset), q, limit=limit)
+    nodes = net_svc.find_places(registry(request).network(dataset), q, limit=limit)
     return [Place(node_id=n.node_id, name=n.name, country=n.country, node_kind=n.node_kind, lat=n.lat, lon=n.lon,
                   aliases=list(n.aliases)) for n in nodes]
