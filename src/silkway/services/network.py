@@ -9,7 +9,7 @@ from typing import Any
 
 from silkway.errors import DataError, Problem
 from silkway.network import Network, Node, read_dataset
-from silkway.network.places import resolve_place, search_places
+from silkway.network.places import search_places
 
 PathLike = str | os.PathLike[str] | None
 
@@ -30,11 +30,6 @@ def validate(dataset: PathLike = None) -> list[Problem]:
 def find_places(net: Network, query: str, limit: int = 10) -> list[Node]:
     """Places whose id, name or alias matches ``query`` (case, accents and punctuation ignored), best first."""
     return search_places(net, query, limit=limit)
-
-
-def place_id(net: Network, name: str) -> str:
-    """The node id of a tolerant place name; RoutingError with suggestions when unknown."""
-    return resolve_place(net, name)
 
 
 @dataclass(frozen=True)
