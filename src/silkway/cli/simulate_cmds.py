@@ -64,7 +64,7 @@ def _print(r: SimulationResult) -> None:
     console.print(t)
     t = Table(title="Top bottlenecks by added delay")
     for col in ("station", "trains", "mean wait h", "added delay train-h", "max queue"):
-        t.add_column(col, justify="left" if col == "station" else "right")
+        t.add_column(col, justify="left" if col == "station" else "right", overflow="fold")
     for row in r.bottlenecks().itertuples():
         t.add_row(row.station_id, f"{row.trains:,}", f"{row.mean_wait_h:.1f}", f"{row.added_delay_train_h:,.0f}", str(row.max_queue_trains))
     console.print(t)
