@@ -3,31 +3,26 @@
 All state lives in the arrays of the work tuple ``W`` (built by :mod:`silkway.simulation.engine`), so
 the loop can stop at any time (progress bar) and resume. Same-time events run in scheduling order
 (the sequence number), so a run is a pure function of its inputs and seed.
+
+Station primitives live in ``_station``, vessel handlers in ``_vessels``; the hot ones are inlined here
+(``inline="always"``). numba's on-disk cache only tracks this file's own timestamp: after editing an inlined
+helper in another module, delete ``src/silkway/simulation/__pycache__`` (or touch this file).
 """
 
 from __future__ import annotations
-
-import math
 
 from numba import njit
 
 from silkway.simulation import _layout as L
 from silkway.simulation._heap import pop, push
 from silkway.simulation._layout import (
-    CLC,
-    CLE,
-    CLP,
-    CLS,
     CTR,
     GB,
     GBT,
     GP,
     GR,
     HT,
-    LF,
     LI,
-    P_FULL,
-    P_GFACTOR,
     P_GSHARE,
     P_NSTREAM,
     P_REFRESH,
@@ -50,73 +45,11 @@ from silkway.simulation._layout import (
     SQ,
     TF,
     TI,
-    VF,
     VI,
 )
-from silkway.simulation._rng import exponential, normal, uniform
-
-
-@njit(cache=True, _nrt=False, inline="always")
-def closed_until(W, res, t):
-    """End of the closure window covering ``t`` on resource ``res``, or -1 when open."""
-    clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
-    cur = max(clc[res], clp[res])
-    hi = clp[res + 1]
-    while cur < hi and cle[cur] <= t:
-        cur += 1
-    clc[res] = cur
-    if cur < hi and cls[cur] <= t:
-        return cle[cur]
-    return -1.0
-
-
-@njit(cache=True, _nrt=False, inline="always")
-def draw(W, s, green):
-    si, sf = W[SI], W[SF]
-    d = si[s, L.S_DIST]
-    if d == L.DIST_ZERO:
-        x = 0.0
-    elif d == L.DIST_DET:
-        x = sf[s, L.SF_A]
-    elif d == L.DIST_LOGNORMAL:
-        x = math.exp(sf[s, L.SF_A] + sf[s, L.SF_B] * normal(W[RS], s))
-    else:
-        x = exponential(W[RS], s, sf[s, L.SF_A])
-    if green and si[s, L.S_GREEN] == 1:
-        x *= W[PAR][P_GFACTOR]
-    return x
-
-
-@njit(cache=True, _nrt=False, inline="always")
-def enqueue(W, s, train, t):
-    si, ti = W[SI], W[TI]
-    ti[train, L.T_NEXT] = -1
-    if si[s, L.S_QTAIL] >= 0:
-        ti[si[s, L.S_QTAIL], L.T_NEXT] = train
-    else:
-        si[s, L.S_QHEAD] = train
-    si[s, L.S_QTAIL] = train
-    si[s, L.S_QLEN] += 1
-    if t >= W[PAR][P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
-        si[s, L.S_QMAX] = si[s, L.S_QLEN]
-    W[TF][train, L.TF_ENTER] = t
-
-
-@njit(cache=True, _nrt=False, inline="always")
-def dequeue(W, s, t):
-    si, ti, tf, sf = W[SI], W[TI], W[TF], W[SF]
-    train = si[s, L.S_QHEAD]
-    si[s, L.S_QHEAD] = ti[train, L.T_NEXT]
-    if si[s, L.S_QHEAD] < 0:
-        si[s, L.S_QTAIL] = -1
-    si[s, L.S_QLEN] -= 1
-    wait = t - tf[train, L.TF_ENTER]
-    tf[train, L.TF_WAIT] += wait
-    si[s, L.S_SERVED_ALL] += 1
-    if t >= W[PAR][P_WARM]:
-        si[s, L.S_SERVED] += 1
-        sf[s, L.SF_WAIT_SUM] += wait
-    return train
+from silkway.simulation._rng import uniform
+from silkway.simulation._station import closed_until, dequeue, draw, enqueue
+from silkway.simulation._vessels import sail, v_arrive, v_board, v_depart, v_ready
 
 
 @njit(cache=True, _nrt=False, inline="always")
@@ -270,115 +203,6 @@ def sample(W, t):
     nt = t + W[PAR][P_SAMPLE]
     if nt <= W[PAR][P_TEND] + 1e-9:
         push(W, nt, L.EV_SAMPLE, 0, 0)
-
-
-@njit(cache=True, _nrt=False)
-def v_board(W, lnk, side, t):
-    """Board queued trains onto the vessel loading at this quay; sail when full."""
-    li, lf, vi, vf, si, ti, tf = W[LI], W[LF], W[VI], W[VF], W[SI], W[TI], W[TF]
-    v = li[lnk, L.L_ACT0 + side]
-    if v < 0:
-        return
-    s = li[lnk, L.L_ST0 + side]
-    cap = lf[lnk, L.LF_CAP]
-    while s >= 0 and si[s, L.S_QLEN] > 0:
-        train = si[s, L.S_QHEAD]
-        load = tf[train, L.TF_LOAD]
-        if vf[v, L.VF_LOAD] > 0 and vf[v, L.VF_LOAD] + load > cap + 1e-9:
-            break
-        dequeue(W, s, t)
-        ti[train, L.T_NEXT] = -1
-        if vi[v, L.V_TAIL] >= 0:
-            ti[vi[v, L.V_TAIL], L.T_NEXT] = train
-        else:
-            vi[v, L.V_HEAD] = train
-        vi[v, L.V_TAIL] = train
-        vf[v, L.VF_LOAD] += load
-    if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W[PAR][P_FULL] * cap - 1e-9:
-        v_depart(W, v, t)
-
-
-@njit(cache=True, _nrt=False)
-def v_depart(W, v, t):
-    li, lf, vi, vf = W[LI], W[LF], W[VI], W[VF]
-    lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
-    until = closed_until(W, li[lnk, L.L_RES], t)
-    if until >= 0:
-        vi[v, L.V_CYCLE] += 1
-        push(W, until, L.EV_VDEADLINE, v, vi[v, L.V_CYCLE])
-        return
-    li[lnk, L.L_ACT0 + side] = -1
-    vi[v, L.V_STATE] = 1
-    sail = math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES]))
-    if t >= W[PAR][P_WARM]:
-        lf[lnk, L.LF_TEU_MOVED] += vf[v, L.VF_LOAD]
-    push(W, t + sail, L.EV_VARRIVE, v, 0)
-    nxt = li[lnk, L.L_IDLEH0 + side]
-    if nxt >= 0:
-        li[lnk, L.L_IDLEH0 + side] = vi[nxt, L.V_NEXT]
-        if vi[nxt, L.V_NEXT] < 0:
-            li[lnk, L.L_IDLET0 + side] = -1
-        push(W, t, L.EV_VREADY, nxt, 0)
-
-
-@njit(cache=True, _nrt=False)
-def v_ready(W, v, t):
-    li, vi = W[LI], W[VI]
-    lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
-    vi[v, L.V_STATE] = 0
-    if li[lnk, L.L_ACT0 + side] < 0:
-        li[lnk, L.L_ACT0 + side] = v
-        vi[v, L.V_CYCLE] += 1
-        push(W, t + W[LF][lnk, L.LF_MAXWAIT], L.EV_VDEADLINE, v, vi[v, L.V_CYCLE])
-        v_board(W, lnk, side, t)
-    else:
-        vi[v, L.V_NEXT] = -1
-        tail = li[lnk, L.L_IDLET0 + side]
-        if tail >= 0:
-            vi[tail, L.V_NEXT] = v
-        else:
-            li[lnk, L.L_IDLEH0 + side] = v
-        li[lnk, L.L_IDLET0 + side] = v
-
-
-@njit(cache=True, _nrt=False)
-def v_arrive(W, v, t):
-    """The vessel reaches the other end: trains roll off after the turnaround, the vessel turns round."""
-    lf, vi, vf, ti = W[LF], W[VI], W[VF], W[TI]
-    lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
-    turn = lf[lnk, L.LF_TURN0 + side]
-    train = vi[v, L.V_HEAD]
-    while train >= 0:
-        nxt = ti[train, L.T_NEXT]
-        push(W, t + turn, L.EV_ARRIVE, train, 0)
-        train = nxt
-    vi[v, L.V_HEAD] = vi[v, L.V_TAIL] = -1
-    vf[v, L.VF_LOAD] = 0.0
-    vi[v, L.V_SIDE] = 1 - side
-    push(W, t + turn, L.EV_VREADY, v, 0)
-
-
-@njit(cache=True, _nrt=False)
-def sail(W, lnk, side, t):
-    """A timetabled departure: board FIFO up to capacity, unless the link is closed (sailing cancelled)."""
-    li, lf, si, tf = W[LI], W[LF], W[SI], W[TF]
-    nt = t + lf[lnk, L.LF_PERIOD]
-    if nt <= W[PAR][P_TEND]:
-        push(W, nt, L.EV_SAIL, lnk, side)
-    if closed_until(W, li[lnk, L.L_RES], t) >= 0:
-        return
-    s = li[lnk, L.L_ST0 + side]
-    arrival = t + math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES])) + lf[lnk, L.LF_TURN0 + side]
-    load, cap = 0.0, lf[lnk, L.LF_CAP]
-    while si[s, L.S_QLEN] > 0:
-        train = si[s, L.S_QHEAD]
-        if load > 0 and load + tf[train, L.TF_LOAD] > cap + 1e-9:
-            break
-        dequeue(W, s, t)
-        load += tf[train, L.TF_LOAD]
-        push(W, arrival, L.EV_ARRIVE, train, 0)
-    if t >= W[PAR][P_WARM]:
-        lf[lnk, L.LF_TEU_MOVED] += load
 
 
 @njit(cache=True, _nrt=False, inline="always")

@@ -1,0 +1,74 @@
+"""Station primitives of the kernel: closure lookup, service-time draw, FIFO queue (linked list through trains)."""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from silkway.simulation import _layout as L
+from silkway.simulation._layout import CLC, CLE, CLP, CLS, P_GFACTOR, P_WARM, PAR, RS, SF, SI, TF, TI
+from silkway.simulation._rng import exponential, normal
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def closed_until(W, res, t):
+    """End of the closure window covering ``t`` on resource ``res``, or -1 when open."""
+    clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
+    cur = max(clc[res], clp[res])
+    hi = clp[res + 1]
+    while cur < hi and cle[cur] <= t:
+        cur += 1
+    clc[res] = cur
+    if cur < hi and cls[cur] <= t:
+        return cle[cur]
+    return -1.0
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def draw(W, s, green):
+    si, sf = W[SI], W[SF]
+    d = si[s, L.S_DIST]
+    if d == L.DIST_ZERO:
+        x = 0.0
+    elif d == L.DIST_DET:
+        x = sf[s, L.SF_A]
+    elif d == L.DIST_LOGNORMAL:
+        x = math.exp(sf[s, L.SF_A] + sf[s, L.SF_B] * normal(W[RS], s))
+    else:
+        x = exponential(W[RS], s, sf[s, L.SF_A])
+    if green and si[s, L.S_GREEN] == 1:
+        x *= W[PAR][P_GFACTOR]
+    return x
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def enqueue(W, s, train, t):
+    si, ti = W[SI], W[TI]
+    ti[train, L.T_NEXT] = -1
+    if si[s, L.S_QTAIL] >= 0:
+        ti[si[s, L.S_QTAIL], L.T_NEXT] = train
+    else:
+        si[s, L.S_QHEAD] = train
+    si[s, L.S_QTAIL] = train
+    si[s, L.S_QLEN] += 1
+    if t >= W[PAR][P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
+        si[s, L.S_QMAX] = si[s, L.S_QLEN]
+    W[TF][train, L.TF_ENTER] = t
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def dequeue(W, s, t):
+    si, ti, tf, sf = W[SI], W[TI], W[TF], W[SF]
+    train = si[s, L.S_QHEAD]
+    si[s, L.S_QHEAD] = ti[train, L.T_NEXT]
+    if si[s, L.S_QHEAD] < 0:
+        si[s, L.S_QTAIL] = -1
+    si[s, L.S_QLEN] -= 1
+    wait = t - tf[train, L.TF_ENTER]
+    tf[train, L.TF_WAIT] += wait
+    si[s, L.S_SERVED_ALL] += 1
+    if t >= W[PAR][P_WARM]:
+        si[s, L.S_SERVED] += 1
+        sf[s, L.SF_WAIT_SUM] += wait
+    return train

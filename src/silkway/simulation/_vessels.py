@@ -1,0 +1,123 @@
+"""Vessel links of the kernel: fleet ferries (sail when full or after the maximum wait; shared by both
+directions) and timetabled sailings (board FIFO up to capacity; cancelled during closures)."""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from silkway.simulation import _layout as L
+from silkway.simulation._heap import push
+from silkway.simulation._layout import LF, LI, P_FULL, P_TEND, P_WARM, PAR, RS, SI, TF, TI, VF, VI
+from silkway.simulation._rng import normal
+from silkway.simulation._station import closed_until, dequeue
+
+
+@njit(cache=True, _nrt=False)
+def v_board(W, lnk, side, t):
+    """Board queued trains onto the vessel loading at this quay; sail when full."""
+    li, lf, vi, vf, si, ti, tf = W[LI], W[LF], W[VI], W[VF], W[SI], W[TI], W[TF]
+    v = li[lnk, L.L_ACT0 + side]
+    if v < 0:
+        return
+    s = li[lnk, L.L_ST0 + side]
+    cap = lf[lnk, L.LF_CAP]
+    while s >= 0 and si[s, L.S_QLEN] > 0:
+        train = si[s, L.S_QHEAD]
+        load = tf[train, L.TF_LOAD]
+        if vf[v, L.VF_LOAD] > 0 and vf[v, L.VF_LOAD] + load > cap + 1e-9:
+            break
+        dequeue(W, s, t)
+        ti[train, L.T_NEXT] = -1
+        if vi[v, L.V_TAIL] >= 0:
+            ti[vi[v, L.V_TAIL], L.T_NEXT] = train
+        else:
+            vi[v, L.V_HEAD] = train
+        vi[v, L.V_TAIL] = train
+        vf[v, L.VF_LOAD] += load
+    if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W[PAR][P_FULL] * cap - 1e-9:
+        v_depart(W, v, t)
+
+
+@njit(cache=True, _nrt=False)
+def v_depart(W, v, t):
+    li, lf, vi, vf = W[LI], W[LF], W[VI], W[VF]
+    lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
+    until = closed_until(W, li[lnk, L.L_RES], t)
+    if until >= 0:
+        vi[v, L.V_CYCLE] += 1
+        push(W, until, L.EV_VDEADLINE, v, vi[v, L.V_CYCLE])
+        return
+    li[lnk, L.L_ACT0 + side] = -1
+    vi[v, L.V_STATE] = 1
+    sail = math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES]))
+    if t >= W[PAR][P_WARM]:
+        lf[lnk, L.LF_TEU_MOVED] += vf[v, L.VF_LOAD]
+    push(W, t + sail, L.EV_VARRIVE, v, 0)
+    nxt = li[lnk, L.L_IDLEH0 + side]
+    if nxt >= 0:
+        li[lnk, L.L_IDLEH0 + side] = vi[nxt, L.V_NEXT]
+        if vi[nxt, L.V_NEXT] < 0:
+            li[lnk, L.L_IDLET0 + side] = -1
+        push(W, t, L.EV_VREADY, nxt, 0)
+
+
+@njit(cache=True, _nrt=False)
+def v_ready(W, v, t):
+    li, vi = W[LI], W[VI]
+    lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
+    vi[v, L.V_STATE] = 0
+    if li[lnk, L.L_ACT0 + side] < 0:
+        li[lnk, L.L_ACT0 + side] = v
+        vi[v, L.V_CYCLE] += 1
+        push(W, t + W[LF][lnk, L.LF_MAXWAIT], L.EV_VDEADLINE, v, vi[v, L.V_CYCLE])
+        v_board(W, lnk, side, t)
+    else:
+        vi[v, L.V_NEXT] = -1
+        tail = li[lnk, L.L_IDLET0 + side]
+        if tail >= 0:
+            vi[tail, L.V_NEXT] = v
+        else:
+            li[lnk, L.L_IDLEH0 + side] = v
+        li[lnk, L.L_IDLET0 + side] = v
+
+
+@njit(cache=True, _nrt=False)
+def v_arrive(W, v, t):
+    """The vessel reaches the other end: trains roll off after the turnaround, the vessel turns round."""
+    lf, vi, vf, ti = W[LF], W[VI], W[VF], W[TI]
+    lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
+    turn = lf[lnk, L.LF_TURN0 + side]
+    train = vi[v, L.V_HEAD]
+    while train >= 0:
+        nxt = ti[train, L.T_NEXT]
+        push(W, t + turn, L.EV_ARRIVE, train, 0)
+        train = nxt
+    vi[v, L.V_HEAD] = vi[v, L.V_TAIL] = -1
+    vf[v, L.VF_LOAD] = 0.0
+    vi[v, L.V_SIDE] = 1 - side
+    push(W, t + turn, L.EV_VREADY, v, 0)
+
+
+@njit(cache=True, _nrt=False)
+def sail(W, lnk, side, t):
+    """A timetabled departure: board FIFO up to capacity, unless the link is closed (sailing cancelled)."""
+    li, lf, si, tf = W[LI], W[LF], W[SI], W[TF]
+    nt = t + lf[lnk, L.LF_PERIOD]
+    if nt <= W[PAR][P_TEND]:
+        push(W, nt, L.EV_SAIL, lnk, side)
+    if closed_until(W, li[lnk, L.L_RES], t) >= 0:
+        return
+    s = li[lnk, L.L_ST0 + side]
+    arrival = t + math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES])) + lf[lnk, L.LF_TURN0 + side]
+    load, cap = 0.0, lf[lnk, L.LF_CAP]
+    while si[s, L.S_QLEN] > 0:
+        train = si[s, L.S_QHEAD]
+        if load > 0 and load + tf[train, L.TF_LOAD] > cap + 1e-9:
+            break
+        dequeue(W, s, t)
+        load += tf[train, L.TF_LOAD]
+        push(W, arrival, L.EV_ARRIVE, train, 0)
+    if t >= W[PAR][P_WARM]:
+        lf[lnk, L.LF_TEU_MOVED] += load
