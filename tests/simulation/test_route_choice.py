@@ -46,3 +46,9 @@ def test_unroutable_flow_is_a_clear_error(net):
 
     with pytest.raises(SimulationError, match="flow 'x'"):
         simulate(net, Demand((Flow("x", "xian", "duisburg", "northern", 100.0),)), days=5, options=SimOptions(avoid=("KZ",)))
+
+
+def test_unknown_closure_target_is_a_clear_error(net):
+    bad = Closure("typo", "node", "horgoss", "recurring", duration_days=1, start_day_of_year=1)
+    with pytest.raises(SimulationError, match="unknown node 'horgoss'"):
+        simulate(net, default_demand(net), days=5, options=SimOptions(extra_closures=(bad,)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from silkway.errors import SimulationError
 from silkway.network.model import Closure
 from silkway.simulation import _layout as L
 from silkway.simulation._kernel import push, run_until
@@ -77,6 +78,10 @@ def run(prep: Prepared, progress: Progress | None = None, chunk_days: float = 10
 def closure_windows(b: PlanBuilder, closures: tuple[Closure, ...], horizon: float, warm_h: float, seq: np.random.SeedSequence,
                     deterministic: bool) -> list[tuple[int, float, float, str]]:
     out = []
+    tables = {"node": b.net.node_by_id, "link": b.net.link_by_id, "facility": b.net.facility_by_id}
+    for c in closures:
+        if c.target_id not in tables.get(c.target_kind, {}):
+            raise SimulationError(f"closure '{c.closure_id}': unknown {c.target_kind} '{c.target_id}'")
     children = seq.spawn(max(1, len(closures)))
     for c, child in zip(closures, children, strict=False):
         rng = np.random.default_rng(child)
