@@ -37,18 +37,15 @@ def test_scaling_and_trade_helper():
         d.scaled(-1)
 
 
-def test_default_demand_sources_are_known_or_declared_pending(tiny_net):
-    """Every default flow cites sources: ids of sources.csv, or the pending ids listed in docs/simulation.md."""
-    from pathlib import Path
-
+def test_default_demand_sources_are_known(tiny_net):
+    """Every default flow cites sources, and every id it cites is a row of the dataset's sources.csv."""
     from silkway.network import read_dataset
     net = read_dataset()
-    doc = (Path(__file__).parents[2] / "docs" / "simulation.md").read_text()
     known = {s.source_id for s in net.sources}
     for f in default_demand(net).flows:
         assert f.src, f.flow_id
         for sid in f.src:
-            assert sid in known or f"`{sid}`" in doc, (f.flow_id, sid)
+            assert sid in known, (f.flow_id, sid)
 
 
 def test_seasonal_arrivals_follow_the_rate():
