@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -49,11 +50,17 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=1000, help="replications of the big study (2 local workers)")
     ap.add_argument("--small", type=int, default=40, help="replications for the speed-up and Dask comparisons")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--alternate", type=int, default=0, metavar="N",
+                    help="only: N replications local-2 / Dask-2 / local-2 / Dask-2 (alternating, to see drift in the load)")
     args = ap.parse_args()
     print(f"load average at the start: {os.getloadavg()}", flush=True)
     lines = [f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
              f"Python {platform.python_version()}",
-             f"- command: `.venv/bin/python benchmarks/bench_study.py --big {args.big} --small {args.small}`"]
+             f"- command: `.venv/bin/python benchmarks/bench_study.py {' '.join(sys.argv[1:])}`"]
+    if args.alternate:
+        alternate(args.alternate, lines)
+        print("\n".join(lines))
+        return
     one, per1 = timed_study(args.small, LocalBackend(1))
     two, per2 = timed_study(args.small, LocalBackend(2))
     lines.append(f"- {args.small} replications, local 1 worker: {one:.1f} s ({per1:.2f} s/replication in the worker)")
@@ -71,6 +78,17 @@ def main() -> None:
     lines.append(f"- load average (1/5/15 min) at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
                  "(the machine is shared with other jobs)")
     print("\n".join(lines))
+
+
+def alternate(n: int, lines: list[str]) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cl:
+        for i in range(2):
+            loc, perl = timed_study(n, LocalBackend(2), seed=10 + i)
+            dsk, perd = timed_study(n, DaskBackend(cl.scheduler_address), seed=10 + i)
+            lines.append(f"- round {i + 1}: {n} replications local 2 workers {loc:.1f} s ({perl:.2f} s/rep), "
+                         f"Dask 2 workers {dsk:.1f} s ({perd:.2f} s/rep) → Dask/local = {dsk / loc:.2f}")
 
 
 if __name__ == "__main__":
