@@ -129,7 +129,7 @@ def calibrate(
 
 @app.command()
 def demo(
-    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per scenario.")] = 8,
+    replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per scenario.")] = 20,
     seed: Annotated[int, typer.Option("--seed")] = 2023,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
     examples: Annotated[Path, typer.Option("--examples", help="Folder with the example scenarios.")] = Path("examples"),
@@ -139,13 +139,15 @@ def demo(
     """The main job: headline routes, a study of baseline-2023 vs double-trade vs green-channel, the report."""
     columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)")
+    routes = svc.demo_routes()
+    print_routes(routes)
+    console.print("\n[bold]2. Study[/]: baseline-2023 vs double-trade vs green-channel")
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("study", total=None)
         res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
-                       backend=svc.backend_for("local", workers),
+                       backend=svc.backend_for("local", workers), routes=routes,
                        progress=lambda done, total: bar.update(task, completed=done, total=total))
-    print_routes(res.routes)
-    console.print(f"\n[bold]2. Study[/] {res.record.study_id}: {res.run.ran} replications run, {res.run.skipped} reused, "
+    console.print(f"study {res.record.study_id}: {res.run.ran} replications run, {res.run.skipped} reused, "
                   f"{res.run.wall_s:.0f} s")
     if res.run.interrupted:
         console.print("[yellow]interrupted[/]: run 'silkway demo' again to resume")
@@ -162,14 +164,19 @@ def demo(
 
 
 def print_routes(routes) -> None:  # noqa: ANN001
+    """Best options per pair; 'via' lists the border crossings and ports on the way."""
+    from silkway.services.network import load
+
+    nodes = load(None).node_by_id
     t = Table()
-    for col in ("from → to", "option", "corridor", "days median", "days P90", "cost USD/TEU", "kg CO2e/TEU", "via"):
-        t.add_column(col, justify="right" if col[0] in "dck" else "left")
+    for col in ("from → to", "#", "corridor", "days", "P90", "USD/TEU", "kg CO2e/TEU", "via (borders, ports)"):
+        t.add_column(col, justify="right" if col in ("days", "P90", "USD/TEU", "kg CO2e/TEU") else "left")
     for r in routes:
         for i, o in enumerate(r.options[:3]):
-            via = " · ".join(o.node_ids[1:-1][:6]) + (" …" if len(o.node_ids) > 8 else "")
-            t.add_row(f"{r.origin} → {r.destination}" if i == 0 else "", str(i + 1), o.corridor, f"{o.days_median:.1f}",
-                      f"{o.days_p90:.1f}", f"{o.cost_usd:,.0f}", f"{o.co2e_kg:,.0f}", via)
+            via = [nodes[n].name for n in o.node_ids[1:-1] if n in nodes and nodes[n].node_kind in ("border", "port")]
+            t.add_row(f"{nodes[r.origin].name} → {nodes[r.destination].name}" if i == 0 else "", str(i + 1), o.corridor,
+                      f"{o.days_median:.1f}", f"{o.days_p90:.1f}", f"{o.cost_usd:,.0f}", f"{o.co2e_kg:,.0f}",
+                      ", ".join(dict.fromkeys(via)))
     console.print(t)
 
 

@@ -69,7 +69,8 @@ def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
     grown = queue_growth(table, scenario, base)
     if grown:
         lines.append("it breaks first where the maximum queue grows most: " + "; ".join(
-            f"{q.facility} {q.base:,.0f} → {q.mean:,.0f} trains (Δ +{q.diff:,.0f} [{q.low:+,.0f}, {q.high:+,.0f}])" for q in grown))
+            f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')} [{_n(q.low, '+')}, {_n(q.high, '+')}])"
+            for q in grown))
     else:
         lines.append("no facility queue grows significantly")
     return lines
@@ -91,5 +92,5 @@ def what_it_buys(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
     shrunk = queue_growth(table, scenario, base, sign=-1)
     if shrunk:
         lines.append("queues that shrink most: " + "; ".join(
-            f"{q.facility} {q.base:,.0f} → {q.mean:,.0f} trains" for q in shrunk))
+            f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')})" for q in shrunk))
     return lines
