@@ -94,7 +94,14 @@ def test_demo_runs_end_to_end(tmp_path):
                                    "--store", str(tmp_path / "d.duckdb"), "--out", str(tmp_path / "rep")])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
-    for phrase in ("Duisburg", "Istanbul", "Lianyungang", "Where does doubled trade break the corridor?",
+    for phrase in ("1. Routes for the headline pairs", "2. Study", "4. Report", "Where does doubled trade break the corridor?",
                    "What does the green channel buy?", "delivered"):
         assert phrase in text, phrase
     assert (tmp_path / "rep" / "report.html").stat().st_size > 100_000
+
+
+def test_demo_routes_cover_the_headline_pairs():
+    routes = svc.demo_routes()
+    assert [(r.origin, r.destination) for r in routes] == [
+        ("xian", "duisburg"), ("lianyungang", "alat"), ("chongqing", "istanbul"), ("almaty", "bandar_abbas")]
+    assert all(r.options and r.options[0].days_median > 0 for r in routes)
