@@ -75,3 +75,19 @@ def test_real_engine_on_dask_matches_local(cluster, tmp_path):
     with ResultsStore(tmp_path / "d.duckdb") as a, ResultsStore(tmp_path / "l.duckdb") as b:
         pd.testing.assert_frame_equal(_values(a, spec.study_id), _values(b, spec.study_id))
         pd.testing.assert_frame_equal(a.details(spec.study_id, "flow"), b.details(spec.study_id, "flow"))
+
+
+def test_cli_dask_backend(cluster, tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from silkway.cli import app
+
+    data = Path(__file__).resolve().parent / "data"
+    res = CliRunner().invoke(app, ["study", str(data / "tiny-base.yaml"), "-r", "2", "--backend", "dask", "--address",
+                                   cluster.scheduler_address, "--store", str(tmp_path / "c.duckdb")])
+    assert res.exit_code == 0, res.output
+    assert "2 replication(s) run" in " ".join(res.output.split())
+    bad = CliRunner().invoke(app, ["study", str(data / "tiny-base.yaml"), "--backend", "dask", "--store", str(tmp_path / "x.duckdb")])
+    assert bad.exit_code != 0 and "needs --address" in str(bad.exception)
