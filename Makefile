@@ -22,8 +22,13 @@ browser:
 test: $(STAMP) browser
 	$(PY) -m pytest -q
 
+# Benchmarks: each runs its peer library in the same run (never part of `make test`). ~20 min in all.
 bench: $(STAMP)
-	$(PY) -m pytest -q benchmarks -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider benchmarks/bench_routing_test.py
+	$(PY) benchmarks/bench_routing.py
+	$(PY) benchmarks/bench_sim.py
+	$(PY) benchmarks/bench_study.py
+	$(PY) benchmarks/bench_web.py --workers 200 --seconds 60
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -75,3 +75,16 @@ def test_tiny_by_hand() -> None:
     assert g.gauge_bits.tolist() == [1, 3, 2, 0]
     out = g.out_arcs(g.node_index["gate_cn"])
     assert sorted(g.node_ids[h] for h in g.arc_head[out]) == ["gate_kz", "west"]
+
+
+def test_network_pickles_after_its_lookups_were_used() -> None:
+    """Worker processes (local pool, Dask) receive networks by pickle, caches and all."""
+    import pickle
+
+    from silkway.network import read_dataset
+
+    net = read_dataset()
+    assert net.node_by_id and net.facilities_at and net.param  # fill the cached lookups
+    back = pickle.loads(pickle.dumps(net))
+    assert back == net
+    assert back.node_by_id["dostyk"] == net.node_by_id["dostyk"]

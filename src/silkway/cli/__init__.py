@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 
+# Command modules register themselves on ``app`` when imported (one line per topic).
+from silkway.cli import (
+    network_cmds,  # noqa: E402,F401
+    route_cmds,  # noqa: E402,F401
+    serve_cmds,  # noqa: E402,F401
+    simulate_cmds,  # noqa: E402,F401
+    study_cmds,  # noqa: E402,F401
+)
 from silkway.cli._app import app, console_err
 from silkway.errors import DataError, SilkwayError
-
-# Command modules register themselves on ``app`` when imported (one line per topic).
-from silkway.cli import network_cmds  # noqa: E402,F401
-from silkway.cli import simulate_cmds  # noqa: E402,F401
-from silkway.cli import route_cmds  # noqa: E402,F401
-from silkway.cli import study_cmds  # noqa: E402,F401
-from silkway.cli import serve_cmds  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

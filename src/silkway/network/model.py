@@ -8,7 +8,7 @@ the record came from (``None`` when built in code); it is not part of equality.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
 
@@ -182,6 +182,10 @@ class Network:
     emission_factors: tuple[EmissionFactor, ...] = ()
     cost_rates: tuple[CostRate, ...] = ()
     params: tuple[Param, ...] = ()
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the tables only: the cached lookups (read-only mapping proxies) are rebuilt on use."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @cached_property
     def node_by_id(self) -> Mapping[str, Node]:

@@ -7,7 +7,7 @@ worker and a :class:`~silkway.scenarios.study.Job` per replication.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,12 +24,6 @@ class SimInputs:
 
     applied: Applied
     route_links: dict[str, tuple[str, ...]]  # flow_id → link ids of its route (for the flow map)
-
-    def __reduce__(self) -> tuple:
-        # Network caches lookups (cached_property → MappingProxyType, which cannot be pickled); send a
-        # fresh copy without the caches to the worker processes.
-        net, demand, options = self.applied
-        return (SimInputs, (Applied(replace(net), demand, options), self.route_links))
 
 
 def sim_inputs(applied: Applied) -> SimInputs:
