@@ -1,7 +1,8 @@
 """Figures of the study report, drawn with matplotlib (Agg) and returned as PNG bytes.
 
-The corridor map is drawn from node coordinates only (no tiles, works offline): links as straight
-segments whose width grows with the mean flow, facilities with long queues as red circles.
+The corridor map is drawn from node coordinates over Natural Earth country outlines shipped with the
+package (no tiles, works offline): links as straight segments whose width grows with the mean flow,
+facilities with long queues as red circles.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from silkway.network.model import Network
+from silkway.report.basemap import country_outlines
 
 MODE_COLOURS = {"rail": "#1f5fa8", "road": "#8c6d31", "ferry": "#17a3a3", "feeder": "#5fb8b8", "sea": "#9aa5b1"}
 SCENARIO_COLOURS = ["#1f5fa8", "#d9541a", "#2f9e44", "#7048e8", "#c2255c", "#868e96"]
@@ -53,8 +56,10 @@ def corridor_map(net: Network, flow_teu: dict[str, float], queue_trains: dict[st
         if n is not None and queue_trains[node_id] > 0:
             ax.annotate(f"{n.name}\n{queue_trains[node_id]:.0f} trains", (n.lon, n.lat), fontsize=7, xytext=(4, 4),
                         textcoords="offset points", zorder=4)
-    if lon_range:
-        ax.set_xlim(*lon_range)
+    lons, lats = [n.lon for n in net.nodes], [n.lat for n in net.nodes]
+    ax.set_xlim(*(lon_range or (min(lons) - 3, max(lons) + 3)))
+    ax.set_ylim(min(lats) - 3, max(lats) + 3)
+    ax.add_collection(LineCollection(country_outlines(), colors="#adb5bd", linewidths=0.5, zorder=0), autolim=False)
     ax.set_aspect(1.3)
     ax.set_title(title, fontsize=11)
     ax.set_xlabel("longitude")
