@@ -52,3 +52,53 @@ def test_unknown_closure_target_is_a_clear_error(net):
     bad = Closure("typo", "node", "horgoss", "recurring", duration_days=1, start_day_of_year=1)
     with pytest.raises(SimulationError, match="unknown node 'horgoss'"):
         simulate(net, default_demand(net), days=5, options=SimOptions(extra_closures=(bad,)))
+
+
+def test_adaptive_alternatives_come_from_the_route_planner(net):
+    """A lone flow has no other row to borrow a corridor from: its alternatives are the planner's."""
+    from silkway.simulation import Demand, Flow
+
+    closed = Closure("horgos-shut", "node", "horgos", "recurring", duration_days=60, start_day_of_year=1)
+    demand = Demand((Flow("x", "xian", "malaszewicze", "northern", 700.0, ("horgos",)),))
+    opts = dict(warmup_days=0, extra_closures=(closed,), use_closures=False)
+    fixed = simulate(net, demand, days=30, seed=1, options=SimOptions(**opts))
+    adaptive = simulate(net, demand, days=30, seed=1, options=SimOptions(route_mode="adaptive", **opts))
+    used = adaptive.shipments.flow_id.astype(str).value_counts(normalize=True)
+    assert used[[k for k in used.index if k.startswith("x~planner:")]].sum() > 0.9
+    assert adaptive.border_trains().get("horgos", 0) == 0 and adaptive.border_trains().get("alashankou", 0) >= 20  # 3,000 TEU in 100-TEU trains
+    k_fixed, k_adaptive = fixed.kpis(), adaptive.kpis()
+    assert k_fixed["delivered_teu"] == 0 < k_adaptive["delivered_teu"]  # the fixed route waits out the closure
+
+
+def test_planner_option_becomes_the_same_path(net):
+    """The planner's route, converted for the simulation, keeps its links, and changes gauge where the planner does."""
+    from silkway.routing import Router
+    from silkway.simulation.choice import path_from_option
+
+    router = Router(net)
+    for o, d in (("xian", "duisburg"), ("lianyungang", "istanbul"), ("almaty", "bandar_abbas")):
+        for opt in router.route(o, d, alternatives=4, avoid=("road",), samples=8).options:
+            path = path_from_option(net, opt)
+            assert tuple(leg.link_id for leg in path.legs) == opt.link_ids
+            assert path.node_ids == opt.node_ids
+            gauge_yards = tuple(leg.from_node for leg in opt.legs if leg.kind == "handling" and leg.facility_id
+                                and net.facility_by_id[leg.facility_id].changes_gauge and leg.from_node not in (o, d)
+                                and _rail_both_sides(opt, leg.from_node))
+            assert path.gauge_changes == gauge_yards, (o, d, opt.corridor)
+
+
+def _rail_both_sides(opt, node_id: str) -> bool:
+    moves = [leg for leg in opt.legs if leg.kind == "move"]
+    return any(a.to_node == node_id and b.from_node == node_id and a.mode == b.mode == "rail" and a.platform != b.platform
+               for a, b in zip(moves, moves[1:], strict=False))
+
+
+def test_expected_time_of_a_sea_route_counts_the_sailing(net):
+    from silkway.simulation.plan import build
+
+    _, routes = build(net, default_demand(net), SimOptions(route_mode="adaptive"))
+    sea = [r for r in routes if r.flow.flow_id.endswith("~planner:sea")]
+    assert sea, "the planner offers the deep-sea route as an alternative"
+    for r in sea:
+        sailing_h = sum(net.link_by_id[leg.link_id].time_h_median for leg in r.path.legs if net.link_by_id[leg.link_id].mode == "sea")
+        assert r.base_h > sailing_h > 24 * 20

@@ -1,4 +1,7 @@
-"""Gauge-aware shortest paths for corridor routes (used until/unless ``silkway.routing`` fits).
+"""Gauge-aware fastest paths through a demand row's via-sequence (the row's corridor route in the simulation).
+
+Via items may be link ids (e.g. the Aktau–Alat feeder rather than the rail ferry), which the planner does not take;
+adaptive route choice adds the planner's own alternatives (:mod:`silkway.simulation.choice`).
 
 State = (via layer, node, gauge). Gauge 0 means "free": at the origin or after a non-rail leg
 (containers lifted at a port), a train may start on either gauge. A rail link is usable on a gauge it

@@ -17,6 +17,7 @@ import numpy as np
 from silkway.errors import RoutingError, SimulationError
 from silkway.network.model import Facility, Link, Network
 from silkway.simulation import _layout as L
+from silkway.simulation.choice import planner_candidates, via_candidates
 from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.options import SimOptions
 from silkway.simulation.paths import Avoid, CorridorPath, corridor_path
@@ -152,11 +153,13 @@ class PlanBuilder:
         return ports[0].handling_h_median or 0.0 if ports else 0.0
 
 
-def build_route(b: PlanBuilder, flow: Flow, avoid: Avoid) -> RouteSpec:
-    try:
-        path = corridor_path(b.net, flow.origin, flow.destination, flow.via, corridor=flow.corridor, avoid=avoid)
-    except RoutingError as exc:
-        raise SimulationError(f"flow '{flow.flow_id}': {exc}") from None
+def build_route(b: PlanBuilder, flow: Flow, avoid: Avoid, path: CorridorPath | None = None) -> RouteSpec:
+    """The station sequence of ``flow`` over ``path`` (default: the fastest path through the flow's via-sequence)."""
+    if path is None:
+        try:
+            path = corridor_path(b.net, flow.origin, flow.destination, flow.via, corridor=flow.corridor, avoid=avoid)
+        except RoutingError as exc:
+            raise SimulationError(f"flow '{flow.flow_id}': {exc}") from None
     net = b.net
     seq: list[int | None] = []
     legs = path.legs
@@ -173,8 +176,16 @@ def build_route(b: PlanBuilder, flow: Flow, avoid: Avoid) -> RouteSpec:
     stations = [s for s in seq if s is not None]
     if not stations:
         raise SimulationError(f"flow '{flow.flow_id}': origin and destination coincide")
-    base = sum(b.stations[s].mean_h for s in stations)
+    base = sum(b.stations[s].mean_h for s in stations) + sum(_sailing_mean_h(b, leg.link_id) for leg in legs)
     return RouteSpec(flow, path, stations, base)
+
+
+def _sailing_mean_h(b: PlanBuilder, link_id: str) -> float:
+    """Mean sailing time of a vessel leg (a quay station's own time is only the wait for a departure)."""
+    if link_id not in b.vindex:
+        return 0.0
+    spec = b.vlinks[b.vindex[link_id]]
+    return math.exp(spec.mu + spec.sigma * spec.sigma / 2.0)
 
 
 def _end_facility(b: PlanBuilder, node_id: str, leaving_by_vessel: bool) -> int | None:
@@ -211,12 +222,14 @@ def _crosses(net: Network, lk: Link) -> bool:
 
 
 def build(net: Network, demand: Demand, options: SimOptions) -> tuple[PlanBuilder, list[RouteSpec]]:
-    """Routes of the demand's flows (route k = flow k); in adaptive mode, extra candidate routes follow."""
+    """Routes of the demand's flows (route k = flow k); in adaptive mode, extra candidate routes follow
+    (:mod:`silkway.simulation.choice`: other rows' via-sequences, then the route planner's alternatives)."""
     avoid = Avoid.parse(net, options.avoid) if options.avoid else Avoid()
     b = PlanBuilder(net, options)
     routes = [_route_or_detour(b, f, demand, avoid) for f in demand.flows]
     if options.route_mode == "adaptive":
-        routes += candidate_routes(b, demand, routes, avoid)
+        routes += via_candidates(b, demand, routes, avoid)
+        routes += planner_candidates(b, demand, routes, options.avoid)
     return b, routes
 
 
@@ -241,23 +254,6 @@ def _route_or_detour(b: PlanBuilder, flow: Flow, demand: Demand, avoid: Avoid) -
     if not options:
         raise SimulationError(f"flow '{flow.flow_id}' ({flow.origin} → {flow.destination}) has no route avoiding the given places")
     return min(options, key=lambda r: r.base_h)
-
-
-def candidate_routes(b: PlanBuilder, demand: Demand, routes: list[RouteSpec], avoid: Avoid) -> list[RouteSpec]:
-    """Alternatives for adaptive choice: each origin–destination pair may also take the via-sequence (corridor) of any
-    other flow sharing its origin or its destination, when that sequence is routable for the pair."""
-    seen = {(f.origin, f.destination, f.via) for f in demand.flows}
-    out = []
-    for f in demand.flows:
-        for g in demand.flows:
-            if g.via and (g.origin == f.origin or g.destination == f.destination) and (f.origin, f.destination, g.via) not in seen:
-                seen.add((f.origin, f.destination, g.via))
-                alt = Flow(f"{f.flow_id}~{g.flow_id}", f.origin, f.destination, g.corridor, 0.0, g.via, src=f.src)
-                try:
-                    out.append(build_route(b, alt, avoid))
-                except SimulationError:
-                    continue
-    return out
 
 
 def station_arrays(b: PlanBuilder) -> tuple[np.ndarray, np.ndarray]:
