@@ -45,19 +45,12 @@ class Avoid:
 
     @staticmethod
     def parse(net: Network, items: tuple[str, ...]) -> Avoid:
-        from silkway.network.places import resolve_place
-        from silkway.network.schema import MODES
-        countries = {n.country for n in net.nodes}
-        c, n, m = set(), set(), set()
-        for raw in items:
-            item = raw.strip()
-            if item.lower() in MODES:
-                m.add(item.lower())
-            elif item.upper() in countries and len(item) == 2:
-                c.add(item.upper())
-            else:
-                n.add(resolve_place(net, item))
-        return Avoid(frozenset(c), frozenset(n), frozenset(m))
+        """The route planner's reading of avoid items (country codes, modes, tolerant place names), so a
+        simulation and a route query understand ``--avoid`` identically; an unknown item is a RoutingError."""
+        from silkway.routing.constraints import parse_avoid
+
+        a = parse_avoid(net, tuple(items))
+        return Avoid(a.countries, a.nodes, a.modes)
 
     def blocks_link(self, lk: Link) -> bool:
         return lk.mode in self.modes or any(c in self.countries for c in lk.countries)
