@@ -39,13 +39,18 @@ def test_avoid_country_detours_and_drops(net):
     assert "petropavl" not in r.border_trains() and "smolensk" not in r.border_trains()
     flows = set(r.shipments.flow_id.astype(str))
     assert "urumqi_moscow" not in flows and "xian_malaszewicze" in flows  # Moscow dropped, Poland rerouted
+    sh = r.shipments
+    detoured = set(sh[sh.flow_id.astype(str) == "chengdu_malaszewicze"].corridor.astype(str))
+    assert detoured and "northern" not in detoured  # a detour is named by where it goes, not by the row's label
+    kept = set(sh[sh.flow_id.astype(str) == "xian_almaty"].corridor.astype(str))
+    assert kept == {"kz"}  # a row whose path avoid= did not change keeps its own label
 
 
 def test_unroutable_flow_is_a_clear_error(net):
     from silkway.simulation import Demand, Flow
 
     with pytest.raises(SimulationError, match="flow 'x'"):
-        simulate(net, Demand((Flow("x", "xian", "duisburg", "northern", 100.0),)), days=5, options=SimOptions(avoid=("KZ",)))
+        simulate(net, Demand((Flow("x", "xian", "duisburg", "northern", 100.0),)), days=5, options=SimOptions(avoid=("KZ", "sea")))
 
 
 def test_unknown_closure_target_is_a_clear_error(net):
@@ -102,3 +107,28 @@ def test_expected_time_of_a_sea_route_counts_the_sailing(net):
     for r in sea:
         sailing_h = sum(net.link_by_id[leg.link_id].time_h_median for leg in r.path.legs if net.link_by_id[leg.link_id].mode == "sea")
         assert r.base_h > sailing_h > 24 * 20
+
+
+def test_committed_train_counts_match_the_trains_on_their_way(net):
+    """The adaptive estimate counts, per station, trains dispatched through it that have not yet left it; after a
+    run with closures and queues that count equals a recount from the trains' positions."""
+    import numpy as np
+
+    from silkway.simulation import _layout as L
+    from silkway.simulation.engine import prepare, run
+    from silkway.simulation.plan import build
+
+    demand = default_demand(net).scaled(1.6)
+    options = SimOptions(route_mode="adaptive", warmup_days=0)
+    b, routes = build(net, demand, options)
+    prep = run(prepare(b, routes, demand, options, days=60, seed=3, closures=net.closures))
+    w = prep.work
+    si, ti, ri, rst = w[L.SI], w[L.TI], w[L.RI], w[L.RST]
+    n_trains = int(w[L.CTR][L.C_NTRAINS])
+    recount = np.zeros(len(si), np.int64)
+    for tr in range(n_trains):
+        pos, hi = ti[tr, L.T_POS], ri[ti[tr, L.T_ROUTE], L.R_HI]
+        if 0 <= pos < hi:
+            np.add.at(recount, rst[pos:hi], 1)
+    assert recount.sum() > 100  # the check is not vacuous: many trains are on their way
+    np.testing.assert_array_equal(si[:, L.S_COMMIT], recount)

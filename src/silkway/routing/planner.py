@@ -19,6 +19,7 @@ from silkway.routing.timeline import (
     GENERIC_CORRIDORS,
     corridor_km,
     corridor_of_arcs,
+    corridor_of_links,
     defining_links,
     nominal_legs,
     path_steps,
@@ -80,6 +81,11 @@ class Router:
 
     def resolve(self, name: str) -> str:
         return resolve_place(self.net, name, self.names)
+
+    def corridor_of(self, link_ids: Iterable[str]) -> str:
+        """The corridor label the planner gives a route over these links (used to label simulated detours)."""
+        by_id = self.net.link_by_id
+        return corridor_of_links([by_id[i] for i in link_ids], self.network_km, self.defining)
 
     def route(self, origin: str, destination: str, *, teu: float = 1.0, depart: dt.date | dt.datetime | str | None = None,
               avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None, objective: str = "time",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from silkway.network.model import Link
 from silkway.routing.model import Leg
 from silkway.routing.search import Path, next_departure
 from silkway.routing.stategraph import HANDLING, MOVE, PLATFORMS, WAIT, WATER, StateGraph, Step, platform_index
@@ -107,15 +108,16 @@ def defining_links(g: StateGraph) -> frozenset[str]:
 
 
 def corridor_of_arcs(g: StateGraph, arcs: Sequence[int], network_km: dict[str, float], defining: frozenset[str]) -> str:
+    """The corridor of a searched path (see :func:`corridor_of_links`)."""
+    return corridor_of_links([g.net.links[g.link[a]] for a in arcs if g.link[a] >= 0], network_km, defining)
+
+
+def corridor_of_links(links: Sequence[Link], network_km: dict[str, float], defining: frozenset[str]) -> str:
     """The route's corridor: the tag carried by most of its border crossings and water legs, ties broken
     by the share of the tag's network length the route covers. Generic tags (``china``, ``kz``) count
     only when nothing else is used."""
     score: dict[str, list[float]] = {}
-    links = g.net.links
-    for a in arcs:
-        if g.link[a] < 0:
-            continue
-        lk = links[g.link[a]]
+    for lk in links:
         for tag in lk.corridor:
             entry = score.setdefault(tag, [0.0, 0.0])
             entry[0] += lk.link_id in defining

@@ -16,6 +16,10 @@ from numba import njit
 from silkway.simulation import _layout as L
 from silkway.simulation._heap import pop, push
 from silkway.simulation._layout import (
+    CLC,
+    CLE,
+    CLP,
+    CLS,
     CTR,
     GB,
     GBT,
@@ -91,6 +95,7 @@ def arrive(W, train, t):
 @njit(cache=True, _nrt=False, inline="always")
 def advance(W, train, t):
     ti, ri, tf, ctr = W[TI], W[RI], W[TF], W[CTR]
+    W[SI][W[RST][ti[train, L.T_POS]], L.S_COMMIT] -= 1
     ti[train, L.T_POS] += 1
     if ti[train, L.T_POS] >= ri[ti[train, L.T_ROUTE], L.R_HI]:
         tf[train, L.TF_ARRIVE] = t
@@ -102,29 +107,52 @@ def advance(W, train, t):
 
 @njit(cache=True, _nrt=False, inline="always")
 def dispatch(W, train, t):
-    ti, tf, ri, rs = W[TI], W[TF], W[RI], W[RS]
+    ti, tf, ri, rs, rs_ = W[TI], W[TF], W[RI], W[RS], W[RST]
     r = ti[train, L.T_ROUTE]
     ri[r, L.R_FORM] = -1
     tf[train, L.TF_DEPART] = t
+    for p in range(ri[r, L.R_LO], ri[r, L.R_HI]):
+        W[SI][rs_[p], L.S_COMMIT] += 1
     ti[train, L.T_GREEN] = 1 if uniform(rs, int(W[PAR][P_NSTREAM]) - 1) < W[PAR][P_GSHARE] else 0
     ti[train, L.T_POS] = ri[r, L.R_LO]
     arrive(W, train, t)
 
 
+@njit(cache=True, _nrt=False, inline="always")
+def closed_at(W, res, t):
+    """Like ``closed_until`` for a future time, without moving the resource's cursor (which only goes forward)."""
+    clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
+    cur = max(clc[res], clp[res])
+    hi = clp[res + 1]
+    while cur < hi and cle[cur] <= t:
+        cur += 1
+    if cur < hi and cls[cur] <= t:
+        return cle[cur]
+    return -1.0
+
+
 @njit(cache=True, _nrt=False)
 def expected_h(W, r, t):
-    """Expected time on route r now: base times + queued trains × mean service / servers + closures."""
+    """Expected time on route r for a train leaving now (a fluid estimate, docs/simulation.md): the route's base
+    time, plus at each station the backlog still there when the train would reach it (trains committed to the
+    station, queued or on their way, × the station's hours per train, minus the time to get there), plus the rest
+    of any closure the train would meet."""
     ri, rf, rst, si, sf = W[RI], W[RF], W[RST], W[SI], W[SF]
     total = rf[r, L.RF_BASE_H]
+    reach = 0.0  # hours from now until the train would reach the station
     for p in range(ri[r, L.R_LO], ri[r, L.R_HI]):
         s = rst[p]
-        q = si[s, L.S_QLEN]
-        if q > 0:
-            per = max(sf[s, L.SF_GATE_TRAIN] + sf[s, L.SF_GATE_TEU] * 100.0, sf[s, L.SF_MEAN] / max(si[s, L.S_SERVERS], 1))
-            total += q * per
-        until = closed_until(W, si[s, L.S_RES], t)
-        if until > t:
-            total += until - t
+        n = si[s, L.S_COMMIT]
+        if n > 0:
+            backlog = n * sf[s, L.SF_DRAIN_H] - reach
+            if backlog > 0:
+                total += backlog
+                reach += backlog
+        until = closed_at(W, si[s, L.S_RES], t + reach)
+        if until > t + reach:
+            total += until - (t + reach)
+            reach = until - t
+        reach += sf[s, L.SF_MEAN]
     return total
 
 

@@ -1,12 +1,13 @@
 """Column indices of the engine's state arrays (compile-time constants for the numba kernel)."""
 
 # stations: integer columns
+# S_COMMIT: trains dispatched on a route through the station that have not yet left it (adaptive choice)
 S_SERVERS, S_DIST, S_BUSY, S_QHEAD, S_QTAIL, S_QLEN, S_RETRY, S_KIND, S_VLINK, S_SIDE, S_GREEN, S_SERVED, S_QMAX, \
-    S_SERVED_ALL, S_RES = range(15)
-S_NI = 15
+    S_SERVED_ALL, S_RES, S_COMMIT = range(16)
+S_NI = 16
 # stations: float columns
-SF_A, SF_B, SF_GATE_TRAIN, SF_GATE_TEU, SF_NEXT_GATE, SF_WAIT_SUM, SF_SERVICE_SUM, SF_MEAN = range(8)
-S_NF = 8
+SF_A, SF_B, SF_GATE_TRAIN, SF_GATE_TEU, SF_NEXT_GATE, SF_WAIT_SUM, SF_SERVICE_SUM, SF_MEAN, SF_DRAIN_H = range(9)
+S_NF = 9
 # station kinds / service distributions
 KIND_SERVER, KIND_FLEET, KIND_TIMETABLE = 0, 1, 2
 DIST_ZERO, DIST_DET, DIST_LOGNORMAL, DIST_EXP = 0, 1, 2, 3

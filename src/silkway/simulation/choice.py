@@ -18,6 +18,8 @@ containers are not moved to trucks because a border queue grows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from silkway.errors import RoutingError, SimulationError
 from silkway.network.model import Network
 from silkway.simulation.demand import Demand, Flow
@@ -27,7 +29,7 @@ PLANNER_ALTERNATIVES = 5  # corridor-diverse options asked of the planner per pa
 PLANNER_SAMPLES = 16  # the planner's time sampling is not used here (only its paths), so keep it small
 
 
-def via_candidates(b, demand: Demand, routes: list, avoid: Avoid) -> list:
+def via_candidates(b, demand: Demand, routes: list, avoid: Avoid, planner: PlannerRoutes) -> list:
     """Each pair may also take the via-sequence (corridor) of any other flow sharing its origin or destination."""
     from silkway.simulation.plan import build_route
 
@@ -43,17 +45,56 @@ def via_candidates(b, demand: Demand, routes: list, avoid: Avoid) -> list:
                 except SimulationError:
                     continue
                 if len(set(route.path.node_ids)) == len(route.path.node_ids):  # not out and back through a via
+                    route.flow = replace(alt, corridor=planner.corridor_of(route.path))
                     out.append(route)
     return out
 
 
-def planner_candidates(b, demand: Demand, routes: list, avoid_items: tuple[str, ...]) -> list:
-    """The route planner's corridor-diverse alternatives for every pair, minus those already candidates."""
-    from silkway.routing.planner import Router
-    from silkway.simulation.plan import build_route
+class PlannerRoutes:
+    """The route planner's corridor-diverse, fastest-first alternatives for a pair, as simulation routes. The planner
+    (its state graph) is built on first use, once per simulation plan."""
 
+    def __init__(self, b):
+        self.b = b
+        self._router = None
+
+    @property
+    def router(self):
+        if self._router is None:
+            from silkway.routing.planner import Router
+
+            self._router = Router(self.b.net)
+        return self._router
+
+    def corridor_of(self, path: CorridorPath) -> str:
+        """The planner's corridor label for a path (a detour keeps no row's label: it is named by where it goes)."""
+        return self.router.corridor_of(_link_key(path))
+
+    def for_pair(self, flow: Flow, *, with_road: bool, builder=None) -> list:
+        """Routes over the planner's options; their stations go to ``builder`` (default: the plan's own)."""
+        from silkway.simulation.plan import build_route
+
+        b = builder if builder is not None else self.b
+        avoid = tuple(b.options.avoid) + (() if with_road else ("road",))
+        try:
+            res = self.router.route(flow.origin, flow.destination, avoid=avoid, alternatives=PLANNER_ALTERNATIVES,
+                                     objective="time", samples=PLANNER_SAMPLES)
+        except RoutingError:
+            return []
+        out = []
+        for opt in res.options:
+            alt = Flow(f"{flow.flow_id}~planner:{opt.corridor}", flow.origin, flow.destination, opt.corridor, flow.teu_per_week,
+                       (), flow.season_amplitude, flow.season_peak_day, flow.src, "route from the route planner")
+            try:
+                out.append(build_route(b, alt, Avoid(), path=path_from_option(b.net, opt)))
+            except SimulationError:
+                continue
+        return out
+
+
+def planner_candidates(b, planner: PlannerRoutes, routes: list) -> list:
+    """The route planner's alternatives for every pair, minus those already candidates."""
     net: Network = b.net
-    router = Router(net)
     have = {(r.flow.origin, r.flow.destination, _link_key(r.path)) for r in routes}
     by_pair: dict[tuple[str, str], list] = {}
     for r in routes:
@@ -62,23 +103,12 @@ def planner_candidates(b, demand: Demand, routes: list, avoid_items: tuple[str, 
     out = []
     for (o, d), own in by_pair.items():
         uses_road = any(net.link_by_id[leg.link_id].mode == "road" for r in own for leg in r.path.legs)
-        avoid = tuple(avoid_items) + (() if uses_road else ("road",))
-        try:
-            res = router.route(o, d, avoid=avoid, alternatives=PLANNER_ALTERNATIVES, objective="time", samples=PLANNER_SAMPLES)
-        except RoutingError:
-            continue
-        for opt in res.options:
-            path = path_from_option(net, opt)
-            key = (o, d, _link_key(path))
-            if key in have:
-                continue
-            have.add(key)
-            flow = Flow(f"{own[0].flow.flow_id}~planner:{opt.corridor}", o, d, opt.corridor, 0.0, (),
-                        src=own[0].flow.src, note="alternative from the route planner")
-            try:
-                out.append(build_route(b, flow, Avoid(), path=path))
-            except SimulationError:
-                continue
+        base = own[0].flow
+        for r in planner.for_pair(Flow(base.flow_id, o, d, base.corridor, 0.0, src=base.src), with_road=uses_road):
+            key = (o, d, _link_key(r.path))
+            if key not in have:
+                have.add(key)
+                out.append(r)
     return out
 
 

@@ -10,14 +10,14 @@ A *route* is the station sequence of one demand flow (see docs/simulation.md).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from silkway.errors import RoutingError, SimulationError
 from silkway.network.model import Facility, Link, Network
 from silkway.simulation import _layout as L
-from silkway.simulation.choice import planner_candidates, via_candidates
+from silkway.simulation.choice import PlannerRoutes, planner_candidates, via_candidates
 from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.options import SimOptions
 from silkway.simulation.paths import Avoid, CorridorPath, corridor_path
@@ -226,34 +226,51 @@ def build(net: Network, demand: Demand, options: SimOptions) -> tuple[PlanBuilde
     (:mod:`silkway.simulation.choice`: other rows' via-sequences, then the route planner's alternatives)."""
     avoid = Avoid.parse(net, options.avoid) if options.avoid else Avoid()
     b = PlanBuilder(net, options)
-    routes = [_route_or_detour(b, f, demand, avoid) for f in demand.flows]
+    planner = PlannerRoutes(b)
+    routes = [_route_or_detour(b, f, demand, avoid, planner) for f in demand.flows]
     if options.route_mode == "adaptive":
-        routes += via_candidates(b, demand, routes, avoid)
-        routes += planner_candidates(b, demand, routes, options.avoid)
+        routes += via_candidates(b, demand, routes, avoid, planner)
+        routes += planner_candidates(b, planner, routes)
     return b, routes
 
 
-def _route_or_detour(b: PlanBuilder, flow: Flow, demand: Demand, avoid: Avoid) -> RouteSpec:
-    """The flow's own route; when ``avoid`` blocks it, the fastest routable via-sequence of a flow sharing its origin
-    or destination (keeping that flow's corridor), else the fastest route with no via."""
+def _route_or_detour(b: PlanBuilder, flow: Flow, demand: Demand, avoid: Avoid, planner: PlannerRoutes) -> RouteSpec:
+    """The flow's own route; when ``avoid`` blocks it, the fastest of the routable via-sequences of flows sharing its
+    origin or destination and the route planner's options (road only for a flow whose own corridor is the
+    highway). A detour (also the row's via-sequence when ``avoid`` changed its path) is labelled with the corridor
+    the planner gives its links, not the row's own label."""
     if avoid.blocks_node(b.net, flow.origin) or avoid.blocks_node(b.net, flow.destination):
         return RouteSpec(flow, CorridorPath((flow.origin,), (), (), 0.0), [], 0.0, dropped=True)
     try:
-        return build_route(b, flow, avoid)
+        own = build_route(b, flow, avoid)
     except SimulationError:
         if avoid == Avoid():
             raise
+    else:
+        if avoid == Avoid() or _same_links(own.path, corridor_path(b.net, flow.origin, flow.destination, flow.via, corridor=flow.corridor)):
+            return own
+        return RouteSpec(replace(flow, corridor=planner.corridor_of(own.path)), own.path, own.stations, own.base_h)
+    scratch = PlanBuilder(b.net, b.options)  # options are compared here; only the chosen one gets stations in ``b``
     options = []
-    for g in (*[g for g in demand.flows if g.origin == flow.origin or g.destination == flow.destination], None):
-        alt = Flow(flow.flow_id, flow.origin, flow.destination, g.corridor if g else flow.corridor, flow.teu_per_week,
-                   g.via if g else (), flow.season_amplitude, flow.season_peak_day, flow.src, flow.note)
-        try:
-            options.append(build_route(b, alt, avoid))
-        except SimulationError:
-            continue
+    for g in demand.flows:
+        if g.origin == flow.origin or g.destination == flow.destination:
+            alt = Flow(flow.flow_id, flow.origin, flow.destination, g.corridor, flow.teu_per_week, g.via,
+                       flow.season_amplitude, flow.season_peak_day, flow.src, flow.note)
+            try:
+                r = build_route(scratch, alt, avoid)
+            except SimulationError:
+                continue
+            options.append((r.base_h, replace(alt, corridor=planner.corridor_of(r.path)), r.path))
+    for r in planner.for_pair(flow, with_road=flow.corridor == "highway", builder=scratch):
+        options.append((r.base_h, replace(flow, corridor=r.flow.corridor, via=()), r.path))
     if not options:
         raise SimulationError(f"flow '{flow.flow_id}' ({flow.origin} → {flow.destination}) has no route avoiding the given places")
-    return min(options, key=lambda r: r.base_h)
+    _, chosen, path = min(options, key=lambda o: o[0])
+    return build_route(b, chosen, Avoid(), path=path)
+
+
+def _same_links(a: CorridorPath, b: CorridorPath) -> bool:
+    return [leg.link_id for leg in a.legs] == [leg.link_id for leg in b.legs]
 
 
 def station_arrays(b: PlanBuilder) -> tuple[np.ndarray, np.ndarray]:
@@ -266,4 +283,17 @@ def station_arrays(b: PlanBuilder) -> tuple[np.ndarray, np.ndarray]:
         si[i, L.S_QHEAD] = si[i, L.S_QTAIL] = -1
         sf[i, L.SF_A], sf[i, L.SF_B], sf[i, L.SF_MEAN] = s.a, s.b, s.mean_h
         sf[i, L.SF_GATE_TRAIN], sf[i, L.SF_GATE_TEU] = s.gate_h_train, s.gate_h_teu
+        sf[i, L.SF_DRAIN_H] = drain_h(b, s)
     return si, sf
+
+
+def drain_h(b: PlanBuilder, s: StationSpec) -> float:
+    """Hours one queued train adds to the wait of a train joining the queue (adaptive route choice): the
+    station's spacing per train (gates; servers: mean service / servers), or at a quay the time the vessel
+    link needs to lift one train's TEU at its nominal departure rate."""
+    train_teu = b.options.train_teu or b.net.param.get("train_teu", 100.0)
+    if s.kind == "quay":
+        v = b.vlinks[s.vlink]
+        return v.period_h * train_teu / v.cap_teu
+    gate = s.gate_h_train + s.gate_h_teu * train_teu
+    return max(gate, s.mean_h / s.servers) if s.servers else gate
