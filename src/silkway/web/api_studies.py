@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from silkway.errors import SilkwayError
 from silkway.scenarios.store import StoreError
 from silkway.services import studies as studies_svc
-from silkway.web import catalogue, results
+from silkway.services import study_views as results
+from silkway.web import catalogue
 from silkway.web.jobs import DuplicateJob, Job, JobManager, TooManyJobs
 from silkway.web.settings import NAME_PATTERN, WebSettings
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from silkway.scenarios.study import ReplicateFn, StudySpec
 from silkway.services import studies as studies_svc
+from silkway.services.study_views import store_path
 from silkway.web.jobs import JobContext
-from silkway.web.results import store_path
 
 MakeSpec = Callable[..., StudySpec]
 

@@ -1,8 +1,10 @@
-"""Read the study results store for the web: the studies, and one study's KPIs (mean, 95% CI, difference
-to the baseline) plus the series the UI charts (queue over time, transit times, link flows).
+"""Views of a results directory for interfaces that browse studies (the web app): the studies, and one
+study's KPIs (mean, 95% CI, difference to the baseline) plus the series the UI charts (queue over time,
+transit times, link flows).
 
-The store is opened read-write (DuckDB refuses a read-only connection in a process that already holds a
-read-write one, which a running study job does); nothing here writes to it.
+The store is opened read-write, unlike ``services.studies.summary``: DuckDB refuses a read-only connection
+in a process that already holds a read-write one, which the web app's running study job does. Nothing
+here writes to it.
 """
 
 from __future__ import annotations
