@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -16,3 +20,17 @@ console = Console()
 console_err = Console(stderr=True)
 
 DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
+
+
+class LazyModule:
+    """A module imported on first attribute access: ``silkway --help`` and the light commands do not pay for
+    pandas, numba, matplotlib and DuckDB, which only the simulation and study commands use."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)

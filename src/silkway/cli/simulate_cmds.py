@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, app, console
-from silkway.services import simulation as svc
-from silkway.simulation import SimOptions, SimulationResult
+from silkway.cli._app import DATASET_HELP, LazyModule, app, console
+
+if TYPE_CHECKING:
+    from silkway.simulation import SimulationResult
+
+svc = LazyModule("silkway.services.simulation")
 
 
 @app.command()
@@ -27,6 +30,8 @@ def simulate(
     scale: Annotated[float, typer.Option("--scale", help="Multiply all demand flows (2 = double two-way trade).")] = 1.0,
 ) -> None:
     """Simulate container flows (trains, gauge breaks, borders, ferries) and report throughput, transit times, bottlenecks."""
+    from silkway.simulation import SimOptions
+
     options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share)
     net, dem = svc.load_inputs(dataset, demand)
     if scale != 1.0:

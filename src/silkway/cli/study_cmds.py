@@ -10,9 +10,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silkway.cli._app import app, console
-from silkway.scenarios.store import DEFAULT_STORE
-from silkway.services import studies as svc
+from silkway.cli._app import LazyModule, app, console
+from silkway.defaults import DEFAULT_STORE
+
+svc = LazyModule("silkway.services.studies")
 
 scenario_app = typer.Typer(help="Check and compare scenario files.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")

@@ -30,9 +30,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from silkway.defaults import DEFAULT_STORE
 from silkway.errors import SilkwayError
 
-DEFAULT_STORE = Path("silkway-results") / "silkway.duckdb"
+__all__ = ["DEFAULT_STORE", "ResultsStore", "StoreError", "StudyRecord"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS studies (
