@@ -16,10 +16,6 @@ from numba import njit
 from silkway.simulation import _layout as L
 from silkway.simulation._heap import pop, push
 from silkway.simulation._layout import (
-    CLC,
-    CLE,
-    CLP,
-    CLS,
     CTR,
     GB,
     GBT,
@@ -52,7 +48,7 @@ from silkway.simulation._layout import (
     VI,
 )
 from silkway.simulation._rng import uniform
-from silkway.simulation._station import closed_until, dequeue, draw, enqueue
+from silkway.simulation._station import closed_at, closed_until, dequeue, draw, enqueue
 from silkway.simulation._vessels import sail, v_arrive, v_board, v_depart, v_ready
 
 
@@ -118,19 +114,6 @@ def dispatch(W, train, t):
     arrive(W, train, t)
 
 
-@njit(cache=True, _nrt=False, inline="always")
-def closed_at(W, res, t):
-    """Like ``closed_until`` for a future time, without moving the resource's cursor (which only goes forward)."""
-    clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
-    cur = max(clc[res], clp[res])
-    hi = clp[res + 1]
-    while cur < hi and cle[cur] <= t:
-        cur += 1
-    if cur < hi and cls[cur] <= t:
-        return cle[cur]
-    return -1.0
-
-
 @njit(cache=True, _nrt=False)
 def expected_h(W, r, t):
     """Expected time on route r for a train leaving now (a fluid estimate, docs/simulation.md): the route's base
@@ -148,7 +131,7 @@ def expected_h(W, r, t):
             if backlog > 0:
                 total += backlog
                 reach += backlog
-        until = closed_at(W, si[s, L.S_RES], t + reach)
+        until = closed_at(W, si[s, L.S_RES], t + reach, False)
         if until > t + reach:
             total += until - (t + reach)
             reach = until - t

@@ -12,17 +12,26 @@ from silkway.simulation._rng import exponential, normal
 
 
 @njit(cache=True, _nrt=False, inline="always")
-def closed_until(W, res, t):
-    """End of the closure window covering ``t`` on resource ``res``, or -1 when open."""
+def closed_at(W, res, t, move):
+    """End of the closure window covering ``t`` on resource ``res``, or -1 when open. Windows are sorted; the
+    resource's cursor skips those already over and, with ``move``, keeps its place (times asked only go forward
+    then; a look into the future for route choice passes ``move=False``)."""
     clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
     cur = max(clc[res], clp[res])
     hi = clp[res + 1]
     while cur < hi and cle[cur] <= t:
         cur += 1
-    clc[res] = cur
+    if move:
+        clc[res] = cur
     if cur < hi and cls[cur] <= t:
         return cle[cur]
     return -1.0
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def closed_until(W, res, t):
+    """End of the closure window covering the current time ``t`` on ``res``, or -1 when open."""
+    return closed_at(W, res, t, True)
 
 
 @njit(cache=True, _nrt=False, inline="always")
