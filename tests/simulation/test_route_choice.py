@@ -132,3 +132,18 @@ def test_committed_train_counts_match_the_trains_on_their_way(net):
             np.add.at(recount, rst[pos:hi], 1)
     assert recount.sum() > 100  # the check is not vacuous: many trains are on their way
     np.testing.assert_array_equal(si[:, L.S_COMMIT], recount)
+
+
+def test_adaptive_choice_sees_a_ferry_closure_ahead(net):
+    """A closed ferry link (a Caspian storm) counts in the expected time of routes over it: shipments leave the
+    closed Kuryk ferry for the planner's alternatives, except those that would reach Kuryk after the storm."""
+    from silkway.simulation import Demand, Flow
+
+    storm = Closure("kuryk-ferry-shut", "link", "fy_kuryk_alat", "recurring", duration_days=30, start_day_of_year=1)
+    demand = Demand((Flow("a", "astana", "poti", "middle", 300.0, ("kuryk",)),))
+    r = simulate(net, demand, days=30, seed=2,
+                 options=SimOptions(route_mode="adaptive", warmup_days=0, extra_closures=(storm,), use_closures=False))
+    sh = r.shipments
+    own = sh[sh.flow_id.astype(str) == "a"]
+    assert len(own) < 0.1 * len(sh)
+    assert own.created_day.min() > 25  # only shipments that reach Kuryk once the 30-day storm is over
