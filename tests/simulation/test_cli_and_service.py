@@ -49,3 +49,20 @@ def test_dataset_folder_demand_is_used(sim_tiny_dir, tmp_path):
     (folder / "demand.csv").write_text("flow_id,origin,destination,corridor,teu_per_week\nonly,west,harbour,kz,100\n")
     run = svc.run_simulation(folder, days=10, seed=0, options=SimOptions(warmup_days=0))
     assert set(run.result.shipments.flow_id.astype(str)) == {"only"}
+
+
+def test_cli_simulate_avoid_detours_and_drops(tmp_path):
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["simulate", "--days", "5", "--warmup-days", "0", "--avoid", "RU", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "petropavl" not in res.output and "smolensk" not in res.output  # no train crosses into Russia
+    flows = set(pd.read_parquet(out / "shipments.parquet").flow_id.astype(str))
+    assert "urumqi_moscow" not in flows and "chengdu_malaszewicze" in flows
+
+
+def test_cli_simulate_unknown_avoid_is_a_clean_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", "from silkway.cli import main; main()", "simulate", "--days", "5",
+                           "--avoid", "Horgoss", "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "unknown place 'Horgoss'" in proc.stderr and "Horgos" in proc.stderr.split("Did you mean")[1]
+    assert "Traceback" not in proc.stderr

@@ -28,11 +28,14 @@ def simulate(
     warmup_days: Annotated[float, typer.Option("--warmup-days", help="Days simulated before the reported period.")] = 30,
     green_channel_share: Annotated[float, typer.Option("--green-channel-share", help="Share of trains with fast customs.")] = 0.0,
     scale: Annotated[float, typer.Option("--scale", help="Multiply all demand flows (2 = double two-way trade).")] = 1.0,
+    avoid: Annotated[list[str] | None, typer.Option("--avoid", help="Country code, place or mode no route may use (repeatable); "
+                                                     "blocked flows detour, flows from/to an avoided place are dropped.")] = None,
 ) -> None:
     """Simulate container flows (trains, gauge breaks, borders, ferries) and report throughput, transit times, bottlenecks."""
     from silkway.simulation import SimOptions
 
-    options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share)
+    options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share,
+                         avoid=tuple(avoid or ()))
     net, dem = svc.load_inputs(dataset, demand)
     if scale != 1.0:
         dem = dem.scaled(scale)
