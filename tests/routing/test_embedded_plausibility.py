@@ -120,3 +120,14 @@ def test_corridor_ordering_follows_the_data(router):
     assert before["middle"].days_nominal > before["northern"].days_nominal
     assert after["middle"].days_nominal < after["northern"].days_nominal
     assert after["northern"].days_nominal <= before["northern"].days_nominal + 1e-9  # it shares some middle-tagged links
+
+
+def test_avoid_water_keeps_every_route_on_land(router):
+    """``water`` stands for ferry, feeder and sea; ``ferry`` alone leaves the Caspian container feeder open."""
+    water = router.route("Lianyungang", "Istanbul", avoid=["water"], alternatives=5)
+    for opt in (*water.options, *water.pareto):
+        assert not {leg.mode for leg in opt.legs if leg.kind == "move"} & {"ferry", "feeder", "sea"}
+    assert water.constraints["avoid"] == ["mode:ferry", "mode:feeder", "mode:sea"]
+    ferry_only = router.route("Lianyungang", "Istanbul", avoid=["ferry"], alternatives=5)
+    modes = {leg.mode for opt in (*ferry_only.options, *ferry_only.pareto) for leg in opt.legs if leg.kind == "move"}
+    assert "ferry" not in modes and "feeder" in modes

@@ -45,9 +45,13 @@ def dataset_countries(net: Network) -> frozenset[str]:
     return frozenset(out)
 
 
+MODE_GROUPS = {"water": ("ferry", "feeder", "sea")}  # one word for every mode that crosses water
+
+
 def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[str, str] | None = None,
                 known: frozenset[str] | None = None) -> Avoid:
-    """Each item is a country code (``RU``), a mode (``ferry``) or a place (tolerant name).
+    """Each item is a country code (``RU``), a mode (``ferry``), ``water`` (ferry, feeder and sea) or a place
+    (tolerant name).
 
     A two-letter item is read as a country code when the dataset has that country; a two-letter item
     that is neither a country of the dataset nor a place is rejected (no silent no-op)."""
@@ -64,6 +68,10 @@ def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[st
         elif item.lower() in MODES:
             modes.add(item.lower())
             labels.append(("mode", item.lower()))
+        elif item.lower() in MODE_GROUPS and normalize(item) not in idx:
+            for mode in MODE_GROUPS[item.lower()]:
+                modes.add(mode)
+                labels.append(("mode", mode))
         elif len(item) == 2 and normalize(item) not in idx:
             raise RoutingError(f"cannot avoid '{item}': no such country in this dataset (countries: {', '.join(sorted(known))})")
         else:
