@@ -4,6 +4,7 @@ route planner and a study, on the embedded eurasia dataset. Screenshots go to te
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,19 +26,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield srv
 
 
-@pytest.fixture
-def page(browser, server: LiveServer):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+@contextmanager
+def open_app(browser, url: str, height: int = 900, tab: str | None = None) -> Iterator:
+    """The app loaded in a fresh browser context (on ``tab`` if given); on leaving, no script error may have
+    happened in the page (4xx answers the error-path tests ask for excepted)."""
+    context = browser.new_context(viewport={"width": 1440, "height": height})
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    expected_4xx = "the server responded with a status of 4"  # the error-path tests ask for these
+    expected_4xx = "the server responded with a status of 4"
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and expected_4xx not in msg.text else None)
-    pg.goto(server.url)
+    pg.goto(url)
     pg.wait_for_selector("body[data-ready=true]", timeout=30_000)
-    yield pg
-    context.close()
+    if tab is not None:
+        pg.click(f"nav .tab[data-tab={tab}]")
+    try:
+        yield pg
+    finally:
+        context.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser, server: LiveServer):
+    with open_app(browser, server.url) as pg:
+        yield pg
 
 
 def test_map_shows_basemap_network_and_legend(page) -> None:
@@ -114,11 +127,11 @@ def study_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
 
 
 def test_small_study_shows_progress_kpis_charts_and_flows(browser, study_server: LiveServer) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.goto(study_server.url)
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
-    page.click("nav .tab[data-tab=study]")
+    with open_app(browser, study_server.url, height=1000, tab="study") as page:
+        _small_study(page)
+
+
+def _small_study(page) -> None:
     assert page.locator("#baseline").input_value() == "baseline"
     assert page.locator("input[name=scenario]:checked").count() == 1
     page.fill("#study-form input[name=days]", "40")
@@ -146,7 +159,6 @@ def test_small_study_shows_progress_kpis_charts_and_flows(browser, study_server:
     assert page.locator("#stored option").count() == 2
     page.select_option("#study-scenario", "baseline")
     assert page.locator("#kpis thead th").count() == 2
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -159,11 +171,11 @@ def real_study_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
 
 
 def test_small_real_study_of_the_green_channel(browser, real_study_server: LiveServer) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    page.goto(real_study_server.url)
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
-    page.click("nav .tab[data-tab=study]")
+    with open_app(browser, real_study_server.url, height=1000, tab="study") as page:
+        _real_green_channel_study(page)
+
+
+def _real_green_channel_study(page) -> None:
     page.select_option("#baseline", "baseline-2023")
     for box in page.locator("input[name=scenario]").all():
         box.set_checked(box.get_attribute("value") == "green-channel")
@@ -186,4 +198,3 @@ def test_small_real_study_of_the_green_channel(browser, real_study_server: LiveS
     assert box is not None and box["x"] + box["width"] <= panel["x"] + panel["width"]
     page.locator("#kpis").scroll_into_view_if_needed()
     screenshot(page, "05-real-study-green-channel")
-    context.close()
