@@ -52,14 +52,21 @@ def draw(W, s, green):
 
 
 @njit(cache=True, _nrt=False, inline="always")
-def enqueue(W, s, train, t):
-    si, ti = W[SI], W[TI]
+def append_train(ti, lists, row, head, tail, train):
+    """Append ``train`` to a FIFO list of trains linked through ``T_NEXT`` whose first and last trains are
+    ``lists[row, head]`` and ``lists[row, tail]`` (-1 when empty): a station's queue or a vessel's load."""
     ti[train, L.T_NEXT] = -1
-    if si[s, L.S_QTAIL] >= 0:
-        ti[si[s, L.S_QTAIL], L.T_NEXT] = train
+    if lists[row, tail] >= 0:
+        ti[lists[row, tail], L.T_NEXT] = train
     else:
-        si[s, L.S_QHEAD] = train
-    si[s, L.S_QTAIL] = train
+        lists[row, head] = train
+    lists[row, tail] = train
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def enqueue(W, s, train, t):
+    si = W[SI]
+    append_train(W[TI], si, s, L.S_QHEAD, L.S_QTAIL, train)
     si[s, L.S_QLEN] += 1
     if t >= W[PAR][P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
         si[s, L.S_QMAX] = si[s, L.S_QLEN]

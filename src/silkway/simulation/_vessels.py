@@ -11,7 +11,7 @@ from silkway.simulation import _layout as L
 from silkway.simulation._heap import push
 from silkway.simulation._layout import LF, LI, P_FULL, P_TEND, P_WARM, PAR, RS, SI, TF, TI, VF, VI
 from silkway.simulation._rng import normal
-from silkway.simulation._station import closed_until, dequeue
+from silkway.simulation._station import append_train, closed_until, dequeue
 
 
 @njit(cache=True, _nrt=False)
@@ -29,12 +29,7 @@ def v_board(W, lnk, side, t):
         if vf[v, L.VF_LOAD] > 0 and vf[v, L.VF_LOAD] + load > cap + 1e-9:
             break
         dequeue(W, s, t)
-        ti[train, L.T_NEXT] = -1
-        if vi[v, L.V_TAIL] >= 0:
-            ti[vi[v, L.V_TAIL], L.T_NEXT] = train
-        else:
-            vi[v, L.V_HEAD] = train
-        vi[v, L.V_TAIL] = train
+        append_train(ti, vi, v, L.V_HEAD, L.V_TAIL, train)
         vf[v, L.VF_LOAD] += load
     if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W[PAR][P_FULL] * cap - 1e-9:
         v_depart(W, v, t)
