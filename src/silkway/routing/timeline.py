@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
+from silkway.lognormal import sigma_from_p90
 from silkway.network.model import Link
 from silkway.routing.model import Leg
 from silkway.routing.search import Path, next_departure
 from silkway.routing.stategraph import HANDLING, MOVE, PLATFORMS, WAIT, WATER, StateGraph, Step, platform_index
 
-Z90 = 1.2815515655446004  # standard normal 0.9 quantile
 GENERIC_CORRIDORS = frozenset({"china", "kz", "europe"})
 EPS = 1e-9
 
@@ -86,7 +85,7 @@ def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, s
             elif step.median_h > 0:
                 rows.append(k)
                 medians.append(step.median_h)
-                sigmas.append(math.log(step.p90_h / step.median_h) / Z90)
+                sigmas.append(sigma_from_p90(step.median_h, step.p90_h))
         out.append(t - depart_h)
     return out
 

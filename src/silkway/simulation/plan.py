@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from silkway.errors import RoutingError, SimulationError
+from silkway.lognormal import sigma_from_p90
 from silkway.network.model import Facility, Link, Network
 from silkway.simulation import _layout as L
 from silkway.simulation.choice import PlannerRoutes, planner_candidates, via_candidates
@@ -22,7 +23,6 @@ from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.options import SimOptions
 from silkway.simulation.paths import Avoid, CorridorPath, corridor_path
 
-Z90 = 1.2815515655446004
 VESSEL_MODES = ("ferry", "feeder", "sea")
 
 
@@ -91,7 +91,7 @@ class PlanBuilder:
             return L.DIST_ZERO, 0.0, 0.0, 0.0
         if self.options.deterministic or p90 is None or p90 <= median:
             return L.DIST_DET, median, 0.0, median
-        sigma = math.log(p90 / median) / Z90
+        sigma = sigma_from_p90(median, p90)
         return L.DIST_LOGNORMAL, math.log(median), sigma, median * math.exp(sigma * sigma / 2)
 
     def handling(self, f: Facility) -> int | None:
