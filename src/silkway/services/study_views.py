@@ -52,8 +52,8 @@ def study_results(results_dir: Path, study_id: str) -> dict[str, Any] | None:
             **_record(rec),
             "replications_done": len(store.finished(study_id)),
             "kpis": [{k: _clean(v) for k, v in row.items()} for row in kpis.to_dict(orient="records")],
-            "queue": _series(store.details(study_id, "queue"), names, mean_over_reps=True),
-            "transit": _series(store.details(study_id, "transit"), names, mean_over_reps=True),
+            "queue": _series(store.details(study_id, "queue"), names),
+            "transit": _series(store.details(study_id, "transit"), names),
             "flows": _flows(store.details(study_id, "flow"), names),
         }
 
@@ -65,13 +65,12 @@ def _record(rec: StudyRecord) -> dict[str, Any]:
             "code_version": rec.code_version}
 
 
-def _series(df: pd.DataFrame, names: dict[str, str], mean_over_reps: bool) -> dict[str, dict[str, dict[str, list[float]]]]:
+def _series(df: pd.DataFrame, names: dict[str, str]) -> dict[str, dict[str, dict[str, list[float]]]]:
     """{scenario: {key: {"x": [...], "y": [...]}}}, y averaged over the replications that recorded it."""
     out: dict[str, dict[str, dict[str, list[float]]]] = {}
     if df.empty:
         return out
-    g = df.groupby(["scenario_hash", "key", "x"], sort=True)["y"]
-    agg = (g.mean() if mean_over_reps else g.sum()).reset_index()
+    agg = df.groupby(["scenario_hash", "key", "x"], sort=True)["y"].mean().reset_index()
     for (h, key), part in agg.groupby(["scenario_hash", "key"], sort=True):
         out.setdefault(names.get(h, h), {})[str(key)] = {"x": part["x"].tolist(), "y": part["y"].tolist()}
     return out
