@@ -57,6 +57,7 @@ class PlannerRoutes:
     def __init__(self, b):
         self.b = b
         self._router = None
+        self._options: dict[tuple[str, str, bool], tuple] = {}  # a pair is planned once, for its detour and its candidates
 
     @property
     def router(self):
@@ -75,14 +76,8 @@ class PlannerRoutes:
         from silkway.simulation.plan import build_route
 
         b = builder if builder is not None else self.b
-        avoid = tuple(b.options.avoid) + (() if with_road else ("road",))
-        try:
-            res = self.router.route(flow.origin, flow.destination, avoid=avoid, alternatives=PLANNER_ALTERNATIVES,
-                                     objective="time", samples=PLANNER_SAMPLES)
-        except RoutingError:
-            return []
         out = []
-        for opt in res.options:
+        for opt in self._planned(flow.origin, flow.destination, with_road):
             alt = Flow(f"{flow.flow_id}~planner:{opt.corridor}", flow.origin, flow.destination, opt.corridor, flow.teu_per_week,
                        (), flow.season_amplitude, flow.season_peak_day, flow.src, "route from the route planner")
             try:
@@ -90,6 +85,18 @@ class PlannerRoutes:
             except SimulationError:
                 continue
         return out
+
+    def _planned(self, origin: str, destination: str, with_road: bool) -> tuple:
+        key = (origin, destination, with_road)
+        if key not in self._options:
+            avoid = tuple(self.b.options.avoid) + (() if with_road else ("road",))
+            try:
+                res = self.router.route(origin, destination, avoid=avoid, alternatives=PLANNER_ALTERNATIVES,
+                                        objective="time", samples=PLANNER_SAMPLES)
+                self._options[key] = res.options
+            except RoutingError:
+                self._options[key] = ()
+        return self._options[key]
 
 
 def planner_candidates(b, planner: PlannerRoutes, routes: list) -> list:
