@@ -131,8 +131,7 @@ def expected_h(W, r, t):
             if backlog > 0:
                 total += backlog
                 reach += backlog
-        res = si[s, L.S_RES] if si[s, L.S_KIND] == L.KIND_SERVER else W[LI][si[s, L.S_VLINK], L.L_RES]  # quay: its vessel link
-        until = closed_at(W, res, t + reach, False)
+        until = closed_at(W, si[s, L.S_RES], t + reach, False)
         if until > t + reach:
             total += until - (t + reach)
             reach = until - t

@@ -279,7 +279,8 @@ def station_arrays(b: PlanBuilder) -> tuple[np.ndarray, np.ndarray]:
     sf = np.zeros((n, L.S_NF), dtype=np.float64)
     for i, s in enumerate(b.stations):
         si[i, L.S_SERVERS], si[i, L.S_DIST], si[i, L.S_KIND] = s.servers, s.dist, s.engine_kind
-        si[i, L.S_VLINK], si[i, L.S_SIDE], si[i, L.S_GREEN], si[i, L.S_RES] = s.vlink, s.side, int(s.green), i
+        si[i, L.S_VLINK], si[i, L.S_SIDE], si[i, L.S_GREEN] = s.vlink, s.side, int(s.green)
+        si[i, L.S_RES] = n + s.vlink if s.kind == "quay" else i  # closures of a quay are those of its vessel link
         si[i, L.S_QHEAD] = si[i, L.S_QTAIL] = -1
         sf[i, L.SF_A], sf[i, L.SF_B], sf[i, L.SF_MEAN] = s.a, s.b, s.mean_h
         sf[i, L.SF_GATE_TRAIN], sf[i, L.SF_GATE_TEU] = s.gate_h_train, s.gate_h_teu
