@@ -20,6 +20,7 @@ console = Console()
 console_err = Console(stderr=True)
 
 DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
+AS_OF_HELP = "The network as of this date, YYYY-MM-DD (default: the dataset's reference date)."
 
 
 class LazyModule:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from silkway.atomic import atomic_write_text
-from silkway.cli._app import DATASET_HELP, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console
 from silkway.errors import DataError
 from silkway.services import network as svc
 
@@ -31,11 +31,22 @@ def validate(dataset: Annotated[Path | None, typer.Argument(help=DATASET_HELP)] 
 
 
 @app.command()
-def network(dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None) -> None:
-    """Summarise the network: nodes and links by mode and country, gauge breaks, facilities."""
-    s = svc.summarize(svc.load(dataset))
+def network(
+    dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    changes: Annotated[tuple[str, str] | None, typer.Option("--changes", help="List what changed between two dates "
+                                                              "YYYY-MM-DD YYYY-MM-DD (rows added, removed, changed).")] = None,
+) -> None:
+    """Summarise the network as of a date: nodes and links by mode and country, gauge breaks, facilities."""
+    if changes:
+        _print_changes(dataset, *changes)
+        return
+    s = svc.summarize(svc.load(dataset, as_of))
     console.print(f"[bold]{s.name}[/] {s.version}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
                   f"{s.n_sources} sources + {s.n_assumptions} stated assumptions")
+    if s.as_of:
+        console.print(f"as of {s.as_of} (dataset reference date {s.reference_date or 'none'}; another date: --as-of YYYY-MM-DD)",
+                      highlight=False)
     t = Table(title="Links by mode")
     t.add_column("mode")
     t.add_column("links", justify="right")
@@ -59,6 +70,26 @@ def network(dataset: Annotated[Path | None, typer.Option("--dataset", help=DATAS
     console.print(t)
 
 
+def _print_changes(dataset: Path | None, before: str, after: str) -> None:
+    found = svc.dated_changes(dataset, before, after)
+    t = Table(title=f"Changes from {before} to {after}")
+    for col in ("table", "id", "change", "line before", "line after"):
+        t.add_column(col, overflow="fold")
+    for c in found:
+        what = c.what if c.what != "changed" else "; ".join(f"{f}: {_cell(a)} → {_cell(b)}" for f, a, b in c.fields)
+        t.add_row(c.table, c.key, what, str(c.line_before or ""), str(c.line_after or ""))
+    console.print(t)
+    console.print(f"{len(found)} change(s)")
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, tuple):
+        return ";".join(map(str, v))
+    return _fmt(v) if isinstance(v, float) else str(v)
+
+
 def _fmt(v: float | None) -> str:
     return "" if v is None else f"{v:,.1f}".rstrip("0").rstrip(".")
 
@@ -67,8 +98,9 @@ def _fmt(v: float | None) -> str:
 def export_geojson(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")] = Path("silkway-network.geojson"),
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
 ) -> None:
-    """Write the network (nodes and links) as GeoJSON for any GIS."""
-    gj = svc.to_geojson(svc.load(dataset))
+    """Write the network (nodes and links) as of a date as GeoJSON for any GIS."""
+    gj = svc.to_geojson(svc.load(dataset, as_of))
     atomic_write_text(out, json.dumps(gj, ensure_ascii=False, indent=1))
     console.print(f"wrote {out} ({len(gj['features'])} features)")

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
 
 if TYPE_CHECKING:
     from silkway.simulation import SimulationResult
@@ -20,6 +20,7 @@ svc = LazyModule("silkway.services.simulation")
 @app.command()
 def simulate(
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
     demand: Annotated[Path | None, typer.Option("--demand", help="Demand CSV (default: the dataset's demand.csv, else the embedded 2023 demand).")] = None,
     days: Annotated[float, typer.Option("--days", help="Simulated days reported (after the warm-up).")] = 365,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; every random stream derives from it.")] = 0,
@@ -36,7 +37,7 @@ def simulate(
 
     options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share,
                          avoid=tuple(avoid or ()))
-    net, dem = svc.load_inputs(dataset, demand)
+    net, dem = svc.load_inputs(dataset, demand, as_of)
     if scale != 1.0:
         dem = dem.scaled(scale)
     with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.fields[day]}"), TimeElapsedColumn(), console=console,

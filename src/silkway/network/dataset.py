@@ -11,6 +11,7 @@ import io
 import os
 import re
 import tomllib
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from silkway.atomic import atomic_write_text
 from silkway.errors import DataError, Problem
 from silkway.network.model import RECORD_TYPES, Manifest, Network
-from silkway.network.parse import ParsedTable, Row, decode, parse_table_full, show
+from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
 from silkway.network.validate import Unparsed, validate_network
 
@@ -32,12 +33,21 @@ def default_dataset_path() -> Path:
     return Path(str(resources.files("silkway") / "data" / DEFAULT_DATASET))
 
 
-def read_dataset(path: str | os.PathLike[str] | None = None) -> Network:
-    """Load and validate a dataset folder (the embedded ``eurasia`` dataset when ``path`` is None).
+def read_dataset(path: str | os.PathLike[str] | None = None, as_of: date | str | None = None) -> Network:
+    """Load and validate a dataset folder (the embedded ``eurasia`` dataset when ``path`` is None) and return
+    the network as of ``as_of`` (default: the manifest's ``reference_date``; see :mod:`silkway.network.dates`).
 
     Raises one :class:`DataError` listing every problem found (never another exception for any
     file content); never returns a half-valid network.
     """
+    from silkway.network.dates import parse_as_of
+
+    day = parse_as_of(as_of)  # a bad date fails before any file is read
+    return read_dated_dataset(path).at(day)
+
+
+def read_dated_dataset(path: str | os.PathLike[str] | None = None) -> Network:
+    """Load and validate a dataset folder with every dated row (``Network.at(day)`` takes a snapshot)."""
     folder = Path(path) if path is not None else default_dataset_path()
     label = str(folder)
     try:
@@ -165,12 +175,19 @@ def manifest_from(doc: dict[str, Any], problems: list[Problem]) -> Manifest | No
     fv = doc.get("format_version", 1)
     if type(fv) is not int or fv != 1:
         problems.append(Problem(MANIFEST_FILE, None, "format_version", f"format_version {_short_repr(fv)} is not supported (this silkway reads 1)"))
+    ref = doc.get("reference_date")
+    if isinstance(ref, datetime):
+        ref = ref.date()
+    if ref is not None and not isinstance(ref, date):
+        ref, err = parse_date(str(ref)) if isinstance(ref, str) else (None, "is not a date")
+        if err:
+            problems.append(Problem(MANIFEST_FILE, None, "reference_date", f"reference_date {_short_repr(doc['reference_date'])} is not a date as YYYY-MM-DD"))
     for key in doc:
         if key not in MANIFEST_KEYS:
             problems.append(Problem(MANIFEST_FILE, None, show(key), f"unknown key '{show(key)}' (expected: {', '.join(MANIFEST_KEYS)})"))
     if len(problems) > before:
         return None
-    return Manifest(doc["name"], doc["version"], doc["date"], doc["licence"], doc.get("description", ""), 1)
+    return Manifest(doc["name"], doc["version"], doc["date"], doc["licence"], doc.get("description", ""), 1, ref)
 
 
 def _short_repr(value: Any) -> str:
@@ -200,6 +217,7 @@ def manifest_toml(m: Manifest) -> str:
     return (
         f"name = {q(m.name)}\nversion = {q(m.version)}\ndate = {q(m.date)}\n"
         f"licence = {q(m.licence)}\ndescription = {q(m.description)}\nformat_version = {m.format_version}\n"
+        + (f"reference_date = {m.reference_date.isoformat()}\n" if m.reference_date else "")
     )
 
 
@@ -220,6 +238,8 @@ def _format_cell(kind: str, value: Any) -> str:
         return ";".join(str(v) for v in value)
     if kind == "yesno":
         return "yes" if value else "no"
+    if kind == "date":
+        return value.isoformat()
     if kind == "float":
         return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
     return str(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from functools import cached_property
 from types import MappingProxyType
 
@@ -66,6 +67,8 @@ class Link:
     departures_per_week: float | None = None
     capacity_teu_per_departure: float | None = None
     first_departure_h: float | None = None
+    valid_from: date | None = None  # first day the row holds (inclusive); None = always
+    valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -93,6 +96,8 @@ class Facility:
     customs_h_median: float | None = None
     customs_h_p90: float | None = None
     cost_usd_per_teu: float | None = None
+    valid_from: date | None = None  # first day the row holds (inclusive); None = always
+    valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -111,6 +116,8 @@ class Closure:
     duration_days: float
     start_day_of_year: float | None = None
     events_per_year: float | None = None
+    valid_from: date | None = None  # first day the row holds (inclusive); None = always
+    valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -122,6 +129,8 @@ class EmissionFactor:
     energy: str
     co2e_g_per_tkm: float
     scope: str = "WTW"
+    valid_from: date | None = None  # first day the row holds (inclusive); None = always
+    valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -132,6 +141,8 @@ class CostRate:
     mode: str
     country: str
     usd_per_teu_km: float
+    valid_from: date | None = None  # first day the row holds (inclusive); None = always
+    valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -142,6 +153,8 @@ class Param:
     param: str
     value: float
     unit: str | None = None
+    valid_from: date | None = None  # first day the row holds (inclusive); None = always
+    valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -155,6 +168,7 @@ class Manifest:
     licence: str
     description: str = ""
     format_version: int = 1
+    reference_date: date | None = None  # the network's default date (--as-of) when rows are dated
 
 
 RECORD_TYPES: dict[str, type] = {
@@ -182,6 +196,8 @@ class Network:
     emission_factors: tuple[EmissionFactor, ...] = ()
     cost_rates: tuple[CostRate, ...] = ()
     params: tuple[Param, ...] = ()
+    as_of: date | None = None  # the date this network holds on (a snapshot, network/dates.py); None = every dated row
+    dated: Network | None = field(default=None, compare=False, repr=False)  # a snapshot's full dated network
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the tables only: the cached lookups (read-only mapping proxies) are rebuilt on use."""
@@ -228,3 +244,16 @@ class Network:
 
     def table(self, name: str) -> tuple:
         return getattr(self, name)
+
+    def at(self, day: date | None = None) -> Network:
+        """The network as it holds on ``day`` (default: the manifest's reference date): dated rows valid that
+        day only, nodes no valid link touches dropped (see :func:`silkway.network.dates.snapshot`)."""
+        from silkway.network.dates import snapshot
+
+        return snapshot(self, day)
+
+
+def valid_on(rec: object, day: date) -> bool:
+    """True when a (possibly dated) record holds on ``day``."""
+    lo, hi = getattr(rec, "valid_from", None), getattr(rec, "valid_to", None)
+    return (lo is None or lo <= day) and (hi is None or day <= hi)

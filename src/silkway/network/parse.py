@@ -12,6 +12,7 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from silkway.errors import Problem
@@ -23,6 +24,7 @@ _YES = {"yes": True, "true": True, "y": True, "1": True, "no": False, "false": F
 _SHOW_CHARS = 40
 _WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*([^\W\d_][^\d]{0,15}|[%°][^\d]{0,15})")
 _DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Row = dict[str, Any]
 
@@ -93,11 +95,23 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
         return text, None
     if kind == "gauges":
         return _parse_gauges(text)
+    if kind == "date":
+        return parse_date(text)
     if kind == "yesno":
         if text.lower() not in _YES:
             return None, f"'{show(text)}' is not yes or no"
         return _YES[text.lower()], None
     raise AssertionError(f"unknown column kind {kind}")  # a schema bug, not a data problem
+
+
+def parse_date(text: str) -> tuple[date | None, str | None]:
+    """An ISO calendar date YYYY-MM-DD (the only form accepted: no times, no other orders)."""
+    if not _ISO_DATE.fullmatch(text):
+        return None, f"'{show(text)}' is not a date as YYYY-MM-DD"
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, f"'{show(text)}' is not a calendar date"
 
 
 def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:

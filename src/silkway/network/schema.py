@@ -22,7 +22,7 @@ REQUIRED_PARAMS = ("tonnes_per_teu", "train_teu", "trade_usd_per_teu", "transshi
 @dataclass(frozen=True, slots=True)
 class Col:
     """A column. ``kind``: id, text, float, enum, list, country, country_or_default (a country or
-    ``*``), ref, gauges, yesno, sources."""
+    ``*``), ref, gauges, yesno, sources, date (ISO YYYY-MM-DD)."""
 
     name: str
     kind: str
@@ -45,6 +45,12 @@ class Table:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.cols)
 
+    @property
+    def dated(self) -> bool:
+        """Rows may carry ``valid_from``/``valid_to``: the same key may then appear on several rows whose
+        periods do not overlap (docs/dataset-format.md, "Dated rows")."""
+        return "valid_from" in self.names
+
     def col(self, name: str) -> Col:
         for c in self.cols:
             if c.name == name:
@@ -54,6 +60,10 @@ class Table:
 
 def _src(name: str) -> Col:
     return Col(name, "sources")
+
+
+# Validity period of a dated row: first and last day on which it holds (both inclusive; empty = unbounded).
+VALID_FROM, VALID_TO = Col("valid_from", "date"), Col("valid_to", "date")
 
 
 SOURCES = Table(
@@ -116,6 +126,8 @@ LINKS = Table(
         _src("capacity_teu_per_departure_src"),
         Col("first_departure_h", "float", src="first_departure_h_src", min=0, max=168),
         _src("first_departure_h_src"),
+        VALID_FROM,
+        VALID_TO,
         Col("note", "text"),
     ),
 )
@@ -140,6 +152,8 @@ FACILITIES = Table(
         _src("customs_h_src"),
         Col("cost_usd_per_teu", "float", src="cost_usd_per_teu_src", min=0, max=100000),
         _src("cost_usd_per_teu_src"),
+        VALID_FROM,
+        VALID_TO,
         Col("note", "text"),
     ),
 )
@@ -156,6 +170,8 @@ CLOSURES = Table(
         Col("duration_days", "float", required=True, src="src", positive=True, max=366),
         Col("events_per_year", "float", src="src", positive=True, max=366),
         _src("src"),
+        VALID_FROM,
+        VALID_TO,
         Col("note", "text"),
     ),
 )
@@ -169,6 +185,8 @@ EMISSION_FACTORS = Table(
         Col("co2e_g_per_tkm", "float", required=True, src="co2e_src", positive=True, max=5000),
         _src("co2e_src"),
         Col("scope", "enum", required=True, choices=("WTW",)),
+        VALID_FROM,
+        VALID_TO,
         Col("note", "text"),
     ),
 )
@@ -181,6 +199,8 @@ COST_RATES = Table(
         Col("country", "country_or_default", required=True),
         Col("usd_per_teu_km", "float", required=True, src="usd_src", min=0, max=100),
         _src("usd_src"),
+        VALID_FROM,
+        VALID_TO,
         Col("note", "text"),
     ),
 )
@@ -193,6 +213,8 @@ PARAMS = Table(
         Col("value", "float", required=True, src="src", min=-1e12, max=1e12),
         Col("unit", "text"),
         _src("src"),
+        VALID_FROM,
+        VALID_TO,
         Col("note", "text"),
     ),
 )
@@ -208,4 +230,4 @@ TABLES: dict[str, Table] = {
     "params": PARAMS,
 }
 MANIFEST_FILE = "manifest.toml"
-MANIFEST_KEYS = ("name", "version", "date", "licence", "description", "format_version")
+MANIFEST_KEYS = ("name", "version", "date", "licence", "description", "format_version", "reference_date")

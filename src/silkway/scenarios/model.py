@@ -8,6 +8,7 @@ See docs/studies.md for the format with examples.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -154,6 +155,7 @@ class Scenario(_Strict):
     description: str = ""
     extends: str | None = None
     dataset: str | None = None
+    as_of: date | None = Field(None, description="the network as of this date (YYYY-MM-DD); default: the dataset's reference date")
     demand: DemandSpec = DemandSpec()
     links: tuple[LinkChange, ...] = ()
     facilities: tuple[FacilityChange, ...] = ()

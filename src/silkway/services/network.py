@@ -5,17 +5,33 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from silkway.errors import DataError, Problem
 from silkway.network import Network, Node, read_dataset
+from silkway.network.dataset import read_dated_dataset
+from silkway.network.dates import Change, changes, parse_as_of
 from silkway.network.places import search_places
 
 PathLike = str | os.PathLike[str] | None
 
 
-def load(dataset: PathLike = None) -> Network:
-    return read_dataset(dataset)
+def load(dataset: PathLike = None, as_of: date | str | None = None) -> Network:
+    """The network of a dataset folder as of a date (default: the dataset's reference date)."""
+    return read_dataset(dataset, as_of=as_of)
+
+
+def load_dated(dataset: PathLike = None) -> Network:
+    """Every dated row of a dataset folder (take snapshots with ``Network.at(day)``)."""
+    return read_dated_dataset(dataset)
+
+
+def dated_changes(dataset: PathLike, before: date | str, after: date | str) -> list[Change]:
+    """Rows added, removed or changed between two dates (``silkway network --changes``)."""
+    a, b = parse_as_of(before, "first date"), parse_as_of(after, "second date")
+    assert a is not None and b is not None
+    return changes(read_dated_dataset(dataset), a, b)
 
 
 def validate(dataset: PathLike = None) -> list[Problem]:
@@ -36,6 +52,8 @@ def find_places(net: Network, query: str, limit: int = 10) -> list[Node]:
 class NetworkSummary:
     name: str
     version: str
+    as_of: str | None
+    reference_date: str | None
     n_nodes: int
     n_links: int
     n_facilities: int
@@ -69,6 +87,8 @@ def summarize(net: Network) -> NetworkSummary:
     return NetworkSummary(
         name=net.manifest.name,
         version=net.manifest.version,
+        as_of=net.as_of.isoformat() if net.as_of else None,
+        reference_date=net.manifest.reference_date.isoformat() if net.manifest.reference_date else None,
         n_nodes=len(net.nodes),
         n_links=len(net.links),
         n_facilities=len(net.facilities),
@@ -110,4 +130,5 @@ def to_geojson(net: Network) -> dict[str, Any]:
                 "departures_per_week": lk.departures_per_week,
             },
         })
-    return {"type": "FeatureCollection", "name": net.manifest.name, "features": feats}
+    return {"type": "FeatureCollection", "name": net.manifest.name, "as_of": net.as_of.isoformat() if net.as_of else None,
+            "features": feats}

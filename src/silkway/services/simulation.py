@@ -6,6 +6,7 @@ import io
 import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from silkway.atomic import atomic_write_bytes, atomic_write_text
@@ -25,15 +26,16 @@ class SimulationRun:
     result: SimulationResult
 
 
-def load_inputs(dataset: PathLike = None, demand_file: PathLike = None) -> tuple[Network, Demand]:
-    net = read_dataset(dataset)
+def load_inputs(dataset: PathLike = None, demand_file: PathLike = None, as_of: date | str | None = None) -> tuple[Network, Demand]:
+    """The network as of ``as_of`` (default: the dataset's reference date) and the demand to run on it."""
+    net = read_dataset(dataset, as_of=as_of)
     demand = read_demand(demand_file, net) if demand_file is not None else dataset_demand(dataset, net)
     return net, demand
 
 
 def run_simulation(dataset: PathLike = None, demand_file: PathLike = None, *, days: float = 365, seed: int = 0,
-                   options: SimOptions | None = None, progress: Progress | None = None) -> SimulationRun:
-    net, demand = load_inputs(dataset, demand_file)
+                   options: SimOptions | None = None, progress: Progress | None = None, as_of: date | str | None = None) -> SimulationRun:
+    net, demand = load_inputs(dataset, demand_file, as_of)
     result = simulate(net, demand, days=days, seed=seed, options=options or SimOptions(), progress=progress)
     return SimulationRun(net, demand, result)
 

@@ -47,7 +47,7 @@ def load(path: PathLike) -> LoadedScenario:
 
 
 def network_for(loaded: LoadedScenario) -> Network:
-    return read_dataset(loaded.scenario.dataset)
+    return read_dataset(loaded.scenario.dataset, as_of=loaded.scenario.as_of)
 
 
 def check(path: PathLike) -> ScenarioCheck:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
@@ -14,6 +15,7 @@ from silkway.web.settings import NAME_PATTERN
 
 router = APIRouter(prefix="/api", tags=["network"])
 DatasetName = Annotated[str, Path(pattern=NAME_PATTERN, description="A dataset name from GET /api/datasets.")]
+AsOf = Annotated[date | None, Query(description="The network as of this date (YYYY-MM-DD); default: the dataset's reference date.")]
 
 
 class DatasetInfo(BaseModel):
@@ -59,13 +61,13 @@ def list_datasets(request: Request) -> list[DatasetInfo]:
 
 @router.get("/datasets/{dataset}/network", summary="The network as a GeoJSON FeatureCollection",
             response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
-def network_geojson(request: Request, dataset: DatasetName) -> Response:
-    return Response(registry(request).get(dataset).geojson, media_type="application/geo+json")
+def network_geojson(request: Request, dataset: DatasetName, as_of: AsOf = None) -> Response:
+    return Response(registry(request).get(dataset, as_of).geojson, media_type="application/geo+json")
 
 
 @router.get("/datasets/{dataset}/summary", summary="Nodes and links by mode and country, gauge breaks, facilities")
-def network_summary(request: Request, dataset: DatasetName) -> dict[str, Any]:
-    return dataclasses.asdict(net_svc.summarize(registry(request).network(dataset)))
+def network_summary(request: Request, dataset: DatasetName, as_of: AsOf = None) -> dict[str, Any]:
+    return dataclasses.asdict(net_svc.summarize(registry(request).network(dataset, as_of)))
 
 
 @router.get("/datasets/{dataset}/places", response_model=list[Place], summary="Tolerant place search")
@@ -74,7 +76,8 @@ def places(
     dataset: DatasetName,
     q: Annotated[str, Query(min_length=1, max_length=100, description="Part of a name, id or alias; case and accents ignored.")],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    as_of: AsOf = None,
 ) -> list[Place]:
-    nodes = net_svc.find_places(registry(request).network(dataset), q, limit=limit)
+    nodes = net_svc.find_places(registry(request).network(dataset, as_of), q, limit=limit)
     return [Place(node_id=n.node_id, name=n.name, country=n.country, node_kind=n.node_kind, lat=n.lat, lon=n.lon,
                   aliases=list(n.aliases)) for n in nodes]

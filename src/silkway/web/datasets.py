@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from fastapi import HTTPException
@@ -26,35 +28,48 @@ class Loaded:
     router: Router
 
 
+MAX_DATES_PER_DATASET = 8  # snapshots (network + planner) kept per dataset; the oldest used is dropped first
+
+
 class DatasetRegistry:
-    """Name → loaded dataset. Thread-safe lazy loading; a broken dataset answers 503 with its problems."""
+    """Name → loaded dataset, as of a date. Thread-safe lazy loading; a broken dataset answers 503 with its problems.
+    The dated tables are read once per dataset; a snapshot (with its planner) is built per date asked for and at
+    most :data:`MAX_DATES_PER_DATASET` of them are kept."""
 
     def __init__(self, folders: Mapping[str, Path | None]):
         self._folders = dict(folders)
-        self._loaded: dict[str, Loaded] = {}
+        self._dated: dict[str, Network] = {}
+        self._loaded: OrderedDict[tuple[str, date | None], Loaded] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
     def names(self) -> list[str]:
         return list(self._folders)
 
-    def get(self, name: str) -> Loaded:
-        """The loaded dataset ``name``; 404 for a name not served, 503 if its files are invalid."""
+    def get(self, name: str, as_of: date | None = None) -> Loaded:
+        """The dataset ``name`` as of a date (default: its reference date); 404 for a name not served, 503 if its
+        files are invalid."""
         if name not in self._folders:
             raise HTTPException(404, f"unknown dataset '{name}'; served: {', '.join(self._folders)}")
+        key = (name, as_of)
         with self._lock:
-            if name not in self._loaded:
-                try:
-                    net = net_svc.load(self._folders[name])
-                except DataError as exc:
-                    problems = [str(p) for p in exc.problems[:20]]
-                    raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
+            if key not in self._loaded:
+                if name not in self._dated:
+                    try:
+                        self._dated[name] = net_svc.load_dated(self._folders[name])
+                    except DataError as exc:
+                        problems = [str(p) for p in exc.problems[:20]]
+                        raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
+                net = self._dated[name].at(as_of)
                 geojson = json.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
-                self._loaded[name] = Loaded(net, geojson, routing_svc.router_for(net=net))
-            return self._loaded[name]
+                self._loaded[key] = Loaded(net, geojson, routing_svc.router_for(net=net))
+                while sum(1 for k in self._loaded if k[0] == name) > MAX_DATES_PER_DATASET:
+                    del self._loaded[next(k for k in self._loaded if k[0] == name)]
+            self._loaded.move_to_end(key)
+            return self._loaded[key]
 
-    def network(self, name: str) -> Network:
-        return self.get(name).network
+    def network(self, name: str, as_of: date | None = None) -> Network:
+        return self.get(name, as_of).network
 
-    def router(self, name: str) -> Router:
-        return self.get(name).router
+    def router(self, name: str, as_of: date | None = None) -> Router:
+        return self.get(name, as_of).router
