@@ -6,6 +6,7 @@ Pure functions over a :class:`Network`; the caller decides whether problems are 
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import re
 from collections import Counter
@@ -15,8 +16,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from silkway.errors import Problem
-from silkway.network.model import Network
 from silkway.network.dates import epochs, snapshot
+from silkway.network.model import Network
 from silkway.network.schema import CORRIDORS, MANIFEST_FILE, REQUIRED_PARAMS, TABLES
 
 LAND_MODES = ("rail", "road")
@@ -147,7 +148,7 @@ def _dated_keys(net: Network, name: str, problems: list[Problem]) -> None:
     label = "/".join(table.key)
     for key, recs in by_key.items():
         recs.sort(key=lambda r: (r.valid_from or date.min, r.line or 0))
-        for prev, rec in zip(recs, recs[1:]):
+        for prev, rec in itertools.pairwise(recs):
             shown = "/".join(map(str, key))
             prev_end = prev.valid_to or date.max
             start = rec.valid_from or date.min
