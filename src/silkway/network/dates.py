@@ -51,6 +51,7 @@ def snapshot(net: Network, day: date | None = None) -> Network:
     tables["facilities"] = tuple(f for f in tables["facilities"] if f.node_id in keep)
     present = {"node": keep, "link": {lk.link_id for lk in tables["links"]}, "facility": {f.facility_id for f in tables["facilities"]}}
     tables["closures"] = tuple(c for c in tables["closures"] if c.target_id in present[c.target_kind])
+    tables["background"] = tuple(b for b in tables["background"] if b.target_id in present[b.target_kind])
     return replace(full, nodes=nodes, **tables, as_of=day, dated=full)
 
 

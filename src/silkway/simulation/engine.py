@@ -170,7 +170,8 @@ def _vessel_arrays(b: PlanBuilder):
     lf = np.zeros((len(b.vlinks), L.L_NF))
     for j, v in enumerate(b.vlinks):
         li[j, L.L_MODE], li[j, L.L_ST0], li[j, L.L_ST1], li[j, L.L_RES] = int(v.timetable), v.stations[0], v.stations[1], n_st + j
-        lf[j, :L.LF_TEU_MOVED] = (v.cap_teu, v.mu, v.sigma, v.turn_h[0], v.turn_h[1], v.max_wait_h, v.period_h, v.first_h)
+        lf[j, :L.LF_TEU_MOVED] = (v.cap_teu[0], v.mu, v.sigma, v.turn_h[0], v.turn_h[1], v.max_wait_h, v.period_h, v.first_h)
+        lf[j, L.LF_CAP1], lf[j, L.LF_BG_T0], lf[j, L.LF_BG_T1] = v.cap_teu[1], v.background_t[0], v.background_t[1]
     return vi, vf, li, lf
 
 
