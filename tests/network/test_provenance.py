@@ -61,11 +61,12 @@ def counts(rep) -> dict[tuple[str, str], tuple[int, int, int, int]]:
 
 @pytest.fixture
 def weak_sources(dataset_copy: Callable[..., Path]) -> Path:
-    """tiny + six weak source rows, two of them cited, and three cells whose citations change."""
+    """tiny + six weak source rows, two of them cited, and five cells whose citations change."""
     folder = dataset_copy()
     for sid, publisher, date, locator in WEAK:
         append_row(folder, "sources.csv", [sid, "source", publisher, "A title", date, locator, ""])
-    set_cell(folder, "links.csv", "l1", "distance_km_src", "A-test;S-said")  # mixed: counts as real
+    set_cell(folder, "links.csv", "l1", "distance_km_src", "A-test;S-said")  # mixed: counts as real, via a mirror only
+    set_cell(folder, "links.csv", "l2", "distance_km_src", "S-said;S-test")  # a mirror and a primary: not mirror-only
     set_cell(folder, "links.csv", "l2", "tracks_src", "A-test")  # real 3 -> 2
     set_cell(folder, "nodes.csv", "west", "coord_src", "A-test")  # lat and lon: real 5 -> 4
     set_cell(folder, "facilities.csv", "gc_gate", "capacity_trains_day_src", "S-host;A-test")  # assumption 3 -> 2
@@ -100,11 +101,14 @@ def test_edited_citations_move_between_real_and_assumption(weak_sources: Path) -
     assert (totals["nodes"].values, totals["nodes"].real, totals["nodes"].assumption_only) == (10, 8, 2)
     assert (totals["links"].values, totals["links"].real, totals["links"].assumption_only) == (21, 10, 11)
     assert (rep.n_sources, rep.n_assumptions) == (7, 1)
+    mirror_only = {(f.table, f.field): f.mirror_only for f in rep.fields if f.mirror_only}
+    assert mirror_only == {("links", "distance_km"): 1, ("facilities", "capacity_trains_day"): 1}
+    assert (totals["links"].mirror_only, totals["facilities"].mirror_only, totals["nodes"].mirror_only) == (1, 1, 0)
 
 
 def test_weak_sources_are_listed(weak_sources: Path) -> None:
     rep = provenance(read_dataset(weak_sources))
-    assert [(f.source_id, f.uses) for f in rep.mirrors] == [("S-said", 1), ("S-host", 1), ("S-sub", 0)]
+    assert [(f.source_id, f.uses) for f in rep.mirrors] == [("S-said", 2), ("S-host", 1), ("S-sub", 0)]
     assert rep.mirrors[0].reason == "publisher says mirror"
     assert rep.mirrors[1].reason.startswith("host piglix.com: ")
     assert rep.mirrors[2].reason.startswith("host qwe.wiki: ")
@@ -148,7 +152,7 @@ def test_cli_sources_json_and_table(weak_sources: Path) -> None:
     data = json.loads(res.stdout)
     got = {(f["table"], f["field"]): (f["values"], f["real"], f["assumption_only"], f["unsourced"]) for f in data["fields"]}
     assert got[("nodes", "lat")] == (5, 4, 1, 0)
-    assert data["tables"]["links"] == {"values": 21, "real": 10, "assumption_only": 11, "unsourced": 0}
+    assert data["tables"]["links"] == {"values": 21, "real": 10, "assumption_only": 11, "unsourced": 0, "mirror_only": 1}
     assert [m["source_id"] for m in data["mirrors"]] == ["S-said", "S-host", "S-sub"]
     assert [m["source_id"] for m in data["no_locator"]] == ["S-noloc"]
     res = run("sources", "--dataset", weak_sources)
@@ -156,7 +160,7 @@ def test_cli_sources_json_and_table(weak_sources: Path) -> None:
     assert "Mirror / content-farm sources (3)" in res.stdout
     assert "Sources without a locator (1)" in res.stdout
     row = next(line for line in res.stdout.splitlines() if "│ nodes" in line and "│ lat" in line)
-    assert [c.strip() for c in row.split("│")[3:8]] == ["5", "4", "1", "0", "80"]
+    assert [c.strip() for c in row.split("│")[3:9]] == ["5", "4", "0", "1", "0", "80"]
 
 
 def test_cli_sources_embedded_dataset() -> None:

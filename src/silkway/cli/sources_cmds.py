@@ -34,7 +34,7 @@ def sources(
 
 def _print_fields(rep: ProvenanceReport) -> None:
     t = Table(title="Values by table and field")
-    for col in ("table", "field", "values", "real source", "assumption only", "unsourced", "% real"):
+    for col in ("table", "field", "values", "real source", "of which mirror only", "assumption only", "unsourced", "% real"):
         t.add_column(col, justify="left" if col in ("table", "field") else "right")
     totals = rep.table_totals()
     for i, f in enumerate(rep.fields):
@@ -47,7 +47,8 @@ def _print_fields(rep: ProvenanceReport) -> None:
 
 def _cells(f: FieldProvenance) -> tuple[str, ...]:
     pct = f"{100 * f.real / f.values:.0f}" if f.values else "-"
-    return (f.table, "all" if f.field == "*" else f.field, str(f.values), str(f.real), str(f.assumption_only), str(f.unsourced), pct)
+    return (f.table, "all" if f.field == "*" else f.field, str(f.values), str(f.real), str(f.mirror_only), str(f.assumption_only),
+            str(f.unsourced), pct)
 
 
 def _print_flags(title: str, flags: tuple[SourceFlag, ...]) -> None:

@@ -40,7 +40,8 @@ _YEAR = re.compile(r"\d{4}")
 class FieldProvenance:
     """Counts for one numeric column of one table. ``values`` = non-empty cells of the column;
     ``real`` cite at least one ``kind = source`` row; ``assumption_only`` cite only assumptions;
-    ``unsourced`` cite no known row (a valid dataset has none)."""
+    ``unsourced`` cite no known row (a valid dataset has none); ``mirror_only`` (a part of ``real``)
+    cite real sources that are all mirrors."""
 
     table: str
     field: str
@@ -49,6 +50,7 @@ class FieldProvenance:
     real: int
     assumption_only: int
     unsourced: int
+    mirror_only: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,8 @@ class ProvenanceReport:
         out: dict[str, FieldProvenance] = {}
         for f in self.fields:
             t = out.get(f.table) or FieldProvenance(f.table, "*", "*", 0, 0, 0, 0)
-            out[f.table] = FieldProvenance(f.table, "*", "*", t.values + f.values, t.real + f.real,
-                                           t.assumption_only + f.assumption_only, t.unsourced + f.unsourced)
+            out[f.table] = FieldProvenance(f.table, "*", "*", t.values + f.values, t.real + f.real, t.assumption_only + f.assumption_only,
+                                           t.unsourced + f.unsourced, t.mirror_only + f.mirror_only)
         return out
 
 
@@ -103,26 +105,28 @@ def provenance(net: Network) -> ProvenanceReport:
     """Count, per table and sourced column, the values citing a real source or only assumptions,
     and list the mirror sources, those without a locator, with a bare host, or with only a year."""
     kinds = {s.source_id: s.kind for s in net.sources}
+    mirrors = {s.source_id for s in net.sources if s.kind == "source" and mirror_reason(s)}
     uses: Counter[str] = Counter()
     fields: list[FieldProvenance] = []
     for name, table in TABLES.items():
         sourced = [c for c in table.cols if c.src]
         records = net.table(name) if sourced else ()
         for col in sourced:
-            real = assumption = unsourced = 0
+            real = assumption = unsourced = mirror_only = 0
             for rec in records:
                 if getattr(rec, col.name, None) in (None, "", ()):
                     continue
                 ids = dict(rec.src).get(col.src, ())
                 uses.update(ids)
-                cited = {kinds.get(i) for i in ids}
-                if "source" in cited:
+                real_ids = {i for i in ids if kinds.get(i) == "source"}
+                if real_ids:
                     real += 1
-                elif "assumption" in cited:
+                    mirror_only += int(real_ids <= mirrors)
+                elif any(kinds.get(i) == "assumption" for i in ids):
                     assumption += 1
                 else:
                     unsourced += 1
-            fields.append(FieldProvenance(name, col.name, col.src or "", real + assumption + unsourced, real, assumption, unsourced))
+            fields.append(FieldProvenance(name, col.name, col.src or "", real + assumption + unsourced, real, assumption, unsourced, mirror_only))
     real_sources = [s for s in net.sources if s.kind == "source"]
 
     def flags(reason_of) -> tuple[SourceFlag, ...]:
