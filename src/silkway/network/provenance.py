@@ -27,8 +27,8 @@ MIRROR_HOSTS: dict[str, str] = {
     "piglix.com": "Wikipedia mirror (Lanzhou-Xinjiang railway article)",
     "cnzpmj.com": "copy of a People's Daily article (2023-07-25)",
     "lucaturilli.net": "copy of People's Daily Online with its /n3/<date>/c90000-<id>.html paths",
-    "vibewire.com.au": "republishes RailFreight.com articles (?p=<id>)",
-    "shyladzmitry.com": "content farm page of Khorgos port indicators without an author or a cited origin",
+    "vibewire.com.au": "unrelated Australian domain carrying RailFreight.com's Eurasian rail stories (?p=<id>)",
+    "shyladzmitry.com": "content-farm page ('Written by 12:00 Indicators'): Khorgos figures from unnamed 'official data'",
 }
 
 _MIRROR_WORD = re.compile(r"\bmirror\b", re.IGNORECASE)
