@@ -10,6 +10,7 @@ from silkway.cli import (
     route_cmds,  # noqa: E402,F401
     serve_cmds,  # noqa: E402,F401
     simulate_cmds,  # noqa: E402,F401
+    sources_cmds,  # noqa: E402,F401
     study_cmds,  # noqa: E402,F401
 )
 from silkway.cli._app import app, console_err
