@@ -26,6 +26,7 @@ TINY = {
     ("links", "speed_km_day"): (4, 4, 0, 0),
     ("links", "time_p90_factor"): (4, 0, 4, 0),
     ("links", "capacity_trains_day"): (3, 0, 3, 0),
+    ("links", "capacity_trains_day_reverse"): (0, 0, 0, 0),
     ("links", "departures_per_week"): (1, 0, 1, 0),
     ("links", "capacity_teu_per_departure"): (1, 0, 1, 0),
     ("links", "first_departure_h"): (1, 0, 1, 0),
@@ -39,6 +40,9 @@ TINY = {
     ("closures", "start_day_of_year"): (0, 0, 0, 0),
     ("closures", "duration_days"): (1, 0, 1, 0),
     ("closures", "events_per_year"): (1, 0, 1, 0),
+    ("background", "trains_day"): (0, 0, 0, 0),  # tiny has no background.csv
+    ("background", "wagons_week"): (0, 0, 0, 0),
+    ("background", "tonnes_per_wagon"): (0, 0, 0, 0),
     ("emission_factors", "co2e_g_per_tkm"): (3, 0, 3, 0),
     ("cost_rates", "usd_per_teu_km"): (3, 0, 3, 0),
     ("params", "value"): (4, 0, 4, 0),
