@@ -110,7 +110,8 @@ def changes(net: Network, before: date, after: date) -> list[Change]:
                 out.append(Change(name, label, "removed", line_before=ra.line))
             elif ra != rb:
                 diff = tuple((c.name, _value(ra, c.name), _value(rb, c.name)) for c in TABLES[name].cols
-                             if c.name not in ("valid_from", "valid_to", "note") and _value(ra, c.name) != _value(rb, c.name))
+                             if c.name not in ("valid_from", "valid_to", "note") and c.kind != "sources"
+                             and _value(ra, c.name) != _value(rb, c.name))
                 if diff:
                     out.append(Change(name, label, "changed", diff, ra.line, rb.line))
     return out

@@ -82,7 +82,7 @@ def _stations(prep: Prepared) -> pd.DataFrame:
     return pd.DataFrame({
         "station_id": [s.station_id for s in specs], "kind": [s.kind for s in specs], "node_id": [s.node_id for s in specs],
         "facility": [s.target if s.kind != "quay" else s.station_id.replace(":", "_") for s in specs],
-        "facility_kind": [fac[s.target].facility_kind if s.target in fac else s.kind for s in specs],
+        "facility_kind": [fac[s.target.split("+")[0]].facility_kind if s.target.split("+")[0] in fac else s.kind for s in specs],
         "servers": si[:, L.S_SERVERS], "trains": served, "trains_incl_warmup": si[:, L.S_SERVED_ALL],
         "mean_wait_h": np.where(served > 0, sf[:, L.SF_WAIT_SUM] / np.maximum(served, 1), 0.0),
         "added_delay_train_h": sf[:, L.SF_WAIT_SUM], "mean_service_h": np.where(served > 0, sf[:, L.SF_SERVICE_SUM] / np.maximum(served, 1), 0.0),

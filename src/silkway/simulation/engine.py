@@ -107,7 +107,7 @@ def _targets(b: PlanBuilder, c: Closure) -> list[int]:
     for i, s in enumerate(b.stations):
         if c.target_kind == "node" and c.target_id in s.nodes and s.kind != "quay":
             res.append(i)
-        elif c.target_kind in ("facility", "link") and s.target == c.target_id and s.kind != "quay":
+        elif c.target_kind in ("facility", "link") and c.target_id in s.target.split("+") and s.kind != "quay":  # a pooled yard closes whole
             res.append(i)
     for j, v in enumerate(b.vlinks):
         lk = b.net.link_by_id[v.link_id]

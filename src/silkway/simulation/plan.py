@@ -353,5 +353,5 @@ def drain_h(b: PlanBuilder, s: StationSpec) -> float:
     if s.kind == "quay":
         v = b.vlinks[s.vlink]
         return v.period_h * train_teu / max(v.cap_teu[s.side], 1e-9)
-    gate = s.gate_h_train + s.gate_h_teu * train_teu
+    gate = max(s.gate_h_train, s.gate_h_teu * train_teu)
     return max(gate, s.mean_h / s.servers) if s.servers else gate
