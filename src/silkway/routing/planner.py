@@ -11,7 +11,7 @@ import numpy as np
 
 from silkway.errors import RoutingError
 from silkway.network.model import Network
-from silkway.network.places import name_index, resolve_place
+from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
 from silkway.routing.corridors import GENERIC_CORRIDORS, corridor_km, corridor_of_arcs, corridor_of_links, defining_links, via_points
 from silkway.routing.model import RouteOption, RouteResult
@@ -53,6 +53,7 @@ class Router:
         self.graph = StateGraph(net)
         self.names = name_index(net)
         self.countries = dataset_countries(net)
+        self.country_names = country_index(self.countries)
         self.network_km = corridor_km(self.graph)
         self.defining = defining_links(self.graph)
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
@@ -81,6 +82,17 @@ class Router:
     def resolve(self, name: str) -> str:
         return resolve_place(self.net, name, self.names)
 
+    def resolve_via(self, name: str) -> str:
+        """A via point is a place; a country there gets a message that says what to use instead."""
+        key = normalize(name)
+        if key not in self.names and key in self.country_names:
+            code = self.country_names[key]
+            border = [n.name for n in self.net.nodes if n.country == code and n.node_kind in ("border", "port")][:4]
+            example = f" (its border stations and ports here: {', '.join(border)})" if border else ""
+            raise RoutingError(f"'{name}' is a country ({country_name(code)}, {code}); --via takes places{example}. "
+                               f"To keep a route out of it, use --avoid {code}. {PLACES_HINT}")
+        return self.resolve(name)
+
     def corridor_of(self, link_ids: Iterable[str]) -> str:
         """The corridor label the planner gives a route over these links (used to label simulated detours)."""
         by_id = self.net.link_by_id
@@ -99,8 +111,8 @@ class Router:
         if o == d:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")
         avoid, via = ([x] if isinstance(x, str) else x for x in (avoid, via))  # one name given as a plain string
-        vias = tuple(self.resolve(v) for v in via)
-        av = parse_avoid(self.net, tuple(avoid), self.names, self.countries)
+        vias = tuple(self.resolve_via(v) for v in via)
+        av = parse_avoid(self.net, tuple(avoid), self.names, self.countries, self.country_names)
         for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
             check_endpoint(self.net, node_id, av, role)
         depart_h, depart_iso = depart_week_hour(depart)
