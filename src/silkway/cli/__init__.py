@@ -7,6 +7,7 @@ import sys
 # Command modules register themselves on ``app`` when imported (one line per topic).
 from silkway.cli import (
     network_cmds,  # noqa: E402,F401
+    places_cmds,  # noqa: E402,F401
     route_cmds,  # noqa: E402,F401
     serve_cmds,  # noqa: E402,F401
     simulate_cmds,  # noqa: E402,F401
