@@ -11,12 +11,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from scipy import stats
+from test_verification import ONE_CONTAINER_TRAINS, one_station_run  # same folder (rootdir-relative import mode)
 
 from silkway.network.model import Background, Network
 from silkway.simulation import SimOptions
 from silkway.simulation.plan import PlanBuilder, StationSpec
-
-from test_verification import ONE_CONTAINER_TRAINS, one_station_run  # same folder (rootdir-relative import mode)
 
 
 def with_background(net: Network, *rows: Background) -> Network:

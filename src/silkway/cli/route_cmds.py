@@ -36,19 +36,25 @@ def route(
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     as_geojson: Annotated[bool, typer.Option("--geojson", help="Print the options' geometry as GeoJSON.")] = False,
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The network as of this date YYYY-MM-DD (default: the departure "
+                                              "day, else the dataset's reference date).")] = None,
 ) -> None:
     """Plan a shipment: corridor options (days median/P90, cost, CO2e) and the legs of the best one."""
     if as_json and as_geojson:
         raise RoutingError("choose one of --json and --geojson")
-    router = svc.router_for(dataset)
+    router = svc.router_for(dataset, as_of=as_of, depart=depart)
     result = svc.plan_route(origin, destination, router=router, teu=teu, depart=depart, avoid=_split(avoid), via=_split(via),
                             max_transfers=max_transfers, objective=objective, alternatives=alternatives)
+    day = svc.network_day(router, as_of=as_of, depart=depart)
     if as_json:
-        typer.echo(json.dumps(svc.to_dict(result), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
     elif as_geojson:
         typer.echo(json.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
     else:
         _print(result, router.net.node_by_id)
+        if day:
+            console.print(f"[dim]network as of {day} (--as-of; default: the departure day, else the dataset's reference date)[/]",
+                          highlight=False)
 
 
 def _print(result: RouteResult, nodes) -> None:

@@ -74,6 +74,18 @@ def epochs(net: Network) -> list[date | None]:
     return [days[0] - _DAY, *days] if days else [None]
 
 
+def period_of(net: Network, day: date | None) -> date | None:
+    """The representative day of the period (between two change dates) that contains ``day``: every day of a period
+    has the same snapshot, so caches key on this. None stays None (the reference date)."""
+    if day is None:
+        return None
+    days = change_dates(net.dated if net.dated is not None else net)
+    if not days:
+        return day
+    starts = [d for d in days if d <= day]
+    return starts[-1] if starts else days[0] - _DAY
+
+
 @dataclass(frozen=True)
 class Change:
     table: str

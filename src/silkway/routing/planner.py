@@ -234,20 +234,50 @@ def router_of(net: Network) -> Router:
     return router
 
 
-def _router(net: Network | Router | None) -> Router:
+_PERIODS = "_silkway_period_routers"  # routers of a dated network's snapshots, one per period without changes
+
+
+def router_at(net: Network, day: dt.date | None) -> Router:
+    """The router of ``net`` as of ``day`` (None: the network as given). A dated network keeps one router per period
+    between change dates on itself (bounded by the number of dated changes), so routes on many departure dates
+    share them."""
+    from silkway.network.dates import is_dated, period_of
+
+    full = net.dated if net.dated is not None else net
+    if day is None or not is_dated(full):
+        return router_of(net)
+    key = period_of(full, day)
+    cache = vars(full).setdefault(_PERIODS, {})
+    if key not in cache:
+        cache[key] = Router(full.at(key))
+    return cache[key]
+
+
+def route_day(as_of: dt.date | str | None, depart: dt.date | dt.datetime | str | None) -> dt.date | None:
+    """The day whose network a route uses: ``as_of`` if given, else the departure day, else None (reference date)."""
+    from silkway.network.dates import parse_as_of
+
+    day = parse_as_of(as_of)
+    if day is None and depart is not None:
+        day = parse_as_of(depart if not isinstance(depart, dt.datetime) else depart.date(), "--depart")
+    return day
+
+
+def _router(net: Network | Router | None, day: dt.date | None = None) -> Router:
     if isinstance(net, Router):
         return net
     if net is None:
         from silkway.network.dataset import read_dataset
 
-        net = read_dataset()
-    return router_of(net)
+        net = read_dataset(as_of=day)
+        return router_of(net)
+    return router_at(net, day)
 
 
 def route(net: Network | Router | None, origin: str, destination: str, *, teu: float = 1.0,
           depart: dt.date | dt.datetime | str | None = None, avoid: Iterable[str] = (), via: Iterable[str] = (),
           max_transfers: int | None = None, objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES,
-          seed: int = 0) -> RouteResult:
+          seed: int = 0, as_of: dt.date | str | None = None) -> RouteResult:
     """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
 
     ``net``: a :class:`Network` (its router is built on the first call and kept with it: :func:`router_of`), a
@@ -255,8 +285,10 @@ def route(net: Network | Router | None, origin: str, destination: str, *, teu: f
     Options: ``teu`` (1.0), ``depart`` (date/datetime/ISO text; None = a Monday 00:00), ``avoid``
     (countries, places, modes), ``via`` (places, in order), ``max_transfers``, ``objective``
     (time = median|p90|cost|co2e, see :class:`Objective`), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
+    The network is the one on ``as_of`` if given, else on the departure day, else as given (a dated network:
+    its reference date); a :class:`Router` is used as it is.
     Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
-    return _router(net).route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
+    return _router(net, route_day(as_of, depart)).route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
                               objective=objective, alternatives=alternatives, samples=samples, seed=seed)
 
 

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from silkway.network import Network, read_dataset
+from silkway.network import Network
+from silkway.network.dataset import read_dated_dataset
 from silkway.network.model import Node
 from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
 from silkway.routing import Router, RouteResult
+from silkway.routing.planner import route_day, router_at
 
 PathLike = str | os.PathLike[str] | None
 
 
-def router_for(dataset: PathLike = None, net: Network | None = None) -> Router:
-    """A planner for a dataset folder (embedded 'eurasia' when None) or an already loaded network.
-    Build it once per caller and reuse it: construction compiles the state graph."""
-    return Router(net if net is not None else read_dataset(dataset))
+def router_for(dataset: PathLike = None, net: Network | None = None, *, as_of: date | str | None = None,
+               depart: date | datetime | str | None = None) -> Router:
+    """A planner for a dataset folder (embedded 'eurasia' when None) or an already loaded network, on the network of
+    ``as_of`` if given, else of the departure day, else of the dataset's reference date. Routers are kept per
+    period of the dated network (:func:`silkway.routing.planner.router_at`)."""
+    full = net if net is not None else read_dated_dataset(dataset)
+    day = route_day(as_of, depart)
+    return router_at(full, day if day is not None else (full.as_of or full.manifest.reference_date))
+
+
+def network_day(router: Router, *, as_of: date | str | None = None, depart: date | datetime | str | None = None) -> str | None:
+    """The day (ISO) whose network a route was planned on: as_of, else the departure day, else the reference date."""
+    day = route_day(as_of, depart) or router.net.manifest.reference_date
+    return day.isoformat() if day else None
 
 
 def plan_route(origin: str, destination: str, *, dataset: PathLike = None, router: Router | None = None, **options: Any) -> RouteResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import partial
 from typing import Annotated, Literal
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.routing import Objective
+from silkway.routing.planner import route_day
 from silkway.services import routing as routing_svc
 from silkway.web.settings import NAME_PATTERN
 
@@ -30,6 +32,8 @@ class RouteRequest(BaseModel):
     max_transfers: int | None = Field(None, ge=0, le=20)
     objective: Objective = Field(Objective.TIME, description="rank by time (the median), p90, cost or co2e, as displayed")
     alternatives: int = Field(3, ge=1, le=6)
+    as_of: date | None = Field(None, description="the network as of this date (default: the departure day, else the dataset's "
+                                                 "reference date)")
 
 
 class LegOut(BaseModel):
@@ -88,6 +92,7 @@ class RouteOut(BaseModel):
     teu: float
     objective: str
     depart: str | None
+    network_as_of: str | None = Field(description="the day whose network was used (as_of, else the departure day, else the reference date)")
     constraints: dict[str, object]
     method: str
     options: list[OptionOut] = Field(description="corridor-diverse best options, best first by the objective")
@@ -105,12 +110,14 @@ async def plan_route(request: Request, body: RouteRequest) -> Response:
 
 def _plan(app: FastAPI, body: RouteRequest) -> bytes:
     name = body.dataset or app.state.settings.default_dataset
-    planner = app.state.datasets.router(name)
+    day = route_day(body.as_of, body.depart)  # a bad date is a SilkwayError: the app answers 4xx with its message
+    planner = app.state.datasets.router(name, day)
     result = routing_svc.plan_route(body.origin, body.destination, router=planner, teu=body.teu, depart=body.depart,
                                     avoid=body.avoid, via=body.via, max_transfers=body.max_transfers,
                                     objective=body.objective, alternatives=body.alternatives)
     # json.dumps directly: FastAPI's generic encoder is ~14x slower on this payload
-    return json.dumps({"dataset": name, **routing_svc.to_dict(result)}).encode()
+    return json.dumps({"dataset": name, "network_as_of": routing_svc.network_day(planner, as_of=body.as_of, depart=body.depart),
+                       **routing_svc.to_dict(result)}).encode()
 
 
 def _limiter(app: FastAPI) -> anyio.CapacityLimiter:
