@@ -123,3 +123,13 @@ def test_reverse_capacity_needs_a_source(dataset_copy):
     set_cell(d, L, "l2", "capacity_trains_day_reverse_src", "A-test")
     lk = read_dataset(d).link_by_id["l2"]
     assert (lk.capacity_from("gate_cn"), lk.capacity_from("gate_kz")) == (10, 8)
+
+
+A_HEADER = "acceptance_id,link_id,direction,trains_day,src,note\n"
+
+
+def test_acceptance_must_name_a_border_rail_link(dataset_copy):
+    d = dataset_copy()
+    (d / "acceptance.csv").write_text(A_HEADER + "a1,l2,forward,5,A-test,\na2,l3,both,5,A-test,\na3,l9,both,5,A-test,\n", encoding="utf-8")
+    got = sorted((f, ln, fld) for f, ln, fld, _ in located(d))
+    assert got == [("acceptance.csv", 3, "link_id"), ("acceptance.csv", 4, "link_id")]  # l3 crosses no border; l9 does not exist

@@ -64,4 +64,4 @@ def test_unfitted_outcomes_are_plausible(year_2023):
     assert 10.0 <= to_eu.transit_days.median() <= 18.0
     assert k["delivered_teu"] > 0.95 * k["generated_teu"]
     c = year_2023.conservation
-    assert (c.generated == c.delivered + c.in_system).all()
+    assert (c.generated == c.delivered + c.in_system + c.held + c.refused).all()

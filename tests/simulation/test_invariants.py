@@ -12,7 +12,7 @@ def test_conservation_at_every_sample(tiny_net, tiny_demand):
     r = simulate(tiny_net, tiny_demand, days=40, seed=3)
     c = r.conservation
     assert len(c) > 100
-    assert (c.generated == c.delivered + c.in_system).all()
+    assert (c.generated == c.delivered + c.in_system + c.held + c.refused).all()
     # the counters agree with the per-shipment table, independently computed from train arrival times
     sh = r.shipments
     last = c.iloc[-1]
@@ -46,3 +46,31 @@ def test_options_change_outputs_through_their_own_streams(tiny_net, tiny_demand)
     assert green.trains.green_channel[departed].all() and not base.trains.green_channel.any()
     cust = lambda r: r.stations.loc[r.stations.kind == "customs", "mean_service_h"].sum()  # noqa: E731
     assert cust(green) < 0.2 * cust(base)
+
+
+def test_booking_under_overload_holds_diverts_or_refuses_and_conserves(tiny_net, tiny_demand):
+    """Five times the tiny demand: the excess waits at the origin (at most the patience), or is refused; every
+    container is accounted for at every sample; queues at the border stay short because trains leave only when booked."""
+    opts = SimOptions(patience_days=7.0)
+    r = simulate(tiny_net, tiny_demand.scaled(5.0), days=60, seed=4, options=opts)
+    c, sh, k = r.conservation, r.shipments, r.kpis()
+    assert (c.generated == c.delivered + c.in_system + c.held + c.refused).all()
+    assert c.refused.iloc[-1] == int((sh.booking == "refused").sum()) > 0
+    assert k["refused_teu"] > 0 and k["held_teu"] > 0
+    released = sh[sh.booking != "refused"]
+    assert released.held_days.max() <= opts.patience_days + 1e-9 and (released.held_days >= 0).all()
+    assert sh.loc[sh.booking == "refused", "train_id"].eq(-1).all() and sh.loc[sh.booking == "refused", "delivered_day"].isna().all()
+    free = simulate(tiny_net, tiny_demand.scaled(5.0), days=60, seed=4, options=SimOptions(booking=False))
+    assert r.stations.max_queue_trains.max() < free.stations.max_queue_trains.max()
+
+
+def test_delivered_never_falls_as_demand_rises(tiny_net, tiny_demand):
+    """Common random numbers across multipliers: delivered TEU rises, then levels off; the excess is refused."""
+    delivered, refused = [], []
+    for m in (0.5, 1.0, 4.0, 16.0, 32.0):
+        k = simulate(tiny_net, tiny_demand.scaled(m), days=90, seed=11).kpis()
+        delivered.append(k["delivered_teu"])
+        refused.append(k["refused_teu"])
+    assert all(b >= 0.97 * a for a, b in zip(delivered, delivered[1:], strict=False)), delivered
+    assert refused[0] == 0 and refused[-1] > refused[-2] > 0, refused
+    assert delivered[-1] < 1.15 * delivered[-2]  # a plateau: doubling demand past capacity adds little

@@ -60,7 +60,7 @@ def _print(r: SimulationResult) -> None:
     k = r.kpis()
     console.print(f"[bold]simulated {r.days:g} days[/] (+{r.warmup_days:g} warm-up), seed {r.seed}, {r.events:,} events; "
                   f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU")
-    for line in r.caspian_lines():
+    for line in (*r.booking_lines(), *r.caspian_lines()):
         console.print(line, highlight=False)
     t = Table(title="Trains per border crossing")
     t.add_column("border node")

@@ -24,7 +24,7 @@ from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_ta
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
 from silkway.network.validate import Unparsed, validate_network
 
-OPTIONAL_TABLES = ("closures", "background")
+OPTIONAL_TABLES = ("closures", "background", "acceptance")
 DEFAULT_DATASET = "eurasia"
 _TOML_LINE = re.compile(r"at line (\d+)")
 

@@ -52,6 +52,7 @@ def snapshot(net: Network, day: date | None = None) -> Network:
     present = {"node": keep, "link": {lk.link_id for lk in tables["links"]}, "facility": {f.facility_id for f in tables["facilities"]}}
     tables["closures"] = tuple(c for c in tables["closures"] if c.target_id in present[c.target_kind])
     tables["background"] = tuple(b for b in tables["background"] if b.target_id in present[b.target_kind])
+    tables["acceptance"] = tuple(a for a in tables["acceptance"] if a.link_id in present["link"])
     return replace(full, nodes=nodes, **tables, as_of=day, dated=full)
 
 

@@ -162,6 +162,22 @@ class Background:
 
 
 @dataclass(frozen=True, slots=True)
+class Acceptance:
+    """An acceptance plan: trains/day of containers the receiving railway accepts over a border link in a direction
+    (forward = from_node → to_node); 0 = a stop (ban). Booking at the origin respects it (simulation/booking.py)."""
+
+    acceptance_id: str
+    link_id: str
+    direction: str
+    trains_day: float
+    valid_from: date | None = None
+    valid_to: date | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
 class EmissionFactor:
     mode: str
     energy: str
@@ -216,6 +232,7 @@ RECORD_TYPES: dict[str, type] = {
     "facilities": Facility,
     "closures": Closure,
     "background": Background,
+    "acceptance": Acceptance,
     "emission_factors": EmissionFactor,
     "cost_rates": CostRate,
     "params": Param,
@@ -233,6 +250,7 @@ class Network:
     facilities: tuple[Facility, ...] = ()
     closures: tuple[Closure, ...] = ()
     background: tuple[Background, ...] = ()
+    acceptance: tuple[Acceptance, ...] = ()
     emission_factors: tuple[EmissionFactor, ...] = ()
     cost_rates: tuple[CostRate, ...] = ()
     params: tuple[Param, ...] = ()

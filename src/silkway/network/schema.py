@@ -202,6 +202,21 @@ BACKGROUND = Table(
     ),
 )
 
+ACCEPTANCE = Table(
+    "acceptance.csv",
+    ("acceptance_id",),
+    (
+        Col("acceptance_id", "id", required=True),
+        Col("link_id", "text", required=True),
+        Col("direction", "enum", required=True, choices=DIRECTIONS),
+        Col("trains_day", "float", required=True, src="src", min=0, max=1000),
+        _src("src"),
+        VALID_FROM,
+        VALID_TO,
+        Col("note", "text"),
+    ),
+)
+
 EMISSION_FACTORS = Table(
     "emission_factors.csv",
     ("mode", "energy"),
@@ -252,6 +267,7 @@ TABLES: dict[str, Table] = {
     "facilities": FACILITIES,
     "closures": CLOSURES,
     "background": BACKGROUND,
+    "acceptance": ACCEPTANCE,
     "emission_factors": EMISSION_FACTORS,
     "cost_rates": COST_RATES,
     "params": PARAMS,

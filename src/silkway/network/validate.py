@@ -19,7 +19,7 @@ from silkway.errors import Problem
 from silkway.network.dates import epochs, snapshot
 from silkway.network.model import Network
 from silkway.network.schema import CORRIDORS, MANIFEST_FILE, REQUIRED_PARAMS, TABLES
-from silkway.network.validate_traffic import background, gauge_directions
+from silkway.network.validate_traffic import acceptance, background, gauge_directions
 
 LAND_MODES = ("rail", "road")
 WATER_MODES = ("ferry", "feeder", "sea")
@@ -79,7 +79,7 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 
 RULES = ("unique_keys", "sources", "links", "facilities", "gauge_directions", "gauge_breaks", "borders_and_ports", "closures", "background",
-         "factors_and_rates", "params")
+         "acceptance", "factors_and_rates", "params")
 
 
 def validate_network(net: Network, check_connectivity: bool = True, unparsed: Unparsed | None = None) -> list[Problem]:
@@ -96,7 +96,7 @@ def validate_network(net: Network, check_connectivity: bool = True, unparsed: Un
     for day in days:  # the cross-table rules hold on every date: check one network per period without changes
         snap = full if day is None else snapshot(full, day)
         found: list[Problem] = []
-        for rule in (_links, _facilities, gauge_directions, _gauge_breaks, _borders_and_ports, _closures, background, _factors_and_rates,
+        for rule in (_links, _facilities, gauge_directions, _gauge_breaks, _borders_and_ports, _closures, background, acceptance, _factors_and_rates,
                      _params):
             rule(snap, found, known)
         if check_connectivity:

@@ -96,3 +96,18 @@ def _fills_capacity(net: Network, problems: list[Problem]) -> None:
             if cap and total >= cap:
                 _p(problems, "background", mine[-1], "wagons_week" if unit == "wagons/week" else "trains_day",
                    f"background {total:g} {unit} leaving '{end}' fills the capacity of '{target}' ({cap:g} {unit}): nothing is left for containers")
+
+
+def acceptance(net: Network, problems: list[Problem], unparsed: Any) -> None:
+    """An acceptance plan names a link that crosses a border."""
+    for a in net.acceptance:
+        lk = net.link_by_id.get(a.link_id)
+        if lk is None:
+            if not unparsed.may_exist("links", (a.link_id,)):
+                _p(problems, "acceptance", a, "link_id", f"link '{a.link_id[:40]}' does not exist in links.csv")
+            continue
+        ends = {net.node_by_id[n].country for n in (lk.from_node, lk.to_node) if n in net.node_by_id}
+        if len(ends) < 2 and not lk.via_countries:
+            _p(problems, "acceptance", a, "link_id", f"link '{lk.link_id}' does not cross a border: acceptance plans are for border crossings")
+        if lk.mode != "rail":
+            _p(problems, "acceptance", a, "link_id", f"link '{lk.link_id}' is {lk.mode}: acceptance plans count trains on rail crossings")

@@ -81,7 +81,8 @@ class PlannerRoutes:
             alt = Flow(f"{flow.flow_id}~planner:{opt.corridor}", flow.origin, flow.destination, opt.corridor, flow.teu_per_week,
                        (), flow.season_amplitude, flow.season_peak_day, flow.src, "route from the route planner")
             try:
-                out.append(build_route(b, alt, Avoid(), path=path_from_option(b.net, opt)))
+                r = build_route(b, alt, Avoid(), path=path_from_option(b.net, opt))
+                out.append(replace(r, cost_usd_per_teu=opt.cost_usd))
             except SimulationError:
                 continue
         return out

@@ -64,13 +64,50 @@ def _shipments(prep: Prepared, trains: pd.DataFrame) -> pd.DataFrame:
     delivered = np.where(train >= 0, arr[np.maximum(train, 0)] if len(arr) else np.nan, np.nan)
     route = W[L.TI][np.maximum(train, 0), L.T_ROUTE] if len(arr) else np.zeros(n, np.int64)
     flows = [rt.flow for rt in prep.routes]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "shipment_id": np.arange(n), "flow_id": _cat(route, [f.flow_id for f in flows]),
         "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
         "corridor": _cat(route, [f.corridor for f in flows]),
         "teu": W[L.SHTEU][:n], "created_day": created, "train_id": train, "delivered_day": delivered,
         "transit_days": delivered - created,
     })
+    return _with_booking(prep, out) if prep.booking is not None else out
+
+
+def _with_booking(prep: Prepared, released: pd.DataFrame) -> pd.DataFrame:
+    """Shipments in booking order: when each container was ready (``created_day``) and released (``released_day``),
+    ``held_days`` its train was held at the origin by booking (the wait for the train to fill is not counted), its ``booking`` (own, diverted, refused) and ``own_corridor``; transit counts from
+    release. Refused containers are rows without a train."""
+    from silkway.simulation.booking import STATUS
+
+    bk = prep.booking
+    flows = [rt.flow for rt in prep.routes]
+    idx = bk.kernel
+    n_all = len(idx)
+    ok = idx >= 0
+    route = np.where(ok, bk.route, bk.own_route)
+    created = _day(bk.created_h, prep.warmup_h)
+    rel = np.where(ok, _day(bk.release_h, prep.warmup_h), np.nan)
+    delivered = np.full(n_all, np.nan)
+    train = np.full(n_all, -1, np.int64)
+    seen = ok & (idx < len(released))  # released after the horizon: never reached the kernel
+    delivered[seen] = released.delivered_day.to_numpy()[idx[seen]]
+    train[seen] = released.train_id.to_numpy()[idx[seen]]
+    return pd.DataFrame({
+        "shipment_id": np.arange(n_all), "flow_id": _cat(route, [f.flow_id for f in flows]),
+        "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
+        "corridor": _cat(route, [f.corridor for f in flows]), "own_corridor": _cat(bk.own_route, [f.corridor for f in flows]),
+        "booking": pd.Categorical.from_codes(bk.status.astype(np.int64), list(STATUS)),
+        "teu": np.full(n_all, prep.options.container_teu), "created_day": created, "released_day": rel, "held_days": np.where(ok, bk.hold_h / 24.0, np.nan),
+        "train_id": train, "delivered_day": delivered, "transit_days": delivered - rel,
+        "direction": _cat(route, [_direction(prep, f) for f in flows]),
+    })
+
+
+def _direction(prep: Prepared, flow) -> str:
+    """westbound when the destination lies west of the origin (China → Europe), else eastbound."""
+    nodes = prep.builder.net.node_by_id
+    return "westbound" if nodes[flow.destination].lon < nodes[flow.origin].lon else "eastbound"
 
 
 def _stations(prep: Prepared) -> pd.DataFrame:
@@ -105,11 +142,26 @@ def _queues(prep: Prepared) -> pd.DataFrame:
 
 
 def _conservation(prep: Prepared) -> pd.DataFrame:
+    """Containers at every sample: ``generated`` (ready at their origin), ``delivered``, ``in_system`` (on a train or
+    forming one: counted by the kernel over its trains), ``held`` at the origin and ``refused`` (booking), so that
+    generated = delivered + in_system + held + refused. The kernel counts released containers; booking adds the rest."""
     W = prep.work
     k = int(W[L.CTR][L.C_SAMPLE])
     sc = W[L.SC][:k]
-    return pd.DataFrame({"time_day": (sc[:, 0] - prep.warmup_h) / 24.0, "generated": sc[:, 1].astype(np.int64),
-                         "delivered": sc[:, 2].astype(np.int64), "in_system": sc[:, 3].astype(np.int64)})
+    t = sc[:, 0]
+    out = pd.DataFrame({"time_day": (t - prep.warmup_h) / 24.0, "generated": sc[:, 1].astype(np.int64),
+                        "delivered": sc[:, 2].astype(np.int64), "in_system": sc[:, 3].astype(np.int64),
+                        "held": np.zeros(k, np.int64), "refused": np.zeros(k, np.int64)})
+    bk = prep.booking
+    if bk is not None:
+        refused = np.sort(bk.created_h[bk.kernel < 0])
+        created = np.sort(bk.created_h)
+        ok = bk.kernel >= 0
+        rel = np.sort(bk.release_h[ok])
+        out["refused"] = np.searchsorted(refused, t, side="right")
+        out["held"] = np.searchsorted(np.sort(bk.created_h[ok]), t, side="right") - np.searchsorted(rel, t, side="right")
+        out["generated"] = np.searchsorted(created, t, side="right")
+    return out
 
 
 def _vlinks(prep: Prepared) -> pd.DataFrame:
@@ -122,7 +174,10 @@ def _vlinks(prep: Prepared) -> pd.DataFrame:
         rows.append({"link_id": v.link_id, "mode": lk.mode, "timetable": v.timetable, "fleet": 0 if v.timetable else v.fleet,
                      "max_wait_h": v.max_wait_h, "cap_teu": v.cap_teu[0], "cap_teu_reverse": v.cap_teu[1],
                      "departures_per_week": 168.0 / v.period_h, "sailings": int(lf[j, L.LF_SAILINGS]),
-                     "teu_moved": float(lf[j, L.LF_TEU_MOVED]), "background_t_moved": float(lf[j, L.LF_BG_T_MOVED]),
+                     "teu_moved": float(lf[j, L.LF_TEU_MOVED]),
+                     # a sailing carries its share of the week's background wagons; extra sailings carry no extra background
+                     "background_t_moved": min(float(lf[j, L.LF_BG_T_MOVED]), (v.background_t[0] + v.background_t[1]) * 168.0 / v.period_h
+                                               * (prep.horizon_h - prep.warmup_h) / 168.0),
                      "caspian": ends <= CASPIAN_COUNTRIES and lk.mode in ("ferry", "feeder")})
     return pd.DataFrame(rows, columns=VLINK_COLUMNS)
 

@@ -29,6 +29,21 @@ class Prepared:
     warmup_h: float
     work: tuple
     closures: list[tuple[int, float, float, str]]  # (resource, start_h, end_h, closure_id)
+    booking: Booked | None = None  # booking at the origin (fixed mode with options.booking)
+
+
+@dataclass
+class Booked:
+    """Every container generated (also the refused ones) and what booking did with it; ``kernel`` = the index each
+    released container has in the kernel's shipment arrays (sorted by release), -1 for a refused one."""
+
+    created_h: np.ndarray
+    own_route: np.ndarray
+    route: np.ndarray
+    release_h: np.ndarray
+    status: np.ndarray
+    kernel: np.ndarray
+    hold_h: np.ndarray
 
 
 def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, options: SimOptions, *, days: float, seed: int,
@@ -43,6 +58,9 @@ def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, optio
     if dropped.any():
         keep = ~dropped[sh_flow]
         sh_t, sh_flow = sh_t[keep], sh_flow[keep]
+    booked = None
+    if options.booking and options.route_mode == "fixed" and len(sh_t):
+        booked, sh_t, sh_flow = _book(builder, routes, options, sh_t, sh_flow, horizon, np.random.default_rng(seq_misc.spawn(1)[0]))
     si, sf = station_arrays(builder)
     n_st, n_vl = len(builder.stations), len(builder.vlinks)
     windows = closure_windows(builder, closures, horizon, warm_h, seq_cl, options.deterministic)
@@ -61,7 +79,24 @@ def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, optio
             sh_route, sh_group, np.full(len(sh_t), -1, np.int64), np.full(len(sh_t), options.container_teu),
             np.zeros((n_samples, n_st), np.int32), np.zeros((n_samples, 4)))
     _initial_events(work, builder, routes, horizon)
-    return Prepared(builder, routes, demand, options, horizon, warm_h, work, windows)
+    return Prepared(builder, routes, demand, options, horizon, warm_h, work, windows, booked)
+
+
+def _book(b: PlanBuilder, routes: list[RouteSpec], options: SimOptions, sh_t: np.ndarray, sh_route: np.ndarray, horizon: float,
+          rng: np.random.Generator) -> tuple[Booked, np.ndarray, np.ndarray]:
+    """Book the containers' trains (booking.py); the kernel gets the released ones, sorted by release time."""
+    from silkway.simulation.booking import REFUSED, book
+
+    train_teu = options.train_teu or b.net.param.get("train_teu", 100.0)
+    res = book(b, routes, sh_t, sh_route, train_teu=train_teu, container_teu=options.container_teu, horizon_h=horizon,
+               patience_days=options.patience_days, utilisation=options.booking_utilisation, slack_h=options.booking_slack_hours,
+               value_of_time_usd_day=options.value_of_time_usd_day, logit_usd=options.logit_usd, rng=rng)
+    kept = np.flatnonzero(res.status != REFUSED)
+    order = kept[np.lexsort((res.route[kept], res.release_h[kept]))]
+    kernel = np.full(len(sh_t), -1, np.int64)
+    kernel[order] = np.arange(len(order))
+    booked = Booked(sh_t.copy(), sh_route.copy(), res.route, res.release_h, res.status, kernel, res.hold_h)
+    return booked, res.release_h[order], res.route[order]
 
 
 def run(prep: Prepared, progress: Progress | None = None, chunk_days: float = 10.0) -> Prepared:

@@ -27,6 +27,10 @@ class SimOptions:
     - ``sample_hours``: interval of the queue-length / conservation samples.
     - ``deterministic``: all times at their medians, no random closures (for hand checks).
     - ``use_closures``: apply the dataset's closures (``extra_closures`` always apply).
+    - ``booking``: fixed mode books each train through its route's capacities and acceptance plans before it leaves
+      (simulation/booking.py): cargo beyond ``patience_days`` diverts (logit over freight rate + ``value_of_time_usd_day``
+      × days, dispersion ``logit_usd``) or is refused; ``booking_utilisation`` of each capacity is bookable and a train
+      leaves when it meets at most ``booking_slack_hours`` of booked backlog anywhere on its route.
     """
 
     route_mode: str = "fixed"
@@ -43,6 +47,12 @@ class SimOptions:
     sample_hours: float = 6.0
     deterministic: bool = False
     use_closures: bool = True
+    booking: bool = True
+    patience_days: float = 14.0
+    booking_utilisation: float = 0.95
+    booking_slack_hours: float = 24.0
+    value_of_time_usd_day: float = 25.0
+    logit_usd: float = 300.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -59,6 +69,13 @@ class SimOptions:
             problems.append(f"warmup_days must be >= 0 (got {self.warmup_days})")
         if self.train_teu is not None and not self.train_teu >= self.container_teu:
             problems.append(f"train_teu must be >= container_teu (got {self.train_teu})")
+        if not 0.0 < self.booking_utilisation <= 1.0:
+            problems.append(f"booking_utilisation must be in (0, 1] (got {self.booking_utilisation})")
+        for name in ("patience_days", "value_of_time_usd_day", "booking_slack_hours"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} must be >= 0 (got {getattr(self, name)})")
+        if not self.logit_usd > 0:
+            problems.append(f"logit_usd must be > 0 (got {self.logit_usd})")
         if not 0.0 < self.vessel_full_ratio <= 1.0:
             problems.append(f"vessel_full_ratio must be in (0, 1] (got {self.vessel_full_ratio})")
         if problems:

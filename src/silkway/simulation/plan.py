@@ -69,6 +69,7 @@ class RouteSpec:
     stations: list[int]
     base_h: float
     dropped: bool = False  # origin or destination avoided: the flow generates no shipments
+    cost_usd_per_teu: float | None = None  # the route planner's freight cost (planner candidates: diversion options)
 
 
 @dataclass
@@ -288,6 +289,8 @@ def build(net: Network, demand: Demand, options: SimOptions) -> tuple[PlanBuilde
     if options.route_mode == "adaptive":
         routes += via_candidates(b, demand, routes, avoid, planner)
         routes += planner_candidates(b, planner, routes)
+    elif options.booking:
+        routes += planner_candidates(b, planner, routes)  # where booked-out cargo may divert (booking.py)
     return b, routes
 
 

@@ -40,6 +40,10 @@ class SimulationResult:
         k["generated_teu"] = float(created.teu.sum())
         k["delivered_teu"] = float(delivered.teu.sum())
         k["in_system_containers_end"] = float(self.conservation.in_system.iloc[-1]) if len(self.conservation) else 0.0
+        if "booking" in sh:
+            k.update(_booking_kpis(created))
+            for d, g in delivered.groupby("direction", observed=True):
+                k[f"delivered_teu_{d}"] = float(g.teu.sum())
         tr = self.trains
         k["trains_departed"] = float(((tr.departed_day >= 0) & (tr.departed_day <= self.days)).sum())
         k["trains_arrived"] = float(((tr.arrived_day >= 0) & (tr.arrived_day <= self.days)).sum())
@@ -66,6 +70,19 @@ class SimulationResult:
         k["trans_caspian_all_cargo_t"] = teu * self.tonnes_per_teu + bg_t
         k["trans_caspian_mt"] = k["trans_caspian_all_cargo_t"] / 1e6
         return k
+
+    def booking_lines(self) -> list[str]:
+        """Held at the origin, diverted, refused (booking at the origin; empty when the run did not book)."""
+        k = self._kpis
+        if "refused_teu" not in k:
+            return []
+        div = ", ".join(f"{key[len('diverted_teu_'):].replace('_to_', ' → ')} {v:,.0f}" for key, v in k.items()
+                        if key.startswith("diverted_teu_") and "_to_" in key)
+        return [f"held at origin: {k['held_teu']:,.0f} TEU ({k['held_share']:.1%} of released cargo), held days median "
+                f"{k['held_days_median']:.1f} / P90 {k['held_days_p90']:.1f} (held cargo)",
+                f"diverted: {k['diverted_teu']:,.0f} TEU" + (f" ({div})" if div else ""),
+                f"refused: {k['refused_teu']:,.0f} TEU (westbound {k.get('refused_teu_westbound', 0):,.0f}, "
+                f"eastbound {k.get('refused_teu_eastbound', 0):,.0f})"]
 
     def caspian_lines(self) -> list[str]:
         """The two trans-Caspian lines: containers (TEU) and all cargo (t), kept apart."""
@@ -102,7 +119,8 @@ class SimulationResult:
         k = self._kpis
         lines = [f"simulated {self.days:g} days (+{self.warmup_days:g} warm-up), seed {self.seed}, {self.events:,} events",
                  f"containers: generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU, "
-                 f"{k['trains_departed']:,.0f} trains departed", *self.caspian_lines(), "", "Trains per border crossing:"]
+                 f"{k['trains_departed']:,.0f} trains departed", *self.booking_lines(), *self.caspian_lines(), "",
+                 "Trains per border crossing:"]
         lines += [f"  {node:<22} {n:>8,}" for node, n in sorted(self.border_trains().items(), key=lambda x: -x[1])]
         lines += ["", "Corridors:               TEU delivered   transit days median / P90"]
         for r in self.corridor_table().itertuples():
@@ -111,6 +129,28 @@ class SimulationResult:
         for r in self.bottlenecks().itertuples():
             lines.append(f"  {r.station_id:<40} {r.added_delay_train_h:>10,.0f} h  mean {r.mean_wait_h:6.1f} h  max queue {r.max_queue_trains}")
         return "\n".join(lines)
+
+
+def _booking_kpis(created: pd.DataFrame) -> dict[str, float]:
+    """KPIs of booking at the origin over the containers ready in the reported period."""
+    k: dict[str, float] = {}
+    refused = created[created.booking == "refused"]
+    diverted = created[created.booking == "diverted"]
+    released = created[created.booking != "refused"]
+    held = released[released.held_days > 1e-9]
+    k["refused_teu"] = float(refused.teu.sum())
+    k["diverted_teu"] = float(diverted.teu.sum())
+    k["held_teu"] = float(held.teu.sum())
+    k["held_share"] = float(len(held) / len(released)) if len(released) else 0.0
+    k["held_days_median"] = float(held.held_days.median()) if len(held) else 0.0
+    k["held_days_p90"] = float(held.held_days.quantile(0.9)) if len(held) else 0.0
+    for (own, new), g in diverted.groupby(["own_corridor", "corridor"], observed=True):
+        k[f"diverted_teu_{_key(own)}_to_{_key(new)}"] = float(g.teu.sum())
+    for d in ("westbound", "eastbound"):
+        k[f"refused_teu_{d}"] = float(refused[refused.direction == d].teu.sum())
+        k[f"diverted_teu_{d}"] = float(diverted[diverted.direction == d].teu.sum())
+        k[f"generated_teu_{d}"] = float(created[created.direction == d].teu.sum())
+    return k
 
 
 def _key(name: str) -> str:
