@@ -31,7 +31,7 @@ ENERGY_BY_MODE = {
 }
 MAX_SPEED_KM_DAY = {"rail": 2400.0, "road": 1800.0, "ferry": 1200.0, "feeder": 1200.0, "sea": 1200.0}
 MIN_DETOUR = 0.9  # a link is never much shorter than the great circle between its ends
-MAX_DETOUR = {"rail": 3.0, "road": 3.0, "ferry": 3.0, "feeder": 3.0, "sea": 4.0}
+MAX_DETOUR = {"rail": 3.0, "road": 3.0, "ferry": 3.0, "feeder": 3.0, "sea": 5.0}  # sea: China-Poti round the Cape is 4.3x
 GEOMETRY_END_KM = 50.0  # a link's drawn line starts and ends this close to its nodes (a port's berths, a station's yard)
 
 
