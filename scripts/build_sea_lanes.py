@@ -2,7 +2,7 @@
 
 Run once when a port or a lane changes (needs the ``build`` extra: ``pip install -e '.[build]'``)::
 
-    python scripts/build_sea_lanes.py [--dataset src/silkway/data/eurasia] [--check]
+    python scripts/build_sea_lanes.py [--dataset src/silkway/data/eurasia] [--check]    (or: make sea-lanes)
 
 For each Chinese port and each European, Black Sea or Gulf port it computes the lane via Suez (searoute's default
 passages) and via the Cape of Good Hope, simplifies it for the CSV (Douglas-Peucker, refined wherever a simplified
@@ -177,9 +177,10 @@ def lane_row(lane: Lane, shown: np.ndarray) -> dict[str, str]:
     }
 
 
-def update_links(path: Path, rows: list[dict[str, str]]) -> tuple[int, int]:
-    """Insert or replace the lanes' rows (by link_id; every other row unchanged); add missing columns before 'note'."""
-    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+def updated_links(text: str, rows: list[dict[str, str]]) -> tuple[str, int, int]:
+    """links.csv text with the lanes' rows inserted or replaced (by link_id; every other row unchanged) and missing
+    columns added before 'note'; with the number of rows added and changed."""
+    table = list(csv.reader(io.StringIO(text, newline="")))
     header = table[0]
     for col in ("valid_from", "valid_to", "geometry"):
         if col not in header:
@@ -199,8 +200,7 @@ def update_links(path: Path, rows: list[dict[str, str]]) -> tuple[int, int]:
             added += 1
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(table)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return added, updated
+    return buf.getvalue(), added, updated
 
 
 def read_nodes(folder: Path) -> dict[str, tuple[float, float]]:
@@ -216,7 +216,7 @@ def plan() -> list[tuple[str, str, str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dataset", type=Path, default=default_dataset_path())
-    ap.add_argument("--check", action="store_true", help="compute and check the lanes, write nothing")
+    ap.add_argument("--check", action="store_true", help="compute and check the lanes, write nothing; exit 1 unless links.csv is up to date")
     args = ap.parse_args(argv)
     nodes = read_nodes(args.dataset)
     rows, bad = [], 0
@@ -231,11 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         print(f"{bad} lane(s) refused: links.csv left unchanged", file=sys.stderr)
         return 1
-    if not args.check:
-        added, updated = update_links(args.dataset / "links.csv", rows)
-        print(f"links.csv: {added} lane(s) added, {updated} updated, {len(rows) - added - updated} unchanged")
+    path = args.dataset / "links.csv"
+    text, added, updated = updated_links(path.read_text(encoding="utf-8"), rows)
+    if args.check:
+        print(f"links.csv: {'up to date' if not added + updated else f'{added} lane(s) to add, {updated} to update'}")
+        return 1 if added + updated else 0
+    path.write_text(text, encoding="utf-8")
+    print(f"links.csv: {added} lane(s) added, {updated} updated, {len(rows) - added - updated} unchanged")
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -4,6 +4,7 @@ Suez lanes end when carriers left the Red Sea."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -117,3 +118,17 @@ def test_shanghai_rotterdam_by_sea_goes_round_the_cape_in_2024() -> None:
 def test_the_product_does_not_import_searoute() -> None:
     src = Path(silkway.__file__).parent
     assert not [p for p in src.rglob("*.py") if "import searoute" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.slow
+def test_the_shipped_lanes_are_what_the_build_script_computes(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """links.csv holds exactly the rows scripts/build_sea_lanes.py computes (needs the build extra: searoute)."""
+    pytest.importorskip("searoute")
+    import importlib.util
+
+    path = Path(__file__).parents[2] / "scripts" / "build_sea_lanes.py"
+    spec = importlib.util.spec_from_file_location("build_sea_lanes", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0, capsys.readouterr().out
