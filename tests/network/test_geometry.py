@@ -90,3 +90,21 @@ def test_line_of_uses_the_geometry_and_reverses_it_for_a_leg_against_the_link(da
 def test_polyline_km_sums_great_circles() -> None:
     assert polyline_km([(0, 0), (1, 0), (1, 1)]) == pytest.approx(2 * 111.195, rel=1e-3)
     assert polyline_km([(0, 0)]) == 0
+
+
+def test_maps_draw_the_geometry_in_the_direction_travelled(dataset_copy: Callable[..., Path]) -> None:
+    """The network GeoJSON and a route's GeoJSON use a link's geometry (reversed for a leg against the link)."""
+    from silkway.services import network as net_svc
+    from silkway.services import routing as route_svc
+
+    d = dataset_copy()
+    with_geometry(d, "l1", GOOD)
+    net = read_dataset(d)
+    lines = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in net_svc.to_geojson(net)["features"] if f["properties"]["kind"] == "link"}
+    assert lines["l1"] == [[80.0, 44.0], [80.5, 44.05], [81.0, 44.0]]
+    assert lines["l2"] == [[81.0, 44.0], [81.1, 44.0]]
+    r = route_svc.router_for(net=net)
+    for origin, destination, expected in (("west", "isle", lines["l1"]), ("isle", "west", lines["l1"][::-1])):
+        gj = route_svc.to_geojson(r.route(origin, destination), net)
+        legs = {f["properties"]["link_id"]: f["geometry"]["coordinates"] for f in gj["features"] if f["properties"]["kind"] == "leg"}
+        assert legs["l1"] == expected
