@@ -33,10 +33,8 @@ from silkway.report.basemap import densify, gc_km, land_km
 
 ORIGINS = ("shanghai", "lianyungang")
 NORTH_RANGE = ("rotterdam", "hamburg")
-MED_BLACK_SEA = ("constanta", "istanbul", "poti")
+MED_BLACK_SEA = ("constanta", "ambarli", "poti")
 GULF = ("bandar_abbas",)
-# where searoute starts or ends a lane when the node (a city centre) is not at the container terminals
-TERMINALS = {"istanbul": (28.69, 40.97)}  # Ambarli port complex (Marport, Kumport, Mardas), ~25 km west of the node
 CAPE_CLOSED = ["suez", "panama", "northwest", "bering"]
 WEST_OF_PELOPONNESE = (21.5, 36.2)  # waypoint: a Cape lane enters the Aegean round Cape Matapan, not via Corinth
 SUEZ = (32.55, 30.0)  # reference points a lane must pass near (km, see check_lane)
@@ -72,12 +70,11 @@ def searoute_line(a: tuple[float, float], b: tuple[float, float], restrictions: 
 
 def build_lane(nodes: dict[str, tuple[float, float]], origin: str, destination: str, via: str) -> Lane:
     a, b = nodes[origin], nodes[destination]
-    start, end = TERMINALS.get(origin, a), TERMINALS.get(destination, b)
     if via == "cape" and destination in MED_BLACK_SEA:
-        middle = searoute_line(start, WEST_OF_PELOPONNESE, CAPE_CLOSED)
-        middle += searoute_line(WEST_OF_PELOPONNESE, end, None)[1:]
+        middle = searoute_line(a, WEST_OF_PELOPONNESE, CAPE_CLOSED)
+        middle += searoute_line(WEST_OF_PELOPONNESE, b, None)[1:]
     else:
-        middle = searoute_line(start, end, CAPE_CLOSED if via == "cape" else None)
+        middle = searoute_line(a, b, CAPE_CLOSED if via == "cape" else None)
     line = [a, *middle, b]
     line = [p for i, p in enumerate(line) if i == 0 or p != line[i - 1]]
     return Lane(origin, destination, via, tuple(line), polyline_km(line))
