@@ -101,9 +101,11 @@ def _rail_both_sides(opt, node_id: str) -> bool:
                for a, b in zip(moves, moves[1:], strict=False))
 
 
-def test_expected_time_of_a_sea_route_counts_the_sailing(net):
+def test_expected_time_of_a_sea_route_counts_the_sailing():
+    """In 2023 (via Suez: from the Red Sea crisis on, the Cape route is slower and dearer than the land routes)."""
     from silkway.simulation.plan import build
 
+    net = read_dataset(as_of="2023-06-30")
     _, routes = build(net, default_demand(net), SimOptions(route_mode="adaptive"))
     sea = [r for r in routes if r.flow.flow_id.endswith("~planner:sea")]
     assert sea, "the planner offers the deep-sea route as an alternative"
