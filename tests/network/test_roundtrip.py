@@ -19,9 +19,7 @@ TINY = Path(__file__).parent.parent / "fixtures" / "tiny"
 
 @pytest.mark.parametrize("source", [TINY, None], ids=["tiny", "eurasia"])
 def test_load_write_load_is_identity(source: Path | None, tmp_path: Path) -> None:
-    """The whole dataset, every dated row (a snapshot of one day is not a dataset: its rows that start later than
-    others, e.g. the crisis sea rate, would leave earlier days without a rate)."""
-    net = read_dated_dataset(source)
+    net = read_dated_dataset(source)  # every dated row
     write_dataset(net, tmp_path / "a")
     again = read_dated_dataset(tmp_path / "a")
     assert again == net
@@ -30,6 +28,18 @@ def test_load_write_load_is_identity(source: Path | None, tmp_path: Path) -> Non
     write_dataset(again, tmp_path / "b")
     for f in sorted(p.name for p in (tmp_path / "a").iterdir()):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_a_snapshot_is_written_as_the_network_of_its_day(tmp_path: Path) -> None:
+    """A snapshot written and read again is the same network (rows, values), with no periods left."""
+    snap = read_dataset(None, as_of="2023-06-30")
+    write_dataset(snap, tmp_path / "s")
+    again = read_dataset(tmp_path / "s")
+    assert again.as_of is None and again.manifest.reference_date is None
+    assert again.link_by_id["kz_dostyk_aktogay"].capacity_trains_day == 12  # the 2023 row, not the 2025 one
+    for name in TABLES:
+        strip = [dataclasses.replace(r, valid_from=None, valid_to=None) if TABLES[name].dated else r for r in snap.table(name)]
+        assert list(again.table(name)) == strip, name
 
 
 def test_written_numbers_are_exact(tmp_path: Path) -> None:

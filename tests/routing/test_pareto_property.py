@@ -52,9 +52,40 @@ def networks(draw):
     )
 
 
-def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None, via: tuple[int, ...] = ()):
+def _regions_left(net, g, a, left):
+    """The corridor rule written again from the records: None when arc ``a`` re-enters a country left or crosses a
+    water body crossed before, else the new set of regions left (countries, and ('water', port set))."""
+    if g.link[a] < 0:
+        return left
+    lk = net.links[g.link[a]]
+    cu, cv = (net.node_by_id[g.node_of(s)].country for s in (g.tail[a], g.head[a]))
+    if cu == cv:
+        return left
+    if cv in left:
+        return None
+    new = left | {cu}
+    if lk.mode in ("ferry", "feeder", "sea"):
+        body = ("water", _water_body(net, lk.from_node))
+        if body in left:
+            return None
+        new |= {body}
+    return new
+
+
+def _water_body(net, port):
+    water = [lk for lk in net.links if lk.mode in ("ferry", "feeder", "sea")]
+    seen, stack = set(), [port]
+    while stack:
+        x = stack.pop()
+        if x not in seen:
+            seen.add(x)
+            stack += [b for lk in water for a, b in ((lk.from_node, lk.to_node), (lk.to_node, lk.from_node)) if a == x]
+    return frozenset(seen)
+
+
+def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None, via: tuple[int, ...] = (), rules: bool = False):
     """All simple paths over (state, via points passed) from the origin to the first arrival at the
-    destination after every via point, Pareto-filtered."""
+    destination after every via point, Pareto-filtered (with ``rules``: only paths obeying the corridor rule)."""
     found = []
     budget = [50_000]
 
@@ -62,7 +93,7 @@ def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None, 
         hub = g.hub(g.node_of(s), platform_index(s))
         return (t, c, e) if hub is None else (t + hub.median_h, c + hub.cost_usd_per_teu, e + hub.co2e_kg_per_teu)
 
-    def dfs(s, layer, t, c, e, tr, seen):
+    def dfs(s, layer, t, c, e, tr, seen, left=frozenset()):
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooMany
@@ -73,8 +104,9 @@ def _brute_front(g, origin: int, dest: int, depart: float, ok, cap: int | None, 
         for a in g.out[s]:
             h = g.head[a]
             h_layer = layer + 1 if layer < len(via) and h // SPN == via[layer] else layer
-            if ok[a] and (h, h_layer) not in seen and (cap is None or tr + g.transfer[a] <= cap):
-                dfs(h, h_layer, arc_time(g, a, t), c + g.cost[a], e + g.co2e[a], tr + g.transfer[a], seen | {(h, h_layer)})
+            left2 = _regions_left(g.net, g, a, left) if rules else left
+            if ok[a] and left2 is not None and (h, h_layer) not in seen and (cap is None or tr + g.transfer[a] <= cap):
+                dfs(h, h_layer, arc_time(g, a, t), c + g.cost[a], e + g.co2e[a], tr + g.transfer[a], seen | {(h, h_layer)}, left2)
 
     layer0 = 0
     while layer0 < len(via) and via[layer0] == origin:
@@ -112,7 +144,9 @@ def _own_mask(net, g, countries, nodes, modes):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(net=networks(), data=st.data())
 def test_pareto_equals_brute_force(net, data):
-    g = Router(net).graph
+    router = Router(net)
+    g = router.graph
+    rules = data.draw(st.booleans())
     o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
     cap = data.draw(st.one_of(st.none(), st.integers(0, 2)))
     depart = float(data.draw(st.integers(0, 167)))
@@ -120,16 +154,16 @@ def test_pareto_equals_brute_force(net, data):
     modes = set(data.draw(st.lists(st.sampled_from(("road", "ferry")), max_size=1)))
     via = tuple(data.draw(st.lists(st.integers(0, len(net.nodes) - 1), max_size=1)))
     ok = _own_mask(net, g, countries, set(), modes)
-    front = pareto_paths(g, Query(o, d, depart, via, cap), ok)
+    front = pareto_paths(g, Query(o, d, depart, via, cap), ok, router.regions if rules else None)
     got = {tuple(round(v, 6) for v in ((p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu, p.transfers)
                                        if cap is not None else (p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu)))
            for p in front}
     try:
-        brute = _brute_front(g, o, d, depart, ok, cap, via)
+        brute = _brute_front(g, o, d, depart, ok, cap, via, rules)
     except _TooMany:
         reject()
     assert got == brute
-    event(f"front size {min(len(got), 3)}{' with a via point' if via else ''}")
+    event(f"front size {min(len(got), 3)}{' with a via point' if via else ''}{' with corridor rules' if rules else ''}")
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

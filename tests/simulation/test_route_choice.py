@@ -92,7 +92,8 @@ def test_planner_option_becomes_the_same_path(net):
                                 and _rail_both_sides(opt, leg.from_node))
             assert path.gauge_changes == gauge_yards, (o, d, opt.corridor)
             seen_yards.update(gauge_yards)
-    assert {"alashankou", "brest"} <= seen_yards  # the check compared real gauge changes, not only empty tuples
+    # the check compared real gauge changes (westbound yards: Dostyk or Khorgos Gateway, then Małaszewicze), not only empty tuples
+    assert "malaszewicze" in seen_yards and seen_yards & {"dostyk", "khorgos_gateway"}
 
 
 def _rail_both_sides(opt, node_id: str) -> bool:
@@ -111,7 +112,7 @@ def test_expected_time_of_a_sea_route_counts_the_sailing():
     assert sea, "the planner offers the deep-sea route as an alternative"
     for r in sea:
         sailing_h = sum(net.link_by_id[leg.link_id].time_h_median for leg in r.path.legs if net.link_by_id[leg.link_id].mode == "sea")
-        assert r.base_h > sailing_h > 24 * 20
+        assert r.base_h > sailing_h > 24 * 15  # China-Bandar Abbas ~19 d, China-Europe 27-51 d
 
 
 def test_committed_train_counts_match_the_trains_on_their_way(net):

@@ -76,11 +76,12 @@ def test_route_deterministic_hand_computation(tiny_net):
     """Two one-container trains west → harbour on the tiny network, every time at its median.
 
     Stations: l1 (96 km at 960 km/d = 2.4 h, gate 24/20 = 1.2 h), border gate_cn (gate 24/12 = 2 h, customs 6 h),
-    gauge change (1 server, 2 h, gate 24/10 = 2.4 h + 24/1000 h per TEU × 2 TEU = 2.448 h), l2 single track (1 h, gate 24/(2·10) = 1.2 h), border gate_kz
-    (gate 2 h, customs 3 h), l3 single track (6 h, gate 24/(2·12) = 1 h), harbour port handling (4 h).
+    gauge change (1 server, 2 h, gate = the tighter of 24/10 = 2.4 h and 24/1000 h per TEU × 2 TEU = 0.048 h: 2.4 h),
+    l2 single track (1 h, gate 24/(2·10) = 1.2 h), border gate_kz (gate 2 h, customs 3 h), l3 single track (6 h,
+    gate 24/(2·12) = 1 h), harbour port handling (4 h).
     Train A (t=0): 0 → 2.4 → 8.4 → 10.4 → 11.4 → 14.4 → 20.4 → 24.4.
-    Train B (t=0.5): l1 waits to 1.2 (end 3.6), border gate to 4.4 (customs end 10.4), gauge-yard gate to 10.848
-    (end 12.848), l2 → 13.848, customs → 16.848, l3 → 22.848, port → 26.848; waited 0.7 + 0.8 + 0.448 = 1.948 h.
+    Train B (t=0.5): l1 waits to 1.2 (end 3.6), border gate to 4.4 (customs end 10.4), gauge-yard gate to 10.8
+    (end 12.8), l2 → 13.8, customs → 16.8, l3 → 22.8, port → 26.8; waited 0.7 + 0.8 + 0.4 = 1.9 h.
     """
     options = SimOptions(**ONE_CONTAINER_TRAINS, deterministic=True)
     demand = Demand((Flow("wh", "west", "harbour", "kz", 1.0),))
@@ -88,9 +89,9 @@ def test_route_deterministic_hand_computation(tiny_net):
     prep = prepare(b, routes, demand, options, days=2, seed=0, closures=(),
                    arrivals=(np.array([0.0, 0.5]), np.zeros(2, np.int64)))
     r = collect(run(prep), 0)
-    np.testing.assert_allclose(r.trains.arrived_day * 24, [24.4, 26.848], atol=1e-9)
-    np.testing.assert_allclose(r.trains.wait_hours, [0.0, 1.948], atol=1e-9)
-    np.testing.assert_allclose(r.shipments.transit_days * 24, [24.4, 26.348], atol=1e-9)
+    np.testing.assert_allclose(r.trains.arrived_day * 24, [24.4, 26.8], atol=1e-9)
+    np.testing.assert_allclose(r.trains.wait_hours, [0.0, 1.9], atol=1e-9)
+    np.testing.assert_allclose(r.shipments.transit_days * 24, [24.4, 26.3], atol=1e-9)
 
 
 def _two_shipments(net, flow: Flow, times_h, options: SimOptions, days: float = 10):

@@ -85,3 +85,13 @@ def test_answer_matches_its_documented_schema(client: TestClient) -> None:
     assert set(body) == set(RouteOut.model_fields)
     opt = body["options"][0]
     assert set(opt) == set(OptionOut.model_fields) and set(opt["legs"][0]) == set(LegOut.model_fields)
+
+
+def test_route_carries_via_reconciliation_and_p90_objective(client: TestClient) -> None:
+    body = client.post("/api/routes", json={"origin": "west", "destination": "isle", "objective": "p90"}).json()
+    assert body["objective"] == "p90"
+    best = body["options"][0]
+    assert [v["kind"] for v in best["via"]] == ["gauge", "border", "water"]  # Gate CN gauge change, CN→KZ, the ferry
+    assert best["via_summary"] == "; ".join(v["label"] for v in best["via"])
+    parts = best["days_nominal"] + best["gap_variability_days"] + best["gap_timetable_days"]
+    assert parts == pytest.approx(best["days_median"])

@@ -7,9 +7,11 @@ import sys
 # Command modules register themselves on ``app`` when imported (one line per topic).
 from silkway.cli import (
     network_cmds,  # noqa: E402,F401
+    places_cmds,  # noqa: E402,F401
     route_cmds,  # noqa: E402,F401
     serve_cmds,  # noqa: E402,F401
     simulate_cmds,  # noqa: E402,F401
+    sources_cmds,  # noqa: E402,F401
     study_cmds,  # noqa: E402,F401
 )
 from silkway.cli._app import app, console_err

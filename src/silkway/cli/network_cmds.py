@@ -87,7 +87,7 @@ def _cell(v: object) -> str:
         return "—"
     if isinstance(v, tuple):
         return ";".join(map(str, v))
-    return _fmt(v) if isinstance(v, float) else str(v)
+    return f"{v:,g}" if isinstance(v, float) else str(v)
 
 
 def _fmt(v: float | None) -> str:

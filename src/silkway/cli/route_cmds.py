@@ -11,7 +11,8 @@ from rich.table import Table
 
 from silkway.cli._app import DATASET_HELP, app, console
 from silkway.errors import RoutingError
-from silkway.routing import RouteOption, RouteResult
+from silkway.routing import Objective, RouteOption, RouteResult
+from silkway.routing.objectives import FIELD, shown
 from silkway.services import routing as svc
 
 
@@ -29,44 +30,77 @@ def route(
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="Country code, place or mode to avoid; repeat or comma-separate.")] = None,
     via: Annotated[list[str] | None, typer.Option("--via", help="Place the route must pass, in order; repeatable.")] = None,
     max_transfers: Annotated[int | None, typer.Option("--max-transfers", help="At most K transshipments (gauge or mode changes).")] = None,
-    objective: Annotated[str, typer.Option("--objective", help="Rank options by time, cost or co2e.")] = "time",
+    objective: Annotated[Objective, typer.Option("--objective", help="Rank options by time (the median), p90, cost or co2e, as displayed.",
+                                                 case_sensitive=False)] = Objective.TIME,
     alternatives: Annotated[int, typer.Option("--alternatives", help="Up to K options, one per corridor.")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     as_geojson: Annotated[bool, typer.Option("--geojson", help="Print the options' geometry as GeoJSON.")] = False,
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The network as of this date YYYY-MM-DD (default: the departure "
+                                              "day, else the dataset's reference date).")] = None,
 ) -> None:
     """Plan a shipment: corridor options (days median/P90, cost, CO2e) and the legs of the best one."""
     if as_json and as_geojson:
         raise RoutingError("choose one of --json and --geojson")
-    router = svc.router_for(dataset)
+    router = svc.router_for(dataset, as_of=as_of, depart=depart)
     result = svc.plan_route(origin, destination, router=router, teu=teu, depart=depart, avoid=_split(avoid), via=_split(via),
                             max_transfers=max_transfers, objective=objective, alternatives=alternatives)
+    day = svc.network_day(router, as_of=as_of, depart=depart)
     if as_json:
-        typer.echo(json.dumps(svc.to_dict(result), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
     elif as_geojson:
         typer.echo(json.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
     else:
         _print(result, router.net.node_by_id)
+        if day:
+            console.print(f"[dim]network as of {day} (--as-of; default: the departure day, else the dataset's reference date)[/]",
+                          highlight=False)
 
 
 def _print(result: RouteResult, nodes) -> None:
     name = {nid: n.name for nid, n in nodes.items()}
-    t = Table(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {result.objective}")
+    # the via summary of each option is the table's caption (a column would squeeze every figure on 80 columns)
+    via = "\n".join(f"{i} via {o.via_summary or '(no border, gauge change or water leg)'}" for i, o in enumerate(result.options, 1))
+    t = Table(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {_ranked_by(result.objective)}",
+              caption=via, caption_justify="left")
     for col in ("#", "corridor", "days median", "days P90", "cost USD", "CO2e kg", "transfers", "km", "Pareto"):
         t.add_column(col, justify="left" if col == "corridor" else "right", no_wrap=col == "corridor")
     for i, o in enumerate(result.options, 1):
-        t.add_row(str(i), o.corridor, f"{o.days_median:.1f}", f"{o.days_p90:.1f}", f"{o.cost_usd:,.0f}", f"{o.co2e_kg:,.0f}",
-                  str(o.transfers), f"{o.distance_km:,.0f}", "yes" if o.pareto else "")
+        t.add_row(str(i), o.corridor, *(_fig(o, obj) for obj in Objective), str(o.transfers), f"{o.distance_km:,.0f}",
+                  "yes" if o.pareto else "")
     console.print(t)
     console.print(" → ".join(name[n] for n in result.best.node_ids), highlight=False)
     if result.depart:
         console.print(f"departs {result.depart}; arrives {result.arrival(result.best)} (median), "
                       f"{result.arrival(result.best, 'p90')} (P90)", highlight=False)
     console.print(_legs_table(result.best, name))
+    for line in reconciliation_lines(result.best):
+        console.print(line, highlight=False)
     h = result.best.hours_by_kind()
     console.print(f"moving {h['move']:.1f} h, waiting for departures {h['wait']:.1f} h, handling {h['handling']:.1f} h, "
                   f"customs {h['customs']:.1f} h; {len(result.pareto)} route(s) in the Pareto set", highlight=False)
+    if not result.constraints.get("corridor_rules", True):
+        console.print("[yellow]note:[/] no route obeys the corridor rules (no country re-entered, no sea crossed twice) here; "
+                      "they were relaxed", highlight=False)
     console.print(f"[dim]{result.method}[/]", highlight=False)
+
+
+def _ranked_by(objective: Objective) -> str:
+    return {Objective.TIME: "time (median)", Objective.P90: "P90"}.get(objective, objective.value)
+
+
+def _fig(o: RouteOption, objective: Objective) -> str:
+    """A displayed figure, formatted with the rounding the ranking uses (silkway.routing.objectives.shown)."""
+    value = shown(getattr(o, FIELD[objective]), objective)
+    return f"{value:.1f}" if objective in (Objective.TIME, Objective.P90) else f"{value:,.0f}"
+
+
+def reconciliation_lines(o: RouteOption) -> list[str]:
+    """The legs' total and the median, with the two parts of the difference, in days."""
+    return [f"legs' total (every step at its median) {o.days_nominal:.1f} d",
+            f"  {o.gap_variability_days:+.1f} d variability of the steps (skewed: their sampled sum has a higher median)",
+            f"  {o.gap_timetable_days:+.1f} d timetable waits recomputed for each sampled arrival",
+            f"  = median door to door {o.days_median:.1f} d (P90 {o.days_p90:.1f} d)"]
 
 
 def _legs_table(best: RouteOption, name: dict[str, str]) -> Table:

@@ -49,6 +49,8 @@ def simulate(
 
         from silkway.simulation import simulate as run
         result = run(net, dem, days=days, seed=seed, options=options, progress=progress)
+    if net.as_of:
+        console.print(f"network as of {net.as_of}", highlight=False)
     _print(result)
     files = svc.write_outputs(result, out)
     console.print(f"wrote {len(files)} files to {out}/ (Parquet tables, kpis.json, summary.txt, queues.png, transit_times.png)")
@@ -57,8 +59,9 @@ def simulate(
 def _print(r: SimulationResult) -> None:
     k = r.kpis()
     console.print(f"[bold]simulated {r.days:g} days[/] (+{r.warmup_days:g} warm-up), seed {r.seed}, {r.events:,} events; "
-                  f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU; "
-                  f"trans-Caspian {k['trans_caspian_mt']:.2f} Mt")
+                  f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU")
+    for line in r.caspian_lines():
+        console.print(line, highlight=False)
     t = Table(title="Trains per border crossing")
     t.add_column("border node")
     t.add_column("trains", justify="right")

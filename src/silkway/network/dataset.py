@@ -11,6 +11,7 @@ import io
 import os
 import re
 import tomllib
+from dataclasses import replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,7 @@ from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_ta
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
 from silkway.network.validate import Unparsed, validate_network
 
-OPTIONAL_TABLES = ("closures",)
+OPTIONAL_TABLES = ("closures", "background")
 DEFAULT_DATASET = "eurasia"
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -201,13 +202,23 @@ def _short_repr(value: Any) -> str:
 
 
 def write_dataset(network: Network, path: str | os.PathLike[str]) -> Path:
-    """Write ``network`` as a dataset folder; each file is replaced atomically."""
+    """Write ``network`` as a dataset folder; each file is replaced atomically. A snapshot (``network.as_of`` set) is
+    written as an undated dataset of that day (its rows' periods and the reference date are dropped: it holds the
+    network of one day, not the history); a dated network (``read_dated_dataset``) is written with every period."""
+    if network.as_of is not None:
+        network = undated(network)
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / MANIFEST_FILE, manifest_toml(network.manifest))
     for name, table in TABLES.items():
         atomic_write_text(folder / table.file, table_csv(table, network.table(name)))
     return folder
+
+
+def undated(network: Network) -> Network:
+    """The same rows without validity periods and without a reference date (a snapshot as a plain network)."""
+    tables = {name: tuple(replace(r, valid_from=None, valid_to=None) for r in network.table(name)) for name, t in TABLES.items() if t.dated}
+    return replace(network, **tables, manifest=replace(network.manifest, reference_date=None), as_of=None, dated=None)
 
 
 def manifest_toml(m: Manifest) -> str:

@@ -51,6 +51,7 @@ def snapshot(net: Network, day: date | None = None) -> Network:
     tables["facilities"] = tuple(f for f in tables["facilities"] if f.node_id in keep)
     present = {"node": keep, "link": {lk.link_id for lk in tables["links"]}, "facility": {f.facility_id for f in tables["facilities"]}}
     tables["closures"] = tuple(c for c in tables["closures"] if c.target_id in present[c.target_kind])
+    tables["background"] = tuple(b for b in tables["background"] if b.target_id in present[b.target_kind])
     return replace(full, nodes=nodes, **tables, as_of=day, dated=full)
 
 
@@ -71,6 +72,18 @@ def epochs(net: Network) -> list[date | None]:
     dated): the day before the first change, then each change date."""
     days = change_dates(net)
     return [days[0] - _DAY, *days] if days else [None]
+
+
+def period_of(net: Network, day: date | None) -> date | None:
+    """The representative day of the period (between two change dates) that contains ``day``: every day of a period
+    has the same snapshot, so caches key on this. None stays None (the reference date)."""
+    if day is None:
+        return None
+    days = change_dates(net.dated if net.dated is not None else net)
+    if not days:
+        return day
+    starts = [d for d in days if d <= day]
+    return starts[-1] if starts else days[0] - _DAY
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,8 @@ def changes(net: Network, before: date, after: date) -> list[Change]:
                 out.append(Change(name, label, "removed", line_before=ra.line))
             elif ra != rb:
                 diff = tuple((c.name, _value(ra, c.name), _value(rb, c.name)) for c in TABLES[name].cols
-                             if c.name not in ("valid_from", "valid_to", "note") and _value(ra, c.name) != _value(rb, c.name))
+                             if c.name not in ("valid_from", "valid_to", "note") and c.kind != "sources"
+                             and _value(ra, c.name) != _value(rb, c.name))
                 if diff:
                     out.append(Change(name, label, "changed", diff, ra.line, rb.line))
     return out

@@ -63,7 +63,8 @@ class Link:
     electrified: bool | None = None
     via_countries: tuple[str, ...] = ()
     corridor: tuple[str, ...] = ()
-    capacity_trains_day: float | None = None
+    capacity_trains_day: float | None = None  # trains/day from_node → to_node (and the reverse unless given)
+    capacity_trains_day_reverse: float | None = None  # trains/day to_node → from_node where a source gives it
     departures_per_week: float | None = None
     capacity_teu_per_departure: float | None = None
     first_departure_h: float | None = None
@@ -83,6 +84,12 @@ class Link:
     def countries(self) -> tuple[str, ...]:
         return (self.country, *self.via_countries)
 
+    def capacity_from(self, node_id: str) -> float | None:
+        """Trains/day in the direction leaving ``node_id``."""
+        if node_id == self.to_node and self.capacity_trains_day_reverse is not None:
+            return self.capacity_trains_day_reverse
+        return self.capacity_trains_day
+
 
 @dataclass(frozen=True, slots=True)
 class Facility:
@@ -90,6 +97,7 @@ class Facility:
     node_id: str
     facility_kind: str
     gauges: tuple[int, ...] = ()
+    gauge_to_mm: tuple[int, ...] = ()  # a gauge yard's direction: the gauge it transships onto (empty = both ways)
     capacity_trains_day: float | None = None
     capacity_teu_day: float | None = None
     handling_h_median: float | None = None
@@ -107,6 +115,10 @@ class Facility:
     def changes_gauge(self) -> bool:
         return self.facility_kind in ("gauge_change", "dry_port") and len(self.gauges) >= 2
 
+    def changes_gauge_to(self, gauge_mm: int) -> bool:
+        """True when the facility transships trains onto ``gauge_mm`` (a directional yard does one way only)."""
+        return self.changes_gauge and gauge_mm in (self.gauge_to_mm or self.gauges)
+
 
 @dataclass(frozen=True, slots=True)
 class Closure:
@@ -122,6 +134,32 @@ class Closure:
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
+
+
+@dataclass(frozen=True, slots=True)
+class Background:
+    """Non-container traffic that occupies a link, a facility or a ferry (docs/dataset-format.md, background.csv).
+    ``direction`` of a link: forward = from_node → to_node. ``priority`` reserved: it runs to its own plan and the
+    containers get what is left (capacity − background trains/day; ferry wagons − background wagons per sailing)."""
+
+    background_id: str
+    target_kind: str
+    target_id: str
+    direction: str
+    cargo: str
+    priority: str
+    trains_day: float | None = None
+    wagons_week: float | None = None
+    tonnes_per_wagon: float | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    note: str | None = None
+    src: SrcMap = ()
+    line: int | None = _line()
+
+    def applies_from(self, node_id: str, lk: Link) -> bool:
+        """Whether it occupies the direction of ``lk`` that leaves ``node_id``."""
+        return self.direction == "both" or (self.direction == "forward") == (node_id == lk.from_node)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +216,7 @@ RECORD_TYPES: dict[str, type] = {
     "links": Link,
     "facilities": Facility,
     "closures": Closure,
+    "background": Background,
     "emission_factors": EmissionFactor,
     "cost_rates": CostRate,
     "params": Param,
@@ -194,6 +233,7 @@ class Network:
     links: tuple[Link, ...]
     facilities: tuple[Facility, ...] = ()
     closures: tuple[Closure, ...] = ()
+    background: tuple[Background, ...] = ()
     emission_factors: tuple[EmissionFactor, ...] = ()
     cost_rates: tuple[CostRate, ...] = ()
     params: tuple[Param, ...] = ()
@@ -221,6 +261,14 @@ class Network:
         out: dict[str, list[Facility]] = {}
         for f in self.facilities:
             out.setdefault(f.node_id, []).append(f)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def background_of(self) -> Mapping[tuple[str, str], tuple[Background, ...]]:
+        """(target_kind, target_id) → its background traffic rows."""
+        out: dict[tuple[str, str], list[Background]] = {}
+        for b in self.background:
+            out.setdefault((b.target_kind, b.target_id), []).append(b)
         return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
     @cached_property

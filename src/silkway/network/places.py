@@ -1,4 +1,4 @@
-"""Tolerant place names: case, diacritics, punctuation and aliases; "did you mean" suggestions."""
+"""Tolerant place and country names: case, diacritics, punctuation and aliases; "did you mean" suggestions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,42 @@ from silkway.errors import RoutingError
 from silkway.network.model import Network, Node
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+PLACES_HINT = "Run 'silkway places [QUERY]' to list places and countries."
+
+# English names (and common other spellings) of the countries a corridor dataset may hold, by ISO 3166 code. Only
+# the countries present in a network are accepted for it (:func:`country_index`); a code missing here is still
+# accepted as a code.
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "AT": ("Austria",), "AZ": ("Azerbaijan",), "BG": ("Bulgaria",), "BY": ("Belarus", "Byelorussia"),
+    "CN": ("China", "PRC", "People's Republic of China"), "DE": ("Germany", "Deutschland"), "EG": ("Egypt",),
+    "GE": ("Georgia", "Sakartvelo"), "HU": ("Hungary",), "IR": ("Iran", "Persia"), "KG": ("Kyrgyzstan", "Kyrgyz Republic"),
+    "KZ": ("Kazakhstan", "Qazaqstan"), "LT": ("Lithuania",), "LV": ("Latvia",), "MN": ("Mongolia",),
+    "NL": ("Netherlands", "Holland", "The Netherlands"), "PL": ("Poland", "Polska"), "RO": ("Romania",),
+    "RS": ("Serbia",), "RU": ("Russia", "Russian Federation"), "SK": ("Slovakia",), "TM": ("Turkmenistan",),
+    "TR": ("Türkiye", "Turkey", "Turkiye"), "UA": ("Ukraine",), "UZ": ("Uzbekistan",),
+    "XX": ("open sea",),  # the ``country`` of a link in international waters
+}
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code, (code,))[0]
+
+
+def network_countries(net: Network) -> frozenset[str]:
+    """Country codes of the nodes and of the links (``country`` and ``via_countries``); ``XX`` (open sea) excluded."""
+    out = {n.country for n in net.nodes}
+    for lk in net.links:
+        out.update(lk.countries)
+    return frozenset(out - {"XX"})
+
+
+def country_index(countries: frozenset[str]) -> dict[str, str]:
+    """Normalised code or name → country code, for the given countries only."""
+    out: dict[str, str] = {}
+    for code in sorted(countries):
+        for spelling in (code, *COUNTRY_NAMES.get(code, ())):
+            out.setdefault(normalize(spelling), code)
+    return out
 
 
 def normalize(name: str) -> str:
@@ -28,7 +64,7 @@ def name_index(net: Network) -> dict[str, str]:
     return out
 
 
-def search_places(net: Network, query: str, limit: int = 10) -> list[Node]:
+def search_places(net: Network, query: str, limit: int | None = 10) -> list[Node]:
     """Nodes whose id, name or alias starts with or contains ``query`` (normalised), best first."""
     q = normalize(query)
     if not q:
@@ -61,5 +97,5 @@ def resolve_place(net: Network, name: str, index: dict[str, str] | None = None) 
         label = net.node_by_id[idx[c]].name
         if label not in names:
             names.append(label)
-    hint = f" Did you mean: {', '.join(names)}?" if names else " Run 'silkway network' to list places."
-    raise RoutingError(f"unknown place '{name}'.{hint}")
+    hint = f" Did you mean: {', '.join(names)}? " if names else " "
+    raise RoutingError(f"unknown place '{name}'.{hint}{PLACES_HINT}")

@@ -120,6 +120,8 @@ LINKS = Table(
         _src("time_p90_factor_src"),
         Col("capacity_trains_day", "float", src="capacity_trains_day_src", positive=True, max=1000),
         _src("capacity_trains_day_src"),
+        Col("capacity_trains_day_reverse", "float", src="capacity_trains_day_reverse_src", positive=True, max=1000),
+        _src("capacity_trains_day_reverse_src"),
         Col("departures_per_week", "float", src="departures_per_week_src", positive=True, max=1000),
         _src("departures_per_week_src"),
         Col("capacity_teu_per_departure", "float", src="capacity_teu_per_departure_src", positive=True, max=30000),
@@ -141,6 +143,7 @@ FACILITIES = Table(
         Col("node_id", "ref", required=True, ref="nodes"),
         Col("facility_kind", "enum", required=True, choices=FACILITY_KINDS),
         Col("gauges", "gauges"),
+        Col("gauge_to_mm", "gauges"),
         Col("capacity_trains_day", "float", src="capacity_trains_day_src", positive=True, max=1000),
         _src("capacity_trains_day_src"),
         Col("capacity_teu_day", "float", src="capacity_teu_day_src", positive=True, max=100000),
@@ -170,6 +173,29 @@ CLOSURES = Table(
         Col("start_day_of_year", "float", src="src", min=1, max=366),
         Col("duration_days", "float", required=True, src="src", positive=True, max=366),
         Col("events_per_year", "float", src="src", positive=True, max=366),
+        _src("src"),
+        VALID_FROM,
+        VALID_TO,
+        Col("note", "text"),
+    ),
+)
+
+BACKGROUND_PRIORITIES = ("reserved",)
+DIRECTIONS = ("both", "forward", "reverse")
+
+BACKGROUND = Table(
+    "background.csv",
+    ("background_id",),
+    (
+        Col("background_id", "id", required=True),
+        Col("target_kind", "enum", required=True, choices=("link", "facility")),
+        Col("target_id", "text", required=True),
+        Col("direction", "enum", required=True, choices=DIRECTIONS),
+        Col("cargo", "text", required=True),
+        Col("trains_day", "float", src="src", min=0, max=1000),
+        Col("wagons_week", "float", src="src", min=0, max=100000),
+        Col("tonnes_per_wagon", "float", src="src", positive=True, max=200),
+        Col("priority", "enum", required=True, choices=BACKGROUND_PRIORITIES),
         _src("src"),
         VALID_FROM,
         VALID_TO,
@@ -226,6 +252,7 @@ TABLES: dict[str, Table] = {
     "links": LINKS,
     "facilities": FACILITIES,
     "closures": CLOSURES,
+    "background": BACKGROUND,
     "emission_factors": EMISSION_FACTORS,
     "cost_rates": COST_RATES,
     "params": PARAMS,

@@ -19,6 +19,7 @@ from silkway.errors import Problem
 from silkway.network.dates import epochs, snapshot
 from silkway.network.model import Network
 from silkway.network.schema import CORRIDORS, MANIFEST_FILE, REQUIRED_PARAMS, TABLES
+from silkway.network.validate_traffic import background, gauge_directions
 
 LAND_MODES = ("rail", "road")
 WATER_MODES = ("ferry", "feeder", "sea")
@@ -84,7 +85,8 @@ def polyline_km(points: Iterable[tuple[float, float]]) -> float:
     return sum(great_circle_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(pts))
 
 
-RULES = ("unique_keys", "sources", "links", "facilities", "gauge_breaks", "borders_and_ports", "closures", "factors_and_rates", "params", "geometry")
+RULES = ("unique_keys", "sources", "links", "facilities", "gauge_directions", "gauge_breaks", "borders_and_ports", "closures", "background",
+         "factors_and_rates", "params", "geometry")
 
 
 def validate_network(net: Network, check_connectivity: bool = True, unparsed: Unparsed | None = None) -> list[Problem]:
@@ -101,7 +103,8 @@ def validate_network(net: Network, check_connectivity: bool = True, unparsed: Un
     for day in days:  # the cross-table rules hold on every date: check one network per period without changes
         snap = full if day is None else snapshot(full, day)
         found: list[Problem] = []
-        for rule in (_links, _facilities, _gauge_breaks, _borders_and_ports, _closures, _factors_and_rates, _params, _geometry):
+        for rule in (_links, _facilities, gauge_directions, _gauge_breaks, _borders_and_ports, _closures, background, _factors_and_rates,
+                     _params, _geometry):
             rule(snap, found, known)
         if check_connectivity:
             _connectivity(snap, found)
@@ -323,11 +326,17 @@ def _gauge_breaks(net: Network, problems: list[Problem], unparsed: Unparsed) -> 
         gauges = set().union(*(singles_at.get(n, set()) for n in group))
         if len(gauges) < 2 or any(n not in net.node_by_id or unparsed.any_with("facilities", "node_id", n) for n in group):
             continue  # no break, or a dangling reference / unparsed facility row (reported on its own)
-        if any(f.changes_gauge for n in group for f in net.facilities_at.get(n, ())):
-            continue
+        yards = [f for n in group for f in net.facilities_at.get(n, ()) if f.changes_gauge]
         where = f"at '{group[0]}'" if len(group) == 1 else f"between {', '.join(repr(n) for n in group)} (joined by dual-gauge links)"
-        _p(problems, "nodes", net.node_by_id[group[0]], "node_id",
-           f"gauge break {where}: {' and '.join(map(str, sorted(gauges)))} mm meet but no gauge_change facility is there in facilities.csv")
+        if not yards:
+            _p(problems, "nodes", net.node_by_id[group[0]], "node_id",
+               f"gauge break {where}: {' and '.join(map(str, sorted(gauges)))} mm meet but no gauge_change facility is there in facilities.csv")
+            continue
+        for to in sorted(gauges):
+            if not any(f.changes_gauge_to(to) for f in yards):
+                _p(problems, "facilities", yards[0], "gauge_to_mm", f"gauge break {where}: no yard transships onto {to} mm "
+                   f"(gauge_to_mm of every yard there is {' '.join(str(g) for f in yards for g in f.gauge_to_mm)}): trains arriving "
+                   f"on {sum(gauges) - to} mm cannot go on")
 
 
 def _borders_and_ports(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:

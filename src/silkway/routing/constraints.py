@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from silkway.errors import RoutingError
 from silkway.network.model import Network
-from silkway.network.places import name_index, normalize, resolve_place
+from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.network.schema import MODES
 
 
@@ -35,6 +35,8 @@ class Avoid:
         kind, value = label
         if kind == "node":
             return f"avoid node {net.node_by_id[value].name}"
+        if kind == "country":
+            return f"avoid country {value} ({country_name(value)})"
         return f"avoid {kind} {value}"
 
 
@@ -49,15 +51,17 @@ MODE_GROUPS = {"water": ("ferry", "feeder", "sea")}  # one word for every mode t
 
 
 def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[str, str] | None = None,
-                known: frozenset[str] | None = None) -> Avoid:
-    """Each item is a country code (``RU``), a mode (``ferry``), ``water`` (ferry, feeder and sea) or a place
-    (tolerant name).
+                known: frozenset[str] | None = None, countries_by_name: dict[str, str] | None = None) -> Avoid:
+    """Each item is a country code or English name (``RU``, ``Russia``, ``Türkiye``/``Turkey``), a mode
+    (``ferry``), ``water`` (ferry, feeder and sea) or a place (tolerant name).
 
     A two-letter item is read as a country code when the dataset has that country; a two-letter item
-    that is neither a country of the dataset nor a place is rejected (no silent no-op)."""
+    that is neither a country of the dataset nor a place is rejected (no silent no-op), and so is a country
+    name of a country the dataset does not have."""
     countries, nodes, modes, labels = set(), set(), set(), []
     known = known if known is not None else dataset_countries(net)
     idx = index if index is not None else name_index(net)
+    by_name = countries_by_name if countries_by_name is not None else country_index(known)
     for raw in items:
         item = raw.strip()
         if not item:
@@ -72,13 +76,25 @@ def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[st
             for mode in MODE_GROUPS[item.lower()]:
                 modes.add(mode)
                 labels.append(("mode", mode))
+        elif normalize(item) in by_name and normalize(item) not in idx:
+            code = by_name[normalize(item)]
+            countries.add(code)
+            labels.append(("country", code))
         elif len(item) == 2 and normalize(item) not in idx:
-            raise RoutingError(f"cannot avoid '{item}': no such country in this dataset (countries: {', '.join(sorted(known))})")
+            raise RoutingError(f"cannot avoid '{item}': no such country in this dataset (countries: {_listing(known)}). {PLACES_HINT}")
         else:
-            nid = resolve_place(net, item, idx)
+            try:
+                nid = resolve_place(net, item, idx)
+            except RoutingError as exc:
+                raise RoutingError(f"cannot avoid '{item}': it is no country of this dataset ({_listing(known)}), no mode "
+                                   f"({', '.join(MODES)}, water) and {str(exc)[0].lower()}{str(exc)[1:]}") from None
             nodes.add(nid)
             labels.append(("node", nid))
     return Avoid(frozenset(countries), frozenset(nodes), frozenset(modes), tuple(dict.fromkeys(labels)))
+
+
+def _listing(codes: frozenset[str]) -> str:
+    return ", ".join(f"{c} {country_name(c)}" if country_name(c) != c else c for c in sorted(codes))
 
 
 def allowed_arcs(graph, avoid: Avoid) -> list[bool]:
@@ -98,4 +114,5 @@ def check_endpoint(net: Network, node_id: str, avoid: Avoid, role: str) -> None:
     if node_id in avoid.nodes:
         raise RoutingError(f"the {role} {node.name} is itself avoided (avoid node {node.name})")
     if node.country in avoid.countries:
-        raise RoutingError(f"the {role} {node.name} lies in {node.country}, which is avoided (avoid country {node.country})")
+        raise RoutingError(f"the {role} {node.name} lies in {country_name(node.country)} ({node.country}), which is avoided "
+                           f"(avoid country {node.country})")

@@ -4,7 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from typing import Any
+
+from silkway.routing.objectives import Objective
+
+
+class ViaKind(StrEnum):
+    BORDER = "border"  # a link whose end nodes lie in different countries (on land)
+    GAUGE = "gauge"  # a transfer between the 1435 mm and 1520 mm rail platforms
+    WATER = "water"  # a ferry, feeder or sea leg
+
+
+@dataclass(frozen=True, slots=True)
+class Via:
+    """One key point of a route: ``label`` is what the tables show, e.g. ``Alashankou→Dostyk (CN→KZ)``,
+    ``1435→1520 at Alashankou``, ``ferry Aktau→Baku/Alat``."""
+
+    kind: ViaKind
+    from_node: str
+    to_node: str
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +67,15 @@ class RouteOption:
     co2e_kg: float
     transfers: int
     distance_km: float
-    pareto: bool = False  # in the Pareto set over (time, cost, CO2e)
+    pareto: bool = False  # dominated by no other candidate on the displayed (median, P90, cost, CO2e)
+    via: tuple[Via, ...] = ()
+    gap_variability_days: float = 0.0  # median of the summed sampled steps (waits left out) - sum of their medians
+    gap_timetable_days: float = 0.0  # the rest of days_median - days_nominal: waits recomputed for each sampled arrival
+
+    @property
+    def via_summary(self) -> str:
+        """The key points in order, e.g. ``Alashankou→Dostyk (CN→KZ); ferry Kuryk→Baku/Alat; …``."""
+        return "; ".join(v.label for v in self.via)
 
     @property
     def link_ids(self) -> tuple[str, ...]:
@@ -68,19 +96,21 @@ class RouteOption:
         Xi'an → Duisburg, more than planning the route; tuples serialise as JSON arrays."""
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["legs"] = [{f.name: getattr(leg, f.name) for f in fields(leg)} for leg in self.legs]
+        d["via"] = [{"kind": v.kind.value, "from_node": v.from_node, "to_node": v.to_node, "label": v.label} for v in self.via]
+        d["via_summary"] = self.via_summary
         d["hours_by_kind"] = self.hours_by_kind()
         return d
 
 
 @dataclass(frozen=True)
 class RouteResult:
-    """``options``: up to K corridor-diverse routes, best first by the objective. ``pareto``: every route
-    of the Pareto set over (door-to-door time, cost, CO2e), fastest first."""
+    """``options``: up to K corridor-diverse routes, best first by the objective's displayed figure. ``pareto``:
+    every candidate route dominated by no other on the displayed (median, P90, cost, CO2e), fastest first."""
 
     origin: str
     destination: str
     teu: float
-    objective: str
+    objective: Objective
     depart: str | None
     options: tuple[RouteOption, ...]
     pareto: tuple[RouteOption, ...] = ()
@@ -103,7 +133,7 @@ class RouteResult:
             "origin": self.origin,
             "destination": self.destination,
             "teu": self.teu,
-            "objective": self.objective,
+            "objective": self.objective.value,
             "depart": self.depart,
             "constraints": self.constraints,
             "method": self.method,

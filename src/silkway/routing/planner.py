@@ -4,34 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from silkway.errors import RoutingError
 from silkway.network.model import Network
-from silkway.network.places import name_index, resolve_place
+from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
+from silkway.routing.corridors import GENERIC_CORRIDORS, corridor_km, corridor_of_arcs, corridor_of_links, defining_links, via_points
 from silkway.routing.model import RouteOption, RouteResult
-from silkway.routing.search import Query, best_path, pareto_paths
+from silkway.routing.objectives import Objective, pareto_marks, rank_key
+from silkway.routing.regions import build_regions
+from silkway.routing.search import Path, Query, best_path, pareto_paths
 from silkway.routing.stategraph import StateGraph
-from silkway.routing.timeline import (
-    GENERIC_CORRIDORS,
-    corridor_km,
-    corridor_of_arcs,
-    corridor_of_links,
-    defining_links,
-    nominal_legs,
-    path_steps,
-    sample_hours,
-)
+from silkway.routing.timeline import Draws, LognormalTable, nominal_legs, path_steps, sample_hours
 
-OBJECTIVES = ("time", "cost", "co2e")
+OBJECTIVES = tuple(o.value for o in Objective)
 SAMPLES = 1000
 FOREIGN_PENALTY = 5.0  # multiplier on links of other corridors when looking for a corridor's best route
-METHOD = ("exact Pareto label-setting over (node, platform) states with timetable waits (time-dependent, FIFO); "
+METHOD = ("exact Pareto label-setting over (node, platform) states with timetable waits (time-dependent, FIFO), "
+          "no route re-entering a country it left or crossing a water body twice{relaxed}; "
           "door-to-door time quantiles by Monte Carlo: {n} draws, seed {seed}, each step lognormal from its median and P90, "
-          "waits recomputed from each sampled arrival")
+          "waits recomputed from each sampled arrival; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
+RELAXED = " (relaxed for this query: no route obeys it{why})"
 
 
 def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float, str | None]:
@@ -56,9 +53,12 @@ class Router:
         self.graph = StateGraph(net)
         self.names = name_index(net)
         self.countries = dataset_countries(net)
+        self.country_names = country_index(self.countries)
         self.network_km = corridor_km(self.graph)
         self.defining = defining_links(self.graph)
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
+        self.regions = build_regions(self.graph)
+        self.lognormals = LognormalTable()
         self._allowed: dict[Avoid, list[bool]] = {}
         self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
 
@@ -82,17 +82,27 @@ class Router:
     def resolve(self, name: str) -> str:
         return resolve_place(self.net, name, self.names)
 
+    def resolve_via(self, name: str) -> str:
+        """A via point is a place; a country there gets a message that says what to use instead."""
+        key = normalize(name)
+        if key not in self.names and key in self.country_names:
+            code = self.country_names[key]
+            border = [n.name for n in self.net.nodes if n.country == code and n.node_kind in ("border", "port")][:4]
+            example = f" (its border stations and ports here: {', '.join(border)})" if border else ""
+            raise RoutingError(f"'{name}' is a country ({country_name(code)}, {code}); --via takes places{example}. "
+                               f"To keep a route out of it, use --avoid {code}. {PLACES_HINT}")
+        return self.resolve(name)
+
     def corridor_of(self, link_ids: Iterable[str]) -> str:
         """The corridor label the planner gives a route over these links (used to label simulated detours)."""
         by_id = self.net.link_by_id
         return corridor_of_links([by_id[i] for i in link_ids], self.network_km, self.defining)
 
     def route(self, origin: str, destination: str, *, teu: float = 1.0, depart: dt.date | dt.datetime | str | None = None,
-              avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None, objective: str = "time",
-              alternatives: int = 3, samples: int = SAMPLES, seed: int = 0) -> RouteResult:
+              avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None,
+              objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES, seed: int = 0) -> RouteResult:
         """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.routing.route`."""
-        if objective not in OBJECTIVES:
-            raise RoutingError(f"unknown objective '{objective}': choose one of {', '.join(OBJECTIVES)}")
+        obj = Objective.parse(objective)
         if not teu > 0:
             raise RoutingError(f"teu must be positive, got {teu}")
         if alternatives < 1 or samples < 1 or (max_transfers is not None and max_transfers < 0):
@@ -101,54 +111,64 @@ class Router:
         if o == d:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")
         avoid, via = ([x] if isinstance(x, str) else x for x in (avoid, via))  # one name given as a plain string
-        vias = tuple(self.resolve(v) for v in via)
-        av = parse_avoid(self.net, tuple(avoid), self.names, self.countries)
+        vias = tuple(self.resolve_via(v) for v in via)
+        av = parse_avoid(self.net, tuple(avoid), self.names, self.countries, self.country_names)
         for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
             check_endpoint(self.net, node_id, av, role)
         depart_h, depart_iso = depart_week_hour(depart)
         idx = self.graph.node_index
         q = Query(idx[o], idx[d], depart_h, tuple(idx[v] for v in vias), max_transfers)
         allowed = self.allowed(av)
-        front = pareto_paths(self.graph, q, allowed)
-        if not front:
-            raise RoutingError(self._why_infeasible(q, av))
-        k = OBJECTIVES.index(objective)
+        rules = self.regions
+        front = pareto_paths(self.graph, q, allowed, rules)
+        if not front:  # only a route re-entering a country (or recrossing a sea) exists: the via points or the network demand it
+            rules = None
+            front = pareto_paths(self.graph, q, allowed)
+            if not front:
+                raise RoutingError(self._why_infeasible(q, av))
+        opts = self._options(self._candidates(q, allowed, rules, front, obj), depart_h, teu, samples, seed)
+        best = sorted(_diverse(opts, obj, alternatives), key=lambda x: rank_key(x, obj))
+        front_opts = sorted((x for x in opts if x.pareto), key=lambda x: rank_key(x, Objective.TIME))
+        constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers,
+                       "corridor_rules": rules is not None}
+        why = " without re-entering" if vias else ""
+        relaxed = "" if rules is not None else RELAXED.format(why=" with these via points" if why else "")
+        return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints,
+                           METHOD.format(n=samples, seed=seed, relaxed=relaxed))
+
+    def _candidates(self, q: Query, allowed: list[bool], rules, front: list[Path], obj: Objective) -> list[Path]:
+        """The Pareto set (nominal criteria) plus, for each other corridor, the best route steered towards it."""
+        k = obj.search_criterion
         candidates = {p.arcs: p for p in front}
-        # the overall optimum is in the front; no route of its corridor can beat it, so that corridor needs no search
+        # the nominal optimum is in the front; its corridor needs no steered search
         top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
         top_corridor = corridor_of_arcs(self.graph, top.arcs, self.network_km, self.defining)
         for c in self.corridors:
             if c == top_corridor:
                 continue
-            p = best_path(self.graph, q, allowed, k, self._penalty[c])
-            if p is not None and (max_transfers is None or p.transfers <= max_transfers):
+            p = best_path(self.graph, q, allowed, k, self._penalty[c], rules)
+            if p is not None and (q.max_transfers is None or p.transfers <= q.max_transfers):
                 candidates.setdefault(p.arcs, p)
-        pareto_keys = {p.arcs for p in front}
-        drafts = [(p, corridor_of_arcs(self.graph, p.arcs, self.network_km, self.defining)) for p in candidates.values()]
-        chosen = _diverse(drafts, k, alternatives)
-        keep = [dr for dr in drafts if dr[0].arcs in pareto_keys or dr in chosen]
-        opts = dict(zip((dr[0].arcs for dr in keep), self._options(keep, pareto_keys, depart_h, teu, samples, seed), strict=True))
-        best = sorted((opts[dr[0].arcs] for dr in chosen), key=lambda x: _objective_value(x, objective))
-        front_opts = sorted((opts[p.arcs] for p in front), key=lambda x: (x.days_nominal, x.cost_usd))
-        constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers}
-        return RouteResult(o, d, teu, objective, depart_iso, tuple(best), tuple(front_opts), constraints,
-                           METHOD.format(n=samples, seed=seed))
+        return list(candidates.values())
 
-    def _options(self, drafts: list[tuple], pareto_keys: set, depart_h: float, teu: float, samples: int, seed: int) -> list[RouteOption]:
+    def _options(self, paths: list[Path], depart_h: float, teu: float, samples: int, seed: int) -> list[RouteOption]:
+        """Every candidate with its legs, via points and sampled times; Pareto marks over the displayed figures."""
         g = self.graph
-        steps = [path_steps(g, d[0]) for d in drafts]
-        hours = sample_hours(steps, depart_h, samples, seed)
+        steps = [path_steps(g, p) for p in paths]
+        draws = sample_hours(steps, depart_h, samples, seed, self.lognormals)
         out = []
-        for (p, corridor), st, h in zip(drafts, steps, hours, strict=True):
+        for p, st, dr in zip(paths, steps, draws, strict=True):
             legs = nominal_legs(g, st, depart_h, teu)
             nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
-            q50, q90 = _quantiles(h)
+            q50, q90, gap_var, gap_tt = _reconcile(dr, legs, (p.arrival_h - depart_h))
             out.append(RouteOption(
-                corridor=corridor, node_ids=tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]), legs=tuple(legs),
+                corridor=corridor_of_arcs(g, p.arcs, self.network_km, self.defining),
+                node_ids=tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]), legs=tuple(legs),
                 days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0,
                 cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
-                distance_km=sum(leg.distance_km for leg in legs), pareto=p.arcs in pareto_keys))
-        return out
+                distance_km=sum(leg.distance_km for leg in legs), via=via_points(g, p),
+                gap_variability_days=gap_var / 24.0, gap_timetable_days=gap_tt / 24.0))
+        return [replace(x, pareto=m) for x, m in zip(out, pareto_marks(out), strict=True)]
 
     def _why_infeasible(self, q: Query, av: Avoid) -> str:
         net, ids = self.net, self.graph.node_ids
@@ -180,46 +200,95 @@ def _quantiles(h: np.ndarray) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def _objective_value(opt: RouteOption, objective: str) -> float:
-    return {"time": opt.days_median, "cost": opt.cost_usd, "co2e": opt.co2e_kg}[objective]
+def _reconcile(dr: Draws, legs: list, nominal_h: float) -> tuple[float, float, float, float]:
+    """Median and P90 of the door-to-door draws, and the gap median − legs' total split in two (hours):
+    step variability = median of the summed step draws (waits left out) − the sum of the steps' medians (a sum of
+    right-skewed lognormals has a median above the sum of medians); timetable = the rest (waits for departures
+    recomputed for each sampled arrival: a late arrival misses a sailing, an early one catches an earlier train)."""
+    q50, q90 = _quantiles(dr.total_h)
+    steps_median = sum(leg.hours for leg in legs if leg.kind != "wait")
+    gap_var = float(np.median(dr.steps_h)) - steps_median
+    return q50, q90, gap_var, q50 - nominal_h - gap_var
 
 
-def _diverse(drafts: list[tuple], k: int, n: int) -> list[tuple]:
-    """The best draft of each corridor by the nominal objective ``k`` (0 time, 1 cost, 2 CO2e), at most ``n``."""
-    def key(d: tuple) -> tuple:
-        p = d[0]
-        crit = (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)
-        return (crit[k], *crit)
-
-    best: dict[str, tuple] = {}
-    for d in sorted(drafts, key=key):
-        best.setdefault(d[1], d)
+def _diverse(opts: list[RouteOption], obj: Objective, n: int) -> list[RouteOption]:
+    """The best option of each corridor label by the objective's displayed figure, the best labels first, at most ``n``."""
+    best: dict[str, RouteOption] = {}
+    for x in sorted(opts, key=lambda x: rank_key(x, obj)):
+        best.setdefault(x.corridor, x)
     return list(best.values())[:n]
 
 
-def _router(net: Network | Router | None) -> Router:
+_ATTACHED = "_silkway_router"  # the key of the router in the network's instance __dict__
+
+
+def router_of(net: Network) -> Router:
+    """The router of ``net``, built on first use and kept *on the network object*, as
+    :func:`functools.cached_property` keeps ``Network.node_by_id``: one per object (two equal networks get one
+    each), freed with the network (no module-level cache: no state shared between networks or callers).
+    Building it compiles the state graph (a few ms); later calls cost a dictionary look-up."""
+    cache = vars(net)
+    router = cache.get(_ATTACHED)
+    if router is None:
+        router = cache.setdefault(_ATTACHED, Router(net))
+    return router
+
+
+_PERIODS = "_silkway_period_routers"  # routers of a dated network's snapshots, one per period without changes
+
+
+def router_at(net: Network, day: dt.date | None) -> Router:
+    """The router of ``net`` as of ``day`` (None: the network as given). A dated network keeps one router per period
+    between change dates on itself (bounded by the number of dated changes), so routes on many departure dates
+    share them."""
+    from silkway.network.dates import is_dated, period_of
+
+    full = net.dated if net.dated is not None else net
+    if day is None or not is_dated(full):
+        return router_of(net)
+    key = period_of(full, day)
+    cache = vars(full).setdefault(_PERIODS, {})
+    if key not in cache:
+        cache[key] = Router(full.at(key))
+    return cache[key]
+
+
+def route_day(as_of: dt.date | str | None, depart: dt.date | dt.datetime | str | None) -> dt.date | None:
+    """The day whose network a route uses: ``as_of`` if given, else the departure day, else None (reference date)."""
+    from silkway.network.dates import parse_as_of
+
+    day = parse_as_of(as_of)
+    if day is None and depart is not None:
+        day = parse_as_of(depart if not isinstance(depart, dt.datetime) else depart.date(), "--depart")
+    return day
+
+
+def _router(net: Network | Router | None, day: dt.date | None = None) -> Router:
     if isinstance(net, Router):
         return net
     if net is None:
         from silkway.network.dataset import read_dataset
 
-        net = read_dataset()
-    return Router(net)
+        net = read_dataset(as_of=day)
+        return router_of(net)
+    return router_at(net, day)
 
 
 def route(net: Network | Router | None, origin: str, destination: str, *, teu: float = 1.0,
           depart: dt.date | dt.datetime | str | None = None, avoid: Iterable[str] = (), via: Iterable[str] = (),
-          max_transfers: int | None = None, objective: str = "time", alternatives: int = 3, samples: int = SAMPLES,
-          seed: int = 0) -> RouteResult:
+          max_transfers: int | None = None, objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES,
+          seed: int = 0, as_of: dt.date | str | None = None) -> RouteResult:
     """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
 
-    ``net``: a :class:`Network`, a prebuilt :class:`Router` (fast for repeated queries: build it once
-    where you use it), or None to read the embedded dataset (slow: reads the CSVs on every call).
+    ``net``: a :class:`Network` (its router is built on the first call and kept with it: :func:`router_of`), a
+    prebuilt :class:`Router`, or None to read the embedded dataset (slow: reads the CSVs on every call).
     Options: ``teu`` (1.0), ``depart`` (date/datetime/ISO text; None = a Monday 00:00), ``avoid``
     (countries, places, modes), ``via`` (places, in order), ``max_transfers``, ``objective``
-    (time|cost|co2e), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
+    (time = median|p90|cost|co2e, see :class:`Objective`), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
+    The network is the one on ``as_of`` if given, else on the departure day, else as given (a dated network:
+    its reference date); a :class:`Router` is used as it is.
     Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
-    return _router(net).route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
+    return _router(net, route_day(as_of, depart)).route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
                               objective=objective, alternatives=alternatives, samples=samples, seed=seed)
 
 

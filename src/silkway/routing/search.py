@@ -12,6 +12,7 @@ import heapq
 import math
 from dataclasses import dataclass
 
+from silkway.routing.regions import Regions
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph, platform_index
 
 EPS = 1e-9
@@ -80,49 +81,61 @@ def _finish(g: StateGraph, state: int, t: float, c: float, e: float) -> tuple[fl
     return t + hub.median_h, c + hub.cost_usd_per_teu, e + hub.co2e_kg_per_teu
 
 
-def _dominated(bag: list[tuple], t: float, c: float, e: float, tr: int, use_tr: bool) -> bool:
+def _dominated(bag: list[tuple], t: float, c: float, e: float, tr: int, use_tr: bool, mask: int = 0) -> bool:
+    """Whether a label of ``bag`` is no worse on every criterion and has left no country the new label may still
+    enter (its mask is a subset: every extension of the new label is open to it too)."""
     for lb in bag:
-        if lb[0] <= t + EPS and lb[1] <= c + EPS and lb[2] <= e + EPS and (not use_tr or lb[3] <= tr):
+        if lb[0] <= t + EPS and lb[1] <= c + EPS and lb[2] <= e + EPS and (not use_tr or lb[3] <= tr) and not lb[5] & ~mask:
             return True
     return False
 
 
-def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
+def pareto_paths(g: StateGraph, q: Query, allowed: list[bool], rules: Regions | None = None) -> list[Path]:
     """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped.
 
-    The hot loop is kept in one function on purpose (calls cost more than the work in CPython)."""
+    With ``rules`` only routes that never re-enter a region they have left (a country, or a water body after an
+    international crossing of it; see :mod:`silkway.routing.regions`) are searched; each label carries the bitmask
+    of the regions left, and a label dominates another only when its mask is a subset, so the set stays exact
+    for the restricted problem. The hot loop is kept in one function on purpose (calls cost more than the work
+    in CPython)."""
     use_tr = q.max_transfers is not None
     cap = q.max_transfers if use_tr else 1 << 30
     n_layers = len(q.via) + 1
     last = n_layers - 1
-    labels: list[tuple] = []  # (t, c, e, tr, state, layer, arc, parent)
+    labels: list[tuple] = []  # (t, c, e, tr, state, layer, arc, parent, mask)
     alive: list[bool] = []
-    bags: dict[int, list[tuple]] = {}  # state-layer key -> [(t, c, e, tr, label index)]
-    finals: list[tuple] = []  # (t, c, e, tr, label index)
+    bags: dict[int, list[tuple]] = {}  # state-layer key -> [(t, c, e, tr, label index, mask)]
+    finals: list[tuple] = []  # (t, c, e, tr, label index, 0)
     heap: list[tuple] = []
     layer0 = _first_layer(q)
     for t, c, e, s in _start_labels(g, q, allowed):
-        labels.append((t, c, e, 0, s, layer0, -1, -1))
+        labels.append((t, c, e, 0, s, layer0, -1, -1, 0))
         alive.append(True)
-        bags.setdefault(s * n_layers + layer0, []).append((t, c, e, 0, len(labels) - 1))
+        bags.setdefault(s * n_layers + layer0, []).append((t, c, e, 0, len(labels) - 1, 0))
         heapq.heappush(heap, (t, c, e, len(labels) - 1))
     head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
     pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
     dest, via = q.dest, q.via
+    enter, leave = (rules.enter, rules.leave) if rules is not None else (None, None)
     while heap:
         t, c, e, i = heapq.heappop(heap)
         if not alive[i]:
             continue
-        _, _, _, tr, s, layer, _, _ = labels[i]
+        _, _, _, tr, s, layer, _, _, mask = labels[i]
         if s // SPN == dest and layer == last:
             ft, fc, fe = _finish(g, s, t, c, e)
             if not _dominated(finals, ft, fc, fe, tr, use_tr):
                 finals = [f for f in finals if not (ft <= f[0] + EPS and fc <= f[1] + EPS and fe <= f[2] + EPS and (not use_tr or tr <= f[3]))]
-                finals.append((ft, fc, fe, tr, i))
+                finals.append((ft, fc, fe, tr, i, 0))
             continue
         for a in out[s]:
             if not allowed[a]:
                 continue
+            mask2 = mask
+            if enter is not None:
+                if mask & enter[a]:
+                    continue
+                mask2 = mask | leave[a]
             tr2 = tr + transfer[a]
             if tr2 > cap:
                 continue
@@ -138,11 +151,11 @@ def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
             key = s2 * n_layers + layer2
             bag = bags.get(key)
             if bag:
-                if _dominated(bag, t2, c2, e2, tr2, use_tr):
+                if _dominated(bag, t2, c2, e2, tr2, use_tr, mask2):
                     continue
                 keep = []
                 for lb in bag:
-                    if t2 <= lb[0] + EPS and c2 <= lb[1] + EPS and e2 <= lb[2] + EPS and (not use_tr or tr2 <= lb[3]):
+                    if t2 <= lb[0] + EPS and c2 <= lb[1] + EPS and e2 <= lb[2] + EPS and (not use_tr or tr2 <= lb[3]) and not mask2 & ~lb[5]:
                         alive[lb[4]] = False
                     else:
                         keep.append(lb)
@@ -150,16 +163,16 @@ def pareto_paths(g: StateGraph, q: Query, allowed: list[bool]) -> list[Path]:
             else:
                 bag = []
             n = len(labels)
-            labels.append((t2, c2, e2, tr2, s2, layer2, a, i))
+            labels.append((t2, c2, e2, tr2, s2, layer2, a, i, mask2))
             alive.append(True)
-            bag.append((t2, c2, e2, tr2, n))
+            bag.append((t2, c2, e2, tr2, n, mask2))
             bags[key] = bag
             heapq.heappush(heap, (t2, c2, e2, n))
     return [_path(labels, f) for f in sorted(finals)]
 
 
 def _path(labels: list[tuple], final: tuple) -> Path:
-    ft, fc, fe, tr, i = final
+    ft, fc, fe, tr, i, _ = final
     arcs = []
     end_state = labels[i][4]
     while labels[i][6] >= 0:
@@ -168,15 +181,18 @@ def _path(labels: list[tuple], final: tuple) -> Path:
     return Path(labels[i][4], tuple(reversed(arcs)), end_state, ft, fc, fe, tr)
 
 
-def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, penalty: list[float] | None = None) -> Path | None:
+def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, penalty: list[float] | None = None,
+              rules: Regions | None = None) -> Path | None:
     """Time-dependent Dijkstra on one criterion (0 time, 1 cost, 2 CO2e) with an optional per-arc
     multiplier ``penalty`` on that criterion (a heuristic to steer alternatives; the returned criteria
-    are the path's true ones)."""
+    are the path's true ones). With ``rules`` each state keeps the regions left by its best label and no arc
+    re-enters one of them: the path found obeys the rules, though a rule-abiding path through a state
+    reached first by another may be missed (this search only proposes alternatives)."""
     n_layers = len(q.via) + 1
     last = n_layers - 1
     size = g.n_states * n_layers
     key_of = [INF] * size  # tentative key per state-layer
-    label: list[tuple | None] = [None] * size  # (t, c, e, tr, arc, parent key)
+    label: list[tuple | None] = [None] * size  # (t, c, e, tr, arc, parent key, mask of regions left)
     done = [False] * size
     heap: list[tuple] = []
     layer0 = _first_layer(q)
@@ -184,11 +200,12 @@ def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, pena
         sk = s * n_layers + layer0
         k0 = (t, c, e)[objective]
         if k0 < key_of[sk]:
-            key_of[sk], label[sk] = k0, (t, c, e, 0, -1, -1)
+            key_of[sk], label[sk] = k0, (t, c, e, 0, -1, -1, 0)
             heapq.heappush(heap, (k0, sk))
     head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
     pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
     dest, via = q.dest, q.via
+    enter, leave = (rules.enter, rules.leave) if rules is not None else (None, None)
     result = None
     while heap:
         key, sk = heapq.heappop(heap)
@@ -196,7 +213,7 @@ def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, pena
             continue
         done[sk] = True
         s, layer = divmod(sk, n_layers)
-        t, c, e, tr, _, _ = label[sk]
+        t, c, e, tr, _, _, mask = label[sk]
         if s // SPN == dest and layer == last:
             ft, fc, fe = _finish(g, s, t, c, e)
             fkey = key + (ft - t, fc - c, fe - e)[objective]
@@ -206,7 +223,7 @@ def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, pena
         if result is not None and key >= result[0]:
             break
         for a in out[s]:
-            if not allowed[a]:
+            if not allowed[a] or (enter is not None and mask & enter[a]):
                 continue
             s2 = head[a]
             layer2 = layer + 1 if layer < last and s2 // SPN == via[layer] else layer
@@ -221,7 +238,7 @@ def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, pena
             k2 = key + (delta * penalty[a] if penalty else delta)
             if k2 < key_of[sk2]:
                 key_of[sk2] = k2
-                label[sk2] = (t2, c + cost[a], e + co2e[a], tr + transfer[a], a, sk)
+                label[sk2] = (t2, c + cost[a], e + co2e[a], tr + transfer[a], a, sk, mask | leave[a] if leave is not None else 0)
                 heapq.heappush(heap, (k2, sk2))
     if result is None:
         return None

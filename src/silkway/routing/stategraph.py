@@ -207,7 +207,7 @@ def can_transfer(f: Facility, a: str, b: str) -> bool:
     """Whether facility ``f`` can move a container from platform ``a`` to platform ``b``."""
     rail = {"rail1435", "rail1520"}
     if {a, b} == rail:
-        return f.changes_gauge
+        return f.changes_gauge_to(int(b[4:]))  # a directional yard transships one way only
     if a in WATER or b in WATER:
         return f.facility_kind == "seaport"
     return f.facility_kind in RAIL_ROAD_HUBS  # rail <-> road

@@ -1,18 +1,17 @@
-"""From a searched path to the door-to-door chain: nominal legs, sampled time quantiles, corridor label."""
+"""From a searched path to the door-to-door chain: nominal legs and sampled door-to-door times."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from silkway.lognormal import sigma_from_p90
-from silkway.network.model import Link
 from silkway.routing.model import Leg
 from silkway.routing.search import Path, next_departure
-from silkway.routing.stategraph import HANDLING, MOVE, PLATFORMS, WAIT, WATER, StateGraph, Step, platform_index
+from silkway.routing.stategraph import HANDLING, MOVE, PLATFORMS, WAIT, StateGraph, Step, platform_index
 
-GENERIC_CORRIDORS = frozenset({"china", "kz", "europe"})
 EPS = 1e-9
 
 Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1)
@@ -61,68 +60,89 @@ def nominal_legs(g: StateGraph, steps: list[Located], depart_h: float, teu: floa
     return legs
 
 
-def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, seed: int) -> list[np.ndarray]:
-    """Door-to-door hours of each path in ``n`` Monte Carlo draws (common random numbers across paths).
+@dataclass(frozen=True, slots=True)
+class Draws:
+    """Monte Carlo draws of one path: ``total_h`` door-to-door hours, ``steps_h`` the sum of its sampled moving,
+    handling and customs steps alone (waits left out), both per draw, common random numbers across paths."""
+
+    total_h: np.ndarray
+    steps_h: np.ndarray
+
+
+class LognormalTable:
+    """The lognormal factors ``exp(sigma · z)`` of a router's steps, per (seed, draws), computed once.
+
+    ``z`` is the standard-normal matrix of a seed (row k = the k-th step of every path: common random numbers);
+    ``exp`` is the costly part of sampling (half of a query before this table), and a network has few distinct
+    step sigmas (19 in the embedded dataset), so each (sigma, row) is exponentiated once per router and seed.
+    Rows grow in blocks of 32 as longer paths come (the first rows of a longer ``z`` are the same numbers). At most
+    ``keep`` (seed, draws) tables are kept, newest last: memory is sigmas × rows × draws × 8 bytes (≈ 10 MB for
+    the embedded dataset at 1,000 draws)."""
+
+    def __init__(self, keep: int = 2):
+        self.sigma_index: dict[tuple[float, float], int] = {}
+        self.sigmas: list[float] = []
+        self.keep = keep
+        self._tables: dict[tuple[int, int], np.ndarray] = {}
+
+    def index(self, step: Step) -> int:
+        key = (step.median_h, step.p90_h)
+        i = self.sigma_index.get(key)
+        if i is None:
+            i = self.sigma_index[key] = len(self.sigmas)
+            self.sigmas.append(sigma_from_p90(step.median_h, step.p90_h))
+        return i
+
+    def factors(self, seed: int, n: int, rows: int) -> np.ndarray:
+        """float64[sigmas, rows', n] with rows' ≥ rows: ``exp(sigmas[i] · z[k])``."""
+        table = self._tables.get((seed, n))
+        if table is None or table.shape[0] < len(self.sigmas) or table.shape[1] < rows:
+            r = max(32 * -(-rows // 32), 0 if table is None else table.shape[1])
+            z = np.random.default_rng(seed).standard_normal((r, n))
+            table = np.exp(np.asarray(self.sigmas)[:, None, None] * z[None, :, :])
+            self._tables.pop((seed, n), None)
+            while len(self._tables) >= self.keep:
+                self._tables.pop(next(iter(self._tables)))
+            self._tables[(seed, n)] = table
+        return table
+
+
+def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, seed: int,
+                 table: LognormalTable | None = None) -> list[Draws]:
+    """Door-to-door hours of each path in ``n`` Monte Carlo draws (common random numbers across paths:
+    the k-th step of every path uses row k of one standard-normal matrix of the seed).
 
     Each timed step is lognormal with its median and P90 (sigma = ln(P90/median) / z0.9); a wait is the
-    time to the next departure after the sampled arrival."""
-    longest = max((len(s) for s in step_lists), default=0)
-    z = np.random.default_rng(seed).standard_normal((longest, n))
-    out = []
+    time to the next departure after the sampled arrival. Vectorised: the draws of every step of every path
+    are one gather from the ``table`` of factors and one product; each run of steps between two waits is one
+    sum; only the (few) waits loop in Python."""
+    table = table if table is not None else LognormalTable(keep=1)
+    rows: list[int] = []
+    which: list[int] = []
+    medians: list[float] = []
+    plans: list[list[tuple[int, int, Step | None]]] = []  # per path: (first row, end row, wait after them or None)
     for steps in step_lists:
-        t = np.full(n, depart_h)
-        rows: list[int] = []
-        medians: list[float] = []
-        sigmas: list[float] = []
-        for k, (step, _, _, _) in enumerate(steps + [(None, "", "", -1)]):
-            if step is None or step.kind == WAIT:
-                if rows:  # the lognormal steps since the last wait, in one array operation
-                    m, sg = np.array(medians)[:, None], np.array(sigmas)[:, None]
-                    t = t + (m * np.exp(sg * z[rows])).sum(axis=0)
-                    rows, medians, sigmas = [], [], []
-                if step is not None:
-                    t = step.offset_h + np.ceil((t - step.offset_h) / step.period_h - EPS) * step.period_h
+        plan, first = [], len(rows)
+        for k, (step, _, _, _) in enumerate(steps):
+            if step.kind == WAIT:
+                plan.append((first, len(rows), step))
+                first = len(rows)
             elif step.median_h > 0:
                 rows.append(k)
+                which.append(table.index(step))
                 medians.append(step.median_h)
-                sigmas.append(sigma_from_p90(step.median_h, step.p90_h))
-        out.append(t - depart_h)
+        plan.append((first, len(rows), None))
+        plans.append(plan)
+    longest = max((len(st) for st in step_lists), default=0)
+    draws = np.asarray(medians)[:, None] * table.factors(seed, n, longest)[which, rows] if rows else np.zeros((0, n))
+    out = []
+    for plan in plans:
+        t = np.full(n, depart_h)
+        for first, end, wait in plan:
+            if end > first:
+                t = t + draws[first:end].sum(axis=0)
+            if wait is not None:
+                t = wait.offset_h + np.ceil((t - wait.offset_h) / wait.period_h - EPS) * wait.period_h
+        first, end = plan[0][0], plan[-1][1]
+        out.append(Draws(t - depart_h, draws[first:end].sum(axis=0)))
     return out
-
-
-def corridor_km(g: StateGraph) -> dict[str, float]:
-    """Network length tagged with each corridor, km."""
-    km: dict[str, float] = {}
-    for lk in g.net.links:
-        for tag in lk.corridor:
-            km[tag] = km.get(tag, 0.0) + lk.distance_km
-    return km
-
-
-def defining_links(g: StateGraph) -> frozenset[str]:
-    """Links that characterise a corridor: border crossings and water legs."""
-    by_id = g.net.node_by_id
-    return frozenset(lk.link_id for lk in g.net.links
-                     if lk.mode in WATER or by_id[lk.from_node].country != by_id[lk.to_node].country)
-
-
-def corridor_of_arcs(g: StateGraph, arcs: Sequence[int], network_km: dict[str, float], defining: frozenset[str]) -> str:
-    """The corridor of a searched path (see :func:`corridor_of_links`)."""
-    return corridor_of_links([g.net.links[g.link[a]] for a in arcs if g.link[a] >= 0], network_km, defining)
-
-
-def corridor_of_links(links: Sequence[Link], network_km: dict[str, float], defining: frozenset[str]) -> str:
-    """The route's corridor: the tag carried by most of its border crossings and water legs, ties broken
-    by the share of the tag's network length the route covers. Generic tags (``china``, ``kz``) count
-    only when nothing else is used."""
-    score: dict[str, list[float]] = {}
-    for lk in links:
-        for tag in lk.corridor:
-            entry = score.setdefault(tag, [0.0, 0.0])
-            entry[0] += lk.link_id in defining
-            entry[1] += lk.distance_km / network_km[tag]
-    specific = {t: v for t, v in score.items() if t not in GENERIC_CORRIDORS}
-    pool = specific or score
-    if not pool:
-        return "untagged"
-    return max(sorted(pool), key=lambda t: tuple(pool[t]))

@@ -68,7 +68,8 @@ def try_start(W, s, t):
             return
         train = dequeue(W, s, t)
         si[s, L.S_BUSY] += 1
-        sf[s, L.SF_NEXT_GATE] = t + sf[s, L.SF_GATE_TRAIN] + sf[s, L.SF_GATE_TEU] * tf[train, L.TF_LOAD]
+        # two independent limits (trains/day, TEU/day): the tighter one spaces the starts
+        sf[s, L.SF_NEXT_GATE] = t + max(sf[s, L.SF_GATE_TRAIN], sf[s, L.SF_GATE_TEU] * tf[train, L.TF_LOAD])
         x = draw(W, s, ti[train, L.T_GREEN] == 1)
         if t >= W[PAR][P_WARM]:
             sf[s, L.SF_SERVICE_SUM] += x

@@ -33,8 +33,12 @@ V_NF = 1
 # vessel links
 L_MODE, L_ST0, L_ST1, L_ACT0, L_ACT1, L_IDLEH0, L_IDLEH1, L_IDLET0, L_IDLET1, L_RES = range(10)
 L_NI = 10
-LF_CAP, LF_MU, LF_SIGMA, LF_TURN0, LF_TURN1, LF_MAXWAIT, LF_PERIOD, LF_FIRST, LF_TEU_MOVED = range(9)
-L_NF = 9
+# LF_CAP / LF_CAP1: container TEU per sailing from side 0 (from_node) / side 1, after background wagons;
+# LF_BG_T0 / LF_BG_T1: background cargo tonnes each sailing carries from side 0 / 1; LF_BG_T_MOVED: background
+# tonnes sailed after warm-up; LF_SAILINGS: sailings after warm-up (both directions)
+LF_CAP, LF_MU, LF_SIGMA, LF_TURN0, LF_TURN1, LF_MAXWAIT, LF_PERIOD, LF_FIRST, LF_TEU_MOVED, LF_CAP1, LF_BG_T0, LF_BG_T1, \
+    LF_BG_T_MOVED, LF_SAILINGS = range(14)
+L_NF = 14
 
 # event kinds
 EV_TICK, EV_ARRIVE, EV_END, EV_RETRY, EV_VREADY, EV_VDEADLINE, EV_VARRIVE, EV_SAIL, EV_SAMPLE = range(9)

@@ -22,7 +22,7 @@ def v_board(W, lnk, side, t):
     if v < 0:
         return
     s = li[lnk, L.L_ST0 + side]
-    cap = lf[lnk, L.LF_CAP]
+    cap = lf[lnk, L.LF_CAP1 if side else L.LF_CAP]
     while s >= 0 and si[s, L.S_QLEN] > 0:
         train = si[s, L.S_QHEAD]
         load = tf[train, L.TF_LOAD]
@@ -33,6 +33,16 @@ def v_board(W, lnk, side, t):
         vf[v, L.VF_LOAD] += load
     if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W[PAR][P_FULL] * cap - 1e-9:
         v_depart(W, v, t)
+
+
+@njit(cache=True, _nrt=False, inline="always")
+def count_sailing(W, lnk, side, load, t):
+    """Containers (TEU) and background cargo (t) of one sailing, counted after the warm-up."""
+    lf = W[LF]
+    if t >= W[PAR][P_WARM]:
+        lf[lnk, L.LF_TEU_MOVED] += load
+        lf[lnk, L.LF_BG_T_MOVED] += lf[lnk, L.LF_BG_T1 if side else L.LF_BG_T0]
+        lf[lnk, L.LF_SAILINGS] += 1.0
 
 
 @njit(cache=True, _nrt=False)
@@ -47,8 +57,7 @@ def v_depart(W, v, t):
     li[lnk, L.L_ACT0 + side] = -1
     vi[v, L.V_STATE] = 1
     sail = math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES]))
-    if t >= W[PAR][P_WARM]:
-        lf[lnk, L.LF_TEU_MOVED] += vf[v, L.VF_LOAD]
+    count_sailing(W, lnk, side, vf[v, L.VF_LOAD], t)
     push(W, t + sail, L.EV_VARRIVE, v, 0)
     nxt = li[lnk, L.L_IDLEH0 + side]
     if nxt >= 0:
@@ -106,7 +115,7 @@ def sail(W, lnk, side, t):
         return
     s = li[lnk, L.L_ST0 + side]
     arrival = t + math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES])) + lf[lnk, L.LF_TURN0 + side]
-    load, cap = 0.0, lf[lnk, L.LF_CAP]
+    load, cap = 0.0, lf[lnk, L.LF_CAP1 if side else L.LF_CAP]
     while si[s, L.S_QLEN] > 0:
         train = si[s, L.S_QHEAD]
         if load > 0 and load + tf[train, L.TF_LOAD] > cap + 1e-9:
@@ -114,5 +123,4 @@ def sail(W, lnk, side, t):
         dequeue(W, s, t)
         load += tf[train, L.TF_LOAD]
         push(W, arrival, L.EV_ARRIVE, train, 0)
-    if t >= W[PAR][P_WARM]:
-        lf[lnk, L.LF_TEU_MOVED] += load
+    count_sailing(W, lnk, side, load, t)

@@ -23,7 +23,7 @@ from dataclasses import replace
 from silkway.errors import RoutingError, SimulationError
 from silkway.network.model import Network
 from silkway.simulation.demand import Demand, Flow
-from silkway.simulation.paths import Avoid, CorridorPath, PathLeg
+from silkway.simulation.paths import Avoid, CorridorPath, PathLeg, gauge_yards
 
 PLANNER_ALTERNATIVES = 5  # corridor-diverse options asked of the planner per pair
 PLANNER_SAMPLES = 16  # the planner's time sampling is not used here (only its paths), so keep it small
@@ -132,6 +132,11 @@ def path_from_option(net: Network, option) -> CorridorPath:
     if not legs:
         raise SimulationError(f"the planner's option {option.corridor} has no moving leg")
     changes = tuple(b.from_node for a, b in zip(legs, legs[1:], strict=False) if a.gauge and b.gauge and a.gauge != b.gauge)
+    for a, b in zip(legs, legs[1:], strict=False):
+        if a.gauge and b.gauge and a.gauge != b.gauge and not gauge_yards(net, b.from_node, b.gauge):
+            # the planner may transload rail → road → rail at a terminal; a train changes gauge only in a yard that does it
+            raise SimulationError(f"the planner's option {option.corridor} changes gauge at '{b.from_node}', where no yard "
+                                  f"transships trains onto {b.gauge} mm")
     hours = sum(net.link_by_id[leg.link_id].time_h_median for leg in legs)
     return CorridorPath((legs[0].from_node, *(leg.to_node for leg in legs)), tuple(legs), changes, hours)
 

@@ -82,7 +82,7 @@ def _stations(prep: Prepared) -> pd.DataFrame:
     return pd.DataFrame({
         "station_id": [s.station_id for s in specs], "kind": [s.kind for s in specs], "node_id": [s.node_id for s in specs],
         "facility": [s.target if s.kind != "quay" else s.station_id.replace(":", "_") for s in specs],
-        "facility_kind": [fac[s.target].facility_kind if s.target in fac else s.kind for s in specs],
+        "facility_kind": [fac[s.target.split("+")[0]].facility_kind if s.target.split("+")[0] in fac else s.kind for s in specs],
         "servers": si[:, L.S_SERVERS], "trains": served, "trains_incl_warmup": si[:, L.S_SERVED_ALL],
         "mean_wait_h": np.where(served > 0, sf[:, L.SF_WAIT_SUM] / np.maximum(served, 1), 0.0),
         "added_delay_train_h": sf[:, L.SF_WAIT_SUM], "mean_service_h": np.where(served > 0, sf[:, L.SF_SERVICE_SUM] / np.maximum(served, 1), 0.0),
@@ -119,7 +119,13 @@ def _vlinks(prep: Prepared) -> pd.DataFrame:
     for j, v in enumerate(prep.builder.vlinks):
         lk = net.link_by_id[v.link_id]
         ends = {net.node_by_id[lk.from_node].country, net.node_by_id[lk.to_node].country}
-        rows.append({"link_id": v.link_id, "timetable": v.timetable, "fleet": 0 if v.timetable else v.fleet,
-                     "max_wait_h": v.max_wait_h, "cap_teu": v.cap_teu, "departures_per_week": 168.0 / v.period_h,
-                     "teu_moved": float(lf[j, L.LF_TEU_MOVED]), "caspian": ends <= CASPIAN_COUNTRIES and lk.mode in ("ferry", "feeder")})
-    return pd.DataFrame(rows, columns=["link_id", "timetable", "fleet", "max_wait_h", "cap_teu", "departures_per_week", "teu_moved", "caspian"])
+        rows.append({"link_id": v.link_id, "mode": lk.mode, "timetable": v.timetable, "fleet": 0 if v.timetable else v.fleet,
+                     "max_wait_h": v.max_wait_h, "cap_teu": v.cap_teu[0], "cap_teu_reverse": v.cap_teu[1],
+                     "departures_per_week": 168.0 / v.period_h, "sailings": int(lf[j, L.LF_SAILINGS]),
+                     "teu_moved": float(lf[j, L.LF_TEU_MOVED]), "background_t_moved": float(lf[j, L.LF_BG_T_MOVED]),
+                     "caspian": ends <= CASPIAN_COUNTRIES and lk.mode in ("ferry", "feeder")})
+    return pd.DataFrame(rows, columns=VLINK_COLUMNS)
+
+
+VLINK_COLUMNS = ["link_id", "mode", "timetable", "fleet", "max_wait_h", "cap_teu", "cap_teu_reverse", "departures_per_week", "sailings",
+                 "teu_moved", "background_t_moved", "caspian"]

@@ -107,7 +107,7 @@ def _targets(b: PlanBuilder, c: Closure) -> list[int]:
     for i, s in enumerate(b.stations):
         if c.target_kind == "node" and c.target_id in s.nodes and s.kind != "quay":
             res.append(i)
-        elif c.target_kind in ("facility", "link") and s.target == c.target_id and s.kind != "quay":
+        elif c.target_kind in ("facility", "link") and c.target_id in s.target.split("+") and s.kind != "quay":  # a pooled yard closes whole
             res.append(i)
     for j, v in enumerate(b.vlinks):
         lk = b.net.link_by_id[v.link_id]
@@ -170,7 +170,8 @@ def _vessel_arrays(b: PlanBuilder):
     lf = np.zeros((len(b.vlinks), L.L_NF))
     for j, v in enumerate(b.vlinks):
         li[j, L.L_MODE], li[j, L.L_ST0], li[j, L.L_ST1], li[j, L.L_RES] = int(v.timetable), v.stations[0], v.stations[1], n_st + j
-        lf[j, :L.LF_TEU_MOVED] = (v.cap_teu, v.mu, v.sigma, v.turn_h[0], v.turn_h[1], v.max_wait_h, v.period_h, v.first_h)
+        lf[j, :L.LF_TEU_MOVED] = (v.cap_teu[0], v.mu, v.sigma, v.turn_h[0], v.turn_h[1], v.max_wait_h, v.period_h, v.first_h)
+        lf[j, L.LF_CAP1], lf[j, L.LF_BG_T0], lf[j, L.LF_BG_T1] = v.cap_teu[1], v.background_t[0], v.background_t[1]
     return vi, vf, li, lf
 
 

@@ -15,7 +15,7 @@ import heapq
 from dataclasses import dataclass
 
 from silkway.errors import RoutingError
-from silkway.network.model import Link, Network
+from silkway.network.model import Facility, Link, Network
 
 RAIL_MODES = frozenset({"rail", "ferry", "feeder"})
 MODES_BY_CORRIDOR = {"highway": frozenset({"road"}), "sea": frozenset({"rail", "feeder", "sea"})}
@@ -59,13 +59,19 @@ class Avoid:
         return node_id in self.nodes or net.node_by_id[node_id].country in self.countries
 
 
-def gauge_change_cost_h(net: Network, node_id: str) -> float | None:
-    best = None
-    for f in net.facilities_at.get(node_id, ()):
-        if f.changes_gauge and {1435, 1520} <= set(f.gauges):
-            cost = (f.handling_h_median or 0.0) + (24.0 / f.capacity_trains_day if f.capacity_trains_day else 0.0)
-            best = cost if best is None else min(best, cost)
-    return best
+def gauge_yards(net: Network, node_id: str, to_gauge: int) -> tuple[Facility, ...]:
+    """The yards at a node that transship trains onto ``to_gauge`` (directional yards one way only)."""
+    return tuple(f for f in net.facilities_at.get(node_id, ()) if f.changes_gauge_to(to_gauge) and {1435, 1520} <= set(f.gauges))
+
+
+def gauge_change_cost_h(net: Network, node_id: str, to_gauge: int) -> float | None:
+    """Hours a gauge change onto ``to_gauge`` costs at a node (handling plus the spacing of the yards' pooled
+    capacity); None when no yard there does it."""
+    yards = gauge_yards(net, node_id, to_gauge)
+    if not yards:
+        return None
+    cap = sum(f.capacity_trains_day or 0.0 for f in yards)
+    return min(f.handling_h_median or 0.0 for f in yards) + (24.0 / cap if cap else 0.0)
 
 
 def corridor_path(net: Network, origin: str, destination: str, via: tuple[str, ...] = (), *,
@@ -142,9 +148,10 @@ def _moves(net: Network, adj: dict, state: tuple, targets: tuple[str, ...]):
         else:
             yield lk.time_h_median, (nl, v, 0), ("link", lk, 0)
     if g in (1435, 1520):
-        cost = gauge_change_cost_h(net, u)
+        to = 1435 if g == 1520 else 1520
+        cost = gauge_change_cost_h(net, u, to)
         if cost is not None:
-            yield cost, (layer, u, 1435 if g == 1520 else 1520), ("gauge", u)
+            yield cost, (layer, u, to), ("gauge", u)
 
 
 def _unwind(goal: tuple, prev: dict, hours: float, origin: str) -> CorridorPath:

@@ -21,7 +21,7 @@ from silkway.simulation import _layout as L
 from silkway.simulation.choice import PlannerRoutes, planner_candidates, via_candidates
 from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.options import SimOptions
-from silkway.simulation.paths import Avoid, CorridorPath, corridor_path
+from silkway.simulation.paths import Avoid, CorridorPath, corridor_path, gauge_yards
 
 VESSEL_MODES = ("ferry", "feeder", "sea")
 
@@ -50,7 +50,7 @@ class StationSpec:
 class VesselLinkSpec:
     link_id: str
     timetable: bool
-    cap_teu: float
+    cap_teu: tuple[float, float]  # container TEU per sailing from the from-node / to-node side, after background wagons
     mu: float
     sigma: float
     turn_h: tuple[float, float]
@@ -59,6 +59,7 @@ class VesselLinkSpec:
     period_h: float
     first_h: float
     stations: tuple[int, int] = (-1, -1)
+    background_t: tuple[float, float] = (0.0, 0.0)  # background cargo tonnes per sailing from each side
 
 
 @dataclass
@@ -95,14 +96,26 @@ class PlanBuilder:
         return L.DIST_LOGNORMAL, math.log(median), sigma, median * math.exp(sigma * sigma / 2)
 
     def handling(self, f: Facility) -> int | None:
-        dist, a, b, mean = self.service(f.handling_h_median, f.handling_h_p90)
-        cap = f.capacity_trains_day
-        if dist == L.DIST_ZERO and not cap and not f.capacity_teu_day:
+        return self.yard((f,))
+
+    def yard(self, facs: tuple[Facility, ...]) -> int | None:
+        """One station for the handling of one facility, or of several yards at a node pooled (trains go to whichever
+        is free): servers and capacities add up, the service time is the capacity-weighted one. Background trains
+        (background.csv, priority reserved) take their trains/day off the capacity first."""
+        caps = [container_capacity(self.net, f) for f in facs]
+        cap = sum(c or 0.0 for c in caps) if all(caps) else None
+        weights = [c or 1.0 for c in caps]
+        med = _weighted([f.handling_h_median for f in facs], weights)
+        p90 = _weighted([f.handling_h_p90 for f in facs], weights)
+        dist, a, b, mean = self.service(med, p90)
+        teu = sum(f.capacity_teu_day or 0.0 for f in facs) if all(f.capacity_teu_day for f in facs) else None
+        if dist == L.DIST_ZERO and not cap and not teu:
             return None
         servers = max(1, math.ceil(cap * mean / 24.0 - 1e-9)) if cap else 0  # enough parallel tracks/cranes for the rated trains/day
-        return self.add(StationSpec(f"{f.facility_id}:handling", "handling", f.node_id, f.facility_id, servers, dist, a, b, mean,
-                                    24.0 / cap if cap else 0.0, 24.0 / f.capacity_teu_day if f.capacity_teu_day else 0.0,
-                                    nodes=(f.node_id,)))
+        f0 = facs[0]
+        return self.add(StationSpec("+".join(f.facility_id for f in facs) + ":handling", "handling", f0.node_id,
+                                    "+".join(f.facility_id for f in facs), servers, dist, a, b, mean,
+                                    24.0 / cap if cap else 0.0, 24.0 / teu if teu else 0.0, nodes=(f0.node_id,)))
 
     def customs(self, f: Facility) -> int | None:
         dist, a, b, mean = self.service(f.customs_h_median, f.customs_h_p90)
@@ -112,11 +125,17 @@ class PlanBuilder:
                                     green=True, nodes=(f.node_id,)))
 
     def rail_link(self, lk: Link, u: str) -> int:
+        """A link direction: trains in motion are unlimited, starts are spaced by the headway gate of the container
+        capacity (capacity − background trains/day in that direction); a single track shares one gate between the
+        two directions: 24 h / (the two directions' container capacities added)."""
         dist, a, b, mean = self.service(lk.time_h_median, lk.time_h_median * lk.time_p90_factor)
         single = (lk.tracks or 1) < 2
         direction = "both" if single else ("fwd" if u == lk.from_node else "bwd")
-        cap = lk.capacity_trains_day
-        gate = (24.0 / (2 * cap) if single else 24.0 / cap) if cap else 0.0
+        v = lk.to_node if u == lk.from_node else lk.from_node
+        cap = link_capacity(self.net, lk, u)
+        if single and cap:
+            cap = cap + (link_capacity(self.net, lk, v) or 0.0)
+        gate = 24.0 / cap if cap else 0.0
         nodes = (lk.from_node, lk.to_node) if single else (u,)
         return self.add(StationSpec(f"{lk.link_id}:{direction}", "link", u, lk.link_id, 0, dist, a, b, mean, gate, nodes=nodes))
 
@@ -145,8 +164,15 @@ class PlanBuilder:
         round_trip = 2 * mean + turn[0] + turn[1]  # mean sailing time: the fleet can keep the timetable on average
         fleet = max(1, math.ceil(round_trip / period - 1e-9))
         max_wait = max(0.0, (fleet * period - round_trip) / 2.0)
-        return VesselLinkSpec(lk.link_id, lk.first_departure_h is not None, lk.capacity_teu_per_departure, math.log(lk.time_h_median),
-                              sigma, turn, fleet, max_wait, period, lk.first_departure_h or 0.0)
+        caps, tonnes = [], []
+        for end in (lk.from_node, lk.to_node):
+            wagons = sum(bg.wagons_week or 0.0 for bg in self.net.background_of.get(("link", lk.link_id), ()) if bg.applies_from(end, lk))
+            per_sailing = wagons / lk.departures_per_week
+            caps.append(lk.capacity_teu_per_departure - per_sailing * self.net.param.get("teu_per_ferry_wagon", 2.0))
+            tonnes.append(sum((bg.wagons_week or 0.0) * (bg.tonnes_per_wagon or 0.0) for bg in self.net.background_of.get(("link", lk.link_id), ())
+                              if bg.applies_from(end, lk)) / lk.departures_per_week)
+        return VesselLinkSpec(lk.link_id, lk.first_departure_h is not None, (caps[0], caps[1]), math.log(lk.time_h_median),
+                              sigma, turn, fleet, max_wait, period, lk.first_departure_h or 0.0, background_t=(tonnes[0], tonnes[1]))
 
     def port_turn_h(self, node_id: str) -> float:
         ports = [f for f in self.net.facilities_at.get(node_id, ()) if f.facility_kind == "seaport"]
@@ -169,7 +195,7 @@ def build_route(b: PlanBuilder, flow: Flow, avoid: Avoid, path: CorridorPath | N
         lk = net.link_by_id[leg.link_id]
         seq.append(b.quay(lk, leg.from_node) if lk.mode in VESSEL_MODES else b.rail_link(lk, leg.from_node))
         nxt = net.link_by_id[legs[i + 1].link_id] if i + 1 < len(legs) else None
-        seq.extend(_node_stations(b, leg.to_node, lk, nxt, leg.to_node in path.gauge_changes))
+        seq.extend(_node_stations(b, leg.to_node, lk, nxt, _gauge_after(path, i) if leg.to_node in path.gauge_changes else None))
     if legs:
         last = net.link_by_id[legs[-1].link_id]
         seq.append(_end_facility(b, flow.destination, leaving_by_vessel=last.mode in VESSEL_MODES))
@@ -178,6 +204,35 @@ def build_route(b: PlanBuilder, flow: Flow, avoid: Avoid, path: CorridorPath | N
         raise SimulationError(f"flow '{flow.flow_id}': origin and destination coincide")
     base = sum(b.stations[s].mean_h for s in stations) + sum(_sailing_mean_h(b, leg.link_id) for leg in legs)
     return RouteSpec(flow, path, stations, base)
+
+
+def _gauge_after(path: CorridorPath, i: int) -> int:
+    """The gauge a train changes onto after leg ``i`` (that of the next leg; the other gauge at the destination)."""
+    legs = path.legs
+    if i + 1 < len(legs) and legs[i + 1].gauge in (1435, 1520):
+        return legs[i + 1].gauge
+    return 1435 if legs[i].gauge == 1520 else 1520
+
+
+def container_capacity(net: Network, f: Facility) -> float | None:
+    """A facility's trains/day left to containers after its background trains (None: no capacity given)."""
+    if not f.capacity_trains_day:
+        return None
+    return f.capacity_trains_day - sum(bg.trains_day or 0.0 for bg in net.background_of.get(("facility", f.facility_id), ()))
+
+
+def link_capacity(net: Network, lk: Link, u: str) -> float | None:
+    """A rail link's trains/day leaving ``u`` left to containers after the background trains of that direction."""
+    cap = lk.capacity_from(u)
+    if not cap:
+        return None
+    return cap - sum(bg.trains_day or 0.0 for bg in net.background_of.get(("link", lk.link_id), ()) if bg.applies_from(u, lk))
+
+
+def _weighted(values: list[float | None], weights: list[float]) -> float | None:
+    if any(v is None for v in values):
+        return values[0] if len(values) == 1 else None
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)  # type: ignore[operator]
 
 
 def _sailing_mean_h(b: PlanBuilder, link_id: str) -> float:
@@ -197,7 +252,9 @@ def _end_facility(b: PlanBuilder, node_id: str, leaving_by_vessel: bool) -> int 
     return None
 
 
-def _node_stations(b: PlanBuilder, node_id: str, came: Link, nxt: Link | None, gauge_change: bool) -> list[int | None]:
+def _node_stations(b: PlanBuilder, node_id: str, came: Link, nxt: Link | None, gauge_to: int | None) -> list[int | None]:
+    """Stations at a node between two legs: seaport customs after a sailing, border formalities, the gauge yard(s)
+    onto ``gauge_to`` (None: no gauge change here), the seaport before a sailing."""
     net = b.net
     out: list[int | None] = []
     facs = net.facilities_at.get(node_id, ())
@@ -207,9 +264,9 @@ def _node_stations(b: PlanBuilder, node_id: str, came: Link, nxt: Link | None, g
         for f in facs:
             if f.facility_kind == "border":
                 out += [b.handling(f), b.customs(f)]
-    if gauge_change:
-        best = min((f for f in facs if f.changes_gauge), key=lambda f: (f.handling_h_median or 0) + 24.0 / (f.capacity_trains_day or 1e9))
-        out += [b.handling(best), b.customs(best)]
+    if gauge_to:
+        yards = gauge_yards(net, node_id, gauge_to)
+        out += [b.yard(yards), *(b.customs(f) for f in yards)]
     if nxt is not None and nxt.mode in VESSEL_MODES and came.mode not in VESSEL_MODES:
         for f in facs:
             if f.facility_kind == "seaport":
@@ -295,6 +352,6 @@ def drain_h(b: PlanBuilder, s: StationSpec) -> float:
     train_teu = b.options.train_teu or b.net.param.get("train_teu", 100.0)
     if s.kind == "quay":
         v = b.vlinks[s.vlink]
-        return v.period_h * train_teu / v.cap_teu
-    gate = s.gate_h_train + s.gate_h_teu * train_teu
+        return v.period_h * train_teu / max(v.cap_teu[s.side], 1e-9)
+    gate = max(s.gate_h_train, s.gate_h_teu * train_teu)
     return max(gate, s.mean_h / s.servers) if s.servers else gate

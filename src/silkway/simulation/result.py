@@ -57,10 +57,22 @@ class SimulationResult:
         st = self.stations
         for fac, g in st[st.kind.isin(["handling", "customs", "quay"])].groupby("facility"):
             k[f"max_queue_trains_{_key(fac)}"] = float(g.max_queue_trains.max())
-        teu = float(self.vessel_links.loc[self.vessel_links.caspian, "teu_moved"].sum()) if len(self.vessel_links) else 0.0
-        k["trans_caspian_teu"] = teu
-        k["trans_caspian_mt"] = teu * self.tonnes_per_teu / 1e6
+        vl = self.vessel_links[self.vessel_links.caspian] if len(self.vessel_links) else self.vessel_links
+        teu = float(vl.teu_moved.sum()) if len(vl) else 0.0
+        bg_t = float(vl.background_t_moved.sum()) if len(vl) and "background_t_moved" in vl else 0.0
+        k["trans_caspian_teu"] = teu  # containers on ferries and feeders
+        k["trans_caspian_container_t"] = teu * self.tonnes_per_teu
+        k["trans_caspian_other_t"] = bg_t  # wagons of other cargo on the rail ferries (background.csv)
+        k["trans_caspian_all_cargo_t"] = teu * self.tonnes_per_teu + bg_t
+        k["trans_caspian_mt"] = k["trans_caspian_all_cargo_t"] / 1e6
         return k
+
+    def caspian_lines(self) -> list[str]:
+        """The two trans-Caspian lines: containers (TEU) and all cargo (t), kept apart."""
+        k = self._kpis
+        return [f"trans-Caspian containers: {k['trans_caspian_teu']:,.0f} TEU ({k['trans_caspian_container_t'] / 1e6:.2f} Mt)",
+                f"trans-Caspian all cargo:  {k['trans_caspian_all_cargo_t']:,.0f} t ({k['trans_caspian_mt']:.2f} Mt; "
+                f"{k['trans_caspian_other_t'] / 1e6:.2f} Mt of it other cargo in ferry wagons)"]
 
     def kpis(self) -> dict[str, float]:
         """Flat KPI names with units in the name (stable across runs of the same network and demand)."""
@@ -90,8 +102,7 @@ class SimulationResult:
         k = self._kpis
         lines = [f"simulated {self.days:g} days (+{self.warmup_days:g} warm-up), seed {self.seed}, {self.events:,} events",
                  f"containers: generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU, "
-                 f"{k['trains_departed']:,.0f} trains departed; trans-Caspian {k['trans_caspian_mt']:.2f} Mt "
-                 f"({k['trans_caspian_teu']:,.0f} TEU)", "", "Trains per border crossing:"]
+                 f"{k['trains_departed']:,.0f} trains departed", *self.caspian_lines(), "", "Trains per border crossing:"]
         lines += [f"  {node:<22} {n:>8,}" for node, n in sorted(self.border_trains().items(), key=lambda x: -x[1])]
         lines += ["", "Corridors:               TEU delivered   transit days median / P90"]
         for r in self.corridor_table().itertuples():

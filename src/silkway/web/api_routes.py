@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import partial
 from typing import Annotated, Literal
 
@@ -10,6 +11,8 @@ import anyio
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from silkway.routing import Objective
+from silkway.routing.planner import route_day
 from silkway.services import routing as routing_svc
 from silkway.web.settings import NAME_PATTERN
 
@@ -27,8 +30,10 @@ class RouteRequest(BaseModel):
     avoid: list[PlaceName] = Field(default_factory=list, max_length=20, description="country codes (RU), places or modes (ferry)")
     via: list[PlaceName] = Field(default_factory=list, max_length=5)
     max_transfers: int | None = Field(None, ge=0, le=20)
-    objective: Literal["time", "cost", "co2e"] = "time"
+    objective: Objective = Field(Objective.TIME, description="rank by time (the median), p90, cost or co2e, as displayed")
     alternatives: int = Field(3, ge=1, le=6)
+    as_of: date | None = Field(None, description="the network as of this date (default: the departure day, else the dataset's "
+                                                 "reference date)")
 
 
 class LegOut(BaseModel):
@@ -50,18 +55,31 @@ class LegOut(BaseModel):
     corridor: list[str]
 
 
+class ViaOut(BaseModel):
+    """A key point of a route: a border crossing on land, a gauge change or a water leg."""
+
+    kind: Literal["border", "gauge", "water"]
+    from_node: str
+    to_node: str
+    label: str
+
+
 class OptionOut(BaseModel):
-    corridor: str
+    corridor: str = Field(description="a corridor tag of the links (links.csv), the one most of its crossings carry")
+    via: list[ViaOut]
+    via_summary: str = Field(description="the via labels joined with '; '")
     node_ids: list[str]
     legs: list[LegOut]
-    days_nominal: float
+    days_nominal: float = Field(description="the legs' total: every step at its median, waits as they fall")
+    gap_variability_days: float = Field(description="median of the summed sampled steps (waits left out) minus the sum of their medians")
+    gap_timetable_days: float = Field(description="the rest of days_median - days_nominal: waits recomputed for each sampled arrival")
     days_median: float
     days_p90: float
     cost_usd: float
     co2e_kg: float
     transfers: int
     distance_km: float
-    pareto: bool = Field(description="in the Pareto set over (days, cost, CO2e)")
+    pareto: bool = Field(description="dominated by no other candidate on the displayed days median (0.1), P90 (0.1), cost (1) and CO2e (1)")
     hours_by_kind: dict[str, float]
 
 
@@ -74,10 +92,11 @@ class RouteOut(BaseModel):
     teu: float
     objective: str
     depart: str | None
+    network_as_of: str | None = Field(description="the day whose network was used (as_of, else the departure day, else the reference date)")
     constraints: dict[str, object]
     method: str
     options: list[OptionOut] = Field(description="corridor-diverse best options, best first by the objective")
-    pareto: list[OptionOut] = Field(description="the whole Pareto set, fastest first")
+    pareto: list[OptionOut] = Field(description="every candidate marked Pareto, fastest (median) first")
 
 
 @router.post("/routes", summary="Plan a shipment: corridor options and the Pareto set with leg breakdowns",
@@ -91,12 +110,14 @@ async def plan_route(request: Request, body: RouteRequest) -> Response:
 
 def _plan(app: FastAPI, body: RouteRequest) -> bytes:
     name = body.dataset or app.state.settings.default_dataset
-    planner = app.state.datasets.router(name)
+    day = route_day(body.as_of, body.depart)  # a bad date is a SilkwayError: the app answers 4xx with its message
+    planner = app.state.datasets.router(name, day)
     result = routing_svc.plan_route(body.origin, body.destination, router=planner, teu=body.teu, depart=body.depart,
                                     avoid=body.avoid, via=body.via, max_transfers=body.max_transfers,
                                     objective=body.objective, alternatives=body.alternatives)
     # json.dumps directly: FastAPI's generic encoder is ~14x slower on this payload
-    return json.dumps({"dataset": name, **routing_svc.to_dict(result)}).encode()
+    return json.dumps({"dataset": name, "network_as_of": routing_svc.network_day(planner, as_of=body.as_of, depart=body.depart),
+                       **routing_svc.to_dict(result)}).encode()
 
 
 def _limiter(app: FastAPI) -> anyio.CapacityLimiter:

@@ -15,6 +15,7 @@ from fastapi import HTTPException
 from silkway.errors import DataError
 from silkway.network import Network
 from silkway.routing import Router
+from silkway.routing.planner import router_at
 from silkway.services import network as net_svc
 from silkway.services import routing as routing_svc
 
@@ -72,4 +73,9 @@ class DatasetRegistry:
         return self.get(name, as_of).network
 
     def router(self, name: str, as_of: date | None = None) -> Router:
-        return self.get(name, as_of).router
+        """The planner of the network on ``as_of`` (default: the reference date); one per period without changes
+        (:func:`silkway.routing.planner.router_at`), so routes on many departure dates share them."""
+        if as_of is None:
+            return self.get(name).router
+        self.get(name)  # loads (or reports) the dataset
+        return router_at(self._dated[name], as_of)

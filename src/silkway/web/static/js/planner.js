@@ -55,7 +55,7 @@ export class Planner {
       const name = (id) => this.map.name(id);
       msg.textContent = `${options.length} option(s) from ${name(result.origin)} to ${name(result.destination)}`
         + (result.constraints.avoid.length ? `, avoiding ${result.constraints.avoid.map((a) => a.split(":")[1]).join(", ")}` : "")
-        + "; ✓ = in the Pareto set over (days, cost, CO2e)";
+        + "; ✓ = dominated by no other option on the displayed days median, P90, cost and CO2e";
     } catch (err) {
       this.showOptions([]);
       msg.className = "message error";
@@ -68,7 +68,7 @@ export class Planner {
     const table = this.root.querySelector("#options");
     table.hidden = options.length === 0;
     table.querySelector("tbody").innerHTML = options.map((o, i) => `<tr data-i="${i}"><td>${i + 1}</td><td>${[].concat(o.corridor).join(", ")}</td>
-      <td class="num">${fmt(o.days_median, 1)}</td><td class="num">${fmt(o.days_p90, 1)}</td><td class="num">${fmt(o.cost_usd)}</td>
+      <td>${o.via_summary || ""}</td><td class="num">${fmt(o.days_median, 1)}</td><td class="num">${fmt(o.days_p90, 1)}</td><td class="num">${fmt(o.cost_usd)}</td>
       <td class="num">${fmt(o.co2e_kg)}</td><td class="num">${o.transfers}</td><td>${o.pareto ? "✓" : ""}</td></tr>`).join("");
     for (const row of table.querySelectorAll("tbody tr")) row.addEventListener("click", () => this.select(Number(row.dataset.i)));
     this.select(options.length ? 0 : -1);
@@ -79,8 +79,14 @@ export class Planner {
     for (const row of this.root.querySelectorAll("#options tbody tr")) row.classList.toggle("selected", Number(row.dataset.i) === i);
     this.map.showRoute(option, this.options);
     const legs = this.root.querySelector("#legs");
-    legs.hidden = this.root.querySelector("#legs-title").hidden = !option;
+    const reconcile = this.root.querySelector("#reconcile");
+    legs.hidden = this.root.querySelector("#legs-title").hidden = reconcile.hidden = !option;
     if (!option) return;
+    const signed = (d) => `${d >= 0 ? "+" : "−"}${fmt(Math.abs(d), 1)} d`;
+    reconcile.textContent = `legs' total (every step at its median) ${fmt(option.days_nominal, 1)} d `
+      + `${signed(option.gap_variability_days)} variability of the steps (skewed: their sampled sum has a higher median) `
+      + `${signed(option.gap_timetable_days)} timetable waits recomputed for each sampled arrival `
+      + `= median door to door ${fmt(option.days_median, 1)} d (P90 ${fmt(option.days_p90, 1)} d)`;
     const cols = legColumns((id) => this.map.name(id));
     legs.querySelector("thead").innerHTML = `<tr>${cols.map(([h, , c]) => `<th class="${c || ""}">${h}</th>`).join("")}</tr>`;
     legs.querySelector("tbody").innerHTML = option.legs.map((l) => `<tr class="leg-${l.kind}">${cols.map(([, v, c]) => `<td class="${c || ""}">${v(l) ?? ""}</td>`).join("")}</tr>`).join("");
