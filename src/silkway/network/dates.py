@@ -20,7 +20,7 @@ DATED_TABLES = tuple(name for name, t in TABLES.items() if t.dated)
 _DAY = timedelta(days=1)
 
 
-def parse_as_of(text: str | date | None, what: str = "--as-of") -> date | None:
+def parse_as_of(text: str | date | None, what: str = "as-of date") -> date | None:
     """``YYYY-MM-DD`` (or a date) → date; a clear error otherwise. A date-time keeps its day."""
     if text is None or isinstance(text, date):
         return text

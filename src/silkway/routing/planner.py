@@ -259,7 +259,7 @@ def route_day(as_of: dt.date | str | None, depart: dt.date | dt.datetime | str |
 
     day = parse_as_of(as_of)
     if day is None and depart is not None:
-        day = parse_as_of(depart if not isinstance(depart, dt.datetime) else depart.date(), "--depart")
+        day = parse_as_of(depart if not isinstance(depart, dt.datetime) else depart.date(), "departure date")
     return day
 
 
