@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean browser
+.PHONY: run test bench lint clean browser sea-lanes
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ browser:
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q
+
+# Data build: recompute the deep-sea lanes of the embedded dataset (searoute; the product only reads the result).
+sea-lanes: $(STAMP)
+	$(PY) scripts/build_sea_lanes.py
 
 # Benchmarks: each runs its peer library in the same run (never part of `make test`). ~20 min in all.
 bench: $(STAMP)

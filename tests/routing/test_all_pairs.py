@@ -116,7 +116,7 @@ def corridor_faults(net, opt, body) -> list[str]:
 
 def test_no_option_reenters_a_country_or_recrosses_a_border_or_sea(net, sweep):
     body = _water_bodies(net)
-    assert len(set(body.values())) >= 3  # Caspian, Black Sea, deep sea
+    assert len(set(body.values())) >= 2  # the Caspian, and the oceans (the Black Sea joins them: sea lanes reach Poti and Constanta)
     bad = [(o, d, opt.corridor, corridor_faults(net, opt, body))
            for (o, d), res in sweep.items() for opt in (*res.options, *res.pareto) if corridor_faults(net, opt, body)]
     assert not bad, bad[:5]

@@ -198,3 +198,21 @@ def _real_green_channel_study(page) -> None:
     assert box is not None and box["x"] + box["width"] <= panel["x"] + panel["width"]
     page.locator("#kpis").scroll_into_view_if_needed()
     screenshot(page, "05-real-study-green-channel")
+
+
+def test_a_sea_route_is_drawn_along_its_lane_round_the_cape(page) -> None:
+    """On the reference date (Red Sea crisis) Shanghai-Rotterdam by sea sails round Africa: the route line follows the
+    lane's geometry south of 30°S, not a straight line across Eurasia."""
+    page.click("nav .tab[data-tab=route]")
+    page.fill("input[name=origin]", "Shanghai")
+    page.fill("input[name=destination]", "Rotterdam")
+    page.check("#avoid-modes input[value=rail]")
+    page.check("#avoid-modes input[value=road]")
+    page.click("#route-form button[type=submit]")
+    page.wait_for_selector("#options tbody tr", timeout=30_000)
+    options = page.evaluate("window.silkway.planner.options")
+    assert options[0]["corridor"] == "sea"
+    lats = page.evaluate("""() => { const out = []; window.silkway.map.layers.route.eachLayer((l) => {
+        if (l.getLatLngs && l.options.className === 'route-line') out.push(...l.getLatLngs().map((p) => p.lat)); }); return out; }""")
+    assert len(lats) > 20 and min(lats) < -30
+    screenshot(page, "04-route-shanghai-rotterdam-round-the-cape")

@@ -242,6 +242,16 @@ def table_csv(table: Table, records: tuple[Any, ...]) -> str:
     return buf.getvalue()
 
 
+def format_geometry(points: Any) -> str:
+    """``lon lat;lon lat;...`` with at most 2 decimals (0.01° ≈ 1 km: a map line, not a survey), no trailing zeros."""
+    return ";".join(f"{_deg(lon)} {_deg(lat)}" for lon, lat in points)
+
+
+def _deg(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def _format_cell(kind: str, value: Any) -> str:
     if value is None:
         return ""
@@ -251,6 +261,8 @@ def _format_cell(kind: str, value: Any) -> str:
         return "yes" if value else "no"
     if kind == "date":
         return value.isoformat()
+    if kind == "geometry":
+        return format_geometry(value)
     if kind == "float":
         return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
     return str(value)

@@ -70,6 +70,7 @@ class Link:
     first_departure_h: float | None = None
     valid_from: date | None = None  # first day the row holds (inclusive); None = always
     valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
+    geometry: tuple[tuple[float, float], ...] = ()  # (lon, lat) points from from_node to to_node; () = a straight line
     note: str | None = None
     src: SrcMap = ()
     line: int | None = _line()
@@ -307,6 +308,13 @@ class Network:
             if r.mode == mode and r.country == "*":
                 default = r
         return default
+
+    def line_of(self, link: Link, from_node: str | None = None) -> tuple[tuple[float, float], ...]:
+        """The (lon, lat) points to draw ``link`` with: its geometry when it has one, else the straight line between
+        its nodes; reversed when ``from_node`` is the link's ``to_node`` (a leg travelled against the link's direction)."""
+        a, b = self.node_by_id[link.from_node], self.node_by_id[link.to_node]
+        line = link.geometry or ((a.lon, a.lat), (b.lon, b.lat))
+        return line[::-1] if from_node == link.to_node != link.from_node else line
 
     def table(self, name: str) -> tuple:
         return getattr(self, name)

@@ -97,6 +97,8 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
         return _parse_gauges(text)
     if kind == "date":
         return parse_date(text)
+    if kind == "geometry":
+        return parse_geometry(text)
     if kind == "yesno":
         if text.lower() not in _YES:
             return None, f"'{show(text)}' is not yes or no"
@@ -112,6 +114,27 @@ def parse_date(text: str) -> tuple[date | None, str | None]:
         return date.fromisoformat(text), None
     except ValueError:
         return None, f"'{show(text)}' is not a calendar date"
+
+
+def parse_geometry(text: str) -> tuple[tuple[tuple[float, float], ...] | None, str | None]:
+    """A polyline ``lon lat;lon lat;...`` (decimal degrees, longitude first as in GeoJSON) → ((lon, lat), ...).
+    Only the syntax is checked here; bounds, ends and length are validation rules (validate.py)."""
+    points = []
+    for i, part in enumerate(text.split(";"), start=1):
+        xy = part.split()
+        values = [_finite(v) for v in xy]
+        if len(xy) != 2 or None in values:
+            return None, f"point {i} '{show(part.strip())}' is not 'lon lat' (two numbers separated by a space; points separated by ;)"
+        points.append((values[0], values[1]))
+    return tuple(points), None
+
+
+def _finite(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:

@@ -130,6 +130,7 @@ LINKS = Table(
         _src("first_departure_h_src"),
         VALID_FROM,
         VALID_TO,
+        Col("geometry", "geometry"),  # the link's line on a map: "lon lat;lon lat;..." from from_node to to_node
         Col("note", "text"),
     ),
 )

@@ -32,7 +32,8 @@ ENERGY_BY_MODE = {
 }
 MAX_SPEED_KM_DAY = {"rail": 2400.0, "road": 1800.0, "ferry": 1200.0, "feeder": 1200.0, "sea": 1200.0}
 MIN_DETOUR = 0.9  # a link is never much shorter than the great circle between its ends
-MAX_DETOUR = {"rail": 3.0, "road": 3.0, "ferry": 3.0, "feeder": 3.0, "sea": 4.0}
+MAX_DETOUR = {"rail": 3.0, "road": 3.0, "ferry": 3.0, "feeder": 3.0, "sea": 5.0}  # sea: China-Poti round the Cape is 4.3x
+GEOMETRY_END_KM = 50.0  # a link's drawn line starts and ends this close to its nodes (a port's berths, a station's yard)
 
 
 _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
@@ -78,8 +79,14 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def polyline_km(points: Iterable[tuple[float, float]]) -> float:
+    """Length of a (lon, lat) polyline along great circles, km."""
+    pts = list(points)
+    return sum(great_circle_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(pts))
+
+
 RULES = ("unique_keys", "sources", "links", "facilities", "gauge_directions", "gauge_breaks", "borders_and_ports", "closures", "background",
-         "acceptance", "factors_and_rates", "params")
+         "acceptance", "factors_and_rates", "params", "geometry")
 
 
 def validate_network(net: Network, check_connectivity: bool = True, unparsed: Unparsed | None = None) -> list[Problem]:
@@ -96,8 +103,8 @@ def validate_network(net: Network, check_connectivity: bool = True, unparsed: Un
     for day in days:  # the cross-table rules hold on every date: check one network per period without changes
         snap = full if day is None else snapshot(full, day)
         found: list[Problem] = []
-        for rule in (_links, _facilities, gauge_directions, _gauge_breaks, _borders_and_ports, _closures, background, acceptance, _factors_and_rates,
-                     _params):
+        for rule in (_links, _facilities, gauge_directions, _gauge_breaks, _borders_and_ports, _closures, background, acceptance,
+                     _factors_and_rates, _params, _geometry):
             rule(snap, found, known)
         if check_connectivity:
             _connectivity(snap, found)
@@ -255,6 +262,34 @@ def _link_length(net: Network, lk: Any, problems: list[Problem]) -> None:
         _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is shorter than the straight line between its ends ({gc:.0f} km): check the distance or the coordinates")
     elif gc > 50 and lk.distance_km > MAX_DETOUR[lk.mode] * gc:
         _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is more than {MAX_DETOUR[lk.mode]:g}x the straight line ({gc:.0f} km): check the distance or the coordinates")
+
+
+def _geometry(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
+    """A link's polyline: at least 2 points, each a valid lon/lat, starting near its from_node and ending near its
+    to_node, and not shorter than MIN_DETOUR x the great circle between the nodes."""
+    for lk in net.links:
+        pts = lk.geometry
+        if not pts:
+            continue
+        bad = next(((i, p) for i, p in enumerate(pts, start=1) if not (-180 <= p[0] <= 180 and -90 <= p[1] <= 90)), None)
+        if bad:
+            _p(problems, "links", lk, "geometry", f"point {bad[0]} ({bad[1][0]:g} {bad[1][1]:g}) is not 'lon lat' within lon -180..180, lat -90..90")
+            continue
+        if len(pts) < 2:
+            _p(problems, "links", lk, "geometry", f"a geometry needs at least 2 points (from_node to to_node), this one has {len(pts)}")
+            continue
+        a, b = net.node_by_id.get(lk.from_node), net.node_by_id.get(lk.to_node)
+        if a is None or b is None:
+            continue  # a dangling node is reported by _links
+        for end, (lon, lat), node in (("first", pts[0], a), ("last", pts[-1], b)):
+            off = great_circle_km(lat, lon, node.lat, node.lon)
+            if off > GEOMETRY_END_KM:
+                _p(problems, "links", lk, "geometry", f"the {end} point ({lon:g} {lat:g}) is {off:.0f} km from {'from' if end == 'first' else 'to'}_node "
+                   f"'{node.node_id}' (at most {GEOMETRY_END_KM:g} km): the line must run from from_node to to_node")
+        length, gc = polyline_km(pts), great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        if length < MIN_DETOUR * gc - 1.0:
+            _p(problems, "links", lk, "geometry", f"the line is {length:.0f} km long, shorter than {MIN_DETOUR:g} x the great circle between "
+               f"its nodes ({gc:.0f} km): points are missing or out of order")
 
 
 def _facilities(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:

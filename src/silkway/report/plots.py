@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from silkway.network.model import Network
 from silkway.report.basemap import country_outlines
 
-MODE_COLOURS = {"rail": "#1f5fa8", "road": "#8c6d31", "ferry": "#17a3a3", "feeder": "#5fb8b8", "sea": "#9aa5b1"}
+MODE_COLOURS = {"rail": "#1f5fa8", "road": "#8c6d31", "ferry": "#17a3a3", "feeder": "#5fb8b8", "sea": "#1a365d"}
 SCENARIO_COLOURS = ["#1f5fa8", "#d9541a", "#2f9e44", "#7048e8", "#c2255c", "#868e96"]
 
 
@@ -37,12 +37,12 @@ def corridor_map(net: Network, flow_teu: dict[str, float], queue_trains: dict[st
     ax = fig.subplots()
     top = max(flow_teu.values(), default=0.0) or 1.0
     for lk in net.links:
-        a, b = net.node_by_id[lk.from_node], net.node_by_id[lk.to_node]
-        if lk.mode == "sea":
-            continue  # the deep-sea reference route would span the whole figure
+        if lk.mode == "sea" and not lk.geometry:
+            continue  # a deep-sea link drawn straight would cross Eurasia: only lanes with their geometry are drawn
         flow = flow_teu.get(lk.link_id, 0.0)
         width = 0.6 + 7.0 * math.sqrt(flow / top)
-        ax.plot([a.lon, b.lon], [a.lat, b.lat], color=MODE_COLOURS.get(lk.mode, "#999"), lw=width,
+        lons, lats = zip(*net.line_of(lk), strict=True)
+        ax.plot(lons, lats, color=MODE_COLOURS.get(lk.mode, "#999"), lw=width,
                 alpha=0.85 if flow > 0 else 0.35, solid_capstyle="round", zorder=1)
     ax.scatter([n.lon for n in net.nodes], [n.lat for n in net.nodes], s=6, color="#333", zorder=2)
     qmax = max(queue_trains.values(), default=0.0) or 1.0
@@ -64,7 +64,7 @@ def corridor_map(net: Network, flow_teu: dict[str, float], queue_trains: dict[st
     ax.set_title(title, fontsize=11)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
-    handles = [Line2D([], [], color=c, lw=3, label=m) for m, c in MODE_COLOURS.items() if m != "sea"]
+    handles = [Line2D([], [], color=c, lw=3, label="sea lane" if m == "sea" else m) for m, c in MODE_COLOURS.items()]
     handles.append(Line2D([], [], marker="o", ls="", color="#e03131", alpha=0.5, ms=10, label="max queue (trains)"))
     ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=False)
     ax.grid(alpha=0.2)

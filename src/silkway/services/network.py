@@ -104,7 +104,8 @@ def summarize(net: Network) -> NetworkSummary:
 
 
 def to_geojson(net: Network) -> dict[str, Any]:
-    """The network as a GeoJSON FeatureCollection (nodes as Points, links as LineStrings)."""
+    """The network as a GeoJSON FeatureCollection (nodes as Points, links as LineStrings: a link's geometry
+    when it has one, e.g. a sea lane, else the straight line between its nodes)."""
     feats: list[dict[str, Any]] = []
     for n in net.nodes:
         fac = net.facilities_at.get(n.node_id, ())
@@ -119,10 +120,9 @@ def to_geojson(net: Network) -> dict[str, Any]:
             },
         })
     for lk in net.links:
-        a, b = net.node_by_id[lk.from_node], net.node_by_id[lk.to_node]
         feats.append({
             "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+            "geometry": {"type": "LineString", "coordinates": [list(p) for p in net.line_of(lk)]},
             "properties": {
                 "kind": "link", "id": lk.link_id, "from": lk.from_node, "to": lk.to_node, "mode": lk.mode,
                 "gauge_mm": list(lk.gauge_mm), "tracks": lk.tracks, "country": lk.country, "corridor": list(lk.corridor),

@@ -78,10 +78,9 @@ def to_geojson(result: RouteResult, net: Network) -> dict[str, Any]:
         for leg in opt.legs:
             if leg.kind != "move":
                 continue
-            a, b = nodes[leg.from_node], nodes[leg.to_node]
             feats.append({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "geometry": {"type": "LineString", "coordinates": [list(p) for p in net.line_of(net.link_by_id[leg.link_id], leg.from_node)]},
                 "properties": {"kind": "leg", "option": rank, "corridor": opt.corridor, "link_id": leg.link_id, "mode": leg.mode,
                                "platform": leg.platform, "from": leg.from_node, "to": leg.to_node, "distance_km": leg.distance_km,
                                "hours": round(leg.hours, 3), "start_h": round(leg.start_h, 3), "cost_usd": round(leg.cost_usd, 2),

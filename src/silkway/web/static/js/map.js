@@ -43,10 +43,14 @@ export class CorridorMap {
     for (const name of ["links", "nodes"]) this.removeLayer(name);
     this.nodeById = {};
     this.linkById = {};
+    this.linkLine = {};
     this.facilityNode = {};
     for (const f of geojson.features) {
       const p = f.properties;
-      if (p.kind === "link") this.linkById[p.id] = p;
+      if (p.kind === "link") {
+        this.linkById[p.id] = p;
+        this.linkLine[p.id] = f.geometry.coordinates;
+      }
       if (p.kind !== "node") continue;
       this.nodeById[p.id] = f;
       for (const fac of p.facilities) this.facilityNode[fac.id] = p.id;
@@ -70,6 +74,15 @@ export class CorridorMap {
     return f ? [f.geometry.coordinates[1], f.geometry.coordinates[0]] : null;
   }
 
+  // A leg's line as [lat, lon]s: its link's geometry (a sea lane follows its lane) in the direction travelled,
+  // else the straight line between the nodes.
+  legPath(linkId, from, to) {
+    const line = linkId && this.linkLine && this.linkLine[linkId];
+    if (!line) return [from, to].map((n) => this.coords(n)).filter(Boolean);
+    const path = line.map(([lon, lat]) => [lat, lon]);
+    return this.linkById[linkId].from === from ? path : path.reverse();
+  }
+
   name(nodeId) {
     const f = this.nodeById && this.nodeById[nodeId];
     return f ? f.properties.name : nodeId;
@@ -82,12 +95,12 @@ export class CorridorMap {
     const group = L.layerGroup();
     for (const other of others.filter((o) => o !== option)) {
       for (const leg of other.legs.filter((l) => l.kind === "move")) {
-        const path = [leg.from_node, leg.to_node].map((n) => this.coords(n)).filter(Boolean);
+        const path = this.legPath(leg.link_id, leg.from_node, leg.to_node);
         L.polyline(path, { pane: "routes", color: "#7a4d00", weight: 3, opacity: 0.7, dashArray: "4 4", className: "route-alt" }).addTo(group);
       }
     }
     for (const leg of option.legs.filter((l) => l.kind === "move")) {
-      const path = [leg.from_node, leg.to_node].map((n) => this.coords(n)).filter(Boolean);
+      const path = this.legPath(leg.link_id, leg.from_node, leg.to_node);
       L.polyline(path, { pane: "routes", color: "#000", weight: 9, opacity: 0.35 }).addTo(group);
       L.polyline(path, { pane: "routes", color: "#ffd400", weight: 5, opacity: 1, className: "route-line" })
         .bindTooltip(`${leg.mode}: ${this.name(leg.from_node)} → ${this.name(leg.to_node)}, ${fmt(leg.distance_km)} km`, { sticky: true }).addTo(group);
@@ -104,8 +117,8 @@ export class CorridorMap {
     const group = L.layerGroup();
     const max = Math.max(1, ...flows.map((f) => f.volume_teu));
     for (const f of flows) {
-      const path = [this.coords(f.from), this.coords(f.to)];
-      if (!path[0] || !path[1] || f.volume_teu <= 0) continue;
+      const path = this.legPath(f.link_id, f.from, f.to);
+      if (path.length < 2 || f.volume_teu <= 0) continue;
       L.polyline(path, { pane: "routes", color: "#d53f8c", weight: 2 + 12 * (f.volume_teu / max), opacity: 0.75, className: "flow-line" })
         .bindTooltip(`${f.link_id}: ${fmt(f.volume_teu)} TEU`, { sticky: true }).addTo(group);
     }
