@@ -43,6 +43,7 @@ TINY = {
     ("background", "trains_day"): (0, 0, 0, 0),  # tiny has no background.csv
     ("background", "wagons_week"): (0, 0, 0, 0),
     ("background", "tonnes_per_wagon"): (0, 0, 0, 0),
+    ("acceptance", "trains_day"): (0, 0, 0, 0),  # nor acceptance.csv
     ("emission_factors", "co2e_g_per_tkm"): (3, 0, 3, 0),
     ("cost_rates", "usd_per_teu_km"): (3, 0, 3, 0),
     ("params", "value"): (4, 0, 4, 0),

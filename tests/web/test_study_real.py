@@ -28,8 +28,8 @@ def test_real_study_through_the_api(tmp_path: Path, tiny_dir: Path) -> None:
         assert st["state"] == "done", st
         res = c.get(f"/api/jobs/{st['job_id']}/results").json()
     kpi = {(k["scenario"], k["kpi"]): k for k in res["kpis"]}
-    queue = kpi[("tiny-ferries", "max_queue_trains_l4_quay_harbour")]
-    # one weekly 100-TEU ferry cannot carry ~550 TEU/week westbound; four a week nearly can
-    assert queue["diff"] < 0 and queue["n"] == 3
+    refused = kpi[("tiny-ferries", "refused_teu")]
+    # one weekly 100-TEU ferry cannot carry ~550 TEU/week westbound: booking refuses the excess; four a week nearly can
+    assert refused["diff"] < 0 and refused["n"] == 3
     assert set(res["queue"]) == {"tiny-base", "tiny-ferries"} and res["transit"]["tiny-base"]
     assert res["flows"]["tiny-base"]["l1"] >= res["flows"]["tiny-base"]["l4"] > 0

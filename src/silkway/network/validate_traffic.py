@@ -106,7 +106,9 @@ def acceptance(net: Network, problems: list[Problem], unparsed: Any) -> None:
             if not unparsed.may_exist("links", (a.link_id,)):
                 _p(problems, "acceptance", a, "link_id", f"link '{a.link_id[:40]}' does not exist in links.csv")
             continue
-        ends = {net.node_by_id[n].country for n in (lk.from_node, lk.to_node) if n in net.node_by_id}
+        if any(n not in net.node_by_id for n in (lk.from_node, lk.to_node)):
+            continue  # a broken node is reported on its own row
+        ends = {net.node_by_id[n].country for n in (lk.from_node, lk.to_node)}
         if len(ends) < 2 and not lk.via_countries:
             _p(problems, "acceptance", a, "link_id", f"link '{lk.link_id}' does not cross a border: acceptance plans are for border crossings")
         if lk.mode != "rail":
