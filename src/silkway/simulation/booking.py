@@ -103,12 +103,34 @@ def book(b: PlanBuilder, routes: list[RouteSpec], sh_t: np.ndarray, sh_route: np
     alt_ptr, alt_routes, alt_gc = _alternatives(routes, value_of_time_usd_day)
     per_lot = max(1, int(math.floor(train_teu / container_teu + 1e-9)))
     lot_of, lot_route, lot_ready = _lots(sh_t, sh_route, len(routes), per_lot)
+    order = _booking_order(lot_route, lot_ready, r_ptr, r_res, r_off, r_unit, caps, per_lot * container_teu, horizon_h)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    lot_of, lot_route, lot_ready = rank[lot_of], lot_route[order], lot_ready[order]
     n_days = int(horizon_h // 24.0) + int(patience_days) + int(r_off.max(initial=0.0) // 24.0) + 60
     out_route, hold_h, status = _book(lot_route, lot_ready, per_lot * container_teu, r_ptr, r_res, r_off, r_unit, caps,
                                       np.zeros((len(caps), n_days)), int(slack_h // 24.0), patience_days * 24.0, alt_ptr, alt_routes,
                                       alt_gc, value_of_time_usd_day, logit_usd, rng.uniform(size=len(lot_route)))
     release = np.where(hold_h[lot_of] > 0, lot_ready[lot_of] + hold_h[lot_of], sh_t)
     return BookingResult(out_route[lot_of], release, status[lot_of].astype(np.int8), hold_h[lot_of])
+
+
+def _booking_order(lot_route, lot_ready, r_ptr, r_res, r_off, r_unit, caps, teu, horizon_h) -> np.ndarray:
+    """Lots are booked in the order they would reach their route's most loaded element (first come, first served
+    *there*), not in the order they are ready: otherwise long-haul trains, ready days before they reach a shared
+    bottleneck, would take its capacity before short-haul trains are even booked."""
+    need = np.zeros(len(caps))
+    counts = np.bincount(lot_route, minlength=len(r_ptr) - 1)
+    for r in np.flatnonzero(counts):
+        for k in range(r_ptr[r], r_ptr[r + 1]):
+            need[r_res[k]] += counts[r] * (1.0 if r_unit[k] == 0 else teu)
+    load = need / np.maximum(caps, 1e-9) / max(horizon_h / 24.0, 1.0)
+    at = np.zeros(len(r_ptr) - 1)
+    for r in np.flatnonzero(counts):
+        ks = np.arange(r_ptr[r], r_ptr[r + 1])
+        if len(ks):
+            at[r] = r_off[ks[np.argmax(load[r_res[ks]])]]
+    return np.argsort(lot_ready + at[lot_route], kind="stable")
 
 
 def _alternatives(routes: list[RouteSpec], vot: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
