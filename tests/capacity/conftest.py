@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from silkway.network import Network, read_dataset
-from silkway.network.model import Background, Closure
-from silkway.simulation import Demand
-from silkway.simulation.demand import Flow
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -22,19 +18,12 @@ def tiny() -> Network:
     return read_dataset(FIXTURES / "tiny")
 
 
-def edit(net: Network, *, links: dict[str, dict] | None = None, facilities: dict[str, dict] | None = None,
-         background: tuple[Background, ...] = (), closures: tuple[Closure, ...] | None = None) -> Network:
-    """A copy of ``net`` with fields of some links/facilities changed and the background/closure rows given."""
-    links, facilities = links or {}, facilities or {}
-    return replace(net, links=tuple(replace(lk, **links.get(lk.link_id, {})) for lk in net.links),
-                   facilities=tuple(replace(f, **facilities.get(f.facility_id, {})) for f in net.facilities),
-                   background=background, closures=net.closures if closures is None else closures)
+@pytest.fixture(scope="session")
+def tiny_with_demand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny dataset folder with ``tests/fixtures/sim_tiny/demand.csv`` in it."""
+    import shutil
 
-
-def demand(*rows: tuple[str, str, float]) -> Demand:
-    """Flows (origin, destination, TEU/week) on one corridor label, ``test``."""
-    return Demand(tuple(Flow(f"{o}_{d}", o, d, "test", teu) for o, d, teu in rows))
-
-
-def bg(kind: str, target: str, *, trains: float | None = None, wagons: float | None = None, direction: str = "both") -> Background:
-    return Background(f"bg_{target}", kind, target, direction, "bulk", "reserved", trains_day=trains, wagons_week=wagons, tonnes_per_wagon=60)
+    target = tmp_path_factory.mktemp("cap") / "tiny"
+    shutil.copytree(FIXTURES / "tiny", target)
+    shutil.copy(FIXTURES / "sim_tiny" / "demand.csv", target / "demand.csv")
+    return target

@@ -8,8 +8,7 @@ breaks a rule the analysis keeps (marked xfail, strict: they fail loudly once th
 from __future__ import annotations
 
 import pytest
-from conftest import demand, edit  # same folder (rootdir-relative import mode)
-from test_tiny_capacity import _single_track_binds
+from _tiny import bg, demand, edit, single_track_binds  # same folder (rootdir-relative import mode)
 
 from silkway.capacity import Direction, analyse
 from silkway.network import Network, read_dataset
@@ -41,7 +40,7 @@ def test_a_chain_levels_off_at_its_port(tiny):
 
 def test_a_shared_single_track_splits_as_the_analysis_says(tiny):
     """l2 (one gate of 18/day) with twice its capacity offered 3:1 each way: 13.5 and 4.5 trains/day, and 18 in all."""
-    net = _single_track_binds(tiny)
+    net = single_track_binds(tiny)
     dem = demand(("west", "harbour", 2 * 13.5 * TRAIN_TEU * 7), ("harbour", "west", 2 * 4.5 * TRAIN_TEU * 7))
     report = analyse(net, dem, OPTIONS)
     east, west = report.corridor("test", Direction.EASTBOUND), report.corridor("test", Direction.WESTBOUND)
@@ -54,7 +53,6 @@ def test_a_shared_single_track_splits_as_the_analysis_says(tiny):
 
 def test_a_yard_with_background_levels_off_at_what_is_left(tiny):
     """The yard's 10 trains/day less 4 background trains: 6 container trains/day."""
-    from conftest import bg
 
     net = edit(tiny, facilities={"port_harbour": {"capacity_teu_day": 5000.0}}, background=(bg("facility", "gc_gate", trains=4.0),))
     dem = demand(("west", "harbour", 3 * 6 * TRAIN_TEU * 7))

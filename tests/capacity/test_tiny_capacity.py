@@ -8,7 +8,7 @@ Route west → harbour (stations): l1 west→gate_cn (20/d), gate_cn border post
 from __future__ import annotations
 
 import pytest
-from conftest import bg, demand, edit  # same folder (rootdir-relative import mode)
+from _tiny import bg, demand, edit, single_track_binds  # same folder (rootdir-relative import mode)
 
 from silkway.capacity import Direction, ElementKind, analyse
 from silkway.network.model import Closure
@@ -45,16 +45,8 @@ def test_a_gauge_yard_binds_then_its_background_then_its_closures(tiny):
     assert only(analyse(windy, demand(("west", "harbour", 300)), closures=False)).trains_day == pytest.approx(6.0)
 
 
-def _single_track_binds(tiny):  # noqa: ANN001, ANN202
-    """Everything roomy but l2 (single track, 10 trains/day each way, 1 background train/day each way → one gate of 18/day)."""
-    return edit(tiny, links={"l1": {"capacity_trains_day": 40.0}, "l3": {"capacity_trains_day": 100.0}},
-                facilities={"port_harbour": {"capacity_teu_day": 5000.0}, "gc_gate": {"capacity_trains_day": 100.0, "capacity_teu_day": None},
-                            "bd_gate_cn": {"capacity_trains_day": 100.0}, "bd_gate_kz": {"capacity_trains_day": 100.0}},
-                background=(bg("link", "l2", trains=1.0),))
-
-
 def test_a_single_track_is_one_gate_for_both_directions(tiny):
-    net = _single_track_binds(tiny)
+    net = single_track_binds(tiny)
     one_way = only(analyse(net, demand(("west", "harbour", 300))))
     assert one_way.trains_day == pytest.approx(18.0) and one_way.binding == ("l2:both",)
     # 300 TEU/week one way, 100 the other: the shared gate splits 3:1 (the other direction alone could fill it: 18 − 18 = 0)
@@ -67,7 +59,7 @@ def test_a_single_track_is_one_gate_for_both_directions(tiny):
 
 def test_a_shared_element_gives_a_direction_what_the_other_cannot_use(tiny):
     """The other direction is held to 5 trains/day by its own port (500 TEU/day): 18 − 5 = 13 > 3/4 × 18 is left over."""
-    net = _single_track_binds(tiny)
+    net = single_track_binds(tiny)
     net = edit(net, links={"l4": {}}, facilities={"port_isle": {"capacity_teu_day": 500.0}}, background=net.background)
     report = analyse(net, demand(("west", "harbour", 100), ("isle", "west", 300)))
     assert report.corridor("test", Direction.of(80, 83)).trains_day == pytest.approx(18.0 - 1.0 / 7.0 * (1 - 6 / 365), rel=1e-3)

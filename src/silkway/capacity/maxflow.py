@@ -54,7 +54,7 @@ def max_flow(capacity: np.ndarray, routes: Sequence[Sequence[int]]) -> Cut:
     to_sink = set(breadth_first_order(residual.T.tocsr(), 1, directed=True, return_predecessors=False).tolist())
     cut = [s for s in used if (2 + 2 * local[s] in from_source and 3 + 2 * local[s] not in from_source)
            or (2 + 2 * local[s] not in to_sink and 3 + 2 * local[s] in to_sink)]
-    return Cut(res.flow_value / SCALE, tuple(cut))
+    return Cut(float(res.flow_value) / SCALE, tuple(int(s) for s in cut))
 
 
 def _units(trains_day: float) -> int:
