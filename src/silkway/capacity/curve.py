@@ -93,7 +93,7 @@ def curve_figure(table: pd.DataFrame, capacity_teu_year: Mapping[str, float] | N
     for c, cap in (capacity_teu_year or {}).items():
         if c in colours and cap:
             axes[0].axhline(cap / 1e3, color=colours[c], ls="--", lw=1)
-    axes[0].set_ylabel("delivered, thousand TEU/year (dashed: analytic capacity)")
+    axes[0].set_ylabel("delivered, thousand TEU/year (dashed: analytic, corridor alone)")
     _panel(axes[1], table, "transit_days_p90", corridors, colours, 1.0)
     axes[1].set_ylabel("P90 transit of delivered cargo, days")
     if excess:

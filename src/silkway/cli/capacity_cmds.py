@@ -26,7 +26,7 @@ def capacity(
     no_closures: Annotated[bool, typer.Option("--no-closures", help="Do not take the expected closed fraction of closures off.")] = False,
     curve: Annotated[bool, typer.Option("--curve", help="Also simulate the saturation curve (throughput against demand).")] = False,
     multipliers: Annotated[str, typer.Option("--multipliers", help="Demand multipliers of the curve, comma-separated.")] = "0.5,1,2,3",
-    replications: Annotated[int, typer.Option("--replications", help="Runs per multiplier (seeds seed, seed+1, … at every multiplier).")] = 2,
+    replications: Annotated[int, typer.Option("--replications", help="Runs per multiplier (seeds seed, seed+1, … at every multiplier).")] = 3,
     days: Annotated[float, typer.Option("--days", help="Simulated days per run (after the 30-day warm-up).")] = 60,
     seed: Annotated[int, typer.Option("--seed", help="First seed of the curve's runs.")] = 0,
     out: Annotated[Path, typer.Option("--out", help="Folder for the curve's CSV, Parquet and PNG.")] = Path("capacity-out"),
