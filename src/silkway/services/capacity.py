@@ -68,7 +68,7 @@ def report_dict(report: CapacityReport) -> dict[str, Any]:
     return d
 
 
-@dataclass
+@dataclass(frozen=True)
 class Curve:
     """The runs of a saturation curve (long KPI rows) and their summary; ``interrupted`` when Ctrl-C stopped it."""
 
