@@ -15,7 +15,9 @@ from silkway.network import Network, read_dataset
 from silkway.simulation import Demand, SimOptions, dataset_demand, simulate
 
 TRAIN_TEU = 100.0
-OPTIONS = SimOptions(use_closures=False)  # the chain tests check capacity; closures are checked analytically
+# the chain tests check the kernel's physical capacity (trains leave as they fill, no booking); closures are checked
+# analytically; booking at the origin is checked on its own below (it books booking_utilisation of each capacity)
+OPTIONS = SimOptions(use_closures=False, booking=False)
 
 
 def delivered_trains_day(net: Network, dem: Demand, days: float, seed: int, flows: set[str] | None = None,
@@ -36,6 +38,16 @@ def test_a_chain_levels_off_at_its_port(tiny):
     assert cap == pytest.approx(5.0)
     sim = delivered_trains_day(tiny, dem, days=90, seed=11)
     assert sim == pytest.approx(cap, rel=0.05), f"simulated {sim:.2f} vs analytic {cap:.2f} trains/day"
+
+
+def test_booking_levels_off_at_the_bookable_share_of_capacity(tiny):
+    """With booking at the origin the chain delivers booking_utilisation × 5 trains/day; the rest is refused."""
+    booked = SimOptions(use_closures=False)
+    dem = demand(("west", "harbour", 3 * 5 * TRAIN_TEU * 7))
+    cap = analyse(tiny, dem, OPTIONS).corridors[0].trains_day
+    sim = delivered_trains_day(tiny, dem, days=90, seed=11, options=booked)
+    assert sim == pytest.approx(booked.booking_utilisation * cap, rel=0.05), f"simulated {sim:.2f} vs {cap:.2f} × 0.95"
+    assert simulate(tiny, dem, days=30, seed=11, options=booked).kpis()["refused_teu"] > 0
 
 
 def test_a_shared_single_track_splits_as_the_analysis_says(tiny):
@@ -69,8 +81,6 @@ KNOWN = {
                                      "background wagons (≈ 46 TEU) is smaller, and sails as soon as it is full: the simulation "
                                      "carries ≈ 30% more than the deck capacity",
     ("middle", Direction.EASTBOUND): "as westbound: whole trains board the rail ferries beyond their container deck",
-    ("kti", Direction.EASTBOUND): "the tehran_xian demand row lists its via points in westbound order (horgos;bolashak): the "
-                                  "route runs to Horgos and back, passing the KTI single tracks three times",
 }
 
 
