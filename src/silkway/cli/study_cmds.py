@@ -155,6 +155,9 @@ def demo(
         raise typer.Exit(130)
     print_summary(res.record, res.table)
     console.print("\n[bold]3. Headline answers[/]")
+    console.print("[bold]How much can each corridor carry?[/] (maximum flow on the 2023 network; silkway capacity)")
+    for line in res.capacity:
+        console.print(f"  - {line}", markup=False, highlight=False)
     console.print("[bold]Where does doubled trade break the corridor?[/]")
     for line in res.breaks:
         console.print(f"  - {line}", markup=False, highlight=False)

@@ -1,5 +1,6 @@
 """Headline answers from a study summary (``summarize_kpis`` table): where a scenario breaks the
-corridor (queues that grow significantly, undelivered backlog) and what it buys (transit times)."""
+corridor (queues that grow significantly, undelivered backlog, cargo held, diverted and refused) and what it buys
+(transit times); ``capacity_lines`` states what each corridor can carry (silkway capacity)."""
 
 from __future__ import annotations
 
@@ -60,12 +61,32 @@ def _n(x: float, sign: str = "") -> str:
 
 
 def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
-    """Sentences: delivered share, backlog, and the queues that grow most."""
+    """Sentences: delivered share, backlog, delivered/held/diverted/refused cargo, where the diverted cargo goes,
+    delivered per corridor, transit of delivered cargo, and the queues that grow most."""
     lines = [f"delivered {delivered_share(table, scenario):.1%} of the TEU generated in the period "
              f"(baseline {delivered_share(table, base):.1%})"]
     backlog = change(table, scenario, base, "in_system_containers_end", " containers")
     if backlog:
         lines.append(f"containers still in the system at the end: {backlog}")
+    for kpi, label in (("delivered_teu", "delivered"), ("held_teu", "held at origin (booked out)"),
+                       ("diverted_teu", "diverted to another corridor or to sea"), ("refused_teu", "refused")):
+        c = change(table, scenario, base, kpi, " TEU")
+        if c:
+            lines.append(f"{label}: {c}")
+    shifts = [f"{k.removeprefix('diverted_teu_').replace('_to_', ' → ')} {_n(_row(table, scenario, k)['mean'])}"
+              for k in sorted(table["kpi"].unique()) if k.startswith("diverted_teu_") and "_to_" in k
+              and _row(table, scenario, k) is not None and _row(table, scenario, k)["mean"] > 0]
+    if shifts:
+        lines.append("where the diverted cargo goes (TEU, mean): " + ", ".join(shifts))
+    corridors = sorted(k.removeprefix("throughput_teu_corridor_") for k in table["kpi"].unique() if k.startswith("throughput_teu_corridor_"))
+    per = [f"{c} {change(table, scenario, base, 'throughput_teu_corridor_' + c, ' TEU')}" for c in corridors
+           if change(table, scenario, base, "throughput_teu_corridor_" + c, " TEU")]
+    if per:
+        lines.append("delivered by corridor: " + "; ".join(per))
+    for kpi, label in (("transit_days_median", "median transit of delivered cargo"), ("held_days_p90", "P90 days held (held cargo)")):
+        c = change(table, scenario, base, kpi, " days")
+        if c:
+            lines.append(f"{label}: {c}")
     grown = queue_growth(table, scenario, base)
     if grown:
         lines.append("it breaks first where the maximum queue grows most: " + "; ".join(
@@ -94,3 +115,14 @@ def what_it_buys(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
         lines.append("queues that shrink most: " + "; ".join(
             f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')})" for q in shrunk))
     return lines
+
+
+def capacity_lines(report) -> list[str]:  # noqa: ANN001 (a silkway.capacity CapacityReport)
+    """How much each corridor can carry (analytic maximum flow) and what binds it, one line per corridor and direction."""
+    out = []
+    for c in report.corridors:
+        if c.corridor == "all" or c.trains_day is None:
+            continue
+        out.append(f"{c.corridor} {c.direction}: {_n(c.trains_day)} trains/day = {_n(c.teu_year)} TEU/yr "
+                   f"(2023 demand uses {c.utilisation:.0%}); binding: {', '.join(c.binding) or 'none'}")
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +212,7 @@ class DemoResult:
     breaks: list[str]  # where doubled trade breaks the corridor
     buys: list[str]  # what the green channel buys
     report: Path
+    capacity: list[str] = field(default_factory=list)  # how much each corridor can carry (baseline network)
 
 
 def demo_routes() -> list[Any]:
@@ -238,7 +239,12 @@ def demo(examples_dir: PathLike = "examples", *, replications: int = 20, seed: i
     rec, table = summary(spec.study_id, store_path)
     names = [s["name"] for s in rec.scenarios]
     path = report(spec.study_id, out_dir, store_path) if run_.complete else Path(out_dir) / "report.html"
-    return DemoResult(routes, run_, rec, table, breaks_where(table, names[1], names[0]), what_it_buys(table, names[2], names[0]), path)
+    from silkway.scenarios.headline import capacity_lines
+    from silkway.services.capacity import capacity
+
+    _, cap = capacity(scenario=folder / DEMO_SCENARIOS[0])
+    return DemoResult(routes, run_, rec, table, breaks_where(table, names[1], names[0]), what_it_buys(table, names[2], names[0]), path,
+                      capacity_lines(cap))
 
 
 HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
