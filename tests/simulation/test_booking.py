@@ -48,3 +48,23 @@ def test_booking_off_keeps_the_old_behaviour(tiny_net, tiny_demand):
     r = simulate(tiny_net, tiny_demand, days=20, seed=1, options=SimOptions(booking=False))
     assert "booking" not in r.shipments and "refused_teu" not in r.kpis()
     assert (r.conservation.generated == r.conservation.delivered + r.conservation.in_system).all()
+
+
+def test_lots_group_each_route_in_order_of_readiness():
+    """Brute force: every run of `per_lot` consecutive containers of a route is one lot, ready with its last one."""
+    from silkway.simulation.booking import _lots
+
+    rng = np.random.default_rng(0)
+    t = np.sort(rng.uniform(0, 100, 200))
+    r = rng.integers(0, 5, 200)
+    lot_of, lot_route, ready = _lots(t, r, 5, 7)
+    assert (np.diff(ready) >= 0).all()
+    n_lots = 0
+    for k in range(5):
+        idx = np.flatnonzero(r == k)
+        for j in range(0, len(idx), 7):
+            members = idx[j:j + 7]
+            lot = lot_of[members]
+            assert (lot == lot[0]).all() and lot_route[lot[0]] == k and ready[lot[0]] == t[members[-1]]
+            n_lots += 1
+    assert n_lots == len(lot_route)

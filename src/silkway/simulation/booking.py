@@ -152,25 +152,26 @@ def _alternatives(routes: list[RouteSpec], vot: float) -> tuple[np.ndarray, np.n
 
 def _lots(sh_t: np.ndarray, sh_route: np.ndarray, n_routes: int, per_lot: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Containers grouped per route in order of readiness into lots of a train's load; a lot is ready when its last
-    container is."""
-    lot_of = np.empty(len(sh_t), np.int64)
-    lot_route, lot_ready = [], []
+    container is. Returns each container's lot and, per lot (in order of readiness), its route and ready time."""
+    n = len(sh_t)
+    if n == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     order = np.argsort(sh_route, kind="stable")  # sh_t is sorted: within a route, containers stay in time order
-    start = 0
-    routes_sorted = sh_route[order]
-    bounds = np.flatnonzero(np.diff(routes_sorted)) + 1
-    for seg in np.split(order, bounds) if len(order) else []:
-        for i in range(0, len(seg), per_lot):
-            members = seg[i:i + per_lot]
-            lot_of[members] = start
-            lot_route.append(int(sh_route[members[0]]))
-            lot_ready.append(float(sh_t[members[-1]]))
-            start += 1
-    ready = np.array(lot_ready, np.float64)
-    by_time = np.argsort(ready, kind="stable")  # lots are booked first come, first served
+    routes = sh_route[order]
+    first = np.searchsorted(routes, routes, side="left")  # index of each container's route group start
+    slot = (np.arange(n) - first) // per_lot  # lot number within its route
+    new_lot = np.ones(n, bool)
+    new_lot[1:] = (routes[1:] != routes[:-1]) | (slot[1:] != slot[:-1])
+    lot_sorted = np.cumsum(new_lot) - 1
+    starts = np.flatnonzero(new_lot)
+    ready = np.maximum.reduceat(sh_t[order], starts)
+    lot_route = routes[starts].astype(np.int64)
+    by_time = np.argsort(ready, kind="stable")  # lots in order of readiness
     rank = np.empty_like(by_time)
     rank[by_time] = np.arange(len(by_time))
-    return rank[lot_of] if len(lot_of) else lot_of, np.array(lot_route, np.int64)[by_time], ready[by_time]
+    lot_of = np.empty(n, np.int64)
+    lot_of[order] = rank[lot_sorted]
+    return lot_of, lot_route[by_time], ready[by_time]
 
 
 @njit(cache=True)
