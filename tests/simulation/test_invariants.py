@@ -55,6 +55,10 @@ def test_booking_under_overload_holds_diverts_or_refuses_and_conserves(tiny_net,
     r = simulate(tiny_net, tiny_demand.scaled(5.0), days=60, seed=4, options=opts)
     c, sh, k = r.conservation, r.shipments, r.kpis()
     assert (c.generated == c.delivered + c.in_system + c.held + c.refused).all()
+    for d in ("westbound", "eastbound"):  # per direction too (in system counted by the kernel over its trains)
+        assert (c[f"generated_{d}"] == c[f"delivered_{d}"] + c[f"in_system_{d}"] + c[f"held_{d}"] + c[f"refused_{d}"]).all(), d
+        assert c[f"generated_{d}"].iloc[-1] > 0
+    assert (c.generated == c.generated_westbound + c.generated_eastbound).all()
     assert c.refused.iloc[-1] == int((sh.booking == "refused").sum()) > 0
     assert k["refused_teu"] > 0 and k["held_teu"] > 0
     released = sh[sh.booking != "refused"]

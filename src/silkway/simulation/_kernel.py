@@ -201,7 +201,7 @@ def sample(W, t):
         return
     for s in range(si.shape[0]):
         W[SQ][k, s] = si[s, L.S_QLEN]
-    in_system = 0
+    in_system, west, east = 0, 0, 0
     lo = ctr[L.C_OLDEST]
     while lo < ctr[L.C_NTRAINS] and tf[lo, L.TF_ARRIVE] >= 0:  # trains before ``lo`` have all arrived
         lo += 1
@@ -209,8 +209,13 @@ def sample(W, t):
     for tr in range(lo, ctr[L.C_NTRAINS]):
         if tf[tr, L.TF_ARRIVE] < 0:
             in_system += ti[tr, L.T_NCONT]
+            if W[RI][ti[tr, L.T_ROUTE], L.R_DIR] == 0:
+                west += ti[tr, L.T_NCONT]
+            else:
+                east += ti[tr, L.T_NCONT]
     sc = W[SC]
-    sc[k, 0], sc[k, 1], sc[k, 2], sc[k, 3] = t, ctr[L.C_GEN], ctr[L.C_DELIV], in_system
+    sc[k, L.SC_T], sc[k, L.SC_GEN], sc[k, L.SC_DELIV], sc[k, L.SC_IN] = t, ctr[L.C_GEN], ctr[L.C_DELIV], in_system
+    sc[k, L.SC_IN_WEST], sc[k, L.SC_IN_EAST] = west, east
     ctr[L.C_SAMPLE] = k + 1
     nt = t + W[PAR][P_SAMPLE]
     if nt <= W[PAR][P_TEND] + 1e-9:

@@ -19,8 +19,9 @@ TF_LOAD, TF_FORMED, TF_DEPART, TF_ARRIVE, TF_WAIT, TF_ENTER = range(6)
 T_NF = 6
 
 # routes
-R_LO, R_HI, R_FORM, R_GROUP = range(4)
-R_NI = 4
+# R_DIR: 0 = westbound (destination west of the origin), 1 = eastbound
+R_LO, R_HI, R_FORM, R_GROUP, R_DIR = range(5)
+R_NI = 5
 RF_CAP_TEU, RF_SCHED_H, RF_PHASE_H, RF_BASE_H = range(4)
 R_NF = 4
 
@@ -42,6 +43,10 @@ L_NF = 14
 
 # event kinds
 EV_TICK, EV_ARRIVE, EV_END, EV_RETRY, EV_VREADY, EV_VDEADLINE, EV_VARRIVE, EV_SAIL, EV_SAMPLE = range(9)
+
+# samples (W[SC] columns): time h, generated, delivered, in system (containers on trains), in system westbound / eastbound
+SC_T, SC_GEN, SC_DELIV, SC_IN, SC_IN_WEST, SC_IN_EAST = range(6)
+SC_N = 6
 
 # counters
 C_NTRAINS, C_GEN, C_DELIV, C_HSIZE, C_SEQ, C_EVENTS, C_SHIP, C_SAMPLE, C_GEN_TEU, C_DELIV_TEU, C_OLDEST = range(11)

@@ -20,7 +20,7 @@ def collect(prep: Prepared, seed: int) -> SimulationResult:
     net = prep.builder.net
     return SimulationResult(
         shipments=shipments, trains=trains, facilities=_queues(prep), stations=_stations(prep),
-        conservation=_conservation(prep), vessel_links=_vlinks(prep), days=days, warmup_days=warm / 24.0, seed=seed,
+        conservation=_conservation(prep, shipments), vessel_links=_vlinks(prep), days=days, warmup_days=warm / 24.0, seed=seed,
         tonnes_per_teu=float(net.param.get("tonnes_per_teu", 12.0)), events=int(ctr[L.C_EVENTS]),
         info={"closure_windows": len(prep.closures), "route_mode": prep.options.route_mode},
     )
@@ -141,7 +141,7 @@ def _queues(prep: Prepared) -> pd.DataFrame:
     })
 
 
-def _conservation(prep: Prepared) -> pd.DataFrame:
+def _conservation(prep: Prepared, shipments: pd.DataFrame) -> pd.DataFrame:
     """Containers at every sample: ``generated`` (ready at their origin), ``delivered``, ``in_system`` (on a train or
     forming one: counted by the kernel over its trains), ``held`` at the origin and ``refused`` (booking), so that
     generated = delivered + in_system + held + refused. The kernel counts released containers; booking adds the rest."""
@@ -161,7 +161,27 @@ def _conservation(prep: Prepared) -> pd.DataFrame:
         out["refused"] = np.searchsorted(refused, t, side="right")
         out["held"] = np.searchsorted(np.sort(bk.created_h[ok]), t, side="right") - np.searchsorted(rel, t, side="right")
         out["generated"] = np.searchsorted(created, t, side="right")
+        _by_direction(prep, out, t, shipments, sc)
     return out
+
+
+def _by_direction(prep: Prepared, out: pd.DataFrame, t: np.ndarray, shipments: pd.DataFrame, sc: np.ndarray) -> None:
+    """The same balance per direction: generated, held and refused from the booking, delivered from the shipments'
+    delivery times, in system from the kernel's own count over its trains (by their route's direction)."""
+    bk = prep.booking
+    west_route = np.array([prep.builder.net.node_by_id[r.flow.destination].lon < prep.builder.net.node_by_id[r.flow.origin].lon
+                           for r in prep.routes])
+    ok = bk.kernel >= 0
+    delivered_h = shipments.delivered_day.to_numpy() * 24.0 + prep.warmup_h
+    for name, col, west in (("westbound", L.SC_IN_WEST, True), ("eastbound", L.SC_IN_EAST, False)):
+        mine = west_route[bk.own_route] == west  # generated, held, refused: the direction the cargo was to go
+        gone = west_route[np.where(ok, bk.route, bk.own_route)] == west
+        out[f"generated_{name}"] = np.searchsorted(np.sort(bk.created_h[mine]), t, side="right")
+        out[f"refused_{name}"] = np.searchsorted(np.sort(bk.created_h[mine & ~ok]), t, side="right")
+        out[f"held_{name}"] = (np.searchsorted(np.sort(bk.created_h[mine & ok]), t, side="right")
+                               - np.searchsorted(np.sort(bk.release_h[mine & ok]), t, side="right"))
+        out[f"delivered_{name}"] = np.searchsorted(np.sort(delivered_h[gone & ~np.isnan(delivered_h)]), t, side="right")
+        out[f"in_system_{name}"] = sc[:, col].astype(np.int64)
 
 
 def _vlinks(prep: Prepared) -> pd.DataFrame:

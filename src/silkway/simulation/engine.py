@@ -77,7 +77,7 @@ def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, optio
             np.zeros(L.C_N, np.int64), stream_states(seq_streams, n_st + n_vl + 1), gp, gr,
             np.full(len(gp) - 1, -1, np.int64), np.zeros(len(gp) - 1), par, np.ascontiguousarray(sh_t, dtype=np.float64),
             sh_route, sh_group, np.full(len(sh_t), -1, np.int64), np.full(len(sh_t), options.container_teu),
-            np.zeros((n_samples, n_st), np.int32), np.zeros((n_samples, 4)))
+            np.zeros((n_samples, n_st), np.int32), np.zeros((n_samples, L.SC_N)))
     _initial_events(work, builder, routes, horizon)
     return Prepared(builder, routes, demand, options, horizon, warm_h, work, windows, booked)
 
@@ -179,7 +179,9 @@ def _route_arrays(b: PlanBuilder, routes: list[RouteSpec], options: SimOptions, 
     lo = 0
     for k, r in enumerate(routes):
         road = any(b.net.link_by_id[leg.link_id].mode == "road" for leg in r.path.legs)
-        ri[k] = (lo, lo + len(r.stations), -1, 0)
+        nodes = b.net.node_by_id
+        west = nodes[r.flow.destination].lon < nodes[r.flow.origin].lon
+        ri[k] = (lo, lo + len(r.stations), -1, 0, 0 if west else 1)
         rf[k] = (options.container_teu if road else train_teu, options.schedule_days * 24.0, 0.0, r.base_h)
         lo += len(r.stations)
         groups.setdefault((r.flow.origin, r.flow.destination), []).append(k)
