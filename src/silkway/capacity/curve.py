@@ -82,7 +82,9 @@ def summarise(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 def curve_figure(table: pd.DataFrame, capacity_teu_year: Mapping[str, float] | None = None, title: str = "") -> Figure:
     """Delivered TEU/year and P90 transit per corridor against the multiplier (error bars: 95% CI); the analytic
     capacity of each corridor (both directions added) as a dashed line; held/diverted/refused when present."""
-    excess = sorted(m for m in table.metric.unique() if EXCESS.search(m))
+    # the three totals in TEU only (held/diverted/refused); their splits by corridor and direction stay in the table
+    excess = [m for m in ("held_teu", "diverted_teu", "refused_teu") if m in set(table.metric)]
+    excess = excess or sorted(m for m in table.metric.unique() if EXCESS.search(m) and m.endswith("_teu"))
     panels = 2 + bool(excess)
     fig = Figure(figsize=(6.2 * panels, 5.2), dpi=110)
     FigureCanvasAgg(fig)
@@ -97,8 +99,8 @@ def curve_figure(table: pd.DataFrame, capacity_teu_year: Mapping[str, float] | N
     _panel(axes[1], table, "transit_days_p90", corridors, colours, 1.0)
     axes[1].set_ylabel("P90 transit of delivered cargo, days")
     if excess:
-        _panel(axes[2], table[table.corridor == ALL], None, excess, {m: f"C{k}" for k, m in enumerate(excess)}, 1.0)
-        axes[2].set_ylabel("held / diverted / refused (as reported)")
+        _panel(axes[2], table[table.corridor == ALL], None, excess, {m: f"C{k}" for k, m in enumerate(excess)}, 1e3)
+        axes[2].set_ylabel("held at origin / diverted / refused, thousand TEU")
     for ax in axes:
         ax.set_xlabel("demand multiplier (× the demand of the run)")
         ax.grid(alpha=0.3)
