@@ -35,3 +35,28 @@ def test_report_is_self_contained_and_complete(store, tmp_path):
         base = table[(table["scenario"] == "base") & (table["kpi"] == row.kpi)]["mean"].iloc[0]
         expected = row.significant and abs(row.diff) > 0.05 * abs(base)
         assert (f"<code>{row.kpi}</code>" in headline) == expected, row.kpi
+
+
+def test_report_shows_capacity_and_the_saturation_curve(store, tmp_path):
+    """The demo's capacity lines and saturation curve (real ones: the embedded dataset, two multipliers, 20 days) appear
+    in the report."""
+    import io
+
+    from silkway.capacity.curve import curve_figure
+    from silkway.report.html import CapacitySection
+    from silkway.scenarios.headline import capacity_lines
+    from silkway.services.capacity import capacity, saturation_curve
+
+    spec = double_spec(replications=2)
+    run_study(spec, store, replicate_double, LocalBackend(1))
+    got, cap = capacity(as_of="2023-06-30")
+    curve = saturation_curve(got, (1.0, 2.0), replications=1, days=20)
+    buf = io.BytesIO()
+    curve_figure(curve.table).savefig(buf, format="png")
+    lines = capacity_lines(cap)
+    assert lines and all("trains/day" in x and "binding" in x for x in lines)
+    path = build_report(store, store.study(spec.study_id), tmp_path / "out", CapacitySection(got.label, tuple(lines), buf.getvalue()))
+    text = path.read_text(encoding="utf-8")
+    section = text.split("<h2>How much each corridor can carry</h2>")[1].split("<h2>Saturation curve</h2>")
+    assert all(f"<li>{line}</li>" in section[0] for line in lines[:2])
+    assert "data:image/png;base64," in section[1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,14 +31,17 @@ th{background:#f3f5f7}td.k,th.k{text-align:left;font-family:ui-monospace,monospa
 """
 
 
-def build_report(store: ResultsStore, rec: StudyRecord, out_dir: Path) -> Path:
-    """Write ``out_dir/report.html`` for a stored study and return its path."""
+def build_report(store: ResultsStore, rec: StudyRecord, out_dir: Path, capacity: CapacitySection | None = None) -> Path:
+    """Write ``out_dir/report.html`` for a stored study and return its path; ``capacity`` adds what each corridor can
+    carry and the saturation curve (the demo passes them)."""
     kpis = store.kpis(rec.study_id)
     table = summarize_kpis(rec, kpis)
     names = {s["hash"]: s["name"] for s in rec.scenarios}
     definitions = store.definitions([s["hash"] for s in rec.scenarios])
     net = read_dataset(next(iter(definitions.values()), {}).get("dataset"))
     parts = [_header(rec, store.replications(rec.study_id)), _headline(table, rec)]
+    if capacity is not None:
+        parts.append(_capacity(capacity))
     parts.append(_maps(net, store, rec, names, kpis))
     parts.append(_queues(store, rec, names, kpis))
     parts.append(_transit(store, rec, names))
@@ -46,6 +50,26 @@ def build_report(store: ResultsStore, rec: StudyRecord, out_dir: Path) -> Path:
     doc = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>silkway study {rec.label}</title>"
            f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
     return atomic_write_text(out_dir / "report.html", doc)
+
+
+@dataclass(frozen=True)
+class CapacitySection:
+    """What each corridor can carry (one line each) and the saturation curve as a PNG."""
+
+    title: str
+    lines: tuple[str, ...]
+    curve_png: bytes | None = None
+    curve_note: str = ""
+
+
+def _capacity(c: CapacitySection) -> str:
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in c.lines)
+    curve = (_img(c.curve_png, "saturation curve") + f"<p class='muted'>{html.escape(c.curve_note)}</p>") if c.curve_png else ""
+    return (f"<h2>How much each corridor can carry</h2><p>{html.escape(c.title)} — analytic maximum flow over the "
+            f"simulation's own stations (trains/day and TEU/year, after background traffic and expected closures), "
+            f"the binding elements named (minimum cut).</p><ul>{items}</ul>"
+            f"<h2>Saturation curve</h2><p>Delivered cargo, P90 transit and held / diverted / refused cargo against the "
+            f"demand multiplier (mean and 95% CI over replications with common random numbers).</p>{curve}")
 
 
 def _img(data: bytes, alt: str) -> str:

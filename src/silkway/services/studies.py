@@ -159,13 +159,14 @@ def export(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STO
         return store.export_parquet(store.study(study_ref).study_id, out_dir)
 
 
-def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE) -> Path:
-    """Write the self-contained HTML report of a study; returns the file written."""
+def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE, capacity: Any = None) -> Path:
+    """Write the self-contained HTML report of a study; returns the file written. ``capacity``: an optional
+    :class:`silkway.report.html.CapacitySection` (the demo's capacity table and saturation curve)."""
     from silkway.report import build_report
 
     with ResultsStore(store_path, read_only=True) as store:
         rec = store.study(study_ref)
-        return build_report(store, rec, Path(out_dir))
+        return build_report(store, rec, Path(out_dir), capacity)
 
 
 def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *, days: int = 365, replications: int = 3,
@@ -238,13 +239,34 @@ def demo(examples_dir: PathLike = "examples", *, replications: int = 20, seed: i
     run_ = run(spec, store_path, backend, progress)
     rec, table = summary(spec.study_id, store_path)
     names = [s["name"] for s in rec.scenarios]
-    path = report(spec.study_id, out_dir, store_path) if run_.complete else Path(out_dir) / "report.html"
-    from silkway.scenarios.headline import capacity_lines
-    from silkway.services.capacity import capacity
-
-    _, cap = capacity(scenario=folder / DEMO_SCENARIOS[0])
+    lines, section = _demo_capacity(folder / DEMO_SCENARIOS[0], seed) if run_.complete else ([], None)
+    path = report(spec.study_id, out_dir, store_path, section) if run_.complete else Path(out_dir) / "report.html"
     return DemoResult(routes, run_, rec, table, breaks_where(table, names[1], names[0]), what_it_buys(table, names[2], names[0]), path,
-                      capacity_lines(cap))
+                      lines)
+
+
+DEMO_CURVE = dict(multipliers=(0.5, 1.0, 2.0, 3.0), replications=2, days=60.0)  # ≈ 20 s: enough to show the plateau
+
+
+def _demo_capacity(baseline: Path, seed: int) -> tuple[list[str], Any]:
+    """The baseline's analytic capacity per corridor and a small saturation curve, for the demo and its report."""
+    import io
+
+    from silkway.capacity.curve import curve_figure
+    from silkway.report.html import CapacitySection
+    from silkway.scenarios.headline import capacity_lines
+    from silkway.services.capacity import capacity, saturation_curve, with_capacity
+
+    got, cap = capacity(scenario=baseline)
+    lines = capacity_lines(cap)
+    curve = with_capacity(saturation_curve(got, DEMO_CURVE["multipliers"], replications=DEMO_CURVE["replications"],
+                                           days=DEMO_CURVE["days"], seed=seed), cap)
+    buf = io.BytesIO()
+    curve_figure(curve.table, curve.capacity_teu_year, f"Saturation curve — {got.label}").savefig(buf, format="png")
+    note = (f"multipliers {', '.join(f'{m:g}' for m in curve.multipliers)}; {len(curve.seeds)} replications of {curve.days:g} days "
+            f"each (seeds {', '.join(map(str, curve.seeds))}); dashed lines: analytic capacity of each corridor alone. "
+            "Larger curves: silkway capacity --curve.")
+    return lines, CapacitySection(got.label, tuple(lines), buf.getvalue(), note)
 
 
 HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
