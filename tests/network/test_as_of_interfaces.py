@@ -88,3 +88,17 @@ def test_web_as_of(tmp_path: Path):
         assert r25["options"][0]["days_median"] < r23["options"][0]["days_median"]
         bad = client.get("/api/datasets/eurasia/summary", params={"as_of": "soon"})
         assert bad.status_code == 422
+
+
+def test_web_capacity_per_corridor_as_of(tmp_path: Path):
+    """The capacity API answers the dated question: the Dostyk–Moyinty double track (2025-09-30) raises the northern
+    eastbound capacity, and the binding elements are named."""
+    app = create_app(WebSettings(datasets={"eurasia": None}, results_dir=tmp_path))
+    with TestClient(app) as client:
+        c23 = client.get("/api/datasets/eurasia/capacity", params={"as_of": "2023-06-30"}).json()
+        c25 = client.get("/api/datasets/eurasia/capacity", params={"as_of": "2025-12-31"}).json()
+    get = lambda rep, c, d: next(x for x in rep["corridors"] if x["corridor"] == c and x["direction"] == d)  # noqa: E731
+    a, b = get(c23, "northern", "eastbound"), get(c25, "northern", "eastbound")
+    assert b["trains_day"] > a["trains_day"] > 0
+    assert any("dostyk_aktogay" in e for e in a["binding"]) and not any("dostyk_aktogay" in e for e in b["binding"])
+    assert c23["as_of"] == "2023-06-30"

@@ -57,6 +57,16 @@ def capacity(dataset: PathLike = None, as_of: date | str | None = None, scenario
     return got, analyse(got.network, got.demand, got.options, closures=closures)
 
 
+def capacity_of(net: Network, dataset: PathLike = None) -> CapacityReport:
+    """The analytic capacity of an already loaded network (snapshot) with its dataset's demand (the web app)."""
+    from silkway.simulation import dataset_demand
+
+    if dataset is not None and not (Path(dataset) / "demand.csv").is_file():
+        raise SilkwayError(f"dataset '{net.manifest.name}' has no demand.csv: the capacity per corridor follows the routes of "
+                           "its demand rows (add a demand.csv to the dataset folder)")
+    return analyse(net, dataset_demand(dataset, net), SimOptions())
+
+
 def report_dict(report: CapacityReport) -> dict[str, Any]:
     """JSON-ready: enums as their values, dates as ISO text."""
     d = asdict(report)

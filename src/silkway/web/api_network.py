@@ -81,3 +81,12 @@ def places(
     nodes = net_svc.find_places(registry(request).network(dataset, as_of), q, limit=limit)
     return [Place(node_id=n.node_id, name=n.name, country=n.country, node_kind=n.node_kind, lat=n.lat, lon=n.lon,
                   aliases=list(n.aliases)) for n in nodes]
+
+
+@router.get("/datasets/{dataset}/capacity", summary="How much each corridor can carry: maximum flow / minimum cut per corridor "
+            "and direction, and every border crossing, gauge yard and Caspian crossing (silkway capacity)")
+def network_capacity(request: Request, dataset: DatasetName, as_of: AsOf = None) -> dict[str, Any]:
+    from silkway.services import capacity as cap_svc  # loads the simulation's planner: only when asked
+
+    net = registry(request).network(dataset, as_of)
+    return cap_svc.report_dict(cap_svc.capacity_of(net, registry(request).folder(dataset)))

@@ -69,6 +69,12 @@ class DatasetRegistry:
             self._loaded.move_to_end(key)
             return self._loaded[key]
 
+    def folder(self, name: str) -> Path | None:
+        """The folder of a served dataset (None: the embedded one); 404 for a name not served."""
+        if name not in self._folders:
+            raise HTTPException(404, f"unknown dataset '{name}'; served: {', '.join(self._folders)}")
+        return self._folders[name]
+
     def network(self, name: str, as_of: date | None = None) -> Network:
         return self.get(name, as_of).network
 
