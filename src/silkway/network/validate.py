@@ -11,14 +11,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 from typing import Any
 
 from silkway.errors import Problem
 from silkway.network.dates import epochs, snapshot
 from silkway.network.model import Network
-from silkway.network.schema import CORRIDORS, MANIFEST_FILE, REQUIRED_PARAMS, TABLES
+from silkway.network.schema import CORRIDORS, REQUIRED_PARAMS, TABLES
+from silkway.network.validate_dates import dated_keys, without_reversed_periods
 from silkway.network.validate_traffic import acceptance, background, gauge_directions
 
 LAND_MODES = ("rail", "road")
@@ -96,7 +96,7 @@ def validate_network(net: Network, check_connectivity: bool = True, unparsed: Un
     full = net.dated if net.dated is not None else net
     for rule in (_unique_keys, _sources):
         rule(full, problems, known)
-    full = _without_reversed_periods(full)  # reported above; checked below as if always valid (no cascade)
+    full = without_reversed_periods(full)  # reported above; checked below as if always valid (no cascade)
     days = epochs(full)
     seen: set[Problem] = set(problems)
     per_day: list[list[Problem]] = []
@@ -129,7 +129,7 @@ def _unique_keys(net: Network, problems: list[Problem], unparsed: Unparsed) -> N
     """Keys are unique, except that a dated table may repeat a key on rows whose periods follow each other."""
     for name, table in TABLES.items():
         if table.dated:
-            _dated_keys(net, name, problems)
+            dated_keys(net, name, problems)
             continue
         first: dict[tuple[Any, ...], Any] = {}
         for rec in net.table(name):
@@ -139,50 +139,6 @@ def _unique_keys(net: Network, problems: list[Problem], unparsed: Unparsed) -> N
                 _p(problems, name, rec, table.key[-1], f"duplicate {'/'.join(table.key)} '{'/'.join(map(str, key))}'{where}")
             else:
                 first[key] = rec
-
-
-def _dated_keys(net: Network, name: str, problems: list[Problem]) -> None:
-    """Periods in order, no two rows of one key holding on the same day, no day without a row between a key's
-    first and last period (a gap: the link or facility would vanish and come back), a reference date to
-    default to."""
-    table = TABLES[name]
-    by_key: dict[tuple[Any, ...], list[Any]] = {}
-    for rec in net.table(name):
-        if rec.valid_from and rec.valid_to and rec.valid_to < rec.valid_from:
-            _p(problems, name, rec, "valid_to", f"valid_to {rec.valid_to} is before valid_from {rec.valid_from}")
-            continue
-        by_key.setdefault(tuple(getattr(rec, k) for k in table.key), []).append(rec)
-    dated = [r for r in net.table(name) if r.valid_from or r.valid_to]
-    if dated and net.manifest.reference_date is None and net.manifest.name != "?":  # "?": rows checked without their manifest
-        _p(problems, name, dated[0], "valid_from", f"{table.file} has dated rows: {MANIFEST_FILE} needs a reference_date (the default --as-of)")
-    label = "/".join(table.key)
-    for key, recs in by_key.items():
-        recs.sort(key=lambda r: (r.valid_from or date.min, r.line or 0))
-        for prev, rec in itertools.pairwise(recs):
-            shown = "/".join(map(str, key))
-            prev_end = prev.valid_to or date.max
-            start = rec.valid_from or date.min
-            where = f" on line {prev.line}" if prev.line else ""
-            if start <= prev_end and not (prev.valid_from or prev.valid_to or rec.valid_from or rec.valid_to):
-                _p(problems, name, rec, table.key[-1], f"duplicate {label} '{shown}'{' (first' + where + ')' if where else ''}")
-            elif start <= prev_end:
-                _p(problems, name, rec, "valid_from", f"{label} '{shown}' already holds on {max(start, prev.valid_from or start)} (row{where}, "
-                   f"{_period(prev)}): the periods of rows with the same {label} must not overlap")
-            elif start - prev_end > timedelta(days=1):
-                _p(problems, name, rec, "valid_from", f"{label} '{shown}' has no row from {prev_end + timedelta(days=1)} to "
-                   f"{start - timedelta(days=1)} (previous row{where} ends {prev_end}): close the gap; use closures.csv for a temporary closure")
-
-
-def _without_reversed_periods(net: Network) -> Network:
-    def fix(r: Any) -> Any:
-        return replace(r, valid_from=None, valid_to=None) if r.valid_from and r.valid_to and r.valid_to < r.valid_from else r
-
-    tables = {name: tuple(fix(r) for r in net.table(name)) for name, t in TABLES.items() if t.dated}
-    return replace(net, **tables)
-
-
-def _period(rec: Any) -> str:
-    return f"valid from {rec.valid_from or 'the beginning'} to {rec.valid_to or 'open end'}"
 
 
 def _sources(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
