@@ -28,3 +28,12 @@ def dataset_copy(tmp_path: Path, tiny_dir: Path) -> Callable[..., Path]:
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def sim_tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of ``tests/fixtures/tiny`` with ``tests/fixtures/sim_tiny/demand.csv`` added (simulation and capacity tests)."""
+    target = tmp_path_factory.mktemp("sim") / "sim_tiny"
+    shutil.copytree(FIXTURES / "tiny", target)
+    shutil.copy(FIXTURES / "sim_tiny" / "demand.csv", target / "demand.csv")
+    return target

@@ -16,14 +16,3 @@ def tiny() -> Network:
     """west —l1 (double, 20/d)— gate_cn [border 12/d, yard 10/d + 1000 TEU/d] —l2 (single, 10/d each way)— gate_kz
     [border 12/d] —l3 (single, 12/d)— harbour [port 500 TEU/d] —l4 ferry (1/week × 100 TEU)— isle [port 500 TEU/d]."""
     return read_dataset(FIXTURES / "tiny")
-
-
-@pytest.fixture(scope="session")
-def tiny_with_demand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny dataset folder with ``tests/fixtures/sim_tiny/demand.csv`` in it."""
-    import shutil
-
-    target = tmp_path_factory.mktemp("cap") / "tiny"
-    shutil.copytree(FIXTURES / "tiny", target)
-    shutil.copy(FIXTURES / "sim_tiny" / "demand.csv", target / "demand.csv")
-    return target

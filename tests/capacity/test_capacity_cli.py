@@ -21,8 +21,8 @@ runner = CliRunner()
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-def test_cli_capacity_json_on_the_tiny_dataset(tiny_with_demand):
-    res = runner.invoke(app, ["capacity", "--dataset", str(tiny_with_demand), "--json"])
+def test_cli_capacity_json_on_the_tiny_dataset(sim_tiny_dir):
+    res = runner.invoke(app, ["capacity", "--dataset", str(sim_tiny_dir), "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     kz = [c for c in data["corridors"] if c["corridor"] == "kz"]
@@ -32,9 +32,9 @@ def test_cli_capacity_json_on_the_tiny_dataset(tiny_with_demand):
     assert kinds["gc_gate:handling"] == "gauge_yard" and kinds["l2:both"] == "border_crossing" and kinds["l4:quay_harbour"] == "caspian_crossing"
 
 
-def test_cli_capacity_prints_corridors_elements_and_the_curve(tiny_with_demand, tmp_path):
+def test_cli_capacity_prints_corridors_elements_and_the_curve(sim_tiny_dir, tmp_path):
     out = tmp_path / "curve"
-    res = runner.invoke(app, ["capacity", "--dataset", str(tiny_with_demand), "--curve", "--multipliers", "2,1", "--replications", "2",
+    res = runner.invoke(app, ["capacity", "--dataset", str(sim_tiny_dir), "--curve", "--multipliers", "2,1", "--replications", "2",
                               "--days", "10", "--seed", "7", "--out", str(out)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())

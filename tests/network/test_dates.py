@@ -139,3 +139,5 @@ def test_as_of_must_be_a_date():
     with pytest.raises(SilkwayError, match="is not a date"):
         parse_as_of("next year")
     assert parse_as_of("2024-06-01T08:00") == date(2024, 6, 1)
+    with pytest.raises(SilkwayError, match="is not a date"):
+        parse_as_of("2024-06-01x")  # no silent truncation to the first ten characters

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,6 @@ from silkway.network import Network, read_dataset
 from silkway.simulation import Demand, read_demand
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-
-
-@pytest.fixture(scope="session")
-def sim_tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of ``tests/fixtures/tiny`` with ``tests/fixtures/sim_tiny/demand.csv`` added."""
-    target = tmp_path_factory.mktemp("sim") / "sim_tiny"
-    shutil.copytree(FIXTURES / "tiny", target)
-    shutil.copy(FIXTURES / "sim_tiny" / "demand.csv", target / "demand.csv")
-    return target
 
 
 @pytest.fixture(scope="session")

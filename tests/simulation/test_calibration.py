@@ -15,7 +15,7 @@ from silkway.simulation import default_demand, simulate
 
 HORGOS_2023, ALASHANKOU_2023 = 7762, 6635  # trains, both directions (Xinhua / People's Daily, Jul 2024)
 TITR_2023_MT = (2.7, 2.8)  # Mt, all cargo (KZ ministry 2.7, KTZ 2.8)
-# containers across the Caspian: TITR 25.2k TEU (2021), +33% (2022); Aktau port ~51k TEU/yr (2023-24)
+# containers across the Caspian in 2023: TITR 25.2k TEU (2021), +33% (2022), grown with the 2023 TITR tonnage (+65%): ~55k
 CASPIAN_TEU_2023 = (30_000, 70_000)
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from silkway.atomic import atomic_write_text
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console
 from silkway.errors import DataError
+from silkway.network.dates import show_value
 from silkway.services import network as svc
 
 export_app = typer.Typer(help="Export the network for other tools.", no_args_is_help=True)
@@ -76,18 +77,10 @@ def _print_changes(dataset: Path | None, before: str, after: str) -> None:
     for col in ("table", "id", "change", "line before", "line after"):
         t.add_column(col, overflow="fold")
     for c in found:
-        what = c.what if c.what != "changed" else "; ".join(f"{f}: {_cell(a)} → {_cell(b)}" for f, a, b in c.fields)
+        what = c.what if c.what != "changed" else "; ".join(f"{f}: {show_value(a)} → {show_value(b)}" for f, a, b in c.fields)
         t.add_row(c.table, c.key, what, str(c.line_before or ""), str(c.line_after or ""))
     console.print(t)
     console.print(f"{len(found)} change(s)")
-
-
-def _cell(v: object) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, tuple):
-        return ";".join(map(str, v))
-    return f"{v:,g}" if isinstance(v, float) else str(v)
 
 
 def _fmt(v: float | None) -> str:

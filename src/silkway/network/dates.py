@@ -9,7 +9,7 @@ planned line (a future border crossing) is absent before its opening. Pure funct
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from silkway.errors import SilkwayError
@@ -26,7 +26,7 @@ def parse_as_of(text: str | date | None, what: str = "as-of date") -> date | Non
         return text
     raw = str(text).strip()
     try:
-        return date.fromisoformat(raw[:10]) if len(raw) >= 10 and raw[4] == "-" else date.fromisoformat(raw)
+        return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw).date()  # a date-time keeps its day
     except ValueError:
         raise SilkwayError(f"{what} '{raw[:40]}' is not a date as YYYY-MM-DD") from None
 
@@ -99,7 +99,7 @@ class Change:
     def __str__(self) -> str:
         if self.what != "changed":
             return f"{self.table} {self.key}: {self.what}"
-        return f"{self.table} {self.key}: " + "; ".join(f"{f} {_show(a)} → {_show(b)}" for f, a, b in self.fields)
+        return f"{self.table} {self.key}: " + "; ".join(f"{f} {show_value(a)} → {show_value(b)}" for f, a, b in self.fields)
 
 
 def changes(net: Network, before: date, after: date) -> list[Change]:
@@ -122,23 +122,20 @@ def changes(net: Network, before: date, after: date) -> list[Change]:
             elif rb is None:
                 out.append(Change(name, label, "removed", line_before=ra.line))
             elif ra != rb:
-                diff = tuple((c.name, _value(ra, c.name), _value(rb, c.name)) for c in TABLES[name].cols
+                diff = tuple((c.name, getattr(ra, c.name), getattr(rb, c.name)) for c in TABLES[name].cols
                              if c.name not in ("valid_from", "valid_to", "note") and c.kind != "sources"
-                             and _value(ra, c.name) != _value(rb, c.name))
+                             and getattr(ra, c.name) != getattr(rb, c.name))
                 if diff:
                     out.append(Change(name, label, "changed", diff, ra.line, rb.line))
     return out
 
 
-def _value(rec: Any, name: str) -> Any:
-    return dict(rec.src).get(name) if name.endswith("_src") or name == "src" else getattr(rec, name)
-
-
-def _show(v: Any) -> str:
+def show_value(v: Any) -> str:
+    """A changed value as shown: — for empty, floats without trailing zeros, lists joined with ;."""
     if v is None:
         return "—"
     if isinstance(v, float):
-        return f"{v:g}"
+        return f"{v:,g}"
     if isinstance(v, tuple):
         return ";".join(map(str, v))
     return str(v)

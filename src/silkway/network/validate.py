@@ -19,7 +19,7 @@ from silkway.network.dates import epochs, snapshot
 from silkway.network.model import Network
 from silkway.network.schema import CORRIDORS, REQUIRED_PARAMS, TABLES
 from silkway.network.validate_dates import dated_keys, without_reversed_periods
-from silkway.network.validate_traffic import acceptance, background, gauge_directions
+from silkway.network.validate_traffic import _p, acceptance, background, gauge_directions
 
 LAND_MODES = ("rail", "road")
 WATER_MODES = ("ferry", "feeder", "sea")
@@ -119,10 +119,6 @@ def validate_network(net: Network, check_connectivity: bool = True, unparsed: Un
                 seen.add(p)
                 problems.append(p)
     return problems
-
-
-def _p(problems: list[Problem], table: str, rec: Any, field: str | None, msg: str) -> None:
-    problems.append(Problem(TABLES[table].file, getattr(rec, "line", None), field, msg))
 
 
 def _unique_keys(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:

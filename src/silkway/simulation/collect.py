@@ -174,13 +174,12 @@ def _by_direction(prep: Prepared, out: pd.DataFrame, t: np.ndarray, shipments: p
     ok = bk.kernel >= 0
     delivered_h = shipments.delivered_day.to_numpy() * 24.0 + prep.warmup_h
     for name, col, west in (("westbound", L.SC_IN_WEST, True), ("eastbound", L.SC_IN_EAST, False)):
-        mine = west_route[bk.own_route] == west  # generated, held, refused: the direction the cargo was to go
-        gone = west_route[np.where(ok, bk.route, bk.own_route)] == west
+        mine = west_route[bk.own_route] == west  # a diversion keeps origin and destination, so the direction too
         out[f"generated_{name}"] = np.searchsorted(np.sort(bk.created_h[mine]), t, side="right")
         out[f"refused_{name}"] = np.searchsorted(np.sort(bk.created_h[mine & ~ok]), t, side="right")
         out[f"held_{name}"] = (np.searchsorted(np.sort(bk.created_h[mine & ok]), t, side="right")
                                - np.searchsorted(np.sort(bk.release_h[mine & ok]), t, side="right"))
-        out[f"delivered_{name}"] = np.searchsorted(np.sort(delivered_h[gone & ~np.isnan(delivered_h)]), t, side="right")
+        out[f"delivered_{name}"] = np.searchsorted(np.sort(delivered_h[mine & ~np.isnan(delivered_h)]), t, side="right")
         out[f"in_system_{name}"] = sc[:, col].astype(np.int64)
 
 
