@@ -1,8 +1,8 @@
 """The simulated throughput at a demand well above capacity (the plateau) against the analytic maximum flow.
 
 Chain fixtures (tiny, edited): within 5%. The embedded dataset as of 2023-06-30 (slow): each corridor and direction
-simulated alone at 3 × its analytic capacity, 120 days, one replication: within 15%, except where the simulation
-breaks a rule the analysis keeps (marked xfail, strict: they fail loudly once the simulation is fixed).
+simulated alone at 3 × its analytic capacity, 120 days, one replication: within 15% (the middle corridor's rail
+ferries carry a train in parts when its containers do not fit the deck left by the background wagons).
 """
 
 from __future__ import annotations
@@ -76,33 +76,27 @@ def test_a_yard_with_background_levels_off_at_what_is_left(tiny):
 
 # --- the embedded dataset -------------------------------------------------------------------------------------------
 
-KNOWN = {
-    ("middle", Direction.WESTBOUND): "a fleet ferry boards a whole 100-TEU train even when its container deck left by the "
-                                     "background wagons (≈ 46 TEU) is smaller, and sails as soon as it is full: the simulation "
-                                     "carries ≈ 30% more than the deck capacity",
-    ("middle", Direction.EASTBOUND): "as westbound: whole trains board the rail ferries beyond their container deck",
-}
-
-
 @pytest.fixture(scope="module")
 def embedded() -> tuple[Network, Demand]:
     net = read_dataset(None, as_of="2023-06-30")
     return net, dataset_demand(None, net)
 
 
+# the kernel's physical capacity with the dataset's closures, trains leaving as they fill: booking would divert cargo off
+# the corridor's own routes onto others (several middle-corridor routes share the Caspian quays), so the corridor's own
+# flows would no longer measure its capacity; booking's plateau is checked on the chain above and in docs/capacity.md
+PHYSICAL = SimOptions(booking=False)
 CASES = [(c, d) for c in ("kz", "northern", "middle", "kti") for d in Direction]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("corridor", "direction"), CASES, ids=[f"{c}-{d}" for c, d in CASES])
-def test_embedded_corridor_plateau_matches_its_capacity(embedded, corridor, direction, request):
-    if (corridor, direction) in KNOWN:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN[(corridor, direction)], strict=True))
+def test_embedded_corridor_plateau_matches_its_capacity(embedded, corridor, direction):
     net, full = embedded
     nodes = net.node_by_id
     flows = Demand(tuple(f for f in full.flows if f.corridor == corridor
                          and Direction.of(nodes[f.origin].lon, nodes[f.destination].lon) == direction))
     cap = analyse(net, flows).corridor(corridor, direction)
     dem = flows.scaled(3.0 * cap.trains_day / cap.demand_trains_day)
-    sim = delivered_trains_day(net, dem, days=120, seed=1, flows={f.flow_id for f in flows.flows}, options=SimOptions())
+    sim = delivered_trains_day(net, dem, days=120, seed=1, flows={f.flow_id for f in flows.flows}, options=PHYSICAL)
     assert sim == pytest.approx(cap.trains_day, rel=0.15), f"simulated {sim:.2f} vs analytic {cap.trains_day:.2f} trains/day"

@@ -37,6 +37,10 @@ def test_single_server_deterministic_hand_computation(tiny_net):
     # starts 0, 2, 4, 10 -> waits 0, 1, 2, 0; departures 2, 4, 6, 12
     np.testing.assert_allclose(r.trains.wait_hours, [0.0, 1.0, 2.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(r.trains.arrived_day * 24, [2.0, 4.0, 6.0, 12.0], atol=1e-9)
+    # the queue counts trains waiting, not the one in service: trains 2 and 3 wait together at t = 2 (train 1 leaves at 2)
+    assert r.stations.max_queue_trains.tolist() == [2]
+    alone = one_station_run(tiny_net, spec, [0.0, 10.0], days=1)  # never two at once: nobody waits
+    assert alone.stations.max_queue_trains.tolist() == [0] and alone.stations.trains.tolist() == [2]
 
 
 def test_gate_spacing_hand_computation(tiny_net):
@@ -45,6 +49,7 @@ def test_gate_spacing_hand_computation(tiny_net):
     r = one_station_run(tiny_net, spec, [0.0, 1.0, 2.0, 10.0], days=1)
     np.testing.assert_allclose(r.trains.wait_hours, [0.0, 2.0, 4.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(r.trains.arrived_day * 24, [5.0, 8.0, 11.0, 15.0], atol=1e-9)
+    assert r.stations.max_queue_trains.tolist() == [2]  # trains 2 and 3 wait for the gate at t = 2; train 4 does not wait
 
 
 def erlang_c_wait(lam: float, mu: float, c: int) -> float:

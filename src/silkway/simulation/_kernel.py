@@ -78,7 +78,8 @@ def try_start(W, s, t):
 
 @njit(cache=True, _nrt=False, inline="always")
 def arrive(W, train, t):
-    """The train reaches the station at its current route position."""
+    """The train reaches the station at its current route position. The station's maximum queue counts the trains
+    left waiting once the arrival is handled (a train that starts service or boards at once never queued)."""
     ti, rst, si = W[TI], W[RST], W[SI]
     s = rst[ti[train, L.T_POS]]
     enqueue(W, s, train, t)
@@ -87,6 +88,8 @@ def arrive(W, train, t):
         try_start(W, s, t)
     elif k == L.KIND_FLEET:
         v_board(W, si[s, L.S_VLINK], si[s, L.S_SIDE], t)
+    if t >= W[PAR][P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
+        si[s, L.S_QMAX] = si[s, L.S_QLEN]
 
 
 @njit(cache=True, _nrt=False, inline="always")
@@ -228,8 +231,10 @@ def handle(W, kind, a, b, t):
         W[SI][b, L.S_BUSY] -= 1
         advance(W, a, t)
         try_start(W, b, t)
-    elif kind == L.EV_ARRIVE:
-        advance(W, a, t)
+    elif kind == L.EV_ARRIVE:  # a part of train a lands from a vessel; it goes on with its last part
+        W[TI][a, L.T_PARTS] -= 1
+        if W[TI][a, L.T_PARTS] == 0 and W[TF][a, L.TF_BOARDED] == 0.0:
+            advance(W, a, t)
     elif kind == L.EV_RETRY:
         W[SI][a, L.S_RETRY] = 0
         try_start(W, a, t)

@@ -13,10 +13,12 @@ KIND_SERVER, KIND_FLEET, KIND_TIMETABLE = 0, 1, 2
 DIST_ZERO, DIST_DET, DIST_LOGNORMAL, DIST_EXP = 0, 1, 2, 3
 
 # trains: integer / float columns
-T_ROUTE, T_POS, T_NEXT, T_GREEN, T_NCONT = range(5)
-T_NI = 5
-TF_LOAD, TF_FORMED, TF_DEPART, TF_ARRIVE, TF_WAIT, TF_ENTER = range(6)
-T_NF = 6
+# T_PARTS: parts of the train sailing on vessels and not yet landed; TF_BOARDED: TEU of the train already boarded at
+# the quay it is queued at (a train larger than a vessel's free deck sails in parts, docs/simulation.md)
+T_ROUTE, T_POS, T_NEXT, T_GREEN, T_NCONT, T_PARTS = range(6)
+T_NI = 6
+TF_LOAD, TF_FORMED, TF_DEPART, TF_ARRIVE, TF_WAIT, TF_ENTER, TF_BOARDED = range(7)
+T_NF = 7
 
 # routes
 # R_DIR: 0 = westbound (destination west of the origin), 1 = eastbound
@@ -26,8 +28,9 @@ RF_CAP_TEU, RF_SCHED_H, RF_PHASE_H, RF_BASE_H = range(4)
 R_NF = 4
 
 # vessels
-V_LINK, V_SIDE, V_STATE, V_HEAD, V_TAIL, V_NEXT, V_CYCLE = range(7)
-V_NI = 7
+# V_PART: the train of which the vessel carries a part (its other containers wait for the next sailing), or -1
+V_LINK, V_SIDE, V_STATE, V_HEAD, V_TAIL, V_NEXT, V_CYCLE, V_PART = range(8)
+V_NI = 8
 VF_LOAD = 0
 V_NF = 1
 

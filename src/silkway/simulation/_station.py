@@ -68,8 +68,6 @@ def enqueue(W, s, train, t):
     si = W[SI]
     append_train(W[TI], si, s, L.S_QHEAD, L.S_QTAIL, train)
     si[s, L.S_QLEN] += 1
-    if t >= W[PAR][P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
-        si[s, L.S_QMAX] = si[s, L.S_QLEN]
     W[TF][train, L.TF_ENTER] = t
 
 

@@ -1,5 +1,9 @@
 """Vessel links of the kernel: fleet ferries (sail when full or after the maximum wait; shared by both
-directions) and timetabled sailings (board FIFO up to capacity; cancelled during closures)."""
+directions) and timetabled sailings (board FIFO up to capacity; cancelled during closures).
+
+A train larger than the deck left on a vessel boards in parts (whole containers): the containers that fit sail, the
+rest stay at the head of the quay queue for the next sailing. The train goes on when its last part has landed
+(``T_PARTS`` counts its parts at sea; docs/simulation.md, "Ports and ferries")."""
 
 from __future__ import annotations
 
@@ -14,23 +18,47 @@ from silkway.simulation._rng import normal
 from silkway.simulation._station import append_train, closed_until, dequeue
 
 
+@njit(cache=True, _nrt=False, inline="always")
+def take(W, s, free, t):
+    """Board at most ``free`` TEU, in whole containers, of the train at the head of quay ``s``'s queue. Returns
+    (train, TEU boarded, whole): train -1 when not one container fits; ``whole`` when the train's last containers
+    boarded (it leaves the queue), else it keeps its place at the head with the containers left."""
+    ti, tf = W[TI], W[TF]
+    train = W[SI][s, L.S_QHEAD]
+    left = tf[train, L.TF_LOAD] - tf[train, L.TF_BOARDED]
+    if left <= free + 1e-9:
+        dequeue(W, s, t)
+        tf[train, L.TF_BOARDED] = 0.0
+        ti[train, L.T_PARTS] += 1
+        return train, left, True
+    per = tf[train, L.TF_LOAD] / max(ti[train, L.T_NCONT], 1)
+    k = math.floor(free / per + 1e-9)
+    if k <= 0:
+        return -1, 0.0, False
+    tf[train, L.TF_BOARDED] += k * per
+    ti[train, L.T_PARTS] += 1
+    return train, k * per, False
+
+
 @njit(cache=True, _nrt=False)
 def v_board(W, lnk, side, t):
-    """Board queued trains onto the vessel loading at this quay; sail when full."""
-    li, lf, vi, vf, si, ti, tf = W[LI], W[LF], W[VI], W[VF], W[SI], W[TI], W[TF]
+    """Board queued trains onto the vessel loading at this quay (the last one in part when the deck is full); sail
+    when full."""
+    li, lf, vi, vf, si, ti = W[LI], W[LF], W[VI], W[VF], W[SI], W[TI]
     v = li[lnk, L.L_ACT0 + side]
     if v < 0:
         return
     s = li[lnk, L.L_ST0 + side]
     cap = lf[lnk, L.LF_CAP1 if side else L.LF_CAP]
     while s >= 0 and si[s, L.S_QLEN] > 0:
-        train = si[s, L.S_QHEAD]
-        load = tf[train, L.TF_LOAD]
-        if vf[v, L.VF_LOAD] > 0 and vf[v, L.VF_LOAD] + load > cap + 1e-9:
+        train, teu, whole = take(W, s, cap - vf[v, L.VF_LOAD], t)
+        if train < 0:
             break
-        dequeue(W, s, t)
+        vf[v, L.VF_LOAD] += teu
+        if not whole:
+            vi[v, L.V_PART] = train
+            break
         append_train(ti, vi, v, L.V_HEAD, L.V_TAIL, train)
-        vf[v, L.VF_LOAD] += load
     if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W[PAR][P_FULL] * cap - 1e-9:
         v_depart(W, v, t)
 
@@ -98,7 +126,9 @@ def v_arrive(W, v, t):
         nxt = ti[train, L.T_NEXT]
         push(W, t + turn, L.EV_ARRIVE, train, 0)
         train = nxt
-    vi[v, L.V_HEAD] = vi[v, L.V_TAIL] = -1
+    if vi[v, L.V_PART] >= 0:
+        push(W, t + turn, L.EV_ARRIVE, vi[v, L.V_PART], 0)
+    vi[v, L.V_HEAD] = vi[v, L.V_TAIL] = vi[v, L.V_PART] = -1
     vf[v, L.VF_LOAD] = 0.0
     vi[v, L.V_SIDE] = 1 - side
     push(W, t + turn, L.EV_VREADY, v, 0)
@@ -106,8 +136,9 @@ def v_arrive(W, v, t):
 
 @njit(cache=True, _nrt=False)
 def sail(W, lnk, side, t):
-    """A timetabled departure: board FIFO up to capacity, unless the link is closed (sailing cancelled)."""
-    li, lf, si, tf = W[LI], W[LF], W[SI], W[TF]
+    """A timetabled departure: board FIFO up to capacity (the last train in part), unless the link is closed (sailing
+    cancelled)."""
+    li, lf, si = W[LI], W[LF], W[SI]
     nt = t + lf[lnk, L.LF_PERIOD]
     if nt <= W[PAR][P_TEND]:
         push(W, nt, L.EV_SAIL, lnk, side)
@@ -117,10 +148,11 @@ def sail(W, lnk, side, t):
     arrival = t + math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES])) + lf[lnk, L.LF_TURN0 + side]
     load, cap = 0.0, lf[lnk, L.LF_CAP1 if side else L.LF_CAP]
     while si[s, L.S_QLEN] > 0:
-        train = si[s, L.S_QHEAD]
-        if load > 0 and load + tf[train, L.TF_LOAD] > cap + 1e-9:
+        train, teu, whole = take(W, s, cap - load, t)
+        if train < 0:
             break
-        dequeue(W, s, t)
-        load += tf[train, L.TF_LOAD]
+        load += teu
         push(W, arrival, L.EV_ARRIVE, train, 0)
+        if not whole:
+            break
     count_sailing(W, lnk, side, load, t)

@@ -202,7 +202,7 @@ def _vessel_arrays(b: PlanBuilder):
     vi = np.zeros((len(fleet), L.V_NI), np.int64)
     vf = np.zeros((len(fleet), L.V_NF))
     for i, (j, k) in enumerate(fleet):
-        vi[i] = (j, k % 2, 0, -1, -1, -1, 0)
+        vi[i] = (j, k % 2, 0, -1, -1, -1, 0, -1)
     li = np.full((len(b.vlinks), L.L_NI), -1, np.int64)
     lf = np.zeros((len(b.vlinks), L.L_NF))
     for j, v in enumerate(b.vlinks):
