@@ -61,6 +61,14 @@ def test_booking_under_overload_holds_diverts_or_refuses_and_conserves(tiny_net,
     assert (c.generated == c.generated_westbound + c.generated_eastbound).all()
     assert c.refused.iloc[-1] == int((sh.booking == "refused").sum()) > 0
     assert k["refused_teu"] > 0 and k["held_teu"] > 0
+    held = sh[(sh.created_day >= 0) & (sh.created_day <= r.days) & (sh.held_days > 1e-9)]  # refused ones have no held_days
+    for d in ("westbound", "eastbound"):  # held per direction: recounted from the shipments table
+        g = held[held.direction == d]
+        assert len(g) > 0 and k[f"held_teu_{d}"] == g.teu.sum()
+        assert (k[f"held_days_median_{d}"], k[f"held_days_p90_{d}"]) == (g.held_days.median(), g.held_days.quantile(0.9))
+        assert 0 < k[f"held_days_median_{d}"] <= k[f"held_days_p90_{d}"] <= opts.patience_days
+    assert k["held_teu_westbound"] + k["held_teu_eastbound"] == k["held_teu"]
+    assert "held per direction" in r.summary()
     released = sh[sh.booking != "refused"]
     assert released.held_days.max() <= opts.patience_days + 1e-9 and (released.held_days >= 0).all()
     assert sh.loc[sh.booking == "refused", "train_id"].eq(-1).all() and sh.loc[sh.booking == "refused", "delivered_day"].isna().all()

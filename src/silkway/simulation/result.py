@@ -78,8 +78,11 @@ class SimulationResult:
             return []
         div = ", ".join(f"{key[len('diverted_teu_'):].replace('_to_', ' → ')} {v:,.0f}" for key, v in k.items()
                         if key.startswith("diverted_teu_") and "_to_" in key)
+        per_dir = "; ".join(f"{d} {k.get(f'held_teu_{d}', 0):,.0f} TEU, {k.get(f'held_days_median_{d}', 0):.1f} / "
+                            f"{k.get(f'held_days_p90_{d}', 0):.1f}" for d in ("westbound", "eastbound"))
         return [f"held at origin: {k['held_teu']:,.0f} TEU ({k['held_share']:.1%} of released cargo), held days median "
                 f"{k['held_days_median']:.1f} / P90 {k['held_days_p90']:.1f} (held cargo)",
+                f"  held per direction (days median / P90): {per_dir}",
                 f"diverted: {k['diverted_teu']:,.0f} TEU" + (f" ({div})" if div else ""),
                 f"refused: {k['refused_teu']:,.0f} TEU (westbound {k.get('refused_teu_westbound', 0):,.0f}, "
                 f"eastbound {k.get('refused_teu_eastbound', 0):,.0f})"]
@@ -147,6 +150,10 @@ def _booking_kpis(created: pd.DataFrame) -> dict[str, float]:
     for (own, new), g in diverted.groupby(["own_corridor", "corridor"], observed=True):
         k[f"diverted_teu_{_key(own)}_to_{_key(new)}"] = float(g.teu.sum())
     for d in ("westbound", "eastbound"):
+        held_d = held[held.direction == d]
+        k[f"held_teu_{d}"] = float(held_d.teu.sum())
+        k[f"held_days_median_{d}"] = float(held_d.held_days.median()) if len(held_d) else 0.0
+        k[f"held_days_p90_{d}"] = float(held_d.held_days.quantile(0.9)) if len(held_d) else 0.0
         k[f"refused_teu_{d}"] = float(refused[refused.direction == d].teu.sum())
         k[f"diverted_teu_{d}"] = float(diverted[diverted.direction == d].teu.sum())
         k[f"generated_teu_{d}"] = float(created[created.direction == d].teu.sum())
