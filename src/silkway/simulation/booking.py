@@ -150,28 +150,47 @@ def _alternatives(routes: list[RouteSpec], vot: float) -> tuple[np.ndarray, np.n
     return np.array(ptr, np.int64), np.array(alts, np.int64), np.array(gcs, np.float64)
 
 
+def group_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """A stable argsort of small non-negative integer keys (route indices): 16-bit keys sort by radix, in linear time."""
+    return np.argsort(keys.astype(np.int16) if n_keys < 2**15 else keys, kind="stable")
+
+
 def _lots(sh_t: np.ndarray, sh_route: np.ndarray, n_routes: int, per_lot: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Containers grouped per route in order of readiness into lots of a train's load; a lot is ready when its last
     container is. Returns each container's lot and, per lot (in order of readiness), its route and ready time."""
     n = len(sh_t)
     if n == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    order = np.argsort(sh_route, kind="stable")  # sh_t is sorted: within a route, containers stay in time order
-    routes = sh_route[order]
-    first = np.searchsorted(routes, routes, side="left")  # index of each container's route group start
-    slot = (np.arange(n) - first) // per_lot  # lot number within its route
-    new_lot = np.ones(n, bool)
-    new_lot[1:] = (routes[1:] != routes[:-1]) | (slot[1:] != slot[:-1])
-    lot_sorted = np.cumsum(new_lot) - 1
-    starts = np.flatnonzero(new_lot)
-    ready = np.maximum.reduceat(sh_t[order], starts)
-    lot_route = routes[starts].astype(np.int64)
+    lot, lot_route, ready = _group_lots(np.ascontiguousarray(sh_t, np.float64), np.ascontiguousarray(sh_route, np.int64), n_routes,
+                                        per_lot)
     by_time = np.argsort(ready, kind="stable")  # lots in order of readiness
     rank = np.empty_like(by_time)
     rank[by_time] = np.arange(len(by_time))
-    lot_of = np.empty(n, np.int64)
-    lot_of[order] = rank[lot_sorted]
-    return lot_of, lot_route[by_time], ready[by_time]
+    return rank[lot], lot_route[by_time], ready[by_time]
+
+
+@njit(cache=True)
+def _group_lots(sh_t, sh_route, n_routes, per_lot):
+    """One pass over the containers (sorted by time): lot k of route r is number base[r] + k (lots numbered by route,
+    then in time order); its ready time is that of its latest container."""
+    counts = np.zeros(n_routes, np.int64)
+    for r in sh_route:
+        counts[r] += 1
+    base = np.zeros(n_routes + 1, np.int64)
+    for r in range(n_routes):
+        base[r + 1] = base[r] + (counts[r] + per_lot - 1) // per_lot
+    lot = np.empty(len(sh_t), np.int64)
+    lot_route = np.empty(base[n_routes], np.int64)
+    ready = np.full(base[n_routes], -np.inf)
+    seen = np.zeros(n_routes, np.int64)
+    for i in range(len(sh_t)):
+        r = sh_route[i]
+        k = base[r] + seen[r] // per_lot
+        seen[r] += 1
+        lot[i] = k
+        lot_route[k] = r
+        ready[k] = max(ready[k], sh_t[i])
+    return lot, lot_route, ready
 
 
 @njit(cache=True)

@@ -50,22 +50,23 @@ def via_candidates(b, demand: Demand, routes: list, avoid: Avoid, planner: Plann
     return out
 
 
+_PLANNED = "_silkway_sim_planner_paths"  # the key of the planned paths in the network's instance __dict__
+
+
 class PlannerRoutes:
     """The route planner's corridor-diverse, fastest-first alternatives for a pair, as simulation routes. The planner
-    (its state graph) is built on first use, once per simulation plan."""
+    (its state graph, :func:`silkway.routing.planner.router_of`) and the paths it plans for a pair are kept on the
+    network object, as the router is: runs on one network (a study's replications, a saturation curve's multipliers)
+    plan each pair once; an edited network is another object with its own (no module-level cache)."""
 
     def __init__(self, b):
         self.b = b
-        self._router = None
-        self._options: dict[tuple[str, str, bool], tuple] = {}  # a pair is planned once, for its detour and its candidates
 
     @property
     def router(self):
-        if self._router is None:
-            from silkway.routing.planner import Router
+        from silkway.routing.planner import router_of
 
-            self._router = Router(self.b.net)
-        return self._router
+        return router_of(self.b.net)
 
     def corridor_of(self, path: CorridorPath) -> str:
         """The planner's corridor label for a path (a detour keeps no row's label: it is named by where it goes)."""
@@ -77,27 +78,37 @@ class PlannerRoutes:
 
         b = builder if builder is not None else self.b
         out = []
-        for opt in self._planned(flow.origin, flow.destination, with_road):
-            alt = Flow(f"{flow.flow_id}~planner:{opt.corridor}", flow.origin, flow.destination, opt.corridor, flow.teu_per_week,
+        for corridor, cost_usd, path in self._planned(flow.origin, flow.destination, with_road):
+            alt = Flow(f"{flow.flow_id}~planner:{corridor}", flow.origin, flow.destination, corridor, flow.teu_per_week,
                        (), flow.season_amplitude, flow.season_peak_day, flow.src, "route from the route planner")
             try:
-                r = build_route(b, alt, Avoid(), path=path_from_option(b.net, opt))
-                out.append(replace(r, cost_usd_per_teu=opt.cost_usd))
+                r = build_route(b, alt, Avoid(), path=path)
+                out.append(replace(r, cost_usd_per_teu=cost_usd))
             except SimulationError:
                 continue
         return out
 
-    def _planned(self, origin: str, destination: str, with_road: bool) -> tuple:
-        key = (origin, destination, with_road)
-        if key not in self._options:
-            avoid = tuple(self.b.options.avoid) + (() if with_road else ("road",))
+    def _planned(self, origin: str, destination: str, with_road: bool) -> tuple[tuple[str, float, CorridorPath], ...]:
+        """(corridor, freight rate per TEU, path) of each planner option the simulation can run (an option whose gauge
+        change has no yard is left out), planned once per network, pair and ``avoid``."""
+        avoid = tuple(self.b.options.avoid) + (() if with_road else ("road",))
+        cache = vars(self.b.net).setdefault(_PLANNED, {})
+        key = (origin, destination, avoid)
+        if key not in cache:
             try:
                 res = self.router.route(origin, destination, avoid=avoid, alternatives=PLANNER_ALTERNATIVES,
                                         objective="time", samples=PLANNER_SAMPLES)
-                self._options[key] = res.options
             except RoutingError:
-                self._options[key] = ()
-        return self._options[key]
+                cache[key] = ()
+            else:
+                planned = []
+                for opt in res.options:
+                    try:
+                        planned.append((opt.corridor, opt.cost_usd, path_from_option(self.b.net, opt)))
+                    except SimulationError:
+                        continue
+                cache[key] = tuple(planned)
+        return cache[key]
 
 
 def planner_candidates(b, planner: PlannerRoutes, routes: list) -> list:

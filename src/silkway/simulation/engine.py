@@ -85,14 +85,15 @@ def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, optio
 def _book(b: PlanBuilder, routes: list[RouteSpec], options: SimOptions, sh_t: np.ndarray, sh_route: np.ndarray, horizon: float,
           rng: np.random.Generator) -> tuple[Booked, np.ndarray, np.ndarray]:
     """Book the containers' trains (booking.py); the kernel gets the released ones, sorted by release time."""
-    from silkway.simulation.booking import REFUSED, book
+    from silkway.simulation.booking import REFUSED, book, group_order
 
     train_teu = options.train_teu or b.net.param.get("train_teu", 100.0)
     res = book(b, routes, sh_t, sh_route, train_teu=train_teu, container_teu=options.container_teu, horizon_h=horizon,
                patience_days=options.patience_days, utilisation=options.booking_utilisation, slack_h=options.booking_slack_hours,
                value_of_time_usd_day=options.value_of_time_usd_day, logit_usd=options.logit_usd, rng=rng)
     kept = np.flatnonzero(res.status != REFUSED)
-    order = kept[np.lexsort((res.route[kept], res.release_h[kept]))]
+    by_route = kept[group_order(res.route[kept], len(routes))]  # by release time, then route: two stable sorts
+    order = by_route[np.argsort(res.release_h[by_route], kind="stable")]
     kernel = np.full(len(sh_t), -1, np.int64)
     kernel[order] = np.arange(len(order))
     booked = Booked(sh_t.copy(), sh_route.copy(), res.route, res.release_h, res.status, kernel, res.hold_h)
