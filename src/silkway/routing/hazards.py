@@ -66,6 +66,8 @@ class Hazards:
             if c.kind == "random" and c.events_per_year:
                 self.by.setdefault((c.target_kind, c.target_id), []).append(c)
         self._p: dict[tuple[str, int | None], float] = {}
+        self._static: dict[tuple, tuple[Closure, ...]] = {}  # closures of a step's link, per (arc, kind, facility)
+        self._elements: dict[tuple, ElementKey | None] = {}
 
     def p(self, c: Closure, month: int | None) -> float:
         key = (c.closure_id, month)
@@ -77,17 +79,32 @@ class Hazards:
     def closures_of(self, g: StateGraph, steps: list, k: int, visit_start: bool) -> list[Closure]:
         """Closures hitting step ``k`` of a located path (see the module docstring)."""
         step, u, _, a = steps[k]
-        out: list[Closure] = []
-        if a >= 0 and step.kind in (WAIT, MOVE):
-            link = g.net.links[g.link[a]]
-            scheduled = any(s.kind == WAIT for s in g.steps[a])
-            if (step.kind == WAIT) or (step.kind == MOVE and not scheduled):
-                out += self.by.get(("link", link.link_id), ())
+        key = (a, step.kind, step.facility_id)
+        static = self._static.get(key)
+        if static is None:
+            static = self._static[key] = self._link_closures(g, step, a)
+        out = list(static)
         if step.facility_id is not None and (k == 0 or steps[k - 1][0].facility_id != step.facility_id):
             out += self.by.get(("facility", step.facility_id), ())
         if visit_start:
             out += self.by.get(("node", u), ())
         return out
+
+    def _link_closures(self, g: StateGraph, step: Step, a: int) -> tuple[Closure, ...]:
+        if a < 0 or step.kind not in (WAIT, MOVE):
+            return ()
+        link = g.net.links[g.link[a]]
+        scheduled = any(s.kind == WAIT for s in g.steps[a])
+        if step.kind == WAIT or not scheduled:
+            return tuple(self.by.get(("link", link.link_id), ()))
+        return ()
+
+    def element(self, g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
+        """:func:`element_of`, memoised per (arc, step kind, facility, node)."""
+        key = (a, step.kind, step.facility_id, u)
+        if key not in self._elements:
+            self._elements[key] = element_of(g, step, u, a)
+        return self._elements[key]
 
 
 def element_of(g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
@@ -123,7 +140,7 @@ def annotate(g: StateGraph, steps: list, hazards: Hazards, conditions: Condition
                 keep *= 1.0 - x
             p = 1.0 - keep
             length = sum(x * c.duration_days * 24.0 for x, c in zip(ps, closures, strict=True)) / max(sum(ps), 1e-300)
-        element = element_of(g, step, u, a) if typical else None
+        element = hazards.element(g, step, u, a) if typical else None
         queue = 0.0
         if element is not None:
             queue = conditions.wait_h(*element, month)
