@@ -78,3 +78,8 @@ def test_build_on_tiny(sim_tiny_dir, tmp_path):
     head, by_day = csvc.read_typical_waits(out)
     assert head["replications"] == "2" and head["dataset_sha256"] == csvc.dataset_digest(sim_tiny_dir)
     assert list(by_day) == ["2024-01-01"] and by_day["2024-01-01"]
+
+
+def test_typical_on_another_network_is_free_with_a_warning(tiny_dir):
+    res = silkway.route(silkway.read_dataset(tiny_dir), "West", "Isle")
+    assert res.conditions.kind.value == "free" and "not the embedded dataset" in res.conditions.warnings[0]

@@ -332,7 +332,7 @@ def conditions_of(router: Router, spec: Conditions | str | os.PathLike[str] | No
 
         if len(cache) >= 64:
             cache.clear()
-        cond = cache[key] = resolve_conditions(spec, dataset, day)
+        cond = cache[key] = resolve_conditions(spec, dataset, day, router.net.manifest.name)
     return cond
 
 

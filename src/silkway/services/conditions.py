@@ -21,7 +21,7 @@ import numpy as np
 
 from silkway.atomic import atomic_write_text
 from silkway.errors import SilkwayError
-from silkway.network.dataset import default_dataset_path
+from silkway.network.dataset import DEFAULT_DATASET, default_dataset_path
 from silkway.network.schema import MANIFEST_FILE, TABLES
 from silkway.routing.conditions import FREE, Conditions, ConditionsKind, ElementKey, ElementKind, check_row, parse_kind, pooled
 
@@ -212,8 +212,11 @@ def _parquet_conditions(p: Path) -> Conditions:
     return Conditions(ConditionsKind.FILE, pooled(waits), f"file {p} (mean waits of that run, the same in every month)")
 
 
-def resolve_conditions(spec: str | os.PathLike[str] | Conditions | None, dataset: PathLike = None, day: dt.date | None = None) -> Conditions:
-    """``free``, ``typical`` (default), a file or folder, or a :class:`Conditions` as given."""
+def resolve_conditions(spec: str | os.PathLike[str] | Conditions | None, dataset: PathLike = None, day: dt.date | None = None,
+                       network_name: str | None = None) -> Conditions:
+    """``free``, ``typical`` (default), a file or folder, or a :class:`Conditions` as given. Without a dataset folder,
+    ``typical`` means the waits shipped with the embedded dataset: for a network of another name (``network_name``, its
+    manifest's) that is free conditions with a warning, not another network's waits."""
     if isinstance(spec, Conditions):
         return spec
     if spec is None:
@@ -222,5 +225,9 @@ def resolve_conditions(spec: str | os.PathLike[str] | Conditions | None, dataset
     if kind is ConditionsKind.FREE:
         return FREE
     if kind is ConditionsKind.TYPICAL:
+        if dataset is None and network_name not in (None, DEFAULT_DATASET):
+            why = (f"typical waits come with a dataset folder: network '{network_name}' is not the embedded dataset; "
+                   "pass its folder (--dataset) or a waits file as conditions")
+            return Conditions(ConditionsKind.FREE, {}, f"free ({why})", (why,))
         return typical_conditions(dataset, day)
     return file_conditions(spec, day)
