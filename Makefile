@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean browser sea-lanes
+.PHONY: run test bench lint clean browser sea-lanes conditions
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP) browser
 # Data build: recompute the deep-sea lanes of the embedded dataset (searoute; the product only reads the result).
 sea-lanes: $(STAMP)
 	$(PY) scripts/build_sea_lanes.py
+
+# Data build: the typical waits of `silkway route --conditions typical` (baseline simulation, ~1 min; see docs/routing.md).
+conditions: $(STAMP)
+	$(VENV)/bin/silkway conditions build --as-of 2023-06-30 --as-of 2024-06-30 --as-of 2025-06-30 --replications 3 --seed 0
 
 # Benchmarks: each runs its peer library in the same run (never part of `make test`). ~20 min in all.
 bench: $(STAMP)

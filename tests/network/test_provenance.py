@@ -40,6 +40,7 @@ TINY = {
     ("closures", "start_day_of_year"): (0, 0, 0, 0),
     ("closures", "duration_days"): (1, 0, 1, 0),
     ("closures", "events_per_year"): (1, 0, 1, 0),
+    ("closures", "month_weights"): (0, 0, 0, 0),
     ("background", "trains_day"): (0, 0, 0, 0),  # tiny has no background.csv
     ("background", "wagons_week"): (0, 0, 0, 0),
     ("background", "tonnes_per_wagon"): (0, 0, 0, 0),

@@ -95,3 +95,28 @@ def test_route_carries_via_reconciliation_and_p90_objective(client: TestClient) 
     assert best["via_summary"] == "; ".join(v["label"] for v in best["via"])
     parts = best["days_nominal"] + best["gap_variability_days"] + best["gap_timetable_days"]
     assert parts == pytest.approx(best["days_median"])
+
+
+def test_route_conditions_typical_and_free(tmp_path, tiny_dir) -> None:
+    """A copy of tiny with typical waits (5 h at the unloading at Isle, written with its provenance): the API adds them
+    under ``typical`` (the default), not under ``free``; anything else is refused."""
+    import shutil
+
+    from silkway.services import conditions as csvc
+    from silkway.web import WebSettings, create_app
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(tiny_dir, folder)
+    csvc.write_typical_waits([("2024-01-01", "handling", "port_isle", "isle", 0, 10, 5.0)], folder / csvc.TYPICAL_FILE, dataset=folder,
+                             as_of=("2024-01-01",), replications=1, seed=0, command="test")
+    with TestClient(create_app(WebSettings(datasets={"tiny": folder}, results_dir=tmp_path / "results"))) as c:
+        typ = c.post("/api/routes", json={"origin": "west", "destination": "isle"}).json()
+        free = c.post("/api/routes", json={"origin": "west", "destination": "isle", "conditions": "free"}).json()
+        bad = c.post("/api/routes", json={"origin": "west", "destination": "isle", "conditions": "/etc/passwd"})
+    assert typ["conditions"]["kind"] == "typical" and typ["conditions"]["warnings"] == []
+    assert free["conditions"]["kind"] == "free"
+    t, f = typ["options"][0], free["options"][0]
+    assert (t["days_nominal"] - f["days_nominal"]) * 24 == pytest.approx(5.0)
+    assert (t["days_median"] - f["days_median"]) * 24 == pytest.approx(5.0)
+    assert [leg["kind"] for leg in t["legs"]][-2:] == ["queue", "handling"]
+    assert bad.status_code == 422

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, app, console
+from silkway.cli._app import DATASET_HELP, app, console, console_err
 from silkway.errors import RoutingError
 from silkway.routing import Objective, RouteOption, RouteResult
 from silkway.routing.objectives import FIELD, shown
@@ -38,13 +38,19 @@ def route(
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The network as of this date YYYY-MM-DD (default: the departure "
                                               "day, else the dataset's reference date).")] = None,
+    conditions: Annotated[str, typer.Option("--conditions", help="typical (expected waits of the baseline simulation, shipped with "
+                                            "the dataset), free (no queues: the express time), or a waits CSV / simulation output "
+                                            "folder / stations.parquet.")] = "typical",
 ) -> None:
     """Plan a shipment: corridor options (days median/P90, cost, CO2e) and the legs of the best one."""
     if as_json and as_geojson:
         raise RoutingError("choose one of --json and --geojson")
     router = svc.router_for(dataset, as_of=as_of, depart=depart)
-    result = svc.plan_route(origin, destination, router=router, teu=teu, depart=depart, avoid=_split(avoid), via=_split(via),
-                            max_transfers=max_transfers, objective=objective, alternatives=alternatives)
+    result = svc.plan_route(origin, destination, dataset=dataset, router=router, conditions=conditions, as_of=as_of, teu=teu,
+                            depart=depart, avoid=_split(avoid), via=_split(via), max_transfers=max_transfers, objective=objective,
+                            alternatives=alternatives)
+    for w in result.conditions.warnings:
+        console_err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
     day = svc.network_day(router, as_of=as_of, depart=depart)
     if as_json:
         typer.echo(json.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
@@ -61,8 +67,8 @@ def _print(result: RouteResult, nodes) -> None:
     name = {nid: n.name for nid, n in nodes.items()}
     # the via summary of each option is the table's caption (a column would squeeze every figure on 80 columns)
     via = "\n".join(f"{i} via {o.via_summary or '(no border, gauge change or water leg)'}" for i, o in enumerate(result.options, 1))
-    t = Table(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {_ranked_by(result.objective)}",
-              caption=via, caption_justify="left")
+    t = Table(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {_ranked_by(result.objective)}, "
+                    f"{result.conditions.kind.value} conditions", caption=via, caption_justify="left")
     for col in ("#", "corridor", "days median", "days P90", "cost USD", "CO2e kg", "transfers", "km", "Pareto"):
         t.add_column(col, justify="left" if col == "corridor" else "right", no_wrap=col == "corridor")
     for i, o in enumerate(result.options, 1):
@@ -78,10 +84,12 @@ def _print(result: RouteResult, nodes) -> None:
         console.print(line, highlight=False)
     h = result.best.hours_by_kind()
     console.print(f"moving {h['move']:.1f} h, waiting for departures {h['wait']:.1f} h, handling {h['handling']:.1f} h, "
-                  f"customs {h['customs']:.1f} h; {len(result.pareto)} route(s) in the Pareto set", highlight=False)
+                  f"customs {h['customs']:.1f} h, expected queue waits {h['queue']:.1f} h; {len(result.pareto)} route(s) in the Pareto set",
+                  highlight=False)
     if not result.constraints.get("corridor_rules", True):
         console.print("[yellow]note:[/] no route obeys the corridor rules (no country re-entered, no sea crossed twice) here; "
                       "they were relaxed", highlight=False)
+    console.print(f"conditions: {result.conditions.label}", highlight=False)
     console.print(f"[dim]{result.method}[/]", highlight=False)
 
 
@@ -98,19 +106,23 @@ def _fig(o: RouteOption, objective: Objective) -> str:
 def reconciliation_lines(o: RouteOption) -> list[str]:
     """The legs' total and the median, with the two parts of the difference, in days."""
     return [f"legs' total (every step at its median) {o.days_nominal:.1f} d",
+            f"  of which expected waits at facilities, borders and quays (queue legs) {o.expected_wait_days:.1f} d",
             f"  {o.gap_variability_days:+.1f} d variability of the steps (skewed: their sampled sum has a higher median)",
             f"  {o.gap_timetable_days:+.1f} d timetable waits recomputed for each sampled arrival",
             f"  = median door to door {o.days_median:.1f} d (P90 {o.days_p90:.1f} d)"]
 
 
 def _legs_table(best: RouteOption, name: dict[str, str]) -> Table:
-    t = Table(title=f"Legs of option 1 ({best.corridor})")
+    t = Table(title=f"Legs of option 1 ({best.corridor})", caption="queue = expected wait (typical conditions); waits under 0.05 h "
+              "are not listed", caption_justify="left")
     for col in ("day", "step", "where", "what", "hours", "cost USD", "CO2e kg"):
         t.add_column(col, justify="right" if col in ("day", "hours", "cost USD", "CO2e kg") else "left")
     for leg in best.legs:
+        if leg.kind == "queue" and leg.hours < 0.05:
+            continue  # shown as 0.0: counted in the reconciliation's expected-waits line, not listed
         where = f"{name[leg.from_node]} → {name[leg.to_node]}" if leg.kind == "move" else name[leg.from_node]
         gauge = f" {leg.platform[4:]} mm" if leg.platform and leg.platform.startswith("rail") else ""
-        what = {"move": f"{leg.mode}{gauge}, {leg.distance_km:,.0f} km",
-                "wait": f"next departure on {leg.link_id}"}.get(leg.kind, leg.facility_id or "")
+        what = {"move": f"{leg.mode}{gauge}, {leg.distance_km:,.0f} km", "wait": f"next departure on {leg.link_id}",
+                "queue": f"expected wait for {leg.facility_id or leg.link_id}"}.get(leg.kind, leg.facility_id or "")
         t.add_row(f"{leg.start_h / 24:.1f}", leg.kind, where, what.strip(), f"{leg.hours:.1f}", f"{leg.cost_usd:,.0f}", f"{leg.co2e_kg:,.1f}")
     return t

@@ -263,6 +263,8 @@ def _format_cell(kind: str, value: Any) -> str:
         return value.isoformat()
     if kind == "geometry":
         return format_geometry(value)
+    if kind == "months":
+        return ";".join(f"{v:g}" for v in value)
     if kind == "float":
         return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
     return str(value)

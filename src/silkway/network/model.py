@@ -129,6 +129,7 @@ class Closure:
     duration_days: float
     start_day_of_year: float | None = None
     events_per_year: float | None = None
+    month_weights: tuple[float, ...] | None = None  # random only: relative rate by month, January first (network/seasons.py)
     valid_from: date | None = None  # first day the row holds (inclusive); None = always
     valid_to: date | None = None  # last day the row holds (inclusive); None = open-ended
     note: str | None = None

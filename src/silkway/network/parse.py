@@ -99,11 +99,32 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
         return parse_date(text)
     if kind == "geometry":
         return parse_geometry(text)
+    if kind == "months":
+        return parse_months(text)
     if kind == "yesno":
         if text.lower() not in _YES:
             return None, f"'{show(text)}' is not yes or no"
         return _YES[text.lower()], None
     raise AssertionError(f"unknown column kind {kind}")  # a schema bug, not a data problem
+
+
+def parse_months(text: str) -> tuple[tuple[float, ...] | None, str | None]:
+    """Twelve relative weights ``Jan;Feb;…;Dec`` (numbers ≥ 0, at least one > 0): a seasonal profile."""
+    items = [s.strip() for s in text.split(";")]
+    if len(items) != 12:
+        return None, f"'{show(text)}' has {len(items)} value(s): give 12 weights separated by ; (January first)"
+    out = []
+    for month, item in enumerate(items, 1):
+        try:
+            v = float(item)
+        except ValueError:
+            return None, f"month {month} weight '{show(item)}' is not a number"
+        if not math.isfinite(v) or v < 0:
+            return None, f"month {month} weight '{show(item)}' must be a finite number >= 0"
+        out.append(v)
+    if not any(out):
+        return None, "all 12 month weights are 0: give at least one positive weight"
+    return tuple(out), None
 
 
 def parse_date(text: str) -> tuple[date | None, str | None]:
@@ -276,6 +297,10 @@ def _check_header(table: Table, header: list[str], problems: list[Problem]) -> b
     return ok
 
 
+def _num(value: Any) -> str:
+    return ";".join(f"{v:g}" for v in value) if isinstance(value, tuple) else f"{value:g}"
+
+
 def _covers_required(table: Table, src_name: str) -> bool:
     return any(c.src == src_name and c.required for c in table.cols)
 
@@ -307,7 +332,7 @@ def _parse_row(table: Table, cells: dict[str, str], line: int, problems: list[Pr
     for col in table.cols:
         if col.src and col.src not in bad | unsourced and row.get(col.name) is not None and not row.get(col.src):
             problems.append(
-                Problem(table.file, line, col.src, f"'{col.name}' = {row[col.name]:g} has no source: name a source id or an assumption")
+                Problem(table.file, line, col.src, f"'{col.name}' = {_num(row[col.name])} has no source: name a source id or an assumption")
             )
             unsourced.add(col.src)  # the values are valid: the row stays so cross-table rules still check it
     return row, not bad

@@ -22,7 +22,7 @@ REQUIRED_PARAMS = ("tonnes_per_teu", "train_teu", "trade_usd_per_teu", "transshi
 @dataclass(frozen=True, slots=True)
 class Col:
     """A column. ``kind``: id, text, float, enum, list, country, country_or_default (a country or
-    ``*``), ref, gauges, yesno, sources, date (ISO YYYY-MM-DD)."""
+    ``*``), ref, gauges, yesno, sources, date (ISO YYYY-MM-DD), months (12 weights, January first)."""
 
     name: str
     kind: str
@@ -173,6 +173,7 @@ CLOSURES = Table(
         Col("start_day_of_year", "float", src="src", min=1, max=366),
         Col("duration_days", "float", required=True, src="src", positive=True, max=366),
         Col("events_per_year", "float", src="src", positive=True, max=366),
+        Col("month_weights", "months", src="src"),
         _src("src"),
         VALID_FROM,
         VALID_TO,

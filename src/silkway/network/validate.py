@@ -317,6 +317,8 @@ def _closures(net: Network, problems: list[Problem], unparsed: Unparsed) -> None
             _p(problems, "closures", c, "start_day_of_year", "a recurring closure needs start_day_of_year")
         if c.kind == "random" and c.events_per_year is None:
             _p(problems, "closures", c, "events_per_year", "a random closure needs events_per_year")
+        if c.kind != "random" and c.month_weights:
+            _p(problems, "closures", c, "month_weights", "a month profile applies to random closures only (a recurring one has its start day)")
 
 
 def _factors_and_rates(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:

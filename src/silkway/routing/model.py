@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.objectives import Objective
 
 
@@ -27,12 +28,16 @@ class Via:
     label: str
 
 
+QUEUE = "queue"  # the leg kind of an expected congestion wait (typical conditions)
+
+
 @dataclass(frozen=True, slots=True)
 class Leg:
     """One element of the door-to-door chain.
 
     ``kind``: ``move`` (on a link), ``wait`` (for the next scheduled departure), ``handling`` (loading,
-    unloading, transshipment, border-station inspection) or ``customs``. Hours are nominal (every step
+    unloading, transshipment, border-station inspection), ``customs`` or ``queue`` (the expected congestion wait
+    at the next step's facility, link or quay under typical conditions). Hours are nominal (every step
     at its median, waits as they fall); ``start_h`` counts from the departure. Cost and CO2e are for the
     whole shipment."""
 
@@ -71,6 +76,7 @@ class RouteOption:
     via: tuple[Via, ...] = ()
     gap_variability_days: float = 0.0  # median of the summed sampled steps (waits left out) - sum of their medians
     gap_timetable_days: float = 0.0  # the rest of days_median - days_nominal: waits recomputed for each sampled arrival
+    expected_wait_days: float = 0.0  # the legs' expected congestion waits (kind queue; 0 under free conditions)
 
     @property
     def via_summary(self) -> str:
@@ -86,7 +92,7 @@ class RouteOption:
         return tuple(dict.fromkeys(leg.country for leg in self.legs if leg.country))
 
     def hours_by_kind(self) -> dict[str, float]:
-        out = {"move": 0.0, "wait": 0.0, "handling": 0.0, "customs": 0.0}
+        out = {"move": 0.0, "wait": 0.0, "handling": 0.0, "customs": 0.0, QUEUE: 0.0}
         for leg in self.legs:
             out[leg.kind] += leg.hours
         return out
@@ -116,6 +122,7 @@ class RouteResult:
     pareto: tuple[RouteOption, ...] = ()
     constraints: dict[str, Any] = field(default_factory=dict)
     method: str = ""
+    conditions: Conditions = FREE  # the expected congestion waits the times include (label, warnings)
 
     @property
     def best(self) -> RouteOption:
@@ -137,6 +144,7 @@ class RouteResult:
             "depart": self.depart,
             "constraints": self.constraints,
             "method": self.method,
+            "conditions": self.conditions.to_dict(),
             "options": [o.to_dict() for o in self.options],
             "pareto": [o.to_dict() for o in self.pareto],
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -12,12 +13,14 @@ import numpy as np
 from silkway.errors import RoutingError
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
+from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
 from silkway.routing.corridors import GENERIC_CORRIDORS, corridor_km, corridor_of_arcs, corridor_of_links, defining_links, via_points
-from silkway.routing.model import RouteOption, RouteResult
+from silkway.routing.hazards import Calendar, Hazards, annotate
+from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
 from silkway.routing.regions import build_regions
-from silkway.routing.search import Path, Query, best_path, pareto_paths
+from silkway.routing.search import Path, Query, best_path, next_departure, pareto_paths
 from silkway.routing.stategraph import StateGraph
 from silkway.routing.timeline import Draws, LognormalTable, nominal_legs, path_steps, sample_hours
 
@@ -27,12 +30,19 @@ FOREIGN_PENALTY = 5.0  # multiplier on links of other corridors when looking for
 METHOD = ("exact Pareto label-setting over (node, platform) states with timetable waits (time-dependent, FIFO), "
           "no route re-entering a country it left or crossing a water body twice{relaxed}; "
           "door-to-door time quantiles by Monte Carlo: {n} draws, seed {seed}, each step lognormal from its median and P90, "
-          "waits recomputed from each sampled arrival; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
+          "waits recomputed from each sampled arrival, random closures drawn at their rate for the month; "
+          "conditions: {conditions}; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
 RELAXED = " (relaxed for this query: no route obeys it{why})"
 
 
 def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float, str | None]:
     """Hours after Monday 00:00 of the departure week (None → Monday 00:00) and the ISO text."""
+    h, when = depart_datetime(depart)
+    return h, None if when is None else when.isoformat()
+
+
+def depart_datetime(depart: dt.date | dt.datetime | str | None) -> tuple[float, dt.datetime | None]:
+    """Hours after Monday 00:00 of the departure week (None → Monday 00:00) and the departure date-time."""
     if depart is None:
         return 0.0, None
     if isinstance(depart, str):
@@ -42,7 +52,7 @@ def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float,
             raise RoutingError(f"cannot read the departure '{depart}': use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
     if not isinstance(depart, dt.datetime):
         depart = dt.datetime(depart.year, depart.month, depart.day)
-    return depart.weekday() * 24.0 + depart.hour + depart.minute / 60.0, depart.isoformat()
+    return depart.weekday() * 24.0 + depart.hour + depart.minute / 60.0, depart
 
 
 class Router:
@@ -59,6 +69,8 @@ class Router:
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
         self.regions = build_regions(self.graph)
         self.lognormals = LognormalTable()
+        self.hazards = Hazards(net)
+        self.conditions_cache: dict[tuple, Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
         self._allowed: dict[Avoid, list[bool]] = {}
         self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
 
@@ -100,8 +112,11 @@ class Router:
 
     def route(self, origin: str, destination: str, *, teu: float = 1.0, depart: dt.date | dt.datetime | str | None = None,
               avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None,
-              objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES, seed: int = 0) -> RouteResult:
-        """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.routing.route`."""
+              objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES, seed: int = 0,
+              conditions: Conditions | None = None) -> RouteResult:
+        """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.routing.route`. ``conditions``: the
+        expected congestion waits (None = free: none; :mod:`silkway.routing.conditions`)."""
+        cond = conditions if conditions is not None else FREE
         obj = Objective.parse(objective)
         if not teu > 0:
             raise RoutingError(f"teu must be positive, got {teu}")
@@ -115,7 +130,8 @@ class Router:
         av = parse_avoid(self.net, tuple(avoid), self.names, self.countries, self.country_names)
         for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
             check_endpoint(self.net, node_id, av, role)
-        depart_h, depart_iso = depart_week_hour(depart)
+        depart_h, depart_dt = depart_datetime(depart)
+        depart_iso = None if depart_dt is None else depart_dt.isoformat()
         idx = self.graph.node_index
         q = Query(idx[o], idx[d], depart_h, tuple(idx[v] for v in vias), max_transfers)
         allowed = self.allowed(av)
@@ -126,7 +142,8 @@ class Router:
             front = pareto_paths(self.graph, q, allowed)
             if not front:
                 raise RoutingError(self._why_infeasible(q, av))
-        opts = self._options(self._candidates(q, allowed, rules, front, obj), depart_h, teu, samples, seed)
+        calendar = Calendar(depart_dt, depart_h)
+        opts = self._options(self._candidates(q, allowed, rules, front, obj), depart_h, teu, samples, seed, cond, calendar)
         best = sorted(_diverse(opts, obj, alternatives), key=lambda x: rank_key(x, obj))
         front_opts = sorted((x for x in opts if x.pareto), key=lambda x: rank_key(x, Objective.TIME))
         constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers,
@@ -134,7 +151,7 @@ class Router:
         why = " without re-entering" if vias else ""
         relaxed = "" if rules is not None else RELAXED.format(why=" with these via points" if why else "")
         return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints,
-                           METHOD.format(n=samples, seed=seed, relaxed=relaxed))
+                           METHOD.format(n=samples, seed=seed, relaxed=relaxed, conditions=cond.label), cond)
 
     def _candidates(self, q: Query, allowed: list[bool], rules, front: list[Path], obj: Objective) -> list[Path]:
         """The Pareto set (nominal criteria) plus, for each other corridor, the best route steered towards it."""
@@ -151,20 +168,24 @@ class Router:
                 candidates.setdefault(p.arcs, p)
         return list(candidates.values())
 
-    def _options(self, paths: list[Path], depart_h: float, teu: float, samples: int, seed: int) -> list[RouteOption]:
+    def _options(self, paths: list[Path], depart_h: float, teu: float, samples: int, seed: int, cond: Conditions,
+                 calendar: Calendar) -> list[RouteOption]:
         """Every candidate with its legs, via points and sampled times; Pareto marks over the displayed figures."""
         g = self.graph
         steps = [path_steps(g, p) for p in paths]
-        draws = sample_hours(steps, depart_h, samples, seed, self.lognormals)
+        extras = [annotate(g, st, self.hazards, cond, calendar, depart_h, next_departure) for st in steps]
+        draws = sample_hours(steps, depart_h, samples, seed, self.lognormals, extras)
         out = []
-        for p, st, dr in zip(paths, steps, draws, strict=True):
-            legs = nominal_legs(g, st, depart_h, teu)
+        for p, st, ex, dr in zip(paths, steps, extras, draws, strict=True):
+            legs = nominal_legs(g, st, depart_h, teu, ex)
             nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
-            q50, q90, gap_var, gap_tt = _reconcile(dr, legs, (p.arrival_h - depart_h))
+            queue_h = sum(leg.hours for leg in legs if leg.kind == QUEUE)
+            nominal_h = (legs[-1].start_h + legs[-1].hours) if queue_h else (p.arrival_h - depart_h)
+            q50, q90, gap_var, gap_tt = _reconcile(dr, legs, nominal_h)
             out.append(RouteOption(
                 corridor=corridor_of_arcs(g, p.arcs, self.network_km, self.defining),
                 node_ids=tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]), legs=tuple(legs),
-                days_nominal=(p.arrival_h - depart_h) / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0,
+                days_nominal=nominal_h / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0, expected_wait_days=queue_h / 24.0,
                 cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
                 distance_km=sum(leg.distance_km for leg in legs), via=via_points(g, p),
                 gap_variability_days=gap_var / 24.0, gap_timetable_days=gap_tt / 24.0))
@@ -277,7 +298,7 @@ def _router(net: Network | Router | None, day: dt.date | None = None) -> Router:
 def route(net: Network | Router | None, origin: str, destination: str, *, teu: float = 1.0,
           depart: dt.date | dt.datetime | str | None = None, avoid: Iterable[str] = (), via: Iterable[str] = (),
           max_transfers: int | None = None, objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES,
-          seed: int = 0, as_of: dt.date | str | None = None) -> RouteResult:
+          seed: int = 0, as_of: dt.date | str | None = None, conditions: Conditions | str | None = "typical") -> RouteResult:
     """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
 
     ``net``: a :class:`Network` (its router is built on the first call and kept with it: :func:`router_of`), a
@@ -287,9 +308,32 @@ def route(net: Network | Router | None, origin: str, destination: str, *, teu: f
     (time = median|p90|cost|co2e, see :class:`Objective`), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
     The network is the one on ``as_of`` if given, else on the departure day, else as given (a dated network:
     its reference date); a :class:`Router` is used as it is.
+    ``conditions``: ``"typical"`` (default: the expected waits shipped with the embedded dataset, for the route's day),
+    ``"free"`` (none: the express answer), a waits file or simulation output folder, or a :class:`Conditions`.
     Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
-    return _router(net, route_day(as_of, depart)).route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
-                              objective=objective, alternatives=alternatives, samples=samples, seed=seed)
+    day = route_day(as_of, depart)
+    r = _router(net, day)
+    return r.route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
+                   objective=objective, alternatives=alternatives, samples=samples, seed=seed,
+                   conditions=conditions_of(r, conditions, None, day))
+
+
+def conditions_of(router: Router, spec: Conditions | str | os.PathLike[str] | None, dataset: str | os.PathLike[str] | None,
+                  day: dt.date | None) -> Conditions:
+    """``spec`` resolved for ``dataset`` (None: the embedded one) and the route's day, kept on the router (bounded):
+    a server or a loop of queries reads the waits file once. ``None`` = free."""
+    if spec is None or isinstance(spec, Conditions):
+        return spec or FREE
+    key = (str(spec), None if dataset is None else str(dataset), day)
+    cache = router.conditions_cache
+    cond = cache.get(key)
+    if cond is None:
+        from silkway.services.conditions import resolve_conditions  # reading files belongs to the service layer
+
+        if len(cache) >= 64:
+            cache.clear()
+        cond = cache[key] = resolve_conditions(spec, dataset, day, router.net.manifest.name)
+    return cond
 
 
 def route_many(net: Network | Router | None, queries: Iterable[Mapping[str, Any] | tuple[str, str]], **common: Any) -> list[RouteResult]:
@@ -301,7 +345,10 @@ def route_many(net: Network | Router | None, queries: Iterable[Mapping[str, Any]
     for qy in queries:
         if isinstance(qy, Mapping):
             opts = {**common, **{k: v for k, v in qy.items() if k not in ("origin", "destination")}}
+            opts["conditions"] = conditions_of(r, opts.get("conditions", "typical"), None, route_day(opts.pop("as_of", None), opts.get("depart")))
             out.append(r.route(qy["origin"], qy["destination"], **opts))
         else:
-            out.append(r.route(qy[0], qy[1], **common))
+            opts = dict(common)
+            opts["conditions"] = conditions_of(r, opts.get("conditions", "typical"), None, route_day(opts.pop("as_of", None), opts.get("depart")))
+            out.append(r.route(qy[0], qy[1], **opts))
     return out

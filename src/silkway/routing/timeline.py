@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from silkway.lognormal import sigma_from_p90
-from silkway.routing.model import Leg
+from silkway.routing.hazards import Extra
+from silkway.routing.model import QUEUE, Leg
 from silkway.routing.search import Path, next_departure
 from silkway.routing.stategraph import HANDLING, MOVE, PLATFORMS, WAIT, StateGraph, Step, platform_index
 
@@ -41,10 +42,18 @@ def path_steps(g: StateGraph, path: Path) -> list[Located]:
     return out
 
 
-def nominal_legs(g: StateGraph, steps: list[Located], depart_h: float, teu: float) -> list[Leg]:
+def nominal_legs(g: StateGraph, steps: list[Located], depart_h: float, teu: float, extras: Sequence[Extra] | None = None) -> list[Leg]:
+    """The nominal chain: every step at its median, waits as they fall; an expected congestion wait (``extras``,
+    typical conditions) is its own ``queue`` leg just before the step it is for."""
     legs = []
     t = depart_h
-    for step, u, v, a in steps:
+    for k, (step, u, v, a) in enumerate(steps):
+        queue_h = extras[k][0] if extras else 0.0
+        if queue_h > 0:
+            kind, target, _ = extras[k][3]  # type: ignore[misc]
+            legs.append(Leg(QUEUE, u, u, queue_h, t - depart_h, facility_id=target if kind in ("handling", "customs") else None,
+                            link_id=target if kind in ("link", "quay") else None))
+            t += queue_h
         hours = next_departure(t, step.period_h, step.offset_h) - t if step.kind == WAIT else step.median_h
         extra = {}
         if step.kind == MOVE:
@@ -84,6 +93,7 @@ class LognormalTable:
         self.sigmas: list[float] = []
         self.keep = keep
         self._tables: dict[tuple[int, int], np.ndarray] = {}
+        self._uniforms: dict[tuple[int, int], np.ndarray] = {}
 
     def index(self, step: Step) -> int:
         key = (step.median_h, step.p90_h)
@@ -107,42 +117,93 @@ class LognormalTable:
         return table
 
 
+    def uniforms(self, seed: int, n: int, rows: int) -> np.ndarray:
+        """float64[2, rows', n], rows' ≥ rows: two uniform draws per step row (is a closure in force; how much of it is
+        left), from a stream of their own so that the lognormal draws of a seed are those of a query without closures."""
+        u = self._uniforms.get((seed, n))
+        if u is None or u.shape[1] < rows:
+            r = max(32 * -(-rows // 32), 0 if u is None else u.shape[1])
+            u = np.random.default_rng([seed, 0x5EA5]).random((2, r, n))
+            self._uniforms.pop((seed, n), None)
+            while len(self._uniforms) >= self.keep:
+                self._uniforms.pop(next(iter(self._uniforms)))
+            self._uniforms[(seed, n)] = u
+        return u
+
+
 def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, seed: int,
-                 table: LognormalTable | None = None) -> list[Draws]:
+                 table: LognormalTable | None = None, extras_lists: Sequence[Sequence[Extra]] | None = None) -> list[Draws]:
     """Door-to-door hours of each path in ``n`` Monte Carlo draws (common random numbers across paths:
     the k-th step of every path uses row k of one standard-normal matrix of the seed).
 
     Each timed step is lognormal with its median and P90 (sigma = ln(P90/median) / z0.9); a wait is the
-    time to the next departure after the sampled arrival. Vectorised: the draws of every step of every path
-    are one gather from the ``table`` of factors and one product; each run of steps between two waits is one
-    sum; only the (few) waits loop in Python."""
+    time to the next departure after the sampled arrival. ``extras_lists`` (per path, per step: ``hazards.Extra``)
+    add an expected congestion wait (a constant) before a step, and a closure in force with probability p when the
+    container gets there: it waits for the rest of it (uniform over the closure's length); at a scheduled departure
+    the sailing is cancelled and the container takes the first one after the reopening.
+    Vectorised: the draws of every step of every path are one gather from the ``table`` of factors and one product;
+    each run of steps between two waits is one sum; only the (few) waits loop in Python."""
     table = table if table is not None else LognormalTable(keep=1)
     rows: list[int] = []
     which: list[int] = []
     medians: list[float] = []
-    plans: list[list[tuple[int, int, Step | None]]] = []  # per path: (first row, end row, wait after them or None)
-    for steps in step_lists:
-        plan, first = [], len(rows)
+    crow: list[int] = []  # closure rows on steps that are not waits: step index, p, length h
+    cp: list[float] = []
+    cl: list[float] = []
+    plans = []  # per path: (lognormal rows a:b, closure rows c:d, queue hours, wait after them or None, its closure or None)
+    for j, steps in enumerate(step_lists):
+        extras = extras_lists[j] if extras_lists is not None else None
+        plan, first, cfirst, queue = [], len(rows), len(crow), 0.0
         for k, (step, _, _, _) in enumerate(steps):
+            q, p, length, _ = extras[k] if extras is not None else (0.0, 0.0, 0.0, None)
+            queue += q
             if step.kind == WAIT:
-                plan.append((first, len(rows), step))
-                first = len(rows)
-            elif step.median_h > 0:
+                plan.append((first, len(rows), cfirst, len(crow), queue, step, (k, p, length) if p > 0 else None))
+                first, cfirst, queue = len(rows), len(crow), 0.0
+                continue
+            if p > 0:
+                crow.append(k)
+                cp.append(p)
+                cl.append(length)
+            if step.median_h > 0:
                 rows.append(k)
                 which.append(table.index(step))
                 medians.append(step.median_h)
-        plan.append((first, len(rows), None))
+        plan.append((first, len(rows), cfirst, len(crow), queue, None, None))
         plans.append(plan)
     longest = max((len(st) for st in step_lists), default=0)
     draws = np.asarray(medians)[:, None] * table.factors(seed, n, longest)[which, rows] if rows else np.zeros((0, n))
+    u = table.uniforms(seed, n, longest) if crow or any(w[6] for plan in plans for w in plan) else None
+    if crow:
+        closed = u[0, crow] < np.asarray(cp)[:, None]
+        cdraws = np.where(closed, u[1, crow] * np.asarray(cl)[:, None], 0.0)
+    else:
+        cdraws = np.zeros((0, n))
     out = []
     for plan in plans:
         t = np.full(n, depart_h)
-        for first, end, wait in plan:
+        queue_total = 0.0
+        for first, end, cfirst, cend, queue, wait, wclosure in plan:
             if end > first:
                 t = t + draws[first:end].sum(axis=0)
+            if cend > cfirst:
+                t = t + cdraws[cfirst:cend].sum(axis=0)
+            if queue:
+                t = t + queue
+                queue_total += queue
             if wait is not None:
                 t = wait.offset_h + np.ceil((t - wait.offset_h) / wait.period_h - EPS) * wait.period_h
+                if wclosure is not None:  # the sailing is cancelled: the first one after the reopening
+                    k, p, length = wclosure
+                    later = t + u[1, k] * length
+                    later = wait.offset_h + np.ceil((later - wait.offset_h) / wait.period_h - EPS) * wait.period_h
+                    t = np.where(u[0, k] < p, later, t)
         first, end = plan[0][0], plan[-1][1]
-        out.append(Draws(t - depart_h, draws[first:end].sum(axis=0)))
+        steps_h = draws[first:end].sum(axis=0)
+        cfirst, cend = plan[0][2], plan[-1][3]
+        if cend > cfirst:
+            steps_h = steps_h + cdraws[cfirst:cend].sum(axis=0)
+        if queue_total:
+            steps_h = steps_h + queue_total
+        out.append(Draws(t - depart_h, steps_h))
     return out

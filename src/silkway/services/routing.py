@@ -12,7 +12,8 @@ from silkway.network.dataset import read_dated_dataset
 from silkway.network.model import Node
 from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
 from silkway.routing import Router, RouteResult
-from silkway.routing.planner import route_day, router_at
+from silkway.routing.conditions import Conditions
+from silkway.routing.planner import conditions_of, route_day, router_at
 
 PathLike = str | os.PathLike[str] | None
 
@@ -33,10 +34,13 @@ def network_day(router: Router, *, as_of: date | str | None = None, depart: date
     return day.isoformat() if day else None
 
 
-def plan_route(origin: str, destination: str, *, dataset: PathLike = None, router: Router | None = None, **options: Any) -> RouteResult:
-    """Plan one shipment; ``options`` as :meth:`silkway.routing.Router.route`."""
-    r = router if router is not None else router_for(dataset)
-    return r.route(origin, destination, **options)
+def plan_route(origin: str, destination: str, *, dataset: PathLike = None, router: Router | None = None,
+               conditions: str | os.PathLike[str] | Conditions | None = "typical", as_of: date | str | None = None, **options: Any) -> RouteResult:
+    """Plan one shipment; ``options`` as :meth:`silkway.routing.Router.route`. ``conditions``: ``typical`` (the waits
+    shipped in ``dataset``'s folder for the route's day), ``free``, a waits file or simulation output (services.conditions)."""
+    r = router if router is not None else router_for(dataset, as_of=as_of, depart=options.get("depart"))
+    day = route_day(as_of, options.get("depart")) or r.net.manifest.reference_date
+    return r.route(origin, destination, conditions=conditions_of(r, conditions, dataset, day), **options)
 
 
 @dataclass(frozen=True)

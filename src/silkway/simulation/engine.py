@@ -9,6 +9,7 @@ import numpy as np
 
 from silkway.errors import SimulationError
 from silkway.network.model import Closure
+from silkway.network.seasons import seasonal_starts
 from silkway.simulation import _layout as L
 from silkway.simulation._kernel import push, run_until
 from silkway.simulation._rng import stream_states
@@ -125,8 +126,11 @@ def closure_windows(b: PlanBuilder, closures: tuple[Closure, ...], horizon: floa
         if c.kind == "random":
             if deterministic or not c.events_per_year:
                 continue
-            n = rng.poisson(c.events_per_year * horizon / (365.0 * 24.0))
-            starts = np.sort(rng.uniform(0.0, horizon, size=n))
+            if c.month_weights:  # seasonal: the rate of each month (network/seasons.py); hour warm_h is 1 January
+                starts = seasonal_starts(c, horizon, warm_h, rng)
+            else:
+                n = rng.poisson(c.events_per_year * horizon / (365.0 * 24.0))
+                starts = np.sort(rng.uniform(0.0, horizon, size=n))
         else:
             first = warm_h + ((c.start_day_of_year or 1) - 1) * 24.0
             k0 = -math.ceil(warm_h / 8760.0)

@@ -34,12 +34,14 @@ class RouteRequest(BaseModel):
     alternatives: int = Field(3, ge=1, le=6)
     as_of: date | None = Field(None, description="the network as of this date (default: the departure day, else the dataset's "
                                                  "reference date)")
+    conditions: Literal["typical", "free"] = Field("typical", description="typical: the expected waits of the baseline simulation "
+                                                   "shipped with the dataset; free: no queues (the express time)")
 
 
 class LegOut(BaseModel):
     """One step of the door-to-door chain: ``move`` on a link, ``wait``, ``handling`` or ``customs``."""
 
-    kind: Literal["move", "wait", "handling", "customs"]
+    kind: Literal["move", "wait", "handling", "customs", "queue"]
     from_node: str
     to_node: str
     hours: float
@@ -73,6 +75,7 @@ class OptionOut(BaseModel):
     days_nominal: float = Field(description="the legs' total: every step at its median, waits as they fall")
     gap_variability_days: float = Field(description="median of the summed sampled steps (waits left out) minus the sum of their medians")
     gap_timetable_days: float = Field(description="the rest of days_median - days_nominal: waits recomputed for each sampled arrival")
+    expected_wait_days: float = Field(description="the expected congestion waits among the legs (kind queue; 0 under free conditions)")
     days_median: float
     days_p90: float
     cost_usd: float
@@ -95,6 +98,7 @@ class RouteOut(BaseModel):
     network_as_of: str | None = Field(description="the day whose network was used (as_of, else the departure day, else the reference date)")
     constraints: dict[str, object]
     method: str
+    conditions: dict[str, object] = Field(description="kind (typical|free), label (where the waits come from), warnings, elements")
     options: list[OptionOut] = Field(description="corridor-diverse best options, best first by the objective")
     pareto: list[OptionOut] = Field(description="every candidate marked Pareto, fastest (median) first")
 
@@ -112,7 +116,8 @@ def _plan(app: FastAPI, body: RouteRequest) -> bytes:
     name = body.dataset or app.state.settings.default_dataset
     day = route_day(body.as_of, body.depart)  # a bad date is a SilkwayError: the app answers 4xx with its message
     planner = app.state.datasets.router(name, day)
-    result = routing_svc.plan_route(body.origin, body.destination, router=planner, teu=body.teu, depart=body.depart,
+    result = routing_svc.plan_route(body.origin, body.destination, dataset=app.state.datasets.folder(name), router=planner,
+                                    conditions=body.conditions, as_of=body.as_of, teu=body.teu, depart=body.depart,
                                     avoid=body.avoid, via=body.via, max_transfers=body.max_transfers,
                                     objective=body.objective, alternatives=body.alternatives)
     # json.dumps directly: FastAPI's generic encoder is ~14x slower on this payload

@@ -1,0 +1,153 @@
+"""What the calendar and the conditions add to a route's steps: seasonal closure risk and expected congestion waits.
+
+For each timed step of a path (``timeline.path_steps``) a query adds an :data:`Extra` ``(queue_h, p_closed, closed_h,
+element)``:
+
+* **closures** (``closures.csv``, random ones): the chance ``p_closed`` that a closure of the step's element is in
+  force when the container gets there, for the month it gets there (``network/seasons.py``: the same monthly rates
+  the simulation draws from), and its length ``closed_h``. A link closure hits the departure of a scheduled link
+  (the sailing is cancelled: the container takes the first one after the reopening) or else the move; a node
+  closure hits the first step of each visit to the node; a facility closure the first step at the facility.
+  Several closures on one step combine as independent risks into one (p = 1 − Π(1 − pᵢ), length their
+  risk-weighted mean). Recurring closures are not drawn (the embedded dataset has none);
+* **expected waits** (``conditions``): the element's mean wait per train in the month it is reached, less what the
+  planner already draws itself — at a quay the mean wait for the next departure of the timetable (half the
+  period), and for every element the mean direct delay of its own closures (p × length / 2) — never below 0.
+
+The month of a step is that of its nominal start (departure + the nominal hours before it); without a departure
+date, closures take their yearly mean rate and waits their yearly mean.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+
+from silkway.network.model import Closure, Network
+from silkway.network.seasons import closed_probability
+from silkway.routing.conditions import Conditions, ElementKey, ElementKind
+from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
+
+Extra = tuple[float, float, float, ElementKey | None]  # (queue_h, p_closed, closed_h, element)
+NO_EXTRA: Extra = (0.0, 0.0, 0.0, None)
+VESSEL_MODES = frozenset({"ferry", "feeder", "sea"})
+
+
+class Calendar:
+    """Month of an hour of the query clock (hours after Monday 00:00 of the departure week)."""
+
+    def __init__(self, depart: dt.datetime | None, depart_h: float, horizon_days: int = 400):
+        self.fixed: int | None = None if depart is not None else 0
+        self.bounds: list[float] = []
+        self.months: list[int] = []
+        if depart is None:
+            return
+        first = dt.datetime(depart.year, depart.month, 1)
+        self.months.append(depart.month)
+        d = first
+        for _ in range(horizon_days // 28 + 2):
+            d = dt.datetime(d.year + d.month // 12, d.month % 12 + 1, 1)
+            self.bounds.append(depart_h + (d - depart).total_seconds() / 3600.0)
+            self.months.append(d.month)
+
+    def month(self, t: float) -> int | None:
+        """1–12, or None without a departure date."""
+        if self.fixed is not None:
+            return None
+        return self.months[bisect.bisect_right(self.bounds, t)]
+
+
+class Hazards:
+    """The random closures of a network indexed by what they close (built once per router)."""
+
+    def __init__(self, net: Network):
+        self.by: dict[tuple[str, str], list[Closure]] = {}
+        for c in net.closures:
+            if c.kind == "random" and c.events_per_year:
+                self.by.setdefault((c.target_kind, c.target_id), []).append(c)
+        self._p: dict[tuple[str, int | None], float] = {}
+        self._static: dict[tuple, tuple[Closure, ...]] = {}  # closures of a step's link, per (arc, kind, facility)
+        self._elements: dict[tuple, ElementKey | None] = {}
+
+    def p(self, c: Closure, month: int | None) -> float:
+        key = (c.closure_id, month)
+        v = self._p.get(key)
+        if v is None:
+            v = self._p[key] = closed_probability(c, month)
+        return v
+
+    def closures_of(self, g: StateGraph, steps: list, k: int, visit_start: bool) -> list[Closure]:
+        """Closures hitting step ``k`` of a located path (see the module docstring)."""
+        step, u, _, a = steps[k]
+        key = (a, step.kind, step.facility_id)
+        static = self._static.get(key)
+        if static is None:
+            static = self._static[key] = self._link_closures(g, step, a)
+        out = list(static)
+        if step.facility_id is not None and (k == 0 or steps[k - 1][0].facility_id != step.facility_id):
+            out += self.by.get(("facility", step.facility_id), ())
+        if visit_start:
+            out += self.by.get(("node", u), ())
+        return out
+
+    def _link_closures(self, g: StateGraph, step: Step, a: int) -> tuple[Closure, ...]:
+        if a < 0 or step.kind not in (WAIT, MOVE):
+            return ()
+        link = g.net.links[g.link[a]]
+        scheduled = any(s.kind == WAIT for s in g.steps[a])
+        if step.kind == WAIT or not scheduled:
+            return tuple(self.by.get(("link", link.link_id), ()))
+        return ()
+
+    def element(self, g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
+        """:func:`element_of`, memoised per (arc, step kind, facility, node)."""
+        key = (a, step.kind, step.facility_id, u)
+        if key not in self._elements:
+            self._elements[key] = element_of(g, step, u, a)
+        return self._elements[key]
+
+
+def element_of(g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
+    """The simulation element (station) a step queues at, if any."""
+    if step.kind in (HANDLING, CUSTOMS) and step.facility_id is not None:
+        node = g.net.facility_by_id[step.facility_id].node_id
+        return (ElementKind.HANDLING if step.kind == HANDLING else ElementKind.CUSTOMS, step.facility_id, node)
+    if a < 0:
+        return None
+    link = g.net.links[g.link[a]]
+    if step.kind == WAIT:
+        return (ElementKind.QUAY, link.link_id, u)
+    if step.kind == MOVE and link.mode not in VESSEL_MODES:
+        return (ElementKind.LINK, link.link_id, u)
+    return None
+
+
+def annotate(g: StateGraph, steps: list, hazards: Hazards, conditions: Conditions, calendar: Calendar, depart_h: float,
+             next_departure) -> list[Extra]:
+    """The :data:`Extra` of each step, walking the nominal chain (medians, expected waits, timetable waits)."""
+    out: list[Extra] = []
+    t = depart_h
+    typical = bool(conditions.waits)
+    for k, (step, u, _, a) in enumerate(steps):
+        visit_start = k == 0 or steps[k - 1][0].kind == MOVE  # the container has just reached u
+        month = calendar.month(t)
+        closures = hazards.closures_of(g, steps, k, visit_start)
+        p, length = 0.0, 0.0
+        if closures:
+            ps = [hazards.p(c, month) for c in closures]
+            keep = 1.0
+            for x in ps:
+                keep *= 1.0 - x
+            p = 1.0 - keep
+            length = sum(x * c.duration_days * 24.0 for x, c in zip(ps, closures, strict=True)) / max(sum(ps), 1e-300)
+        element = hazards.element(g, step, u, a) if typical else None
+        queue = 0.0
+        if element is not None:
+            queue = conditions.wait_h(*element, month)
+            if element[0] is ElementKind.QUAY:
+                queue -= step.period_h / 2.0
+            queue = max(0.0, queue - p * length / 2.0)
+        out.append((queue, p, length, element) if (queue or p) else NO_EXTRA)
+        t += queue
+        t = next_departure(t, step.period_h, step.offset_h) if step.kind == WAIT else t + step.median_h
+    return out
