@@ -81,6 +81,11 @@ KNOWN = {
                                      "background wagons (≈ 46 TEU) is smaller, and sails as soon as it is full: the simulation "
                                      "carries ≈ 30% more than the deck capacity",
     ("middle", Direction.EASTBOUND): "as westbound: whole trains board the rail ferries beyond their container deck",
+    ("kz", Direction.WESTBOUND): "since one corridor vocabulary (issue 12) the planner's alternative for Xi'an/Urumqi → Almaty/"
+                                 "Shymkent via Dostyk is labelled kz (it was 'northern'), so the kz capacity counts both Horgos "
+                                 "(26 trains/day alone) and Dostyk (42.4 together); booking diverts only cargo held beyond its "
+                                 "patience and few take the longer Dostyk route, so the simulated plateau (22.7, seed 1) stays "
+                                 "near the Horgos routes' own capacity",
 }
 
 

@@ -13,7 +13,15 @@ from silkway.errors import RoutingError
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
-from silkway.routing.corridors import GENERIC_CORRIDORS, corridor_km, corridor_of_arcs, corridor_of_links, defining_links, via_points, water_crossings
+from silkway.routing.corridors import (
+    GENERIC_CORRIDORS,
+    corridor_km,
+    corridor_of_arcs,
+    corridor_of_links,
+    defining_links,
+    via_points,
+    water_crossings,
+)
 from silkway.routing.model import RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
 from silkway.routing.regions import build_regions
