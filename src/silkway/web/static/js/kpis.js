@@ -32,9 +32,11 @@ export function placeOf(map) {
     const fac = facilities.find((f) => id === f || id.startsWith(`${f}_`));
     if (fac) return `${map.name(map.facilityNode[fac])} ${KIND_WORDS[map.facilityKind[fac]] || (map.facilityKind[fac] || "").replaceAll("_", " ")}`.trim();
     const link = links.find((l) => id === l || id.startsWith(`${l}_`));
-    if (link) {
+    if (link) { // "<link>_quay_<node>": the quay of a vessel link at one of its ends
       const p = map.linkById[link];
-      return `${map.name(p.from)} ${p.mode === "sea" ? "" : `${p.mode} `}quay, to ${map.name(p.to)}`;
+      const at = id.slice(link.length + 1).replace(/^quay_?/, "");
+      const end = at && p.to.startsWith(at) && !p.from.startsWith(at) ? p.to : p.from;
+      return `${map.name(end)} ${p.mode === "sea" ? "ship" : p.mode} quay (${map.name(p.from)}–${map.name(p.to)})`;
     }
     return map.nodeById && map.nodeById[id] ? map.name(id) : id.replaceAll("_", " ");
   };

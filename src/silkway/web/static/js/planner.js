@@ -19,7 +19,25 @@ export class Planner {
     for (const name of ["origin", "destination", "via"]) {
       this.form.elements[name].addEventListener("input", (e) => this.suggest(e.target.value.split(",").pop()));
     }
-    this.form.addEventListener("change", (e) => { if (e.target.name === "avoid_country") this.map.shadeCountries(this.checked("avoid_country")); });
+    this.form.addEventListener("change", (e) => {
+      if (e.target.name === "avoid_country") this.map.shadeCountries(this.checked("avoid_country"));
+      if (e.target.name === "depart") this.departureChanged(e.target.value);
+    });
+  }
+
+  // Every country a route can touch on the network of the departure day, also those only links cross (Serbia,
+  // Austria; Egypt while the Suez lane is open); ticks survive a change of date.
+  offerCountries(summary) {
+    const ticked = new Set(this.checked("avoid_country"));
+    const names = summary.countries || Object.fromEntries(Object.keys({ ...summary.nodes_by_country, ...summary.links_by_country }).map((c) => [c, c]));
+    const countries = Object.keys(names).filter((c) => c !== "XX").sort();
+    this.root.querySelector("#avoid-countries").innerHTML = countries.map((c) => check("avoid_country", c, names[c] !== c ? `${c} <small>${names[c]}</small>` : c, names[c], ticked.has(c))).join("");
+  }
+
+  async departureChanged(day) {
+    const query = day ? `?as_of=${encodeURIComponent(day)}` : "";
+    const summary = await getJSON(`/api/datasets/${this.dataset}/summary${query}`).catch(() => null);
+    if (summary) this.offerCountries(summary);
   }
 
   // the avoided countries shaded while the planner is shown
@@ -34,10 +52,7 @@ export class Planner {
   setDataset(name, summary) {
     this.dataset = name;
     this.showOptions([]);
-    // every country a route can touch, also those only links cross (Serbia, Austria; Egypt while Suez is open)
-    const names = summary.countries || Object.fromEntries(Object.keys({ ...summary.nodes_by_country, ...summary.links_by_country }).map((c) => [c, c]));
-    const countries = Object.keys(names).filter((c) => c !== "XX").sort();
-    this.root.querySelector("#avoid-countries").innerHTML = countries.map((c) => check("avoid_country", c, names[c] !== c ? `${c} <small>${names[c]}</small>` : c, names[c])).join("");
+    this.offerCountries(summary);
     this.map.shadeCountries([]);
     this.root.querySelector("#avoid-modes").innerHTML = MODES.filter((m) => m in summary.links_by_mode).map((m) => check("avoid_mode", m)).join("");
   }
@@ -148,4 +163,4 @@ function distinct(options) {
   });
 }
 
-const check = (name, value, label = value, title = "") => `<label title="${title}"><input type="checkbox" name="${name}" value="${value}"> ${label}</label>`;
+const check = (name, value, label = value, title = "", on = false) => `<label title="${title}"><input type="checkbox" name="${name}" value="${value}"${on ? " checked" : ""}> ${label}</label>`;

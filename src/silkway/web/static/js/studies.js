@@ -135,9 +135,9 @@ export class Studies {
       const cls = k.significant ? (k.diff > 0 ? "up" : "down") : "";
       return `<span class="${cls}">${k.diff > 0 ? "+" : ""}${fmt(k.diff, 1)}</span> <small>[${fmt(k.diff_low, 1)}, ${fmt(k.diff_high, 1)}]${k.significant ? " *" : ""}</small>`;
     };
-    this.$("#kpis thead").innerHTML = `<tr><th>KPI</th><th>unit</th><th class="num">${baseline} (baseline)</th>${scenario === baseline ? "" : `<th class="num">${scenario}</th><th class="num">difference</th>`}</tr>`;
+    this.$("#kpis thead").innerHTML = `<tr><th>KPI <small>(unit)</small></th><th class="num">${baseline} (baseline)</th>${scenario === baseline ? "" : `<th class="num">${scenario}</th><th class="num">difference</th>`}</tr>`;
     const label = (id) => kpiLabel(id, this.place);
-    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr title="${k.kpi}"><td class="kpi">${label(k.kpi).name}</td><td class="unit">${label(k.kpi).unit}</td><td class="num">${ci(base[k.kpi])}</td>
+    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr title="${k.kpi}"><td class="kpi">${label(k.kpi).name}${label(k.kpi).unit ? ` <span class="unit">(${label(k.kpi).unit})</span>` : ""}</td><td class="num">${ci(base[k.kpi])}</td>
       ${scenario === baseline ? "" : `<td class="num">${ci(k)}</td><td class="num">${diff(k)}</td>`}</tr>`).join("");
   }
 }
