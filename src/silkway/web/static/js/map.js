@@ -171,8 +171,9 @@ export class CorridorMap {
     const group = L.layerGroup();
     const moves = (o) => o.legs.filter((l) => l.kind === "move").map((leg) => [leg, this.legPath(leg.link_id, leg.from_node, leg.to_node)]);
     const badge = (o, i, path, selected) => {
-      const mid = path[Math.floor(path.length / 2)];
-      if (!mid) return;
+      if (path.length < 2) return;
+      const k = Math.floor((path.length - 1) / 2); // the middle of the middle segment (a 2-point leg: its midpoint)
+      const mid = [(path[k][0] + path[k + 1][0]) / 2, (path[k][1] + path[k + 1][1]) / 2];
       L.marker(mid, { pane: "routes", interactive: false, icon: L.divIcon({ className: `route-badge${selected ? " selected" : ""}`,
         html: `<span style="background:${OPTION_COLOURS[i % OPTION_COLOURS.length]}">${i + 1}</span>`, iconSize: null }) }).addTo(group);
     };
