@@ -164,3 +164,74 @@ def test_via_summary_names_crossings_gauge_changes_and_water(net):
                if leg.kind == "move" and (leg.from_node, leg.to_node) in {(v.from_node, v.to_node) for v in water})
     assert middle.via_summary.count(";") == len(middle.via) - 1
     assert middle.to_dict()["via"][0]["kind"] in {"border", "gauge", "water"}
+
+
+def label_faults(net, opt, body, caspian: int) -> list[str]:
+    """What is wrong with an option's corridor label, judged from the links it uses (issue 12, part 4)."""
+    nodes = net.node_by_id
+    links = [net.link_by_id[leg.link_id] for leg in opt.legs if leg.kind == "move"]
+    crossings = [lk for lk in links if lk.mode in WATER and nodes[lk.from_node].country != nodes[lk.to_node].country]
+    countries = {nodes[n].country for n in opt.node_ids}
+    faults = []
+    if opt.corridor not in {t for lk in links for t in lk.corridor}:
+        faults.append(f"label {opt.corridor} is no tag of the route's links")
+    if crossings and all(lk.mode == "sea" for lk in crossings) and opt.corridor != "sea":
+        faults.append(f"only deep-sea water legs but labelled {opt.corridor}")
+    caspian_legs = [lk for lk in crossings if body[lk.from_node] == caspian]
+    if caspian_legs and opt.corridor not in {t for lk in caspian_legs for t in lk.corridor}:
+        faults.append(f"crosses the Caspian but labelled {opt.corridor}")
+    if opt.corridor == "northern" and not countries & {"RU", "BY"}:
+        faults.append("labelled northern without touching Russia or Belarus")
+    if opt.corridor == "middle" and not crossings and "KZ" in countries and countries <= {"KZ", "CN"}:
+        faults.append("labelled middle inside China and Kazakhstan without crossing water")
+    return faults
+
+
+def test_corridor_labels_are_sensible_for_every_pair(net, sweep):
+    """Every label of every option of every pair: a link tag, sea for deep-sea routes, the Caspian ferry's tag for
+    a Caspian crossing, northern only through Russia or Belarus."""
+    body = _water_bodies(net)
+    caspian = body["alat"]
+    assert body["rotterdam"] != caspian
+    bad = [(o, d, opt.corridor, label_faults(net, opt, body, caspian))
+           for (o, d), res in sweep.items() for opt in (*res.options, *res.pareto) if label_faults(net, opt, body, caspian)]
+    assert not bad, bad[:5]
+    labels = Counter(opt.corridor for res in sweep.values() for opt in res.options)
+    assert {"northern", "middle", "sea", "kz", "kti", "highway"} <= set(labels), labels
+
+
+def test_label_fault_check_can_fail(net):
+    """The check above sees a mislabelled option (so it can fail)."""
+    from dataclasses import replace
+    body = _water_bodies(net)
+    res = router_of(net).route("Shanghai", "Hamburg", alternatives=5, samples=SAMPLES)
+    sea = next(o for o in (*res.options, *res.pareto) if o.corridor == "sea")
+    assert label_faults(net, replace(sea, corridor="northern"), body, body["alat"])
+    caspian = next(o for o in (*res.options, *res.pareto) if o.corridor == "middle")
+    assert label_faults(net, replace(caspian, corridor="kz"), body, body["alat"])
+
+
+def test_demand_rows_carry_the_routers_label(net):
+    """One vocabulary for router and simulation: each demand row's corridor is what the router calls its path."""
+    from silkway.simulation import default_demand
+    from silkway.simulation.paths import corridor_path
+
+    router = router_of(net)
+    for f in default_demand(net).flows:
+        path = corridor_path(net, f.origin, f.destination, f.via, corridor=f.corridor)
+        assert router.corridor_of(leg.link_id for leg in path.legs) == f.corridor, f.flow_id
+
+
+@pytest.mark.parametrize(("origin", "destination", "label"), [
+    ("Xi'an", "Almaty", "kz"), ("Shanghai", "Karaganda", "kz"), ("Lianyungang", "Rotterdam", "sea")])
+def test_labels_of_known_routes(net, origin, destination, label):
+    res = router_of(net).route(origin, destination, alternatives=5, samples=SAMPLES)
+    assert res.best.corridor == label or any(o.corridor == label for o in res.options), [o.corridor for o in res.options]
+
+
+def test_altynkol_constanta_goes_no_further_west_than_it_must(net):
+    """Issue 12: the best option ran through Russia, Poland and Duisburg and back to Budapest."""
+    res = router_of(net).route("Altynkol", "Constanta", samples=SAMPLES)
+    for opt in (*res.options, *res.pareto):
+        if opt.corridor != "highway":
+            assert "duisburg" not in opt.node_ids, (opt.corridor, opt.node_ids)

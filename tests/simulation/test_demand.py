@@ -24,6 +24,20 @@ def test_parse_collects_every_problem_with_line_and_field(tiny_net):
     assert "d.csv, line 4, field 'season_amplitude': must be <= 1 (rates cannot go negative)" in msgs
 
 
+def test_a_flow_corridor_is_a_link_tag(tiny_net):
+    """One vocabulary: a demand row's corridor must be one of the links' corridor tags (issue 12)."""
+    tags = sorted({t for lk in tiny_net.links for t in lk.corridor})
+    text = ("flow_id,origin,destination,corridor,via,teu_per_week\n"
+            f"a,west,harbour,{tags[0]},,10\n"
+            "b,west,harbour,silk-road,,10\n")
+    with pytest.raises(DataError) as exc:
+        parse_demand(text, tiny_net, file="d.csv")
+    msgs = [str(p) for p in exc.value.problems]
+    assert len(msgs) == 1 and msgs[0].startswith("d.csv, line 3, field 'corridor': unknown corridor 'silk-road'")
+    assert ", ".join(tags) in msgs[0]
+    assert parse_demand(text.replace("silk-road", tags[-1]), tiny_net).corridors() == tuple(sorted({tags[0], tags[-1]}))
+
+
 def test_scaling_and_trade_helper():
     d = Demand((Flow("ab", "a", "b", "kz", 100.0), Flow("ba", "b", "a", "kz", 50.0), Flow("ac", "a", "c", "middle", 10.0)))
     assert d.scaled(2.0).teu_per_week == 320.0

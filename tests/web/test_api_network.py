@@ -132,3 +132,16 @@ def test_every_asset_the_page_and_its_modules_reference_is_served(client: TestCl
     assert len(urls) >= 10
     for url in sorted(urls):
         assert client.get(url).status_code == 200, url
+
+
+def test_summary_offers_every_country_a_route_can_touch() -> None:
+    """Countries that only links cross are in the summary's ``countries`` (for the planner's avoid boxes): Serbia and
+    Austria always, Egypt while the Suez lane is open on the network's date (before 2023-12-14), with English names."""
+    from silkway.services import network as net_svc
+
+    now = net_svc.summarize(net_svc.load())
+    before = net_svc.summarize(net_svc.load(as_of="2023-06-30"))
+    assert {"RS", "AT", "RU", "KZ"} <= set(now.countries) and now.countries["RS"] == "Serbia"
+    assert "RS" not in now.nodes_by_country and "AT" not in now.links_by_country  # only crossed by links
+    assert "EG" in before.countries and before.countries["EG"] == "Egypt" and "EG" not in now.countries
+    assert "XX" not in now.countries

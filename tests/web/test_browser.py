@@ -89,16 +89,31 @@ def test_route_planner_xian_to_duisburg_avoiding_russia(page) -> None:
     for o in options:
         assert "RU" not in {leg["country"] for leg in o["legs"]}, o["corridor"]
         assert o["node_ids"][0] == "xian" and o["node_ids"][-1] == "duisburg"
-    rows = page.locator("#options tbody tr")
+    rows = page.locator("#options tbody tr:not(.via-row)")
     assert rows.count() == len(options)
     first = rows.nth(0).locator("td")
-    assert float(first.nth(3).inner_text()) == round(options[0]["days_median"], 1)  # columns: #, corridor, via, median, P90
-    assert float(first.nth(4).inner_text()) >= float(first.nth(3).inner_text())  # P90 ≥ median
-    assert "Dostyk" in first.nth(2).inner_text() or "Altynkol" in first.nth(2).inner_text()  # the via summary
+    assert first.nth(0).inner_text() == "1"  # numbered, in the colour of its line on the map
+    assert float(first.nth(2).inner_text()) == round(options[0]["days_median"], 1)  # columns: #, corridor, median, P90
+    assert float(first.nth(3).inner_text()) >= float(first.nth(2).inner_text())  # P90 ≥ median
+    via = page.locator("#options tbody tr.via-row").nth(0).inner_text()
+    assert "Dostyk" in via or "Altynkol" in via  # the via summary under each option
     assert "avoiding RU" in page.locator("#route-message").inner_text()
     moves = [leg for leg in options[0]["legs"] if leg["kind"] == "move"]
     assert page.locator("path.route-line").count() == len(moves)
     assert page.locator("#legs tbody tr").count() == len(options[0]["legs"])
+    # Russia is shaded on the basemap, and only Russia
+    assert page.locator("path.country.avoided").count() == 1 and page.locator("path.country-643.avoided").count() == 1
+    # the map is zoomed to the selected route: its bounds hold every point of the route and fill the view
+    fit = page.evaluate("""() => { const m = window.silkway.map, b = m.routeBounds, v = m.map.getBounds();
+        return { inside: v.contains(b), share: (b.getEast() - b.getWest()) / (v.getEast() - v.getWest()) }; }""")
+    assert fit["inside"] and fit["share"] > 0.5, fit
+    # every option has its own colour and a numbered badge on the map; the route's places are named
+    colours = page.evaluate("""() => { const out = new Set(); window.silkway.map.layers.route.eachLayer((l) => {
+        if (l.options && l.options.className && l.options.className.startsWith('route-')) out.add(l.options.color); }); return [...out]; }""")
+    assert len(colours) == len(options)
+    assert page.locator(".route-badge").count() == len(options)
+    labels = page.locator(".place-label.on-route span")
+    assert {"Xi'an", "Duisburg"} <= {labels.nth(i).inner_text() for i in range(labels.count())}
     screenshot(page, "02-route-xian-duisburg-avoid-ru")
     if len(options) > 1:  # selecting another option redraws the map and the legs
         rows.nth(1).click()
@@ -107,6 +122,38 @@ def test_route_planner_xian_to_duisburg_avoiding_russia(page) -> None:
         moves = [leg for leg in options[1]["legs"] if leg["kind"] == "move"]
         assert page.locator("path.route-line").count() == len(moves)
         screenshot(page, "03-route-second-option")
+    # leaving the planner clears the shading; coming back restores it
+    page.click("nav .tab[data-tab=network]")
+    assert page.locator("path.country.avoided").count() == 0
+    page.click("nav .tab[data-tab=route]")
+    assert page.locator("path.country.avoided").count() == 1
+
+
+def test_route_planner_offers_every_country_via_departure_and_transfers(page) -> None:
+    """Countries that only links cross (Serbia, Austria) can be avoided; via, departure date and max transfers reach
+    the planner."""
+    page.click("nav .tab[data-tab=route]")
+    offered = set(page.locator("#avoid-countries input").evaluate_all("(els) => els.map((e) => e.value)"))
+    assert {"RS", "AT", "RU", "KZ", "TR"} <= offered
+    page.fill("input[name=origin]", "Xi'an")
+    page.fill("input[name=destination]", "Duisburg")
+    page.fill("input[name=via]", "Baku")
+    assert "EG" not in offered  # the Suez lane is closed on the reference date (Red Sea crisis)
+    page.fill("input[name=depart]", "2023-06-01")  # the network of the departure day: Suez open, Egypt offered
+    page.wait_for_selector("#avoid-countries input[value=EG]", timeout=10_000)
+    page.fill("input[name=depart]", "2024-01-15")
+    page.wait_for_selector("#avoid-countries input[value=EG]", state="detached", timeout=10_000)
+    page.fill("input[name=max_transfers]", "5")
+    page.check("#avoid-countries input[value=RS]")
+    page.click("#route-form button[type=submit]")
+    page.wait_for_selector("#options tbody tr", timeout=30_000)
+    options = page.evaluate("window.silkway.planner.options")
+    assert options and all("alat" in o["node_ids"] and o["transfers"] <= 5 for o in options)
+    assert all("RS" not in {c for leg in o["legs"] for c in [leg["country"]]} for o in options)
+    message = page.locator("#route-message").inner_text()
+    assert "departing 2024-01-15" in message and "avoiding RS" in message
+    assert page.locator("path.country-688.avoided").count() == 1  # Serbia shaded
+    screenshot(page, "02b-route-via-baku-depart-avoid-serbia")
 
 
 def test_route_planner_shows_the_reason_of_an_error(page) -> None:
@@ -117,6 +164,11 @@ def test_route_planner_shows_the_reason_of_an_error(page) -> None:
     page.wait_for_selector("#route-message.error", timeout=30_000)
     assert "Did you mean: Duisburg" in page.locator("#route-message").inner_text()
     assert page.locator("#options").is_hidden()
+    # the suggestion is a button: it corrects the field and plans again
+    page.click("#route-suggest button", timeout=5_000)
+    page.wait_for_selector("#options tbody tr", timeout=30_000)
+    assert page.locator("input[name=destination]").input_value() == "Duisburg"
+    assert page.evaluate("window.silkway.planner.options")[0]["node_ids"][-1] == "duisburg"
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +186,10 @@ def test_small_study_shows_progress_kpis_charts_and_flows(browser, study_server:
 
 def _small_study(page) -> None:
     assert page.locator("#baseline").input_value() == "baseline"
-    assert page.locator("input[name=scenario]:checked").count() == 1
+    assert page.locator("input[name=scenario]:checked").count() == 0  # nothing pre-ticked
+    offered = page.locator("input[name=scenario]").evaluate_all("(els) => els.map((e) => e.value)")
+    assert "baseline" not in offered and offered  # the baseline is not offered as its own comparison
+    page.check("input[name=scenario][value=green-channel]")
     page.fill("#study-form input[name=days]", "40")
     page.fill("#study-form input[name=replications]", "4")
     page.click("#study-form button[type=submit]")
@@ -145,11 +200,20 @@ def _small_study(page) -> None:
     # KPI table: one row per KPI, with baseline and scenario intervals and the difference
     rows = page.locator("#kpis tbody tr")
     assert rows.count() == 2
-    delivered = page.locator("#kpis tbody tr", has_text="delivered_teu").locator("td")
+    delivered = page.locator("#kpis tbody tr", has_text="containers delivered").locator("td")
+    assert delivered.nth(0).inner_text() == "containers delivered (TEU)"  # human names and units, the id in the row's title
     assert delivered.nth(3).inner_text().startswith("+")  # the double delivers 20% more in green-channel
+    queue = page.locator("#kpis tbody tr[title=max_queue_trains_dostyk_border] td")
+    assert queue.nth(0).inner_text() == "longest queue at Dostyk border (trains)"
+    # no KPI name wraps over more than two lines
+    heights = page.locator("#kpis tbody td.kpi").evaluate_all(
+        """(els) => els.map((e) => { const r = document.createRange(); r.selectNodeContents(e);
+            return [r.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]; })""")
+    assert all(text <= 2 * line + 1 for text, line in heights), heights  # the name's text: at most 2 lines
     # charts: uPlot draws a canvas per chart, with one legend entry per series
     assert page.locator("#chart-queue canvas").count() == 1 and page.locator("#chart-transit canvas").count() == 1
-    assert "dostyk_border" in page.locator("#chart-queue").inner_text()
+    legend = page.locator("#chart-queue").inner_text()
+    assert "Dostyk border" in legend and "dostyk_border" not in legend  # legends name places, not ids
     assert "northern (baseline)" in page.locator("#chart-transit").inner_text()
     # map: flows on the two links, bottleneck markers at the two facilities' nodes
     assert page.locator("path.flow-line").count() == 2
@@ -158,6 +222,8 @@ def _small_study(page) -> None:
     screenshot(page, "04-study-results")
     # the stored study is listed and opens again
     assert page.locator("#stored option").count() == 2
+    stored, panel = page.locator("#stored").bounding_box(), page.locator("#panel").bounding_box()
+    assert stored["x"] + stored["width"] <= panel["x"] + panel["width"]  # the list does not overflow the panel
     page.select_option("#study-scenario", "baseline")
     assert page.locator("#kpis thead th").count() == 2
 
@@ -193,6 +259,8 @@ def _real_green_channel_study(page) -> None:
     assert page.locator("path.flow-line").count() > 0
     assert page.locator("path.bottleneck").count() > 0
     # the scenario and difference columns are visible, not cut off by the panel
+    names = page.locator("#kpis tbody td.kpi").all_inner_texts()
+    assert not any("_" in n for n in names), [n for n in names if "_" in n]  # every KPI of the real engine has a name
     header = page.locator("#kpis thead th", has_text="difference")
     panel = page.locator("#panel").bounding_box()
     box = header.bounding_box()
@@ -217,3 +285,38 @@ def test_a_sea_route_is_drawn_along_its_lane_round_the_cape(page) -> None:
         if (l.getLatLngs && l.options.className === 'route-line') out.push(...l.getLatLngs().map((p) => p.lat)); }); return out; }""")
     assert len(lats) > 20 and min(lats) < -30
     screenshot(page, "04-route-shanghai-rotterdam-round-the-cape")
+
+
+def test_capacity_table_and_saturation_curve(browser, server: LiveServer) -> None:
+    """The analytic capacity per corridor with its binding elements by name, then a small saturation curve computed
+    as a background job: three charts with one point per multiplier, CI bands and the analytic capacity as a level."""
+    from silkway.services import capacity as cap_svc
+
+    report = cap_svc.capacity_of(net_svc.load())
+    with open_app(browser, server.url, height=1300, tab="capacity") as page:
+        page.wait_for_selector("#capacity-corridors tbody tr")
+        rows = page.locator("#capacity-corridors tbody tr:not(.binding)")
+        assert rows.count() == len(report.corridors)
+        binding = page.locator("#capacity-corridors tbody tr.binding").all_inner_texts()
+        assert all(t.startswith("binding:") for t in binding)
+        assert not any(":handling" in t or ":both" in t for t in binding)  # element names, not ids
+        assert any("Khorgos" in t or "Dostyk" in t or "Alashankou" in t for t in binding)
+        page.fill("#curve-form input[name=multipliers]", "0.5, 1, 2")
+        page.fill("#curve-form input[name=replications]", "2")
+        page.fill("#curve-form input[name=days]", "20")
+        page.click("#curve-form button[type=submit]")
+        page.wait_for_selector("#curve-progress:not([hidden])")
+        page.wait_for_selector("#curve-results:not([hidden])", timeout=280_000)
+        assert "done: 6 runs" in page.locator("#curve-message").inner_text()
+        curve = page.evaluate("""async () => (await (await fetch('/api/jobs')).json()).find((j) => j.kind === 'capacity-curve').result""")
+        corridors = sorted({r["corridor"] for r in curve["table"] if r["metric"] == "delivered_teu_year" and r["corridor"] != "all"})
+        throughput = page.locator("#chart-curve-throughput")
+        assert throughput.get_attribute("data-points") == "3" and throughput.get_attribute("data-series") == str(len(corridors))
+        assert throughput.locator("canvas").count() == 1
+        legend = throughput.locator(".chart-legend").inner_text()
+        assert all(c in legend for c in corridors) and "analytic capacity" in legend and "95% CI" in legend
+        assert page.locator("#chart-curve-p90").get_attribute("data-points") == "3"
+        excess = page.locator("#chart-curve-excess .chart-legend").inner_text()
+        assert "held at origin" in excess and "refused" in excess and "_teu" not in excess
+        page.locator("#curve-results").scroll_into_view_if_needed()
+        screenshot(page, "06-capacity-saturation-curve")

@@ -34,26 +34,51 @@ def defining_links(g: StateGraph) -> frozenset[str]:
                      if lk.mode in WATER or by_id[lk.from_node].country != by_id[lk.to_node].country)
 
 
-def corridor_of_arcs(g: StateGraph, arcs: Sequence[int], network_km: dict[str, float], defining: frozenset[str]) -> str:
+def water_crossings(g: StateGraph) -> frozenset[str]:
+    """Water legs (ferry, feeder, sea) whose ends lie in different countries: they name a route's corridor."""
+    by_id = g.net.node_by_id
+    return frozenset(lk.link_id for lk in g.net.links
+                     if lk.mode in WATER and by_id[lk.from_node].country != by_id[lk.to_node].country)
+
+
+def corridor_of_arcs(g: StateGraph, arcs: Sequence[int], network_km: dict[str, float], defining: frozenset[str],
+                     crossings: frozenset[str] = frozenset()) -> str:
     """The corridor of a searched path (see :func:`corridor_of_links`)."""
-    return corridor_of_links([g.net.links[g.link[a]] for a in arcs if g.link[a] >= 0], network_km, defining)
+    return corridor_of_links([g.net.links[g.link[a]] for a in arcs if g.link[a] >= 0], network_km, defining, crossings)
 
 
-def corridor_of_links(links: Sequence[Link], network_km: dict[str, float], defining: frozenset[str]) -> str:
-    """The route's corridor: the tag carried by most of its border crossings and water legs, ties broken
-    by the share of the tag's network length the route covers. Generic tags (``china``, ``kz``) count
-    only when nothing else is used."""
-    score: dict[str, list[float]] = {}
-    for lk in links:
-        for tag in lk.corridor:
-            entry = score.setdefault(tag, [0.0, 0.0])
-            entry[0] += lk.link_id in defining
-            entry[1] += lk.distance_km / network_km[tag]
-    specific = {t: v for t, v in score.items() if t not in GENERIC_CORRIDORS}
-    pool = specific or score
+def corridor_of_links(links: Sequence[Link], network_km: dict[str, float], defining: frozenset[str],
+                      crossings: frozenset[str] = frozenset()) -> str:
+    """The route's corridor, one of the ``corridor`` tags of its links.
+
+    1. A route that crosses water between two countries (``crossings``) is named by a tag of its longest
+       such crossing: a deep-sea leg makes it ``sea``, a Caspian ferry ``middle`` (or the ferry's other tag,
+       e.g. ``kti``), whatever the rail legs around it carry.
+    2. Otherwise a specific corridor (``northern``, ``middle``, ``kti``, ``highway``...) needs evidence: a
+       border crossing (a ``defining`` link) tagged with it and with no generic tag (``china``, ``kz``,
+       ``europe``). The Alashankou–Dostyk link serves the kz, northern and middle corridors alike, so a China
+       → Karaganda train that crosses only there is ``kz``, not ``northern``; it becomes ``northern`` when
+       it crosses into Russia.
+    3. Without such evidence the route takes a generic tag it carries (else any tag).
+    Among the candidates the tag carried by most border crossings wins, then by most route length, then by
+    most of its own network length (``network_km``), then alphabetically.
+    """
+    water = [lk for lk in links if lk.link_id in crossings]
+    tags_on_route = {t for lk in links for t in lk.corridor}
+    if water:
+        pool = set(max(water, key=lambda lk: lk.distance_km).corridor)
+    else:
+        pool = {t for lk in links if lk.link_id in defining and not GENERIC_CORRIDORS & set(lk.corridor) for t in lk.corridor}
+        pool = pool or (tags_on_route & GENERIC_CORRIDORS) or tags_on_route
     if not pool:
         return "untagged"
-    return max(sorted(pool), key=lambda t: tuple(pool[t]))
+    score = {t: [0.0, 0.0, 0.0] for t in pool}
+    for lk in links:
+        for tag in pool.intersection(lk.corridor):
+            score[tag][0] += lk.link_id in defining
+            score[tag][1] += lk.distance_km
+            score[tag][2] += lk.distance_km / network_km[tag]
+    return max(sorted(score), key=lambda t: tuple(score[t]))
 
 
 def via_points(g: StateGraph, path: Path) -> tuple[Via, ...]:

@@ -15,7 +15,15 @@ from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
-from silkway.routing.corridors import GENERIC_CORRIDORS, corridor_km, corridor_of_arcs, corridor_of_links, defining_links, via_points
+from silkway.routing.corridors import (
+    GENERIC_CORRIDORS,
+    corridor_km,
+    corridor_of_arcs,
+    corridor_of_links,
+    defining_links,
+    via_points,
+    water_crossings,
+)
 from silkway.routing.hazards import Calendar, Hazards, annotate
 from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
@@ -66,6 +74,7 @@ class Router:
         self.country_names = country_index(self.countries)
         self.network_km = corridor_km(self.graph)
         self.defining = defining_links(self.graph)
+        self.crossings = water_crossings(self.graph)
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
         self.regions = build_regions(self.graph)
         self.lognormals = LognormalTable()
@@ -108,7 +117,7 @@ class Router:
     def corridor_of(self, link_ids: Iterable[str]) -> str:
         """The corridor label the planner gives a route over these links (used to label simulated detours)."""
         by_id = self.net.link_by_id
-        return corridor_of_links([by_id[i] for i in link_ids], self.network_km, self.defining)
+        return corridor_of_links([by_id[i] for i in link_ids], self.network_km, self.defining, self.crossings)
 
     def route(self, origin: str, destination: str, *, teu: float = 1.0, depart: dt.date | dt.datetime | str | None = None,
               avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None,
@@ -159,7 +168,7 @@ class Router:
         candidates = {p.arcs: p for p in front}
         # the nominal optimum is in the front; its corridor needs no steered search
         top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
-        top_corridor = corridor_of_arcs(self.graph, top.arcs, self.network_km, self.defining)
+        top_corridor = corridor_of_arcs(self.graph, top.arcs, self.network_km, self.defining, self.crossings)
         for c in self.corridors:
             if c == top_corridor:
                 continue
@@ -183,7 +192,7 @@ class Router:
             nominal_h = (legs[-1].start_h + legs[-1].hours) if queue_h else (p.arrival_h - depart_h)
             q50, q90, gap_var, gap_tt = _reconcile(dr, legs, nominal_h)
             out.append(RouteOption(
-                corridor=corridor_of_arcs(g, p.arcs, self.network_km, self.defining),
+                corridor=corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings),
                 node_ids=tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]), legs=tuple(legs),
                 days_nominal=nominal_h / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0, expected_wait_days=queue_h / 24.0,
                 cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,

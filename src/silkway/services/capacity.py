@@ -142,3 +142,14 @@ def write_curve(curve: Curve, out_dir: str | os.PathLike[str], title: str = "") 
     curve_figure(curve.table, curve.capacity_teu_year, title).savefig(buf, format="png")
     written.append(atomic_write_bytes(out / "saturation.png", buf.getvalue()))
     return written
+
+
+def curve_dict(curve: Curve, label: str = "") -> dict[str, Any]:
+    """JSON-ready saturation curve: the summary rows (mean and 95% CI half-width per multiplier, corridor and metric;
+    a NaN half-width, from a single replication, becomes None), the analytic capacities and the run settings."""
+    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in curve.table.to_dict(orient="records")]
+    return {"label": label, "multipliers": list(curve.multipliers), "seeds": list(curve.seeds), "days": curve.days,
+            "interrupted": curve.interrupted, "capacity_teu_year": dict(curve.capacity_teu_year), "table": rows,
+            "method": f"simulated {curve.days:g} days per run, {len(curve.seeds)} replications per multiplier with the same "
+                      "seeds at every multiplier (common random numbers); mean and 95% t-interval over the replications"}

@@ -12,7 +12,7 @@ from silkway.errors import DataError, Problem
 from silkway.network import Network, Node, read_dataset
 from silkway.network.dataset import read_dated_dataset
 from silkway.network.dates import Change, changes, parse_as_of
-from silkway.network.places import search_places
+from silkway.network.places import country_name, network_countries, search_places
 
 PathLike = str | os.PathLike[str] | None
 
@@ -65,6 +65,8 @@ class NetworkSummary:
     links_by_country: dict[str, int]
     gauge_breaks: list[str]  # nodes with a gauge-changing facility
     facilities: list[dict[str, Any]] = field(default_factory=list)
+    # every country a route can touch (nodes, links and the countries links only cross, e.g. EG for Suez), code → name
+    countries: dict[str, str] = field(default_factory=dict)
 
 
 def summarize(net: Network) -> NetworkSummary:
@@ -100,6 +102,7 @@ def summarize(net: Network) -> NetworkSummary:
         links_by_country=dict(sorted(Counter(lk.country for lk in net.links).items())),
         gauge_breaks=breaks,
         facilities=facilities,
+        countries={c: country_name(c) for c in sorted(network_countries(net))},
     )
 
 

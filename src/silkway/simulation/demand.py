@@ -105,8 +105,9 @@ def parse_demand(text: str, net: Network, file: str = "demand.csv") -> Demand:
         raise DataError([Problem(file, 1, c, "required column missing") for c in missing], file)
     flows: list[Flow] = []
     seen: set[str] = set()
+    tags = corridor_tags(net)
     for line, row in enumerate(reader, start=2):
-        flow = _parse_row(row, net, file, line, problems)
+        flow = _parse_row(row, net, file, line, problems, tags)
         if flow is None:
             continue
         if flow.flow_id in seen:
@@ -120,12 +121,20 @@ def parse_demand(text: str, net: Network, file: str = "demand.csv") -> Demand:
     return Demand(tuple(flows))
 
 
-def _parse_row(row: dict, net: Network, file: str, line: int, problems: list[Problem]) -> Flow | None:
+def corridor_tags(net: Network) -> frozenset[str]:
+    """The corridor vocabulary: the ``corridor`` tags the network's links carry (links.csv)."""
+    return frozenset(t for lk in net.links for t in lk.corridor)
+
+
+def _parse_row(row: dict, net: Network, file: str, line: int, problems: list[Problem], tags: frozenset[str]) -> Flow | None:
     n0 = len(problems)
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
     for c in REQUIRED:
         if not cell.get(c):
             problems.append(Problem(file, line, c, "required value missing"))
+    if cell.get("corridor") and cell["corridor"] not in tags:
+        problems.append(Problem(file, line, "corridor", f"unknown corridor '{cell['corridor'][:40]}': a flow's corridor is one of "
+                                f"the corridor tags of the links ({', '.join(sorted(tags))})"))
     places = [("origin", cell.get("origin", "")), ("destination", cell.get("destination", ""))]
     via = tuple(v.strip() for v in cell.get("via", "").split(";") if v.strip())
     places += [("via", v) for v in via]

@@ -179,6 +179,8 @@ def cancel_job(request: Request, job_id: JobId) -> JobStatus:
 @router.get("/jobs/{job_id}/results", summary="Results of a finished study job")
 def job_results(request: Request, job_id: JobId) -> dict[str, Any]:
     job = _job(request, job_id)
+    if job.kind != "study":
+        raise HTTPException(409, f"job '{job_id}' is a {job.kind}: its result is in GET /api/jobs/{job_id}")
     if job.state.value != "done":
         raise HTTPException(409, f"job '{job_id}' is {job.state.value}: results exist only for a finished job")
     return stored_study(request, job.result["study_id"])

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 import silkway
 from silkway.errors import DataError, SilkwayError
-from silkway.web import api_network, api_routes, api_studies, catalogue
+from silkway.web import api_capacity, api_network, api_routes, api_studies, catalogue
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
 from silkway.web.settings import WebSettings
@@ -50,6 +50,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.include_router(api_network.router)
     app.include_router(api_routes.router)
     app.include_router(api_studies.router)
+    app.include_router(api_capacity.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the served datasets")
     def health() -> dict[str, object]:

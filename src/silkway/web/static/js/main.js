@@ -3,6 +3,7 @@ import { getJSON, fmt } from "./api.js";
 import { CorridorMap } from "./map.js";
 import { Planner } from "./planner.js";
 import { Studies } from "./studies.js";
+import { Capacity } from "./capacity.js";
 
 const $ = (sel) => document.querySelector(sel);
 const status = (text) => { $("#status").textContent = text; };
@@ -11,8 +12,14 @@ async function main() {
   const map = new CorridorMap($("#map"));
   const planner = new Planner(map, $("#tab-route"));
   const studies = new Studies(map, $("#tab-study"));
-  window.silkway = { map, planner, studies }; // for the browser tests and the curious
-  for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
+  const capacity = new Capacity(map, $("#tab-capacity"));
+  window.silkway = { map, planner, studies, capacity }; // for the browser tests and the curious
+  for (const tab of document.querySelectorAll("nav .tab")) {
+    tab.addEventListener("click", () => {
+      showTab(tab.dataset.tab);
+      if (tab.dataset.tab === "route") planner.shade(); else map.shadeCountries([]);
+    });
+  }
   status("loading basemap…");
   await map.loadBasemap("/static/vendor/world-atlas/countries-50m.json");
   const datasets = (await getJSON("/api/datasets")).filter((d) => d.valid);
@@ -26,6 +33,7 @@ async function main() {
     showSummary(summary);
     planner.setDataset(name, summary, geojson);
     await studies.setDataset(name);
+    await capacity.setDataset(name);
     status(`${summary.name} ${summary.version}: ${summary.n_nodes} nodes, ${summary.n_links} links, ${summary.n_facilities} facilities`);
     document.body.dataset.ready = "true";
   };

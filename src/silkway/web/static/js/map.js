@@ -3,6 +3,17 @@
 // planned route and for study flows and bottlenecks.
 import { fmt } from "./api.js";
 
+// ISO 3166-1 alpha-2 → numeric (the ids of world-atlas), for the countries of the corridors and their neighbours.
+const ISO_NUMERIC = {
+  AF: "004", AM: "051", AT: "040", AZ: "031", BE: "056", BG: "100", BY: "112", CH: "756", CN: "156", CZ: "203", DE: "276",
+  EG: "818", FR: "250", GE: "268", GR: "300", HU: "348", IR: "364", IT: "380", KG: "417", KZ: "398", LT: "440", LV: "428",
+  MN: "496", NL: "528", PL: "616", RO: "642", RS: "688", RU: "643", SA: "682", SK: "703", TJ: "762", TM: "795", TR: "792",
+  UA: "804", UZ: "860", MD: "498", HR: "191", SI: "705", SY: "760", IQ: "368", YE: "887", DJ: "262", SD: "729", ER: "232",
+};
+// One colour per numbered route option (option 1 = the first colour), distinct from the link colours.
+export const OPTION_COLOURS = ["#e6a100", "#d53f8c", "#00a389", "#7b61ff", "#e2531d", "#0a84c6", "#8a6d3b", "#5a9e00"];
+const LABEL_KINDS = { terminal: 3, port: 3, border: 2, junction: 1 };
+
 export const LINK_STYLES = {
   "rail-1435": { color: "#2b6cb0", label: "rail, 1435 mm (standard gauge)" },
   "rail-1520": { color: "#c05621", label: "rail, 1520 mm (broad gauge)" },
@@ -27,6 +38,9 @@ export class CorridorMap {
     this.control = L.control.layers(null, {}, { collapsed: false }).addTo(this.map);
     this.addLegend();
     this.map.createPane("routes").style.zIndex = 450;
+    this.map.createPane("labels").style.zIndex = 640;
+    this.map.getPane("labels").style.pointerEvents = "none";
+    this.map.on("zoomend moveend", () => this.declutter());
   }
 
   async loadBasemap(url) {
@@ -34,9 +48,58 @@ export class CorridorMap {
     const land = topojson.feature(topo, topo.objects.countries);
     this.basemap = L.geoJSON(land, {
       interactive: false,
-      style: { color: "#9aa5b1", weight: 0.6, fillColor: "#f4f1e8", fillOpacity: 1 },
+      style: (f) => ({ color: "#9aa5b1", weight: 0.6, fillColor: "#f4f1e8", fillOpacity: 1, className: `country country-${f.id}` }),
     }).addTo(this.map);
     this.basemap.bringToBack();
+    this.avoided = [];
+  }
+
+  // Shade the avoided countries (alpha-2 codes) on the basemap; [] clears.
+  shadeCountries(codes) {
+    this.avoided = codes.filter((c) => ISO_NUMERIC[c]);
+    const ids = new Set(this.avoided.map((c) => ISO_NUMERIC[c]));
+    this.basemap.eachLayer((layer) => {
+      const on = ids.has(layer.feature.id);
+      layer.setStyle(on ? { fillColor: "#f3b7b0", fillOpacity: 1, color: "#b0443a", weight: 1.2 } : { fillColor: "#f4f1e8", fillOpacity: 1, color: "#9aa5b1", weight: 0.6 });
+      const el = layer.getElement && layer.getElement();
+      if (el) el.classList.toggle("avoided", on);
+    });
+  }
+
+  // Permanent place names, the route's places first, then by kind and capacity; a label that would overlap a
+  // label already placed is hidden (greedy, recomputed at every zoom).
+  placeLabels() {
+    this.removeLayer("labels");
+    const group = L.layerGroup();
+    const onRoute = new Set(this.routeNodes || []);
+    const score = (f) => (onRoute.has(f.properties.id) ? 100 : 0) + (LABEL_KINDS[f.properties.node_kind] || 0)
+      + Math.min(5, Math.max(0, ...f.properties.facilities.map((x) => x.capacity_trains_day || 0)) / 10);
+    this.labelOrder = Object.values(this.nodeById).sort((a, b) => score(b) - score(a));
+    for (const f of this.labelOrder) {
+      const [lon, lat] = f.geometry.coordinates;
+      L.marker([lat, lon], {
+        pane: "labels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: `place-label${onRoute.has(f.properties.id) ? " on-route" : ""}`, html: `<span data-node="${f.properties.id}">${f.properties.name}</span>`, iconSize: null }),
+      }).addTo(group);
+    }
+    this.addLayer("labels", "place names", group);
+    this.declutter();
+  }
+
+  declutter() {
+    const layer = this.layers.labels;
+    if (!layer) return;
+    const placed = [];
+    const spans = new Map([...document.querySelectorAll(".place-label span")].map((el) => [el.dataset.node, el]));
+    for (const f of this.labelOrder) {
+      const el = spans.get(f.properties.id);
+      if (!el) continue;
+      el.style.visibility = "visible";
+      const r = el.getBoundingClientRect();
+      const box = [r.left - 2, r.top - 1, r.right + 2, r.bottom + 1];
+      if (placed.some((p) => box[0] < p[2] && box[2] > p[0] && box[1] < p[3] && box[3] > p[1])) el.style.visibility = "hidden";
+      else placed.push(box);
+    }
   }
 
   setNetwork(geojson) {
@@ -45,6 +108,7 @@ export class CorridorMap {
     this.linkById = {};
     this.linkLine = {};
     this.facilityNode = {};
+    this.facilityKind = {};
     for (const f of geojson.features) {
       const p = f.properties;
       if (p.kind === "link") {
@@ -53,7 +117,10 @@ export class CorridorMap {
       }
       if (p.kind !== "node") continue;
       this.nodeById[p.id] = f;
-      for (const fac of p.facilities) this.facilityNode[fac.id] = p.id;
+      for (const fac of p.facilities) {
+        this.facilityNode[fac.id] = p.id;
+        this.facilityKind[fac.id] = fac.kind;
+      }
     }
     const links = geojson.features.filter((f) => f.properties.kind === "link");
     const nodes = geojson.features.filter((f) => f.properties.kind === "node");
@@ -67,6 +134,8 @@ export class CorridorMap {
     }));
     const bounds = this.layers.nodes.getBounds();
     if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [20, 20] });
+    this.routeNodes = [];
+    this.placeLabels();
   }
 
   coords(nodeId) {
@@ -88,27 +157,58 @@ export class CorridorMap {
     return f ? f.properties.name : nodeId;
   }
 
-  // The selected option bold, the other options of the table thin (all of the Pareto set is on the map).
-  showRoute(option, others = []) {
+  // Every option of the table in its own colour with its number; the selected one bold over a dark casing, and the
+  // map zoomed to it. ``index`` is the selected option's position in ``options``.
+  showRoute(options, index) {
     this.removeLayer("route");
-    if (!option) return;
+    const option = options[index];
+    this.routeNodes = option ? option.node_ids : [];
+    this.routeBounds = null;
+    if (!option) {
+      this.placeLabels();
+      return;
+    }
     const group = L.layerGroup();
-    for (const other of others.filter((o) => o !== option)) {
-      for (const leg of other.legs.filter((l) => l.kind === "move")) {
-        const path = this.legPath(leg.link_id, leg.from_node, leg.to_node);
-        L.polyline(path, { pane: "routes", color: "#7a4d00", weight: 3, opacity: 0.7, dashArray: "4 4", className: "route-alt" }).addTo(group);
+    const moves = (o) => o.legs.filter((l) => l.kind === "move").map((leg) => [leg, this.legPath(leg.link_id, leg.from_node, leg.to_node)]);
+    const badge = (o, i, path, selected) => {
+      if (path.length < 2) return;
+      const k = Math.floor((path.length - 1) / 2); // the middle of the middle segment (a 2-point leg: its midpoint)
+      const mid = [(path[k][0] + path[k + 1][0]) / 2, (path[k][1] + path[k + 1][1]) / 2];
+      L.marker(mid, { pane: "routes", interactive: false, icon: L.divIcon({ className: `route-badge${selected ? " selected" : ""}`,
+        html: `<span style="background:${OPTION_COLOURS[i % OPTION_COLOURS.length]}">${i + 1}</span>`, iconSize: null }) }).addTo(group);
+    };
+    // a badge sits on the option's longest leg that no other option uses, so badges of similar routes do not stack
+    const users = new Map();
+    options.forEach((o, i) => o.legs.forEach((l) => l.link_id && users.set(l.link_id, (users.get(l.link_id) || new Set()).add(i))));
+    const badgeLeg = (legs) => {
+      const own = legs.filter(([leg]) => users.get(leg.link_id).size === 1);
+      const pool = own.length ? own : legs;
+      return pool.reduce((a, b) => (b[0].distance_km > a[0].distance_km ? b : a), pool[0]);
+    };
+    options.forEach((o, i) => {
+      if (i === index) return;
+      const legs = moves(o);
+      for (const [, path] of legs) {
+        L.polyline(path, { pane: "routes", color: OPTION_COLOURS[i % OPTION_COLOURS.length], weight: 3.5, opacity: 0.85, dashArray: "6 5", className: `route-alt route-alt-${i + 1}` }).addTo(group);
       }
-    }
-    for (const leg of option.legs.filter((l) => l.kind === "move")) {
-      const path = this.legPath(leg.link_id, leg.from_node, leg.to_node);
+      if (legs.length) badge(o, i, badgeLeg(legs)[1], false);
+    });
+    const colour = OPTION_COLOURS[index % OPTION_COLOURS.length];
+    const latlngs = [];
+    const legs = moves(option);
+    for (const [leg, path] of legs) {
+      latlngs.push(...path);
       L.polyline(path, { pane: "routes", color: "#000", weight: 9, opacity: 0.35 }).addTo(group);
-      L.polyline(path, { pane: "routes", color: "#ffd400", weight: 5, opacity: 1, className: "route-line" })
-        .bindTooltip(`${leg.mode}: ${this.name(leg.from_node)} → ${this.name(leg.to_node)}, ${fmt(leg.distance_km)} km`, { sticky: true }).addTo(group);
+      L.polyline(path, { pane: "routes", color: colour, weight: 5.5, opacity: 1, className: "route-line" })
+        .bindTooltip(`option ${index + 1}, ${leg.mode}: ${this.name(leg.from_node)} → ${this.name(leg.to_node)}, ${fmt(leg.distance_km)} km`, { sticky: true }).addTo(group);
     }
+    if (legs.length) badge(option, index, badgeLeg(legs)[1], true);
     const ends = [option.node_ids[0], option.node_ids[option.node_ids.length - 1]];
-    for (const n of ends) L.circleMarker(this.coords(n), { pane: "routes", radius: 8, color: "#000", fillColor: "#ffd400", fillOpacity: 1 }).addTo(group);
-    this.addLayer("route", "route options (selected in yellow)", group);
-    this.map.fitBounds(L.featureGroup(group.getLayers()).getBounds(), { padding: [30, 30], maxZoom: 6 });
+    for (const n of ends) L.circleMarker(this.coords(n), { pane: "routes", radius: 8, color: "#000", fillColor: colour, fillOpacity: 1 }).addTo(group);
+    this.addLayer("route", "route options (numbered as in the table)", group);
+    this.routeBounds = L.latLngBounds(latlngs.length ? latlngs : ends.map((n) => this.coords(n)));
+    this.map.fitBounds(this.routeBounds, { padding: [40, 40], maxZoom: 7 });
+    this.placeLabels();
   }
 
   // flows: [{link_id, from, to, volume_teu}], bottlenecks: [{node_id, label, utilisation}]

@@ -1,6 +1,7 @@
 // Route planner: origin/destination with tolerant names, TEU, constraints; Pareto options on the
 // map and in a table; the legs of the selected option.
 import { fmt, getJSON, postJSON } from "./api.js";
+import { OPTION_COLOURS } from "./map.js";
 
 const MODES = ["rail", "road", "ferry", "feeder", "sea"];
 const legColumns = (name) => [
@@ -15,16 +16,44 @@ export class Planner {
     this.root = root;
     this.form = root.querySelector("#route-form");
     this.form.addEventListener("submit", (e) => { e.preventDefault(); this.plan(); });
-    for (const name of ["origin", "destination"]) {
-      this.form.elements[name].addEventListener("input", (e) => this.suggest(e.target.value));
+    for (const name of ["origin", "destination", "via"]) {
+      this.form.elements[name].addEventListener("input", (e) => this.suggest(e.target.value.split(",").pop()));
     }
+    this.form.addEventListener("change", (e) => {
+      if (e.target.name === "avoid_country") this.map.shadeCountries(this.checked("avoid_country"));
+      if (e.target.name === "depart") this.departureChanged(e.target.value);
+    });
+  }
+
+  // Every country a route can touch on the network of the departure day, also those only links cross (Serbia,
+  // Austria; Egypt while the Suez lane is open); ticks survive a change of date.
+  offerCountries(summary) {
+    const ticked = new Set(this.checked("avoid_country"));
+    const names = summary.countries || Object.fromEntries(Object.keys({ ...summary.nodes_by_country, ...summary.links_by_country }).map((c) => [c, c]));
+    const countries = Object.keys(names).filter((c) => c !== "XX").sort();
+    this.root.querySelector("#avoid-countries").innerHTML = countries.map((c) => check("avoid_country", c, names[c] !== c ? `${c} <small>${names[c]}</small>` : c, names[c], ticked.has(c))).join("");
+  }
+
+  async departureChanged(day) {
+    const query = day ? `?as_of=${encodeURIComponent(day)}` : "";
+    const summary = await getJSON(`/api/datasets/${this.dataset}/summary${query}`).catch(() => null);
+    if (summary) this.offerCountries(summary);
+  }
+
+  // the avoided countries shaded while the planner is shown
+  shade() {
+    this.map.shadeCountries(this.checked("avoid_country"));
+  }
+
+  checked(name) {
+    return [...this.form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
   }
 
   setDataset(name, summary) {
     this.dataset = name;
     this.showOptions([]);
-    const countries = Object.keys({ ...summary.nodes_by_country, ...summary.links_by_country }).filter((c) => c !== "XX").sort();
-    this.root.querySelector("#avoid-countries").innerHTML = countries.map((c) => check("avoid_country", c)).join("");
+    this.offerCountries(summary);
+    this.map.shadeCountries([]);
     this.root.querySelector("#avoid-modes").innerHTML = MODES.filter((m) => m in summary.links_by_mode).map((m) => check("avoid_mode", m)).join("");
   }
 
@@ -36,18 +65,23 @@ export class Planner {
 
   request() {
     const f = this.form.elements;
-    const checked = (name) => [...this.form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
-    const nodes = f.avoid_nodes.value.split(",").map((s) => s.trim()).filter(Boolean);
-    return {
+    const list = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
+    const body = {
       dataset: this.dataset, origin: f.origin.value, destination: f.destination.value, teu: Number(f.teu.value),
-      objective: f.objective.value, avoid: [...checked("avoid_country"), ...checked("avoid_mode"), ...nodes],
+      objective: f.objective.value, avoid: [...this.checked("avoid_country"), ...this.checked("avoid_mode"), ...list(f.avoid_nodes.value)],
+      via: list(f.via.value),
     };
+    if (f.depart.value) body.depart = f.depart.value;
+    if (f.max_transfers.value !== "") body.max_transfers = Number(f.max_transfers.value);
+    return body;
   }
 
   async plan() {
     const msg = this.root.querySelector("#route-message");
     msg.className = "message";
     msg.textContent = "planning…";
+    this.root.querySelector("#route-suggest").hidden = true;
+    this.map.shadeCountries(this.checked("avoid_country"));
     try {
       const result = await postJSON("/api/routes", this.request());
       const options = distinct([...result.options, ...result.pareto]);
@@ -55,21 +89,48 @@ export class Planner {
       const name = (id) => this.map.name(id);
       msg.textContent = `${options.length} option(s) from ${name(result.origin)} to ${name(result.destination)}`
         + (result.constraints.avoid.length ? `, avoiding ${result.constraints.avoid.map((a) => a.split(":")[1]).join(", ")}` : "")
+        + (result.depart ? `, departing ${result.depart.slice(0, 10)}` : "") + (result.network_as_of ? ` (network as of ${result.network_as_of})` : "")
         + "; ✓ = dominated by no other option on the displayed days median, P90, cost and CO2e";
     } catch (err) {
       this.showOptions([]);
       msg.className = "message error";
       msg.textContent = err.message;
+      this.offerSuggestions(err.message);
     }
+  }
+
+  // "unknown place 'Xain'. Did you mean: Xi'an, …?" → one button per suggestion: it replaces the unknown name in
+  // the field that holds it and plans again.
+  offerSuggestions(text) {
+    const box = this.root.querySelector("#route-suggest");
+    const m = text.match(/unknown place '([^']+)'\. Did you mean: (.+?)\? /);
+    if (!m) return;
+    const [, wrong, list] = m;
+    const field = ["origin", "destination", "via", "avoid_nodes"].map((n) => this.form.elements[n])
+      .find((el) => el.value.split(",").some((v) => v.trim() === wrong));
+    if (!field) return;
+    box.innerHTML = "did you mean: ";
+    for (const name of list.split(", ")) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "suggest-link";
+      b.textContent = name;
+      b.addEventListener("click", () => {
+        field.value = field.value.split(",").map((v) => (v.trim() === wrong ? name : v.trim())).join(", ");
+        this.plan();
+      });
+      box.append(b, " ");
+    }
+    box.hidden = false;
   }
 
   showOptions(options) {
     this.options = options;
     const table = this.root.querySelector("#options");
     table.hidden = options.length === 0;
-    table.querySelector("tbody").innerHTML = options.map((o, i) => `<tr data-i="${i}"><td>${i + 1}</td><td>${[].concat(o.corridor).join(", ")}</td>
-      <td>${o.via_summary || ""}</td><td class="num">${fmt(o.days_median, 1)}</td><td class="num">${fmt(o.days_p90, 1)}</td><td class="num">${fmt(o.cost_usd)}</td>
-      <td class="num">${fmt(o.co2e_kg)}</td><td class="num">${o.transfers}</td><td>${o.pareto ? "✓" : ""}</td></tr>`).join("");
+    table.querySelector("tbody").innerHTML = options.map((o, i) => `<tr data-i="${i}"><td><span class="swatch" style="background:${OPTION_COLOURS[i % OPTION_COLOURS.length]}">${i + 1}</span></td><td>${[].concat(o.corridor).join(", ")}</td><td class="num">${fmt(o.days_median, 1)}</td><td class="num">${fmt(o.days_p90, 1)}</td><td class="num">${fmt(o.cost_usd)}</td>
+      <td class="num">${fmt(o.co2e_kg)}</td><td class="num">${o.transfers}</td><td>${o.pareto ? "✓" : ""}</td></tr>
+      <tr data-i="${i}" class="via-row"><td></td><td colspan="7" title="border crossings, gauge changes, water legs">via ${o.via_summary || "—"}</td></tr>`).join("");
     for (const row of table.querySelectorAll("tbody tr")) row.addEventListener("click", () => this.select(Number(row.dataset.i)));
     this.select(options.length ? 0 : -1);
   }
@@ -77,7 +138,7 @@ export class Planner {
   select(i) {
     const option = this.options[i];
     for (const row of this.root.querySelectorAll("#options tbody tr")) row.classList.toggle("selected", Number(row.dataset.i) === i);
-    this.map.showRoute(option, this.options);
+    this.map.showRoute(this.options, i);
     const legs = this.root.querySelector("#legs");
     const reconcile = this.root.querySelector("#reconcile");
     legs.hidden = this.root.querySelector("#legs-title").hidden = reconcile.hidden = !option;
@@ -102,4 +163,4 @@ function distinct(options) {
   });
 }
 
-const check = (name, value) => `<label><input type="checkbox" name="${name}" value="${value}"> ${value}</label>`;
+const check = (name, value, label = value, title = "", on = false) => `<label title="${title}"><input type="checkbox" name="${name}" value="${value}"${on ? " checked" : ""}> ${label}</label>`;

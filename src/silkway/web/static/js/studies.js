@@ -2,6 +2,7 @@
 // bottlenecks on the map, queue-over-time and transit-time charts and the KPI table vs the baseline.
 import { del, fmt, getJSON, postJSON } from "./api.js";
 import { lineChart } from "./charts.js";
+import { kpiLabel, placeOf } from "./kpis.js";
 
 const POLL_MS = 400;
 
@@ -14,22 +15,34 @@ export class Studies {
     this.$("#study-cancel").addEventListener("click", () => this.cancel());
     this.$("#stored").addEventListener("change", (e) => e.target.value && this.open(`/api/studies/${e.target.value}`));
     this.$("#study-scenario").addEventListener("change", () => this.render());
+    this.$("#baseline").addEventListener("change", () => this.offerComparisons());
   }
 
   async setDataset(name) {
     this.dataset = name;
     const scenarios = await getJSON("/api/scenarios"); // bases (no 'extends') first
+    this.scenarios = scenarios;
     this.$("#baseline").innerHTML = scenarios.map((s) => `<option value="${s.name}">${s.name}</option>`).join("");
-    this.$("#scenarios").innerHTML = scenarios.length ? scenarios.map((s, i) => `<label title="${s.description}">
-      <input type="checkbox" name="scenario" value="${s.name}" ${i === 1 ? "checked" : ""}> ${s.name}
-      <small>${s.description}</small></label>`).join("") : "<p>No scenario files are offered (start the server with --scenarios DIR).</p>";
+    this.offerComparisons();
     await this.refreshStored();
+  }
+
+  // Every scenario but the baseline, none ticked (the user chooses what to compare); ticks survive a baseline change.
+  offerComparisons() {
+    const baseline = this.$("#baseline").value;
+    const ticked = new Set([...this.root.querySelectorAll("input[name=scenario]:checked")].map((i) => i.value));
+    const others = this.scenarios.filter((s) => s.name !== baseline);
+    this.$("#scenarios").innerHTML = others.length ? others.map((s) => `<label title="${s.description}">
+      <input type="checkbox" name="scenario" value="${s.name}" ${ticked.has(s.name) ? "checked" : ""}> ${s.name}
+      <small>${s.description}</small></label>`).join("")
+      : this.scenarios.length ? "<p>No other scenario to compare: the study runs the baseline alone.</p>"
+        : "<p>No scenario files are offered (start the server with --scenarios DIR).</p>";
   }
 
   async refreshStored(selected = "") {
     const stored = await getJSON("/api/studies");
-    this.$("#stored").innerHTML = `<option value="">—</option>` + stored.map((s) => `<option value="${s.study_id}" ${s.study_id === selected ? "selected" : ""}>
-      ${s.label} (${s.days} d × ${s.replications_done} runs) ${s.created_utc.slice(0, 16)}</option>`).join("");
+    this.$("#stored").innerHTML = `<option value="">—</option>` + stored.map((s) => `<option value="${s.study_id}" title="${s.label}" ${s.study_id === selected ? "selected" : ""}>
+      ${s.created_utc.slice(0, 16).replace("T", " ")} · ${s.days} d × ${s.replications_done} runs · ${s.label}</option>`).join("");
   }
 
   message(text, error = false) {
@@ -85,6 +98,7 @@ export class Studies {
   }
 
   render() {
+    this.place = placeOf(this.map);
     const r = this.results;
     const scenario = this.$("#study-scenario").value;
     const baseline = r.scenarios[0];
@@ -93,8 +107,8 @@ export class Studies {
     const peaks = Object.entries(queue).map(([fac, s]) => [fac, Math.max(...s.y)]).sort((a, b) => b[1] - a[1]);
     const top = peaks.slice(0, 5).map(([fac]) => fac);
     lineChart(this.$("#chart-queue"), {
-      title: `${scenario}: trains queued (mean of runs), top ${top.length} facilities`, xLabel: "day", yLabel: "trains",
-      series: top.map((fac) => ({ label: fac, ...queue[fac] })),
+      title: `${scenario}: trains queued (mean of runs), top ${top.length} places`, xLabel: "day", yLabel: "trains",
+      series: top.map((fac) => ({ label: this.place(fac.split(":")[0]), ...queue[fac] })),
     });
     const transit = (name, dash) => Object.entries(r.transit[name] || {}).map(([c, s]) => ({ label: `${c}${dash ? " (baseline)" : ""}`, ...s, dash }));
     lineChart(this.$("#chart-transit"), {
@@ -107,7 +121,7 @@ export class Studies {
     }).filter(Boolean);
     const maxPeak = peaks.length ? Math.max(1, peaks[0][1]) : 1;
     const bottlenecks = peaks.slice(0, 5).filter(([, peak]) => peak > 0).map(([fac, peak]) => ({
-      node_id: this.map.facilityNode[fac.split(":")[0]], severity: peak / maxPeak, label: `bottleneck ${fac}: up to ${fmt(peak, 1)} trains queued`,
+      node_id: this.map.facilityNode[fac.split(":")[0]], severity: peak / maxPeak, label: `bottleneck ${this.place(fac.split(":")[0])}: up to ${fmt(peak, 1)} trains queued`,
     }));
     this.map.showFlows(flows, bottlenecks);
   }
@@ -121,8 +135,9 @@ export class Studies {
       const cls = k.significant ? (k.diff > 0 ? "up" : "down") : "";
       return `<span class="${cls}">${k.diff > 0 ? "+" : ""}${fmt(k.diff, 1)}</span> <small>[${fmt(k.diff_low, 1)}, ${fmt(k.diff_high, 1)}]${k.significant ? " *" : ""}</small>`;
     };
-    this.$("#kpis thead").innerHTML = `<tr><th>KPI</th><th class="num">${baseline} (baseline)</th>${scenario === baseline ? "" : `<th class="num">${scenario}</th><th class="num">difference</th>`}</tr>`;
-    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr><td>${k.kpi.replaceAll("_", "_<wbr>")}</td><td class="num">${ci(base[k.kpi])}</td>
+    this.$("#kpis thead").innerHTML = `<tr><th>KPI <small>(unit)</small></th><th class="num">${baseline} (baseline)</th>${scenario === baseline ? "" : `<th class="num">${scenario}</th><th class="num">difference</th>`}</tr>`;
+    const label = (id) => kpiLabel(id, this.place);
+    this.$("#kpis tbody").innerHTML = rows.map((k) => `<tr title="${k.kpi}"><td class="kpi">${label(k.kpi).name}${label(k.kpi).unit ? ` <span class="unit">(${label(k.kpi).unit})</span>` : ""}</td><td class="num">${ci(base[k.kpi])}</td>
       ${scenario === baseline ? "" : `<td class="num">${ci(k)}</td><td class="num">${diff(k)}</td>`}</tr>`).join("");
   }
 }
