@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from silkway import safe_io
 from silkway.errors import ScenarioError
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
@@ -78,7 +79,7 @@ def prepare(loaded: LoadedScenario) -> StudyScenario:
     from silkway.simulation import dataset_demand, read_demand
 
     if loaded.scenario.demand.file:
-        demand = read_demand(loaded.scenario.demand.file, net)
+        demand = read_demand(loaded.scenario.demand.file, net, within=Path(loaded.scenario.demand.file).parent)
     else:
         demand = dataset_demand(loaded.scenario.dataset, net)
     from silkway.scenarios.replicate import sim_inputs
@@ -180,10 +181,7 @@ def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *,
     from silkway.scenarios.study import replication_seed
     from silkway.simulation import SimOptions, dataset_demand
 
-    try:
-        text = Path(observed_path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{observed_path}: cannot read: {exc}") from None
+    text = safe_io.read_text(observed_path, "observed")
     observations = cal.parse_observed(text, str(observed_path))
     if scenario_path is not None:
         inputs = prepare(load_scenario(scenario_path)).inputs.applied
