@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from silkway.atomic import atomic_write_text
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console, lit
 from silkway.errors import DataError
 from silkway.network.dates import show_value
 from silkway.services import network as svc
@@ -27,8 +27,8 @@ def validate(dataset: Annotated[Path | None, typer.Argument(help=DATASET_HELP)] 
         net = svc.load(dataset)
     except DataError as exc:
         raise DataError(exc.problems, source=label) from None
-    console.print(f"[green]ok[/]: {label} {net.manifest.version}: {len(net.nodes)} nodes, {len(net.links)} links, "
-                  f"{len(net.facilities)} facilities, {len(net.sources)} sources; no problems found")
+    console.print(f"[green]ok[/]: {lit(str(label))} {lit(net.manifest.version)}: {len(net.nodes)} nodes, {len(net.links)} links, "
+                  f"{len(net.facilities)} facilities, {len(net.sources)} sources; no problems found", markup=True)
 
 
 @app.command()
@@ -43,8 +43,8 @@ def network(
         _print_changes(dataset, *changes)
         return
     s = svc.summarize(svc.load(dataset, as_of))
-    console.print(f"[bold]{s.name}[/] {s.version}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
-                  f"{s.n_sources} sources + {s.n_assumptions} stated assumptions")
+    console.print(f"[bold]{lit(s.name)}[/] {lit(s.version)}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
+                  f"{s.n_sources} sources + {s.n_assumptions} stated assumptions", markup=True)
     if s.as_of:
         console.print(f"as of {s.as_of} (dataset reference date {s.reference_date or 'none'}; another date: --as-of YYYY-MM-DD)",
                       highlight=False)

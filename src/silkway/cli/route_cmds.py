@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, app, console
+from silkway.cli._app import DATASET_HELP, app, console, lit
 from silkway.errors import RoutingError
 from silkway.routing import Objective, RouteOption, RouteResult
 from silkway.routing.objectives import FIELD, shown
@@ -54,7 +54,7 @@ def route(
         _print(result, router.net.node_by_id)
         if day:
             console.print(f"[dim]network as of {day} (--as-of; default: the departure day, else the dataset's reference date)[/]",
-                          highlight=False)
+                          highlight=False, markup=True)
 
 
 def _print(result: RouteResult, nodes) -> None:
@@ -81,8 +81,8 @@ def _print(result: RouteResult, nodes) -> None:
                   f"customs {h['customs']:.1f} h; {len(result.pareto)} route(s) in the Pareto set", highlight=False)
     if not result.constraints.get("corridor_rules", True):
         console.print("[yellow]note:[/] no route obeys the corridor rules (no country re-entered, no sea crossed twice) here; "
-                      "they were relaxed", highlight=False)
-    console.print(f"[dim]{result.method}[/]", highlight=False)
+                      "they were relaxed", highlight=False, markup=True)
+    console.print(f"[dim]{lit(result.method)}[/]", highlight=False, markup=True)
 
 
 def _ranked_by(objective: Objective) -> str:

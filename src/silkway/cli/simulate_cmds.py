@@ -59,7 +59,7 @@ def simulate(
 def _print(r: SimulationResult) -> None:
     k = r.kpis()
     console.print(f"[bold]simulated {r.days:g} days[/] (+{r.warmup_days:g} warm-up), seed {r.seed}, {r.events:,} events; "
-                  f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU")
+                  f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU", markup=True)
     for line in (*r.booking_lines(), *r.caspian_lines()):
         console.print(line, highlight=False)
     t = Table(title="Trains per border crossing")
