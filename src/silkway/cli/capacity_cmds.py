@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
+from silkway import jsonsafe
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console, lit
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def capacity(
     mults = parse_multipliers(multipliers) if curve else ()
     got, report = svc.capacity(dataset, as_of, scenario, closures=not no_closures)
     if as_json and not curve:
-        print(json.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))
+        print(jsonsafe.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))
         return
     console.print(f"[bold]capacity[/] of {lit(str(got.label))}: container trains/day of {report.train_teu:g} TEU, after background "
                   f"traffic{' and expected closures' if report.closures else ''}", highlight=False, markup=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from silkway import jsonsafe
 from silkway.cli._app import DATASET_HELP, app, console, lit
 from silkway.errors import RoutingError
 from silkway.routing import Objective, RouteOption, RouteResult
@@ -18,7 +18,7 @@ from silkway.services import routing as svc
 
 def _split(values: list[str] | None) -> list[str]:
     """Repeated options and comma-separated lists both work: ``--avoid RU --avoid ferry`` = ``--avoid RU,ferry``."""
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+    return [v.strip() for item in values or [] for v in item.split(",")]  # an empty value is refused, not dropped
 
 
 @app.command()
@@ -47,9 +47,9 @@ def route(
                             max_transfers=max_transfers, objective=objective, alternatives=alternatives)
     day = svc.network_day(router, as_of=as_of, depart=depart)
     if as_json:
-        typer.echo(json.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
+        typer.echo(jsonsafe.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
     elif as_geojson:
-        typer.echo(json.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
+        typer.echo(jsonsafe.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
     else:
         _print(result, router.net.node_by_id)
         if day:

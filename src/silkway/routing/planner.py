@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from silkway.errors import RoutingError
+from silkway.errors import RoutingError, SilkwayError
+from silkway.limits import ALTERNATIVES, MAX_TRANSFERS, ROUTE_TEU, check_day
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
@@ -42,6 +43,10 @@ def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float,
             raise RoutingError(f"cannot read the departure '{depart}': use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
     if not isinstance(depart, dt.datetime):
         depart = dt.datetime(depart.year, depart.month, depart.day)
+    try:
+        check_day(depart.date(), "departure date")
+    except SilkwayError as exc:
+        raise RoutingError(str(exc)) from None
     return depart.weekday() * 24.0 + depart.hour + depart.minute / 60.0, depart.isoformat()
 
 
@@ -103,10 +108,15 @@ class Router:
               objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES, seed: int = 0) -> RouteResult:
         """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.routing.route`."""
         obj = Objective.parse(objective)
-        if not teu > 0:
-            raise RoutingError(f"teu must be positive, got {teu}")
-        if alternatives < 1 or samples < 1 or (max_transfers is not None and max_transfers < 0):
-            raise RoutingError("alternatives and samples must be at least 1, max_transfers at least 0")
+        try:
+            ROUTE_TEU.check(teu)
+            ALTERNATIVES.check(alternatives)
+            if max_transfers is not None:
+                MAX_TRANSFERS.check(max_transfers)
+        except SilkwayError as exc:
+            raise RoutingError(str(exc)) from None
+        if samples < 1:
+            raise RoutingError("samples must be at least 1")
         o, d = self.resolve(origin), self.resolve(destination)
         if o == d:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")

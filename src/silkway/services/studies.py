@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from silkway import safe_io
-from silkway.errors import ScenarioError
+from silkway import limits, safe_io
+from silkway.errors import ScenarioError, SilkwayError
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
@@ -113,23 +113,36 @@ def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
     if not paths:
         raise ScenarioError("a study needs at least one scenario file")
-    if replications < 1:
-        raise ScenarioError("--replications must be at least 1")
+    _check((limits.REPLICATIONS, replications, "replications"), (limits.SEED, seed, "seed"),
+           *(((limits.DAYS, days, "days"),) if days is not None else ()))
+    if replications * len(paths) > limits.STUDY_RUNS:
+        raise ScenarioError(f"{replications:,} replications × {len(paths)} scenario(s) is more than the {limits.STUDY_RUNS:,} runs "
+                            "a study may hold")
     loaded = [load_scenario(p) for p in paths]
     names = [s.name for s in loaded]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ScenarioError(f"scenario names must differ within a study: {', '.join(dupes)}")
     versions = {dataset_version(s) for s in loaded}
-    horizon = days or loaded[0].scenario.simulation.days or 365
+    horizon = days if days is not None else (loaded[0].scenario.simulation.days or 365)
     return StudySpec(tuple(prepare(s) for s in loaded), replications, seed=seed, days=horizon, crn=crn,
                      detail_reps=detail_reps, dataset_version=" | ".join(sorted(versions)), code_version=code_version(),
                      label=label)
 
 
+def _check(*checks: tuple[limits.Bound, Any, str]) -> None:
+    """Each (bound, value, name) in turn; the first value outside is a ScenarioError naming it."""
+    for bound, value, name in checks:
+        try:
+            bound.check(value, name)
+        except SilkwayError as exc:
+            raise ScenarioError(str(exc)) from None
+
+
 def backend_for(name: str, workers: int = 2, address: str | None = None) -> LocalBackend | DaskBackend:
     if name == "local":
-        return LocalBackend(max(1, workers))
+        _check((limits.WORKERS, workers, "workers"))
+        return LocalBackend(workers)
     if name == "dask":
         if not address:
             raise ScenarioError("--backend dask needs --address tcp://HOST:PORT (a running Dask scheduler)")
@@ -181,6 +194,7 @@ def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *,
     from silkway.scenarios.study import replication_seed
     from silkway.simulation import SimOptions, dataset_demand
 
+    _check((limits.DAYS, days, "days"), (limits.REPLICATIONS, replications, "replications"), (limits.SEED, seed, "seed"))
     text = safe_io.read_text(observed_path, "observed")
     observations = cal.parse_observed(text, str(observed_path))
     if scenario_path is not None:

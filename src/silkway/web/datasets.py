@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from fastapi import HTTPException
 
+from silkway import jsonsafe
 from silkway.errors import DataError
 from silkway.network import Network
 from silkway.routing import Router
@@ -62,7 +62,7 @@ class DatasetRegistry:
                         problems = [str(p) for p in exc.problems[:20]]
                         raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
                 net = self._dated[name].at(as_of)
-                geojson = json.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
+                geojson = jsonsafe.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
                 self._loaded[key] = Loaded(net, geojson, routing_svc.router_for(net=net))
                 while sum(1 for k in self._loaded if k[0] == name) > MAX_DATES_PER_DATASET:
                     del self._loaded[next(k for k in self._loaded if k[0] == name)]
