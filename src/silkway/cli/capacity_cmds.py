@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from silkway import jsonsafe
+from silkway import jsonsafe, limits
+from silkway.atomic import check_folder
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console, lit
 
 if TYPE_CHECKING:
@@ -35,6 +36,10 @@ def capacity(
     from silkway.capacity.curve import parse_multipliers
 
     mults = parse_multipliers(multipliers) if curve else ()
+    if curve:
+        check_folder(out)
+        for bound, value in ((limits.REPLICATIONS, replications), (limits.DAYS, days), (limits.SEED, seed), *((limits.SCALE, m) for m in mults)):
+            bound.check(value)
     got, report = svc.capacity(dataset, as_of, scenario, closures=not no_closures)
     if as_json and not curve:
         print(jsonsafe.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))

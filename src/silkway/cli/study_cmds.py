@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from silkway.atomic import check_file, check_folder
 from silkway.cli._app import LazyModule, app, console, lit
 from silkway.defaults import DEFAULT_STORE
 
@@ -64,6 +65,9 @@ def study(
     all_kpis: Annotated[bool, typer.Option("--all", help="Print every KPI (default: the headline ones).")] = False,
 ) -> None:
     """Run R replications of each scenario, store them, print KPIs with 95% confidence intervals."""
+    check_file(store, "results store")
+    if export:
+        check_folder(export, "export folder")
     try:
         _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis)
     except KeyboardInterrupt:
@@ -96,6 +100,7 @@ def report(
     store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
 ) -> None:
     """Write a self-contained HTML report (offline: inline plots and CSS) of a stored study."""
+    check_folder(out, "report folder")
     path = svc.report(study_ref, out, store)
     console.print(f"wrote {path}")
 
@@ -113,6 +118,7 @@ def calibrate(
     def step(it: int, factors: dict[str, float]) -> None:
         console.print(f"  iteration {it}: " + ", ".join(f"{k} ×{v:.3f}" for k, v in factors.items()))
 
+    check_file(out)
     console.print(f"calibrating to {observed} ({replications} replications × {days} days per evaluation)")
     result, observations = svc.calibrate(observed, scenario, days=days, replications=replications, seed=seed, out=out, progress=step)
     t = Table(title=f"Calibration: per-border volume factors, {result.iterations} iteration(s)")
@@ -138,6 +144,8 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("silkway-report"),
 ) -> None:
     """The main job: headline routes, a study of baseline-2023 vs double-trade vs green-channel, the report."""
+    check_file(store, "results store")
+    check_folder(out, "report folder")
     columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)", markup=True)
     routes = svc.demo_routes()
