@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 import silkway
 from silkway.errors import DataError, SilkwayError
-from silkway.web import api_network, api_routes, api_studies, catalogue
+from silkway.web import api_network, api_routes, api_studies, catalogue, guard
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
 from silkway.web.settings import WebSettings
@@ -47,6 +47,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.state.scenarios = catalogue.find_scenarios(settings.scenario_dirs)
     app.state.study_runner = study_runner or StudyRunner()
     _add_error_handlers(app)
+    guard.add_guards(app, settings.max_body_bytes)
     app.include_router(api_network.router)
     app.include_router(api_routes.router)
     app.include_router(api_studies.router)
