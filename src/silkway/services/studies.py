@@ -19,7 +19,7 @@ from silkway.errors import ScenarioError, SilkwayError
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
-from silkway.scenarios.backends import DaskBackend, LocalBackend
+from silkway.scenarios.backends import DaskBackend, LocalBackend, refuse_in_spawn_bootstrap
 from silkway.scenarios.diff import Change, diff_definitions, diff_effects
 from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
@@ -111,6 +111,7 @@ def code_version() -> str:
 
 def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = False,
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
+    refuse_in_spawn_bootstrap()
     if not paths:
         raise ScenarioError("a study needs at least one scenario file")
     _check((limits.REPLICATIONS, replications, "replications"), (limits.SEED, seed, "seed"),
@@ -158,6 +159,7 @@ def simulation_replicate() -> ReplicateFn:
 
 def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
         progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn | None = None) -> StudyRun:
+    refuse_in_spawn_bootstrap()  # before the store is opened (its lock would stop a worker re-running the script)
     with ResultsStore(store_path) as store:
         return run_study(spec, store, replicate or simulation_replicate(), backend or LocalBackend(2), progress)
 
