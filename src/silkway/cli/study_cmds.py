@@ -146,6 +146,7 @@ def demo(
     """The main job: headline routes, a study of baseline-2023 vs double-trade vs green-channel, the report."""
     check_file(store, "results store")
     check_folder(out, "report folder")
+    svc.demo_scenarios(examples)  # before the routes: a wrong --examples fails at once
     columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)", markup=True)
     routes = svc.demo_routes()

@@ -238,18 +238,24 @@ def demo_routes() -> list[Any]:
     return [router.route(o, d) for o, d in HEADLINE_PAIRS]
 
 
+def demo_scenarios(examples_dir: PathLike = "examples") -> list[Path]:
+    """The demo's scenario files in ``examples_dir``; a clear error when one is missing."""
+    folder = Path(examples_dir)
+    missing = [n for n in DEMO_SCENARIOS if not (folder / n).is_file()]
+    if missing:
+        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (run from the repository root)")
+    return [folder / n for n in DEMO_SCENARIOS]
+
+
 def demo(examples_dir: PathLike = "examples", *, replications: int = 20, seed: int = 2023, store_path: PathLike = DEFAULT_STORE,
          out_dir: PathLike = "silkway-report", backend: LocalBackend | DaskBackend | None = None,
          progress: Callable[[int, int], None] | None = None, routes: list[Any] | None = None) -> DemoResult:
     """The main job: headline routes, then baseline-2023 vs double-trade vs green-channel, then the report."""
     from silkway.scenarios.headline import breaks_where, what_it_buys
 
-    folder = Path(examples_dir)
-    missing = [n for n in DEMO_SCENARIOS if not (folder / n).is_file()]
-    if missing:
-        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (run from the repository root)")
+    paths = demo_scenarios(examples_dir)
     routes = demo_routes() if routes is None else routes
-    spec = make_spec([folder / n for n in DEMO_SCENARIOS], replications, seed=seed, label="demo: baseline-2023 vs double-trade vs green-channel")
+    spec = make_spec(paths, replications, seed=seed, label="demo: baseline-2023 vs double-trade vs green-channel")
     run_ = run(spec, store_path, backend, progress)
     rec, table = summary(spec.study_id, store_path)
     names = [s["name"] for s in rec.scenarios]
