@@ -69,6 +69,7 @@ class Place:
         (a / "nan.yaml").write_text("silkway_scenario: 1\nname: n\ndemand:\n  growth:\n    - factor: .nan\n", encoding="utf-8")
         (a / "ext_fifo.yaml").write_text(f"silkway_scenario: 1\nname: e\nextends: {a / 'fifo'}\n", encoding="utf-8")
         (a / "ext_out.yaml").write_text("silkway_scenario: 1\nname: e\nextends: scen/out.yaml\n", encoding="utf-8")
+        (a / "nul.yaml").write_text('silkway_scenario: 1\nname: n\ndataset: "a\\0b"\n', encoding="utf-8")
         (a / "formula.csv").write_text("kpi,observed\n=HYPERLINK(\"x\"),3_02\n", encoding="utf-8")
         (self.root / PLANTED).write_text(PLANTED_TEXT, encoding="utf-8")
 
@@ -76,7 +77,7 @@ class Place:
         a = self.attacks
         return [str(p) for p in (a / "fifo", a / "zero.csv", a / "secret.txt", a / "tiny", a / "tiny_bad", a / "scen",
                                  a / "scen" / "tiny-base.yaml", a / "scen" / "bad.yaml", a / "scen" / "out.yaml", a / "deep.yaml",
-                                 a / "dup.yaml", a / "nan.yaml", a / "ext_fifo.yaml", a / "ext_out.yaml", a / "formula.csv",
+                                 a / "dup.yaml", a / "nan.yaml", a / "ext_fifo.yaml", a / "ext_out.yaml", a / "nul.yaml", a / "formula.csv",
                                  a / "missing.yaml", "/dev/null", "/proc/self/mem", a / "tiny" / "demand.csv")] + ["", "a\x00b"]
 
     def outputs(self) -> list[str]:

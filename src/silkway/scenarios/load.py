@@ -164,7 +164,10 @@ def _child(node: Any, key: Any) -> Any:
 
 def _absolutise(data: dict[str, Any], base: Path) -> None:
     if isinstance(data.get("dataset"), str):
-        data["dataset"] = str((base / data["dataset"]).resolve())
+        try:
+            data["dataset"] = str((base / data["dataset"]).resolve())
+        except (OSError, ValueError) as exc:  # a NUL byte, a loop of links
+            raise ScenarioError(f"{base}: dataset: {data['dataset'][:80]!r} cannot be opened: {exc}") from None
     demand = data.get("demand")
     if isinstance(demand, dict) and isinstance(demand.get("file"), str):
         demand["file"] = os.path.normpath(base / demand["file"])  # not resolved: a link must stay in its folder

@@ -259,7 +259,7 @@ def demo(examples_dir: PathLike = "examples", *, replications: int = 20, seed: i
     run_ = run(spec, store_path, backend, progress)
     rec, table = summary(spec.study_id, store_path)
     names = [s["name"] for s in rec.scenarios]
-    lines, section = _demo_capacity(folder / DEMO_SCENARIOS[0], seed) if run_.complete else ([], None)
+    lines, section = _demo_capacity(paths[0], seed) if run_.complete else ([], None)
     path = report(spec.study_id, out_dir, store_path, section) if run_.complete else Path(out_dir) / "report.html"
     return DemoResult(routes, run_, rec, table, breaks_where(table, names[1], names[0]), what_it_buys(table, names[2], names[0]), path,
                       lines)
