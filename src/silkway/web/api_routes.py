@@ -103,9 +103,15 @@ class RouteOut(BaseModel):
 @router.post("/routes", summary="Plan a shipment: corridor options and the Pareto set with leg breakdowns",
              response_class=Response, responses={200: {"model": RouteOut, "content": {"application/json": {}}}})
 async def plan_route(request: Request, body: RouteRequest) -> Response:
-    # Planning is CPU-bound Python: a few threads (not the default pool of 40) keep the event loop
-    # responsive under many concurrent requests instead of making all threads fight for the GIL.
-    content = await anyio.to_thread.run_sync(partial(_plan, request.app, body), limiter=_limiter(request.app))
+    app = request.app
+    name = body.dataset or app.state.settings.default_dataset
+    key = (name, app.state.datasets.version(name), body.model_dump_json())  # the full request, defaults included
+    content = app.state.route_cache.get(key)
+    if content is None:
+        # Planning is CPU-bound Python: a few threads (not the default pool of 40) keep the event loop
+        # responsive under many concurrent requests instead of making all threads fight for the GIL.
+        content = await anyio.to_thread.run_sync(partial(_plan, app, body), limiter=_limiter(app))
+        app.state.route_cache.put(key, content)
     return Response(content, media_type="application/json")
 
 

@@ -69,6 +69,14 @@ class DatasetRegistry:
             self._loaded.move_to_end(key)
             return self._loaded[key]
 
+    def version(self, name: str) -> str:
+        """What identifies the loaded dataset ``name``: its manifest name and version and the load (a cache key part);
+        404/503 as :meth:`get`."""
+        if name not in self._dated:
+            self.get(name)
+        manifest = self._dated[name].manifest
+        return f"{manifest.name} {manifest.version} {id(self._dated[name]):x}"
+
     def folder(self, name: str) -> Path | None:
         """The folder of a served dataset (None: the embedded one); 404 for a name not served."""
         if name not in self._folders:
