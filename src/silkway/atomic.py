@@ -9,6 +9,46 @@ import os
 import tempfile
 from pathlib import Path
 
+from silkway.errors import SilkwayError
+
+
+class OutputPathError(SilkwayError):
+    """An output path that cannot be what it must be: a file where a folder is needed, or the reverse."""
+
+
+def check_folder(path: str | os.PathLike[str], what: str = "output folder") -> Path:
+    """``path`` can be (or become) a folder: it is not a file and no part of it is a file. Nothing is created."""
+    folder = Path(path)
+    for p in (folder, *folder.parents):
+        try:
+            if p.exists() and not p.is_dir():
+                where = "is a file" if p == folder else f"is under {p}, which is a file"
+                raise OutputPathError(f"{folder}: {where}; the {what} must be a folder")
+        except OSError as exc:  # a name too long, a folder we may not enter
+            raise OutputPathError(f"{folder}: cannot be used as the {what}: {exc.strerror or exc}") from None
+        if p.exists():
+            break
+    return folder
+
+
+def check_file(path: str | os.PathLike[str], what: str = "output file") -> Path:
+    """``path`` can be (or become) a file: it is not a folder and its folder can exist. Nothing is created."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputPathError(f"{target}: is a folder; the {what} must be a file (give a file name, e.g. inside it)")
+    check_folder(target.parent, f"folder of the {what}")
+    return target
+
+
+def ensure_folder(path: str | os.PathLike[str], what: str = "output folder") -> Path:
+    """:func:`check_folder`, then create it (and its parents)."""
+    folder = check_folder(path, what)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputPathError(f"{folder}: cannot create the {what}: {exc.strerror or exc}") from None
+    return folder
+
 
 def _default_mode() -> int:
     """0o666 less the process umask: what ``open(path, "w")`` would give (mkstemp alone gives 0o600).
@@ -28,8 +68,8 @@ def _default_mode() -> int:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = check_file(path)
+    ensure_folder(target.parent, "folder of the output file")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, _default_mode())

@@ -90,4 +90,4 @@ def test_cli_dask_backend(cluster, tmp_path):
     assert res.exit_code == 0, res.output
     assert "2 replication(s) run" in " ".join(res.output.split())
     bad = CliRunner().invoke(app, ["study", str(data / "tiny-base.yaml"), "--backend", "dask", "--store", str(tmp_path / "x.duckdb")])
-    assert bad.exit_code != 0 and "needs --address" in str(bad.exception)
+    assert bad.exit_code == 1 and "needs --address" in bad.output

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from silkway.cli import app
-from silkway.errors import SilkwayError
 
 from .live import free_port
 
@@ -58,7 +57,7 @@ def test_serve_starts_on_loopback_and_serves_ui_api_and_scenarios(tmp_path: Path
 ])
 def test_serve_refuses_missing_folders(args: list[str], message: str) -> None:
     r = CliRunner().invoke(app, ["serve", *args])
-    assert r.exit_code != 0 and isinstance(r.exception, SilkwayError) and message in str(r.exception)
+    assert r.exit_code == 1 and message in r.output
 
 
 def test_serve_refuses_port_zero() -> None:

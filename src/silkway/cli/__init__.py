@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 # Command modules register themselves on ``app`` when imported (one line per topic).
 from silkway.cli import (
     capacity_cmds,  # noqa: E402,F401
@@ -16,21 +14,11 @@ from silkway.cli import (
     sources_cmds,  # noqa: E402,F401
     study_cmds,  # noqa: E402,F401
 )
-from silkway.cli._app import app, console_err
-from silkway.errors import DataError, SilkwayError
+from silkway.cli._app import app
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point: run the app; print SilkwayErrors cleanly and exit non-zero, no traceback."""
-    try:
-        app()
-    except DataError as exc:
-        console_err.print(f"[bold red]error:[/] {exc.source}: {len(exc.problems)} problem(s) found")
-        for p in exc.problems:
-            console_err.print(f"  - {p}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(1)
-    except SilkwayError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(1)
+    """Entry point. Errors are printed by the command group (:class:`silkway.cli._app.SilkwayGroup`), no traceback."""
+    app()

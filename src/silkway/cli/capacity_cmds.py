@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
+from silkway import jsonsafe, limits
+from silkway.atomic import check_folder
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console, lit
 
 if TYPE_CHECKING:
     from silkway.capacity import CapacityReport
@@ -35,12 +36,16 @@ def capacity(
     from silkway.capacity.curve import parse_multipliers
 
     mults = parse_multipliers(multipliers) if curve else ()
+    if curve:
+        check_folder(out)
+        for bound, value in ((limits.REPLICATIONS, replications), (limits.DAYS, days), (limits.SEED, seed), *((limits.SCALE, m) for m in mults)):
+            bound.check(value)
     got, report = svc.capacity(dataset, as_of, scenario, closures=not no_closures)
     if as_json and not curve:
-        print(json.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))
+        print(jsonsafe.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))
         return
-    console.print(f"[bold]capacity[/] of {got.label}: container trains/day of {report.train_teu:g} TEU, after background "
-                  f"traffic{' and expected closures' if report.closures else ''}", highlight=False)
+    console.print(f"[bold]capacity[/] of {lit(str(got.label))}: container trains/day of {report.train_teu:g} TEU, after background "
+                  f"traffic{' and expected closures' if report.closures else ''}", highlight=False, markup=True)
     _print(report)
     if curve:
         _curve(svc.with_capacity, got, report, mults, replications, days, seed, out)
@@ -78,7 +83,7 @@ def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> 
         curve = svc.saturation_curve(got, mults, replications=replications, days=days, seed=seed, progress=progress)
     curve = with_capacity(curve, report)
     if curve.interrupted:
-        console.print("[yellow]interrupted:[/] keeping the runs finished so far")
+        console.print("[yellow]interrupted:[/] keeping the runs finished so far", markup=True)
     if curve.runs.empty:
         return
     console.print(f"{len(curve.runs.groupby(['multiplier', 'replication']))} runs, {days:g} days each (+30 warm-up), seeds "

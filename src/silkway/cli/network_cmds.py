@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from silkway import jsonsafe
 from silkway.atomic import atomic_write_text
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console, lit
 from silkway.errors import DataError
 from silkway.network.dates import show_value
 from silkway.services import network as svc
@@ -27,8 +27,10 @@ def validate(dataset: Annotated[Path | None, typer.Argument(help=DATASET_HELP)] 
         net = svc.load(dataset)
     except DataError as exc:
         raise DataError(exc.problems, source=label) from None
-    console.print(f"[green]ok[/]: {label} {net.manifest.version}: {len(net.nodes)} nodes, {len(net.links)} links, "
-                  f"{len(net.facilities)} facilities, {len(net.sources)} sources; no problems found")
+    flows = svc.check_demand(dataset)
+    console.print(f"[green]ok[/]: {lit(str(label))} {lit(net.manifest.version)}: {len(net.nodes)} nodes, {len(net.links)} links, "
+                  f"{len(net.facilities)} facilities, {len(net.sources)} sources{'' if flows is None else f', {flows} demand flows'}; "
+                  "no problems found", markup=True)
 
 
 @app.command()
@@ -43,8 +45,8 @@ def network(
         _print_changes(dataset, *changes)
         return
     s = svc.summarize(svc.load(dataset, as_of))
-    console.print(f"[bold]{s.name}[/] {s.version}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
-                  f"{s.n_sources} sources + {s.n_assumptions} stated assumptions")
+    console.print(f"[bold]{lit(s.name)}[/] {lit(s.version)}: {s.n_nodes} nodes, {s.n_links} links, {s.n_facilities} facilities, "
+                  f"{s.n_sources} sources + {s.n_assumptions} stated assumptions", markup=True)
     if s.as_of:
         console.print(f"as of {s.as_of} (dataset reference date {s.reference_date or 'none'}; another date: --as-of YYYY-MM-DD)",
                       highlight=False)
@@ -95,5 +97,5 @@ def export_geojson(
 ) -> None:
     """Write the network (nodes and links) as of a date as GeoJSON for any GIS."""
     gj = svc.to_geojson(svc.load(dataset, as_of))
-    atomic_write_text(out, json.dumps(gj, ensure_ascii=False, indent=1))
+    atomic_write_text(out, jsonsafe.dumps(gj, ensure_ascii=False, indent=1))
     console.print(f"wrote {out} ({len(gj['features'])} features)")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, app, console, console_err
+from silkway import jsonsafe
+from silkway.cli._app import DATASET_HELP, app, console, console_err, lit
 from silkway.errors import RoutingError
 from silkway.routing import Objective, RouteOption, RouteResult
 from silkway.routing.objectives import FIELD, shown
@@ -18,7 +18,7 @@ from silkway.services import routing as svc
 
 def _split(values: list[str] | None) -> list[str]:
     """Repeated options and comma-separated lists both work: ``--avoid RU --avoid ferry`` = ``--avoid RU,ferry``."""
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+    return [v.strip() for item in values or [] for v in item.split(",")]  # an empty value is refused, not dropped
 
 
 @app.command()
@@ -50,17 +50,17 @@ def route(
                             depart=depart, avoid=_split(avoid), via=_split(via), max_transfers=max_transfers, objective=objective,
                             alternatives=alternatives)
     for w in result.conditions.warnings:
-        console_err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+        console_err.print(f"[yellow]warning:[/] {lit(w)}", highlight=False, soft_wrap=True, markup=True)
     day = svc.network_day(router, as_of=as_of, depart=depart)
     if as_json:
-        typer.echo(json.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
+        typer.echo(jsonsafe.dumps({**svc.to_dict(result), "network_as_of": day}, ensure_ascii=False, indent=1))
     elif as_geojson:
-        typer.echo(json.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
+        typer.echo(jsonsafe.dumps(svc.to_geojson(result, router.net), ensure_ascii=False, indent=1))
     else:
         _print(result, router.net.node_by_id)
         if day:
             console.print(f"[dim]network as of {day} (--as-of; default: the departure day, else the dataset's reference date)[/]",
-                          highlight=False)
+                          highlight=False, markup=True)
 
 
 def _print(result: RouteResult, nodes) -> None:
@@ -88,9 +88,9 @@ def _print(result: RouteResult, nodes) -> None:
                   highlight=False)
     if not result.constraints.get("corridor_rules", True):
         console.print("[yellow]note:[/] no route obeys the corridor rules (no country re-entered, no sea crossed twice) here; "
-                      "they were relaxed", highlight=False)
+                      "they were relaxed", highlight=False, markup=True)
     console.print(f"conditions: {result.conditions.label}", highlight=False)
-    console.print(f"[dim]{result.method}[/]", highlight=False)
+    console.print(f"[dim]{lit(result.method)}[/]", highlight=False, markup=True)
 
 
 def _ranked_by(objective: Objective) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from silkway.cli._app import app, console
+from silkway.cli._app import app, console, lit
 from silkway.errors import SilkwayError
 
 KEEP_ALIVE_S = 30
@@ -40,9 +40,9 @@ def serve(
         settings = WebSettings(datasets=datasets, results_dir=results.resolve(), scenario_dirs=scenario_dirs, max_running_jobs=max_jobs)
     except ValueError as exc:
         raise SilkwayError(str(exc)) from exc
-    console.print(f"silkway web app on [bold]http://{host}:{port}/[/] (API schema: /openapi.json); "
-                  f"datasets: {', '.join(datasets)}; scenarios from: {', '.join(map(str, scenario_dirs)) or 'none'}; "
-                  f"results store: {settings.results_dir}. Ctrl+C stops it.")
+    console.print(f"silkway web app on [bold]http://{lit(host)}:{port}/[/] (API schema: /openapi.json); "
+                  f"datasets: {lit(', '.join(datasets))}; scenarios from: {lit(', '.join(map(str, scenario_dirs))) or 'none'}; "
+                  f"results store: {lit(str(settings.results_dir))}. Ctrl+C stops it.", markup=True)
     # keep-alive 30 s (uvicorn's default is 5): under a CPU-bound burst the event loop can stall for seconds,
     # and a 5 s timer would close connections that already carry the client's next request
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S)

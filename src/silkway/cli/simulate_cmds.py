@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from silkway.atomic import check_folder
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def simulate(
     """Simulate container flows (trains, gauge breaks, borders, ferries) and report throughput, transit times, bottlenecks."""
     from silkway.simulation import SimOptions
 
+    check_folder(out)  # before the run, not after it
     options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share,
                          avoid=tuple(avoid or ()))
     net, dem = svc.load_inputs(dataset, demand, as_of)
@@ -59,7 +61,7 @@ def simulate(
 def _print(r: SimulationResult) -> None:
     k = r.kpis()
     console.print(f"[bold]simulated {r.days:g} days[/] (+{r.warmup_days:g} warm-up), seed {r.seed}, {r.events:,} events; "
-                  f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU")
+                  f"generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU", markup=True)
     for line in (*r.booking_lines(), *r.caspian_lines()):
         console.print(line, highlight=False)
     t = Table(title="Trains per border crossing")

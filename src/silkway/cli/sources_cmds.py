@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from silkway import jsonsafe
 from silkway.cli._app import DATASET_HELP, app, console
 from silkway.network.provenance import FieldProvenance, ProvenanceReport, SourceFlag
 from silkway.services import sources as svc
@@ -23,7 +23,7 @@ def sources(
     sources, sources without a locator or with only a year as date."""
     rep = svc.report(dataset)
     if as_json:
-        typer.echo(json.dumps(svc.to_dict(rep), ensure_ascii=False, indent=1))
+        typer.echo(jsonsafe.dumps(svc.to_dict(rep), ensure_ascii=False, indent=1))
         return
     _print_fields(rep)
     console.print(f"{rep.n_sources} sources, {rep.n_assumptions} assumptions")

@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silkway.cli._app import LazyModule, app, console
+from silkway.atomic import check_file, check_folder
+from silkway.cli._app import LazyModule, app, console, lit
 from silkway.defaults import DEFAULT_STORE
 
 svc = LazyModule("silkway.services.studies")
@@ -26,7 +27,7 @@ def scenario_validate(file: Annotated[Path, typer.Argument(help="Scenario YAML f
     """Validate a scenario file (schema, extends, places and ids in its dataset)."""
     c = svc.check(file)
     chain = " ← ".join(p.name for p in reversed(c.chain))
-    console.print(f"[green]ok[/]: {c.name} (hash {c.hash}; {chain})")
+    console.print(f"[green]ok[/]: {lit(c.name)} (hash {c.hash}; {lit(chain)})", markup=True)
     console.print(f"  {c.changed_links} link(s) and {c.changed_facilities} facility(ies) changed, {c.new_facilities} new "
                   f"facility(ies) vs the dataset; {c.demand_growth} demand change(s)")
     for key, value in c.options.items():
@@ -41,10 +42,10 @@ def scenario_diff(a: Annotated[Path, typer.Argument(help="First scenario.")], b:
     if not definition:
         console.print("identical definitions")
         return
-    console.print("[bold]Definitions[/]")
+    console.print("[bold]Definitions[/]", markup=True)
     for c in definition:
         console.print(f"  {c}", markup=False, highlight=False)
-    console.print("[bold]Effect on the network and the simulation options[/]")
+    console.print("[bold]Effect on the network and the simulation options[/]", markup=True)
     for c in effect or ["(none)"]:
         console.print(f"  {c}", markup=False, highlight=False)
 
@@ -64,10 +65,13 @@ def study(
     all_kpis: Annotated[bool, typer.Option("--all", help="Print every KPI (default: the headline ones).")] = False,
 ) -> None:
     """Run R replications of each scenario, store them, print KPIs with 95% confidence intervals."""
+    check_file(store, "results store")
+    if export:
+        check_folder(export, "export folder")
     try:
         _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]: finished replications are stored; run the same command again to resume")
+        console.print("[yellow]interrupted[/]: finished replications are stored; run the same command again to resume", markup=True)
         raise typer.Exit(130) from None
 
 
@@ -79,7 +83,7 @@ def _study(scenarios, replications, seed, days, backend, workers, address, store
     run = run_with_progress(spec, store, be)
     if run.interrupted:
         console.print(f"[yellow]interrupted[/]: {run.skipped + run.ran} of {run.total} replications stored; "
-                      "run the same command again to resume")
+                      "run the same command again to resume", markup=True)
         raise typer.Exit(130)
     console.print(f"{run.ran} replication(s) run, {run.skipped} already stored (resumed), {run.wall_s:.1f} s")
     rec, table = svc.summary(spec.study_id, store)
@@ -96,6 +100,7 @@ def report(
     store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
 ) -> None:
     """Write a self-contained HTML report (offline: inline plots and CSS) of a stored study."""
+    check_folder(out, "report folder")
     path = svc.report(study_ref, out, store)
     console.print(f"wrote {path}")
 
@@ -113,6 +118,7 @@ def calibrate(
     def step(it: int, factors: dict[str, float]) -> None:
         console.print(f"  iteration {it}: " + ", ".join(f"{k} ×{v:.3f}" for k, v in factors.items()))
 
+    check_file(out)
     console.print(f"calibrating to {observed} ({replications} replications × {days} days per evaluation)")
     result, observations = svc.calibrate(observed, scenario, days=days, replications=replications, seed=seed, out=out, progress=step)
     t = Table(title=f"Calibration: per-border volume factors, {result.iterations} iteration(s)")
@@ -138,11 +144,14 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("silkway-report"),
 ) -> None:
     """The main job: headline routes, a study of baseline-2023 vs double-trade vs green-channel, the report."""
+    check_file(store, "results store")
+    check_folder(out, "report folder")
+    svc.demo_scenarios(examples)  # before the routes: a wrong --examples fails at once
     columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)")
+    console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)", markup=True)
     routes = svc.demo_routes()
     print_routes(routes)
-    console.print("\n[bold]2. Study[/]: baseline-2023 vs double-trade vs green-channel")
+    console.print("\n[bold]2. Study[/]: baseline-2023 vs double-trade vs green-channel", markup=True)
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("study", total=None)
         res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
@@ -151,20 +160,20 @@ def demo(
     console.print(f"study {res.record.study_id}: {res.run.ran} replications run, {res.run.skipped} reused, "
                   f"{res.run.wall_s:.0f} s")
     if res.run.interrupted:
-        console.print("[yellow]interrupted[/]: run 'silkway demo' again to resume")
+        console.print("[yellow]interrupted[/]: run 'silkway demo' again to resume", markup=True)
         raise typer.Exit(130)
     print_summary(res.record, res.table)
-    console.print("\n[bold]3. Headline answers[/]")
-    console.print("[bold]How much can each corridor carry?[/] (maximum flow on the 2023 network; silkway capacity)")
+    console.print("\n[bold]3. Headline answers[/]", markup=True)
+    console.print("[bold]How much can each corridor carry?[/] (maximum flow on the 2023 network; silkway capacity)", markup=True)
     for line in res.capacity:
         console.print(f"  - {line}", markup=False, highlight=False)
-    console.print("[bold]Where does doubled trade break the corridor?[/]")
+    console.print("[bold]Where does doubled trade break the corridor?[/]", markup=True)
     for line in res.breaks:
         console.print(f"  - {line}", markup=False, highlight=False)
-    console.print("[bold]What does the green channel buy?[/]")
+    console.print("[bold]What does the green channel buy?[/]", markup=True)
     for line in res.buys:
         console.print(f"  - {line}", markup=False, highlight=False)
-    console.print(f"\n[bold]4. Report[/]: {res.report}")
+    console.print(f"\n[bold]4. Report[/]: {lit(str(res.report))}", markup=True)
 
 
 def print_routes(routes) -> None:  # noqa: ANN001

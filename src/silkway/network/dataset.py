@@ -23,6 +23,7 @@ from silkway.network.model import RECORD_TYPES, Manifest, Network
 from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
 from silkway.network.validate import Unparsed, validate_network
+from silkway.safe_io import UnsafeFile, read_bytes
 
 OPTIONAL_TABLES = ("closures", "background", "acceptance")
 DEFAULT_DATASET = "eurasia"
@@ -127,9 +128,9 @@ def _read_bytes(folder: Path, file: str, problems: list[Problem], required: bool
             problems.append(Problem(file, None, None, "file is missing"))
         return None
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(file, None, None, f"cannot be read: {exc.strerror or exc}"))
+        return read_bytes(path, "manifest" if file == MANIFEST_FILE else "table", within=folder)
+    except UnsafeFile as exc:
+        problems.append(Problem(file, None, None, exc.reason))
         return None
 
 

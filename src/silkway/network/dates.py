@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from silkway.errors import SilkwayError
+from silkway.limits import check_day
 from silkway.network.model import Network, valid_on
 from silkway.network.schema import TABLES
 
@@ -23,12 +24,13 @@ _DAY = timedelta(days=1)
 def parse_as_of(text: str | date | None, what: str = "as-of date") -> date | None:
     """``YYYY-MM-DD`` (or a date) → date; a clear error otherwise. A date-time keeps its day."""
     if text is None or isinstance(text, date):
-        return text
+        return text if text is None else check_day(text if not isinstance(text, datetime) else text.date(), what)
     raw = str(text).strip()
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw).date()  # a date-time keeps its day
+        day = date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw).date()  # a date-time keeps its day
     except ValueError:
         raise SilkwayError(f"{what} '{raw[:40]}' is not a date as YYYY-MM-DD") from None
+    return check_day(day, what)
 
 
 def is_dated(net: Network) -> bool:

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from silkway.errors import Problem
+from silkway.limits import formula_problem, strict_float
 from silkway.network.schema import GAUGES_MM, Col, Table
 
 _ID = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -72,7 +73,8 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
             return None, f"'{show(text)}' is not a valid id (letters, digits, _ . - only)"
         return text, None
     if kind == "text":
-        return text, None
+        formula = formula_problem(text)
+        return (None, f"'{show(text)}' {formula}") if formula else (text, None)
     if kind == "float":
         return _parse_float(col, text)
     if kind == "enum":
@@ -82,6 +84,9 @@ def parse_cell(col: Col, raw: str | None) -> tuple[Any, str | None]:
     if kind in ("list", "sources"):
         items = tuple(s.strip() for s in text.split(";") if s.strip())
         bad = [s for s in items if kind == "sources" and not _ID.fullmatch(s)]
+        formula = next((f"'{show(s)}' {p}" for s in items if (p := formula_problem(s))), None)
+        if formula:
+            return None, formula
         if bad:
             return None, f"'{show(bad[0])}' is not a valid source id"
         return items, None
@@ -152,7 +157,7 @@ def parse_geometry(text: str) -> tuple[tuple[tuple[float, float], ...] | None, s
 
 def _finite(text: str) -> float | None:
     try:
-        value = float(text)
+        value = strict_float(text)
     except ValueError:
         return None
     return value if math.isfinite(value) else None
@@ -160,7 +165,7 @@ def _finite(text: str) -> float | None:
 
 def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:
     try:
-        value = float(text.replace("_", ""))
+        value = strict_float(text)  # ASCII digits only: no 3_02, no ٣٠٢
     except (ValueError, OverflowError):
         return None, f"'{show(text)}' is not a number{_number_hint(col, text)}"
     if math.isnan(value) or math.isinf(value):
@@ -200,7 +205,7 @@ def _parse_gauges(text: str) -> tuple[tuple[int, ...] | None, str | None]:
     out = []
     for part in text.split(";"):
         part = part.strip()
-        if not part.isdigit() or len(part) > 6:
+        if not (part.isascii() and part.isdigit()) or len(part) > 6:
             return None, f"'{show(part)}' is not a gauge in mm"
         g = int(part)
         if g not in GAUGES_MM:

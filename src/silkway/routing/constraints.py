@@ -65,7 +65,7 @@ def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[st
     for raw in items:
         item = raw.strip()
         if not item:
-            continue
+            raise RoutingError("an empty avoid value avoids nothing (no silent no-op): give a country code, place or mode")
         if item.upper() in known and len(item) == 2:
             countries.add(item.upper())
             labels.append(("country", item.upper()))

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from silkway.errors import RoutingError
+from silkway.errors import RoutingError, SilkwayError
+from silkway.limits import ALTERNATIVES, MAX_TRANSFERS, ROUTE_TEU, check_day
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.routing.conditions import FREE, Conditions
@@ -60,6 +61,10 @@ def depart_datetime(depart: dt.date | dt.datetime | str | None) -> tuple[float, 
             raise RoutingError(f"cannot read the departure '{depart}': use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from exc
     if not isinstance(depart, dt.datetime):
         depart = dt.datetime(depart.year, depart.month, depart.day)
+    try:
+        check_day(depart.date(), "departure date")
+    except SilkwayError as exc:
+        raise RoutingError(str(exc)) from None
     return depart.weekday() * 24.0 + depart.hour + depart.minute / 60.0, depart
 
 
@@ -127,10 +132,15 @@ class Router:
         expected congestion waits (None = free: none; :mod:`silkway.routing.conditions`)."""
         cond = conditions if conditions is not None else FREE
         obj = Objective.parse(objective)
-        if not teu > 0:
-            raise RoutingError(f"teu must be positive, got {teu}")
-        if alternatives < 1 or samples < 1 or (max_transfers is not None and max_transfers < 0):
-            raise RoutingError("alternatives and samples must be at least 1, max_transfers at least 0")
+        try:
+            ROUTE_TEU.check(teu)
+            ALTERNATIVES.check(alternatives)
+            if max_transfers is not None:
+                MAX_TRANSFERS.check(max_transfers)
+        except SilkwayError as exc:
+            raise RoutingError(str(exc)) from None
+        if samples < 1:
+            raise RoutingError("samples must be at least 1")
         o, d = self.resolve(origin), self.resolve(destination)
         if o == d:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")

@@ -7,10 +7,13 @@ Both yield (job, output) as replications finish and stop cleanly when the consum
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +25,37 @@ from silkway.scenarios.study import Job, ReplicateFn, ReplicationOutput, timed
 _WORKER_INPUTS: dict[str, Any] = {}
 
 
-def _init_worker(inputs: dict[str, Any]) -> None:
+SPAWN_PITFALL = ("a study started while a worker process was importing the main script: a script that runs a study must put "
+                 "its top-level code under `if __name__ == \"__main__\":` (worker processes are spawned and re-import the script), "
+                 "or use LocalBackend(1)")
+
+
+def refuse_in_spawn_bootstrap() -> None:
+    """Fail fast, in a worker that is still importing the parent's main script, instead of starting a study there
+    (the classic spawn pitfall: a script without the ``__main__`` guard). The worker prints one line and exits; the
+    parent then reports :data:`SPAWN_PITFALL` (:meth:`LocalBackend.run`)."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        sys.stderr.write(f"silkway: {SPAWN_PITFALL}\n")
+        raise SystemExit(1)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this worker when its parent dies (even by SIGKILL): no orphan keeps computing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own checks stop idle workers
+        return
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init_worker(inputs: dict[str, Any], parent_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent, which cancels cleanly
+    if parent_pid is not None:
+        _die_with_parent(parent_pid)
     _WORKER_INPUTS.clear()
     _WORKER_INPUTS.update(inputs)
 
@@ -46,8 +78,9 @@ class LocalBackend:
             for job in jobs:
                 yield job, timed(fn, job, inputs[job.scenario_hash])
             return
+        refuse_in_spawn_bootstrap()
         ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker, initargs=(inputs,))
+        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid()))
         pending: dict[Future[ReplicationOutput], Job] = {}
         try:
             todo = iter(jobs)
@@ -57,7 +90,11 @@ class LocalBackend:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     job = pending.pop(fut)
-                    out = fut.result()
+                    try:
+                        out = fut.result()
+                    except BrokenProcessPool:
+                        raise SilkwayError(f"a worker process died before finishing its replication (killed, out of memory, "
+                                           f"or the spawn pitfall: {SPAWN_PITFALL})") from None
                     for nxt in _take(todo, 1):
                         pending[pool.submit(_run_in_worker, fn, nxt)] = nxt
                     yield job, out

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from silkway.errors import ScenarioError
+from silkway.limits import strict_float
 from silkway.network.model import Network
 
 BORDER_PREFIX = "trains_border_"
@@ -56,14 +57,14 @@ def parse_observed(text: str, label: str = "observed.csv") -> list[Observation]:
     for line, row in enumerate(rows, start=2):
         kpi, raw = (row.get("kpi") or "").strip(), (row.get("observed") or "").strip()
         try:
-            value = float(raw)
+            value = strict_float(raw)
         except ValueError:
             problems.append(f"line {line}, field 'observed': not a number: '{raw}'")
             continue
         if not kpi.startswith(BORDER_PREFIX):
             problems.append(f"line {line}, field 'kpi': only {BORDER_PREFIX}<node> counts can be calibrated (got '{kpi}')")
-        elif not value > 0:
-            problems.append(f"line {line}, field 'observed': must be > 0")
+        elif not 0 < value < 1e9:
+            problems.append(f"line {line}, field 'observed': must be a finite number > 0 and < 1e9")
         else:
             out.append(Observation(kpi, value, (row.get("unit") or "").strip(), (row.get("source") or "").strip()))
     if not out and not problems:

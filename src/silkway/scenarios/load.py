@@ -16,7 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from silkway import safe_io
 from silkway.errors import ScenarioError
+from silkway.scenarios import yaml_strict
 from silkway.scenarios.model import Scenario
 
 _APPEND_KEYS = {"links", "facilities", "new_facilities", "closures", "avoid", "growth"}
@@ -79,26 +81,23 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[tuple[Path, ...], dict
     parent = data.pop("extends", None)
     if not parent:
         return (path,), data
-    chain, base = _resolve((path.parent / parent).resolve(), (*seen, path))
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: must name a scenario file")
+    named = Path(os.path.normpath(path.parent / parent))
+    _read_text(named, within=named.parent)  # a link named by extends: stays in its folder (silkway.safe_io)
+    chain, base = _resolve(named.resolve(), (*seen, path))
     return (*chain, path), _merge(base, data)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, within: Path | None = None) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+        return safe_io.read_text(path, "scenario", within)
+    except safe_io.UnsafeFile as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def _parse_yaml(text: str, label: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ScenarioError(f"{label}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = yaml_strict.load(text, label)
     if not isinstance(data, dict):
         raise ScenarioError(f"{label}: a scenario must be a YAML mapping (key: value lines)")
     return data
@@ -165,10 +164,13 @@ def _child(node: Any, key: Any) -> Any:
 
 def _absolutise(data: dict[str, Any], base: Path) -> None:
     if isinstance(data.get("dataset"), str):
-        data["dataset"] = str((base / data["dataset"]).resolve())
+        try:
+            data["dataset"] = str((base / data["dataset"]).resolve())
+        except (OSError, ValueError) as exc:  # a NUL byte, a loop of links
+            raise ScenarioError(f"{base}: dataset: {data['dataset'][:80]!r} cannot be opened: {exc}") from None
     demand = data.get("demand")
     if isinstance(demand, dict) and isinstance(demand.get("file"), str):
-        demand["file"] = str((base / demand["file"]).resolve())
+        demand["file"] = os.path.normpath(base / demand["file"])  # not resolved: a link must stay in its folder
 
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -186,9 +188,9 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 def _file_digest(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+        return hashlib.sha256(safe_io.read_bytes(path, "demand", within=path.parent)).hexdigest()[:16]
+    except safe_io.UnsafeFile as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def folder_digest(folder: Path) -> str:
@@ -197,5 +199,8 @@ def folder_digest(folder: Path) -> str:
     h = hashlib.sha256()
     for f in sorted(folder.iterdir()):
         if f.is_file() and f.suffix in (".csv", ".toml"):
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
+            try:
+                h.update(f.name.encode() + b"\0" + safe_io.read_bytes(f, "table", within=folder))
+            except safe_io.UnsafeFile as exc:
+                raise ScenarioError(f"dataset: {exc}") from None
     return h.hexdigest()[:16]

@@ -9,9 +9,12 @@ See docs/studies.md for the format with examples.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from silkway.errors import SilkwayError
+from silkway.limits import DAYS, SCALE, WARMUP_DAYS, check_day
 
 FORMAT_VERSION = 1
 Mode = Literal["rail", "road", "ferry", "feeder", "sea"]
@@ -22,7 +25,7 @@ FacilityField = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .inf, .nan, 1e400: refused
 
 
 class LinkSelector(_Strict):
@@ -92,7 +95,7 @@ class NewFacility(_Strict):
 class DemandGrowth(_Strict):
     """Multiply flows by ``factor``: all flows, one OD pair, or the flows of one corridor (0 removes them)."""
 
-    factor: float = Field(ge=0)
+    factor: float = Field(ge=0, le=SCALE.hi)
     od: tuple[str, str] | None = None
     both_directions: bool = True
     corridor: str | None = None
@@ -125,7 +128,7 @@ class ClosureSpec(_Strict):
     corridor: str | None = None
     country: str | None = None
     start_day: int = Field(ge=1, le=366, description="day of year the closure starts (1 = 1 January)")
-    days: float = Field(gt=0)
+    days: float = Field(gt=0, le=DAYS.hi)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -142,8 +145,8 @@ class ClosureSpec(_Strict):
 
 
 class SimSettings(_Strict):
-    days: int | None = Field(None, ge=1, le=3660)
-    warmup_days: int | None = Field(None, ge=0)
+    days: int | None = Field(None, ge=1, le=DAYS.hi)
+    warmup_days: int | None = Field(None, ge=0, le=WARMUP_DAYS.hi)
     route_mode: Literal["fixed", "adaptive"] | None = None
 
 
@@ -155,7 +158,7 @@ class Scenario(_Strict):
     description: str = ""
     extends: str | None = None
     dataset: str | None = None
-    as_of: date | None = Field(None, description="the network as of this date (YYYY-MM-DD); default: the dataset's reference date")
+    as_of: Annotated[date, AfterValidator(_day)] | None = Field(None, description="the network as of this date (YYYY-MM-DD); default: the dataset's reference date")
     demand: DemandSpec = DemandSpec()
     links: tuple[LinkChange, ...] = ()
     facilities: tuple[FacilityChange, ...] = ()
@@ -164,6 +167,13 @@ class Scenario(_Strict):
     closures: tuple[ClosureSpec, ...] = ()
     avoid: tuple[str, ...] = ()
     simulation: SimSettings = SimSettings()
+
+
+def _day(day: date) -> date:
+    try:
+        return check_day(day, "as_of")
+    except SilkwayError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _check_positive(set_: dict[str, float], scale: dict[str, float]) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from silkway.atomic import check_file, ensure_folder
 from silkway.defaults import DEFAULT_STORE
 from silkway.errors import SilkwayError
 
@@ -77,7 +78,7 @@ class ResultsStore:
         self.path = Path(path)
         if read_only and not self.path.is_file():
             raise StoreError(f"{self.path}: no results store here (run 'silkway study' first or pass --store)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(check_file(self.path, "results store").parent, "folder of the results store")
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
@@ -182,8 +183,7 @@ class ResultsStore:
 
     def export_parquet(self, study_id: str, out_dir: str | os.PathLike[str]) -> list[Path]:
         """Write replications, kpis and details of a study as Parquet files (each replaced atomically)."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out = ensure_folder(out_dir, "export folder")
         written = []
         for table in ("replications", "kpis", "details"):
             target = out / f"{table}.parquet"

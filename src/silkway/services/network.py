@@ -6,6 +6,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from silkway.errors import DataError, Problem
@@ -41,6 +42,17 @@ def validate(dataset: PathLike = None) -> list[Problem]:
     except DataError as exc:
         return list(exc.problems)
     return []
+
+
+def check_demand(dataset: PathLike) -> int | None:
+    """The number of flows of the dataset folder's own ``demand.csv`` (None when it has none), checked as ``simulate``
+    reads it (places against every node the dated network ever has, numbers finite and bounded): ``validate`` and
+    ``simulate`` accept the same files. Raises the demand file's :class:`DataError`."""
+    if dataset is None or not (Path(dataset) / "demand.csv").exists():
+        return None
+    from silkway.simulation.demand_io import read_demand  # the simulation stack, only when there is demand to check
+
+    return len(read_demand(dataset, read_dated_dataset(dataset)).flows)
 
 
 def find_places(net: Network, query: str, limit: int = 10) -> list[Node]:

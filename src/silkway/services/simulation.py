@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from silkway import jsonsafe
 from silkway.atomic import atomic_write_bytes, atomic_write_text
 from silkway.network import Network, read_dataset
 from silkway.simulation import Demand, SimOptions, SimulationResult, dataset_demand, read_demand, simulate
@@ -48,7 +48,7 @@ def write_outputs(result: SimulationResult, out_dir: str | os.PathLike[str]) -> 
         buf = io.BytesIO()
         getattr(result, name).to_parquet(buf, index=False)
         written.append(atomic_write_bytes(out / f"{name}.parquet", buf.getvalue()))
-    written.append(atomic_write_text(out / "kpis.json", json.dumps(result.kpis(), indent=1, sort_keys=True)))
+    written.append(atomic_write_text(out / "kpis.json", jsonsafe.dumps(result.kpis(), indent=1, sort_keys=True)))
     written.append(atomic_write_text(out / "summary.txt", result.summary() + "\n"))
     for name, fig in (("queues.png", queue_figure(result)), ("transit_times.png", transit_figure(result))):
         buf = io.BytesIO()

@@ -14,11 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from silkway.errors import ScenarioError
+from silkway import limits, safe_io
+from silkway.errors import ScenarioError, SilkwayError
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
-from silkway.scenarios.backends import DaskBackend, LocalBackend
+from silkway.scenarios.backends import DaskBackend, LocalBackend, refuse_in_spawn_bootstrap
 from silkway.scenarios.diff import Change, diff_definitions, diff_effects
 from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
@@ -78,7 +79,7 @@ def prepare(loaded: LoadedScenario) -> StudyScenario:
     from silkway.simulation import dataset_demand, read_demand
 
     if loaded.scenario.demand.file:
-        demand = read_demand(loaded.scenario.demand.file, net)
+        demand = read_demand(loaded.scenario.demand.file, net, within=Path(loaded.scenario.demand.file).parent)
     else:
         demand = dataset_demand(loaded.scenario.dataset, net)
     from silkway.scenarios.replicate import sim_inputs
@@ -110,25 +111,39 @@ def code_version() -> str:
 
 def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = False,
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
+    refuse_in_spawn_bootstrap()
     if not paths:
         raise ScenarioError("a study needs at least one scenario file")
-    if replications < 1:
-        raise ScenarioError("--replications must be at least 1")
+    _check((limits.REPLICATIONS, replications, "replications"), (limits.SEED, seed, "seed"),
+           *(((limits.DAYS, days, "days"),) if days is not None else ()))
+    if replications * len(paths) > limits.STUDY_RUNS:
+        raise ScenarioError(f"{replications:,} replications × {len(paths)} scenario(s) is more than the {limits.STUDY_RUNS:,} runs "
+                            "a study may hold")
     loaded = [load_scenario(p) for p in paths]
     names = [s.name for s in loaded]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ScenarioError(f"scenario names must differ within a study: {', '.join(dupes)}")
     versions = {dataset_version(s) for s in loaded}
-    horizon = days or loaded[0].scenario.simulation.days or 365
+    horizon = days if days is not None else (loaded[0].scenario.simulation.days or 365)
     return StudySpec(tuple(prepare(s) for s in loaded), replications, seed=seed, days=horizon, crn=crn,
                      detail_reps=detail_reps, dataset_version=" | ".join(sorted(versions)), code_version=code_version(),
                      label=label)
 
 
+def _check(*checks: tuple[limits.Bound, Any, str]) -> None:
+    """Each (bound, value, name) in turn; the first value outside is a ScenarioError naming it."""
+    for bound, value, name in checks:
+        try:
+            bound.check(value, name)
+        except SilkwayError as exc:
+            raise ScenarioError(str(exc)) from None
+
+
 def backend_for(name: str, workers: int = 2, address: str | None = None) -> LocalBackend | DaskBackend:
     if name == "local":
-        return LocalBackend(max(1, workers))
+        _check((limits.WORKERS, workers, "workers"))
+        return LocalBackend(workers)
     if name == "dask":
         if not address:
             raise ScenarioError("--backend dask needs --address tcp://HOST:PORT (a running Dask scheduler)")
@@ -144,6 +159,7 @@ def simulation_replicate() -> ReplicateFn:
 
 def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
         progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn | None = None) -> StudyRun:
+    refuse_in_spawn_bootstrap()  # before the store is opened (its lock would stop a worker re-running the script)
     with ResultsStore(store_path) as store:
         return run_study(spec, store, replicate or simulation_replicate(), backend or LocalBackend(2), progress)
 
@@ -180,10 +196,8 @@ def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *,
     from silkway.scenarios.study import replication_seed
     from silkway.simulation import SimOptions, dataset_demand
 
-    try:
-        text = Path(observed_path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{observed_path}: cannot read: {exc}") from None
+    _check((limits.DAYS, days, "days"), (limits.REPLICATIONS, replications, "replications"), (limits.SEED, seed, "seed"))
+    text = safe_io.read_text(observed_path, "observed")
     observations = cal.parse_observed(text, str(observed_path))
     if scenario_path is not None:
         inputs = prepare(load_scenario(scenario_path)).inputs.applied
@@ -224,22 +238,28 @@ def demo_routes() -> list[Any]:
     return [router.route(o, d) for o, d in HEADLINE_PAIRS]
 
 
+def demo_scenarios(examples_dir: PathLike = "examples") -> list[Path]:
+    """The demo's scenario files in ``examples_dir``; a clear error when one is missing."""
+    folder = Path(examples_dir)
+    missing = [n for n in DEMO_SCENARIOS if not (folder / n).is_file()]
+    if missing:
+        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (run from the repository root)")
+    return [folder / n for n in DEMO_SCENARIOS]
+
+
 def demo(examples_dir: PathLike = "examples", *, replications: int = 20, seed: int = 2023, store_path: PathLike = DEFAULT_STORE,
          out_dir: PathLike = "silkway-report", backend: LocalBackend | DaskBackend | None = None,
          progress: Callable[[int, int], None] | None = None, routes: list[Any] | None = None) -> DemoResult:
     """The main job: headline routes, then baseline-2023 vs double-trade vs green-channel, then the report."""
     from silkway.scenarios.headline import breaks_where, what_it_buys
 
-    folder = Path(examples_dir)
-    missing = [n for n in DEMO_SCENARIOS if not (folder / n).is_file()]
-    if missing:
-        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (run from the repository root)")
+    paths = demo_scenarios(examples_dir)
     routes = demo_routes() if routes is None else routes
-    spec = make_spec([folder / n for n in DEMO_SCENARIOS], replications, seed=seed, label="demo: baseline-2023 vs double-trade vs green-channel")
+    spec = make_spec(paths, replications, seed=seed, label="demo: baseline-2023 vs double-trade vs green-channel")
     run_ = run(spec, store_path, backend, progress)
     rec, table = summary(spec.study_id, store_path)
     names = [s["name"] for s in rec.scenarios]
-    lines, section = _demo_capacity(folder / DEMO_SCENARIOS[0], seed) if run_.complete else ([], None)
+    lines, section = _demo_capacity(paths[0], seed) if run_.complete else ([], None)
     path = report(spec.study_id, out_dir, store_path, section) if run_.complete else Path(out_dir) / "report.html"
     return DemoResult(routes, run_, rec, table, breaks_where(table, names[1], names[0]), what_it_buys(table, names[2], names[0]), path,
                       lines)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from silkway.errors import SimulationError
+from silkway.errors import SilkwayError, SimulationError
+from silkway.limits import DAYS, SEED, WARMUP_DAYS, check_sim_volume
 from silkway.network.model import Network
 from silkway.simulation.demand import Demand
 from silkway.simulation.options import SimOptions
@@ -20,13 +21,18 @@ def simulate(net: Network, demand: Demand | None = None, *, days: float = 365, s
     ``demand`` defaults to the embedded 2023 demand. ``progress(done_days, total_days)`` is called as the
     run advances. Every random number derives from ``seed``: the same inputs and seed give identical results.
     """
+    for bound, value in ((DAYS, days), (SEED, seed), (WARMUP_DAYS, options.warmup_days)):
+        try:
+            bound.check(value)
+        except SilkwayError as exc:
+            raise SimulationError(str(exc)) from None
     if demand is None:
         from silkway.simulation.demand_io import default_demand
         demand = default_demand(net)
-    if not days > 0:
-        raise SimulationError(f"days must be > 0 (got {days})")
-    if not isinstance(seed, int) or seed < 0:
-        raise SimulationError(f"seed must be an integer >= 0 (got {seed!r})")
+    try:
+        check_sim_volume(demand.teu_per_week, days, options.warmup_days)
+    except SilkwayError as exc:
+        raise SimulationError(str(exc)) from None
     from silkway.simulation.collect import collect  # the numba kernel is imported on first use, not with silkway
     from silkway.simulation.engine import prepare, run
     from silkway.simulation.plan import build

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from silkway.errors import DataError, Problem
+from silkway.limits import FLOW_TEU_PER_WEEK, SCALE, formula_problem, strict_float
 from silkway.network.model import Network
 
 COLUMNS = ("flow_id", "origin", "destination", "corridor", "via", "teu_per_week", "season_amplitude", "season_peak_day", "src", "note")
@@ -91,8 +92,9 @@ def teu_per_week_from_trade_usd(trade_usd_per_year: float, usd_per_teu: float) -
 
 
 def _check_factor(factor: float) -> None:
-    if not factor >= 0 or not math.isfinite(factor):
-        raise DataError([Problem("demand", None, "factor", f"a demand factor must be a finite number >= 0 (got {factor})")], "demand")
+    if not 0 <= factor <= SCALE.hi:
+        raise DataError([Problem("demand", None, "factor", f"a demand factor must be a finite number >= 0 and <= {SCALE.hi:g} "
+                                 f"(got {factor})")], "demand")
 
 
 def parse_demand(text: str, net: Network, file: str = "demand.csv") -> Demand:
@@ -135,6 +137,9 @@ def _parse_row(row: dict, net: Network, file: str, line: int, problems: list[Pro
     if cell.get("corridor") and cell["corridor"] not in tags:
         problems.append(Problem(file, line, "corridor", f"unknown corridor '{cell['corridor'][:40]}': a flow's corridor is one of "
                                 f"the corridor tags of the links ({', '.join(sorted(tags))})"))
+    for col in ("flow_id", "corridor", "note"):
+        if (formula := formula_problem(cell.get(col, ""))) is not None:
+            problems.append(Problem(file, line, col, f"'{cell[col][:40]}' {formula}"))
     places = [("origin", cell.get("origin", "")), ("destination", cell.get("destination", ""))]
     via = tuple(v.strip() for v in cell.get("via", "").split(";") if v.strip())
     places += [("via", v) for v in via]
@@ -148,12 +153,14 @@ def _parse_row(row: dict, net: Network, file: str, line: int, problems: list[Pro
             nums[col] = default
             continue
         try:
-            nums[col] = float(raw)
+            nums[col] = strict_float(raw)  # ASCII digits only: no 3_02, no ٣٠٢
         except ValueError:
             problems.append(Problem(file, line, col, f"not a number: '{raw}'"))
             continue
         if not math.isfinite(nums[col]) or (col != "season_peak_day" and nums[col] < 0):
             problems.append(Problem(file, line, col, f"must be a finite number >= 0 (got {raw})"))
+        elif col == "teu_per_week" and nums[col] > FLOW_TEU_PER_WEEK.hi:
+            problems.append(Problem(file, line, col, f"must be {FLOW_TEU_PER_WEEK.describe()} (got {raw})"))
     if (nums.get("season_amplitude") or 0.0) > 1.0:
         problems.append(Problem(file, line, "season_amplitude", "must be <= 1 (rates cannot go negative)"))
     src = tuple(s.strip() for s in cell.get("src", "").split(";") if s.strip())

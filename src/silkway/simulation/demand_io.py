@@ -8,22 +8,22 @@ from pathlib import Path
 from silkway.errors import DataError, Problem
 from silkway.network.dataset import default_dataset_path
 from silkway.network.model import Network
+from silkway.safe_io import UnsafeFile, read_text
 from silkway.simulation.demand import Demand, parse_demand
 
 DEMAND_FILE = "demand.csv"
 
 
-def read_demand(path: str | os.PathLike[str], net: Network) -> Demand:
-    """Read a demand CSV (see docs/simulation.md) and check its places against ``net``."""
+def read_demand(path: str | os.PathLike[str], net: Network, within: str | os.PathLike[str] | None = None) -> Demand:
+    """Read a demand CSV (see docs/simulation.md) and check its places against ``net``. A folder's ``demand.csv``
+    must stay inside the folder; ``within`` holds any other file to its folder (:mod:`silkway.safe_io`)."""
     p = Path(path)
     if p.is_dir():
-        p = p / DEMAND_FILE
+        p, within = p / DEMAND_FILE, p
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError([Problem(str(p), None, None, "demand file not found")], str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(str(p), None, None, f"cannot read: {exc}")], str(p)) from None
+        text = read_text(p, "demand", within)
+    except UnsafeFile as exc:
+        raise DataError([Problem(str(p), None, None, "demand file not found" if exc.missing else exc.reason)], str(p)) from None
     return parse_demand(text, net, file=str(p))
 
 
@@ -34,6 +34,6 @@ def default_demand(net: Network) -> Demand:
 
 def dataset_demand(dataset: str | os.PathLike[str] | None, net: Network) -> Demand:
     """The dataset folder's own ``demand.csv`` when it has one, else the embedded default."""
-    if dataset is not None and (Path(dataset) / DEMAND_FILE).is_file():
-        return read_demand(Path(dataset) / DEMAND_FILE, net)
+    if dataset is not None and (Path(dataset) / DEMAND_FILE).exists():
+        return read_demand(Path(dataset) / DEMAND_FILE, net, within=dataset)
     return default_demand(net)

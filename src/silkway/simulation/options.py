@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 
 from silkway.errors import SimulationError
+from silkway.limits import WARMUP_DAYS
 from silkway.network.model import Closure
 
 ROUTE_MODES = ("fixed", "adaptive")
@@ -65,8 +67,12 @@ class SimOptions:
         for name in ("container_teu", "schedule_days", "sample_hours", "adaptive_refresh_hours"):
             if not getattr(self, name) > 0:
                 problems.append(f"{name} must be > 0 (got {getattr(self, name)})")
-        if self.warmup_days < 0:
-            problems.append(f"warmup_days must be >= 0 (got {self.warmup_days})")
+        if not 0 <= self.warmup_days <= WARMUP_DAYS.hi:
+            problems.append(f"warmup_days must be {WARMUP_DAYS.describe()} (got {self.warmup_days})")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(f"{f.name} must be a finite number (got {value})")
         if self.train_teu is not None and not self.train_teu >= self.container_teu:
             problems.append(f"train_teu must be >= container_teu (got {self.train_teu})")
         if not 0.0 < self.booking_utilisation <= 1.0:

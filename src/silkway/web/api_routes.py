@@ -11,6 +11,7 @@ import anyio
 from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from silkway.limits import MAX_TRANSFERS, ROUTE_TEU
 from silkway.routing import Objective
 from silkway.routing.planner import route_day
 from silkway.services import routing as routing_svc
@@ -21,15 +22,15 @@ PlaceName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class RouteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     dataset: Annotated[str, Field(pattern=NAME_PATTERN)] | None = Field(None, description="default: the app's first dataset")
     origin: PlaceName = Field(description="tolerant place name, id or alias, e.g. \"Xi'an\", 'xian'")
     destination: PlaceName
-    teu: float = Field(1.0, gt=0, le=10_000)
+    teu: float = Field(1.0, gt=0, le=ROUTE_TEU.hi)
     depart: str | None = Field(None, max_length=32, description="YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: a Monday 00:00)")
     avoid: list[PlaceName] = Field(default_factory=list, max_length=20, description="country codes (RU), places or modes (ferry)")
     via: list[PlaceName] = Field(default_factory=list, max_length=5)
-    max_transfers: int | None = Field(None, ge=0, le=20)
+    max_transfers: int | None = Field(None, ge=0, le=MAX_TRANSFERS.hi)
     objective: Objective = Field(Objective.TIME, description="rank by time (the median), p90, cost or co2e, as displayed")
     alternatives: int = Field(3, ge=1, le=6)
     as_of: date | None = Field(None, description="the network as of this date (default: the departure day, else the dataset's "
@@ -106,9 +107,15 @@ class RouteOut(BaseModel):
 @router.post("/routes", summary="Plan a shipment: corridor options and the Pareto set with leg breakdowns",
              response_class=Response, responses={200: {"model": RouteOut, "content": {"application/json": {}}}})
 async def plan_route(request: Request, body: RouteRequest) -> Response:
-    # Planning is CPU-bound Python: a few threads (not the default pool of 40) keep the event loop
-    # responsive under many concurrent requests instead of making all threads fight for the GIL.
-    content = await anyio.to_thread.run_sync(partial(_plan, request.app, body), limiter=_limiter(request.app))
+    app = request.app
+    name = body.dataset or app.state.settings.default_dataset
+    key = (name, app.state.datasets.version(name), body.model_dump_json())  # the full request, defaults included
+    content = app.state.route_cache.get(key)
+    if content is None:
+        # Planning is CPU-bound Python: a few threads (not the default pool of 40) keep the event loop
+        # responsive under many concurrent requests instead of making all threads fight for the GIL.
+        content = await anyio.to_thread.run_sync(partial(_plan, app, body), limiter=_limiter(app))
+        app.state.route_cache.put(key, content)
     return Response(content, media_type="application/json")
 
 
@@ -120,9 +127,9 @@ def _plan(app: FastAPI, body: RouteRequest) -> bytes:
                                     conditions=body.conditions, as_of=body.as_of, teu=body.teu, depart=body.depart,
                                     avoid=body.avoid, via=body.via, max_transfers=body.max_transfers,
                                     objective=body.objective, alternatives=body.alternatives)
-    # json.dumps directly: FastAPI's generic encoder is ~14x slower on this payload
+    # json.dumps directly: FastAPI's generic encoder is ~14x slower on this payload (inputs are finite: no NaN to write)
     return json.dumps({"dataset": name, "network_as_of": routing_svc.network_day(planner, as_of=body.as_of, depart=body.depart),
-                       **routing_svc.to_dict(result)}).encode()
+                       **routing_svc.to_dict(result)}, allow_nan=False).encode()
 
 
 def _limiter(app: FastAPI) -> anyio.CapacityLimiter:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from silkway import limits
 from silkway.errors import SilkwayError
 from silkway.scenarios.store import StoreError
 from silkway.services import studies as studies_svc
@@ -32,7 +33,7 @@ class ScenarioInfo(BaseModel):
 
 
 class ValidateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     text: str = Field(min_length=1, max_length=100_000, description="scenario YAML (no extends/dataset/demand.file)")
     dataset: Annotated[str, Field(pattern=NAME_PATTERN)] | None = Field(None, description="default: the app's first dataset")
 
@@ -49,11 +50,11 @@ class ValidateResult(BaseModel):
 
 
 class StudyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     scenarios: list[ScenarioName] = Field(min_length=1, description="catalogue names; the first is the baseline")
-    days: int = Field(60, ge=1, le=3660)
+    days: int = Field(60, ge=1, le=int(limits.DAYS.hi))
     replications: int = Field(3, ge=1, le=1000)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+    seed: int = Field(0, ge=0, le=int(limits.SEED.hi))
     label: str | None = Field(None, max_length=100)
 
 

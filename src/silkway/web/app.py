@@ -13,9 +13,10 @@ from fastapi.staticfiles import StaticFiles
 
 import silkway
 from silkway.errors import DataError, SilkwayError
-from silkway.web import api_capacity, api_network, api_routes, api_studies, catalogue
+from silkway.web import api_capacity, api_network, api_routes, api_studies, catalogue, guard
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
+from silkway.web.route_cache import RouteCache
 from silkway.web.settings import WebSettings
 from silkway.web.study_jobs import StudyRunner
 
@@ -46,7 +47,9 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.state.jobs = jobs
     app.state.scenarios = catalogue.find_scenarios(settings.scenario_dirs)
     app.state.study_runner = study_runner or StudyRunner()
+    app.state.route_cache = RouteCache(settings.route_cache_entries)
     _add_error_handlers(app)
+    guard.add_guards(app, settings.max_body_bytes)
     app.include_router(api_network.router)
     app.include_router(api_routes.router)
     app.include_router(api_studies.router)

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-from silkway.errors import ScenarioError
+from silkway import safe_io
+from silkway.errors import ScenarioError, SilkwayError
+from silkway.scenarios import yaml_strict
 from silkway.web.settings import NAME_PATTERN
 
 _NAME = re.compile(NAME_PATTERN)
@@ -34,8 +36,8 @@ def find_scenarios(folders: tuple[Path, ...]) -> dict[str, Path]:
 def describe(path: Path) -> dict[str, Any]:
     """Name, description and base of a catalogue file (read leniently: a broken file still lists)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = yaml_strict.load(safe_io.read_text(path, "scenario"), path.name)
+    except SilkwayError:
         data = None
     data = data if isinstance(data, dict) else {}
     return {"name": path.stem, "title": str(data.get("name", path.stem)), "description": str(data.get("description", "")),
@@ -46,11 +48,12 @@ def refuse_paths(text: str) -> None:
     """Posted scenario text may not name files (the server reads no path that a request chose) nor use
     YAML aliases (a few aliases can expand into billions of nodes for the validator to walk)."""
     try:
-        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
-            raise ScenarioError("YAML aliases (*name) are not accepted in a posted scenario; write the values out")
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        aliased = any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        data = None if aliased else yaml_strict.load(text, "scenario")
+    except (yaml.YAMLError, ScenarioError):
         return  # the validator reports the YAML error with its line
+    if aliased:
+        raise ScenarioError("YAML aliases (*name) are not accepted in a posted scenario; write the values out")
     if not isinstance(data, dict):
         return
     named = [k for k in PATH_KEYS if data.get(k)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from fastapi import HTTPException
 
+from silkway import jsonsafe
 from silkway.errors import DataError
 from silkway.network import Network
 from silkway.routing import Router
@@ -62,12 +62,20 @@ class DatasetRegistry:
                         problems = [str(p) for p in exc.problems[:20]]
                         raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
                 net = self._dated[name].at(as_of)
-                geojson = json.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
+                geojson = jsonsafe.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
                 self._loaded[key] = Loaded(net, geojson, routing_svc.router_for(net=net))
                 while sum(1 for k in self._loaded if k[0] == name) > MAX_DATES_PER_DATASET:
                     del self._loaded[next(k for k in self._loaded if k[0] == name)]
             self._loaded.move_to_end(key)
             return self._loaded[key]
+
+    def version(self, name: str) -> str:
+        """What identifies the loaded dataset ``name``: its manifest name and version and the load (a cache key part);
+        404/503 as :meth:`get`."""
+        if name not in self._dated:
+            self.get(name)
+        manifest = self._dated[name].manifest
+        return f"{manifest.name} {manifest.version} {id(self._dated[name]):x}"
 
     def folder(self, name: str) -> Path | None:
         """The folder of a served dataset (None: the embedded one); 404 for a name not served."""

@@ -34,6 +34,8 @@ class WebSettings:
     max_running_jobs: int = 1
     max_queued_jobs: int = 4
     route_threads: int = 2
+    route_cache_entries: int = 512  # route answers kept for repeated queries (about 50 kB each)
+    max_body_bytes: int = 2_000_000  # a request body beyond this is answered 413 without being read further
 
     def __post_init__(self) -> None:
         if not self.datasets:
