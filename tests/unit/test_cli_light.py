@@ -19,5 +19,5 @@ def test_lazy_service_module_resolves_on_use():
     from silkway.cli import study_cmds
     from silkway.services import studies
 
-    assert study_cmds.svc.is_headline_kpi is studies.is_headline_kpi  # the real service, not a stand-in
+    assert study_cmds.svc.headline_kpis is studies.headline_kpis  # the real service, not a stand-in
     assert study_cmds.DEFAULT_STORE == studies.DEFAULT_STORE  # the CLI default is the store the service uses

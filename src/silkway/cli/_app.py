@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -15,9 +17,33 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-console = Console()
-console_err = Console(stderr=True)
+PIPE_WIDTH = 200  # piped output (a file, grep, a notebook cell) is not cut to 80 columns
+
+
+def _width(stream: object) -> int | None:
+    """Rich's own width on a terminal or when COLUMNS is set; a wide page when piped, so no name is cut mid-word."""
+    isatty = getattr(stream, "isatty", None)
+    return None if (isatty and isatty()) or os.environ.get("COLUMNS") else PIPE_WIDTH
+
+
+console = Console(width=_width(sys.stdout))
+console_err = Console(stderr=True, width=_width(sys.stderr))
+
+def _version(value: bool) -> None:
+    if value:
+        from silkway import __version__
+
+        typer.echo(f"silkway {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.", callback=_version,
+                                       is_eager=True)) -> None:
+    """Digital twin of the China–Europe land freight corridors through Kazakhstan."""
+
 
 DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
 AS_OF_HELP = "The network as of this date, YYYY-MM-DD (default: the dataset's reference date)."

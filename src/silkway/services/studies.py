@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from silkway.errors import ScenarioError
+from silkway.errors import ScenarioError, SilkwayError
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
@@ -23,7 +23,8 @@ from silkway.scenarios.diff import Change, diff_definitions, diff_effects
 from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
 from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
-from silkway.scenarios.summary import summarize_kpis
+from silkway.scenarios.summary import method_notes, summarize_kpis
+from silkway.kpi_catalogue import Places, places_for
 
 PathLike = str | os.PathLike[str]
 
@@ -108,7 +109,7 @@ def code_version() -> str:
     return f"silkway {__version__} {commit}{'-dirty' if dirty else ''}"
 
 
-def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = False,
+def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = True,
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
     if not paths:
         raise ScenarioError("a study needs at least one scenario file")
@@ -149,9 +150,24 @@ def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBac
 
 
 def summary(study_ref: str = "latest", store_path: PathLike = DEFAULT_STORE) -> tuple[StudyRecord, pd.DataFrame]:
+    """The study and its KPI table (:func:`silkway.scenarios.summary.summarize_kpis`, KPIs named with the study's places)."""
     with ResultsStore(store_path, read_only=True) as store:
         rec = store.study(study_ref)
-        return rec, summarize_kpis(rec, store.kpis(rec.study_id))
+        return rec, summarize_kpis(rec, store.kpis(rec.study_id), places=study_places(store, rec))
+
+
+def study_places(store: ResultsStore, rec: StudyRecord) -> Places:
+    """Place names for the KPIs of a study, from the dataset its first scenario names (ids when it cannot be read)."""
+    definition = next(iter(store.definitions([s["hash"] for s in rec.scenarios[:1]]).values()), {})
+    try:
+        return places_for(read_dataset(definition.get("dataset")))
+    except SilkwayError:
+        return Places()
+
+
+def notes(rec: StudyRecord, table: pd.DataFrame) -> list[str]:
+    """How the study's statistics were computed, warnings first (CLI, report and web API print these)."""
+    return method_notes(rec, table)
 
 
 def export(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE) -> list[Path]:
@@ -269,13 +285,11 @@ def _demo_capacity(baseline: Path, seed: int) -> tuple[list[str], Any]:
     return lines, CapacitySection(got.label, tuple(lines), buf.getvalue(), note)
 
 
-HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
-                         "trains_border_", "max_queue_trains_")
+def headline_kpis(table: pd.DataFrame) -> list[str]:
+    """KPIs printed by default, chosen by relevance (the rest with ``--all`` and in the report)."""
+    from silkway.scenarios.headline import headline_kpis as chosen
 
-
-def is_headline_kpi(name: str) -> bool:
-    """KPIs printed by default (the rest with ``--all`` and in the report)."""
-    return name.startswith(HEADLINE_KPI_PREFIXES)
+    return chosen(table)
 
 
 def _located(loaded: LoadedScenario, fn: Callable[[], Any]) -> Any:

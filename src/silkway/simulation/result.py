@@ -61,6 +61,8 @@ class SimulationResult:
         st = self.stations
         for fac, g in st[st.kind.isin(["handling", "customs", "quay"])].groupby("facility"):
             k[f"max_queue_trains_{_key(fac)}"] = float(g.max_queue_trains.max())
+        for fac, g in st.groupby("facility"):  # every facility, quay and link: the report ranks bottlenecks by it
+            k[f"added_delay_train_h_{_key(fac)}"] = float(g.added_delay_train_h.sum())
         vl = self.vessel_links[self.vessel_links.caspian] if len(self.vessel_links) else self.vessel_links
         teu = float(vl.teu_moved.sum()) if len(vl) else 0.0
         bg_t = float(vl.background_t_moved.sum()) if len(vl) and "background_t_moved" in vl else 0.0
