@@ -91,7 +91,9 @@ class Places:
 
 
 def places_for(net: Network) -> Places:
-    """Names of the network's nodes, facilities, links and quays as the KPI ids spell them."""
+    """Names of the network's nodes, facilities, links and quays as the KPI ids spell them (every dated row: a study
+    may run on another date than the snapshot)."""
+    net = net.dated or net
     name = {n.node_id: n.name for n in net.nodes}
     fac: dict[str, str] = {}
     for f in net.facilities:
@@ -154,6 +156,13 @@ _PATTERNS = (
                                           False)),
 )
 _COMPILED = tuple((re.compile(rf"^{pat}$"), fn) for pat, fn in _PATTERNS)
+
+
+def position(kpi: str) -> int:
+    """Reading order inside a group: the catalogue's own order (fixed entries, then the families)."""
+    if kpi in _FIXED:
+        return list(_FIXED).index(kpi)
+    return len(_FIXED) + next((i for i, (rx, _) in enumerate(_COMPILED) if rx.match(kpi)), len(_COMPILED))
 
 
 def describe(kpi: str, places: Places | None = None) -> KpiInfo:

@@ -44,6 +44,13 @@ def test_identical_pairs_are_not_significant():
     assert c.diff == 0 and c.p_value == 1.0 and c.low == c.high == 0
 
 
+def test_constant_differences_use_the_exact_sign_test():
+    # the same +1 in every pair: no t statistic; two-sided sign test 2 × 0.5^n
+    assert paired([1, 2], [2, 3]).p_value == 0.5  # two replications cannot show significance
+    assert paired(list(range(10)), [x + 1 for x in range(10)]).p_value == 2 * 0.5**10
+    assert welch([1, 1, 1], [2, 2, 2]).p_value == 0.1  # exact Mann–Whitney: 2 / C(6, 3)
+
+
 def test_holm_on_a_known_example():
     # sorted 0.005, 0.01, 0.03, 0.04 → ×4, ×3, ×2, ×1 = 0.02, 0.03, 0.06, 0.04 → running max 0.02, 0.03, 0.06, 0.06
     got = adjust([0.01, 0.04, 0.03, 0.005, math.nan], Correction.HOLM)
@@ -80,7 +87,8 @@ def kpi_rows(reps: int, n_noise_kpis: int) -> pd.DataFrame:
         for h, effect in (("a", 0.0), ("b", 1.0)):
             rows.append({"scenario_hash": h, "rep": rep, "kpi": "generated_teu", "value": 1000 + common})
             rows.append({"scenario_hash": h, "rep": rep, "kpi": "max_queue_trains_x", "value": max(0.0, 1 + common / 10)})
-            rows.append({"scenario_hash": h, "rep": rep, "kpi": "transit_days_median", "value": 20 + common / 10 - effect})
+            rows.append({"scenario_hash": h, "rep": rep, "kpi": "transit_days_median",
+                         "value": 20 + common / 10 - effect + rng.normal(0, 0.05)})
             for i in range(n_noise_kpis):
                 rows.append({"scenario_hash": h, "rep": rep, "kpi": f"trains_border_n{i}", "value": rng.normal(50, 5)})
     return pd.DataFrame(rows)

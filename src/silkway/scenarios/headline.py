@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from silkway.kpi_catalogue import Group, describe
+from silkway.kpi_catalogue import Group, describe, position
 from silkway.scenarios.numfmt import interval, num, pvalue
 
 QUEUE_PREFIX = "max_queue_trains_"
@@ -53,7 +53,8 @@ def headline_kpis(table: pd.DataFrame, top: int = TOP_BOTTLENECKS, queues: int =
     chosen = core + largest(DELAY_PREFIX, top) + largest(QUEUE_PREFIX, queues)
     rank = {k: i for i, k in enumerate(chosen)}
     return sorted(chosen, key=lambda k: (int(first.loc[k, "group"]),
-                                         k.rsplit("_corridor_", 1)[-1] if first.loc[k, "group"] == Group.CORRIDOR else "", rank[k]))
+                                         k.rsplit("_corridor_", 1)[-1] if first.loc[k, "group"] == Group.CORRIDOR else "",
+                                         position(k), rank[k]))
 
 
 def growth(table: pd.DataFrame, scenario: str, base: str, prefix: str = QUEUE_PREFIX, top: int = 4, sign: int = 1) -> list[QueueChange]:

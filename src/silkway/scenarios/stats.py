@@ -89,8 +89,9 @@ def mean_ci(values: Sequence[float], level: float = 0.95, lower: float | None = 
 
 
 def paired(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Comparison:
-    """Paired t-test of b - a (scipy.stats.ttest_rel). Identical differences in every pair (zero spread) give
-    p = 1 when they are all zero and p = 0 otherwise, with a zero-width interval."""
+    """Paired t-test of b - a (scipy.stats.ttest_rel). The same difference in every pair (zero spread: common with
+    integer KPIs such as queue maxima) has no t statistic: p is then 1 when it is zero, else the exact two-sided sign
+    test (2 × 0.5^n: 0.5 with 2 replications, 0.002 with 10), with a zero-width interval."""
     if len(a) != len(b):
         raise ValueError("paired test needs samples of equal length")
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -100,7 +101,7 @@ def paired(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Compa
     if n < 2:
         return Comparison(mean, math.nan, math.nan, math.nan, math.nan, "paired")
     if float(d.std(ddof=1)) == 0.0:
-        return Comparison(mean, mean, mean, 0.0 if mean != 0 else 1.0, n - 1, "paired")
+        return Comparison(mean, mean, mean, float(st.binomtest(n, n, 0.5).pvalue) if mean != 0 else 1.0, n - 1, "paired")
     with warnings.catch_warnings():  # nearly equal samples: SciPy warns of precision loss; the zero-spread case is handled above
         warnings.simplefilter("ignore", RuntimeWarning)
         res = st.ttest_rel(y, x)
@@ -109,13 +110,15 @@ def paired(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Compa
 
 
 def welch(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Comparison:
-    """Welch's unequal-variance t-test of mean(b) - mean(a) (scipy.stats.ttest_ind, equal_var=False)."""
+    """Welch's unequal-variance t-test of mean(b) - mean(a) (scipy.stats.ttest_ind, equal_var=False). Two constant
+    samples have no t statistic: p is 1 when they are equal, else the exact Mann–Whitney test (every b beyond every a)."""
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     diff = float(y.mean() - x.mean()) if len(x) and len(y) else math.nan
     if len(x) < 2 or len(y) < 2:
         return Comparison(diff, math.nan, math.nan, math.nan, math.nan, "welch")
     if float(x.std(ddof=1)) == 0.0 and float(y.std(ddof=1)) == 0.0:
-        return Comparison(diff, diff, diff, 0.0 if diff != 0 else 1.0, math.inf, "welch")
+        p = float(st.mannwhitneyu(y, x, method="exact").pvalue) if diff != 0 else 1.0
+        return Comparison(diff, diff, diff, p, math.inf, "welch")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         res = st.ttest_ind(y, x, equal_var=False)

@@ -16,9 +16,9 @@ import math
 
 import pandas as pd
 
+from silkway.kpi_catalogue import Places, describe
 from silkway.scenarios.stats import Correction, adjust, mean_ci, paired, welch
 from silkway.scenarios.store import StudyRecord
-from silkway.kpi_catalogue import Places, describe
 
 COLUMNS = ["kpi", "name", "unit", "group", "subject", "scenario", "n", "mean", "ci_low", "ci_high", "ci_clipped", "diff", "diff_low",
            "diff_high", "p_value", "p_adjusted", "significant", "test"]

@@ -10,11 +10,12 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from silkway.errors import ScenarioError, SilkwayError
+from silkway.kpi_catalogue import Places, places_for
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
@@ -24,9 +25,11 @@ from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
 from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
 from silkway.scenarios.summary import method_notes, summarize_kpis
-from silkway.kpi_catalogue import Places, places_for
 
 PathLike = str | os.PathLike[str]
+
+if TYPE_CHECKING:
+    from silkway.services.study_result import StudyResult
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,20 @@ def summary(study_ref: str = "latest", store_path: PathLike = DEFAULT_STORE) -> 
     with ResultsStore(store_path, read_only=True) as store:
         rec = store.study(study_ref)
         return rec, summarize_kpis(rec, store.kpis(rec.study_id), places=study_places(store, rec))
+
+
+def study(scenarios: list[PathLike] | PathLike, replications: int = 10, *, seed: int = 0, days: int | None = None, crn: bool = True,
+          store: PathLike = DEFAULT_STORE, workers: int = 2, label: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> StudyResult:
+    """Run (or resume) a study of scenario files, the first the baseline, and summarise it: the notebook entry point
+    ``silkway.study(["examples/baseline-2023.yaml", "examples/green-channel.yaml"], replications=10)``."""
+    from silkway.services.study_result import StudyResult
+
+    paths = [scenarios] if isinstance(scenarios, (str, os.PathLike)) else list(scenarios)
+    spec = make_spec(paths, replications, seed=seed, days=days, crn=crn, label=label)
+    done = run(spec, store, LocalBackend(max(1, workers)), progress)
+    rec, table = summary(spec.study_id, store)
+    return StudyResult(rec, done, table, tuple(notes(rec, table)), Path(store))
 
 
 def study_places(store: ResultsStore, rec: StudyRecord) -> Places:
