@@ -1,19 +1,19 @@
 """silkway: a digital twin of the China–Europe land freight corridors through Kazakhstan.
 
-``route``/``route_many``, ``simulate`` and ``study`` are imported on first use (PEP 562), so ``import silkway``
-stays light: the simulation pulls in pandas and numba, which a validation or a route query never needs.
+Everything but the errors is imported on first use (PEP 562), so ``import silkway`` (and ``silkway --help``) stays
+light: the network pulls in numpy, the simulation pandas and numba, which a validation or a route query never needs.
 ``dir(silkway)`` lists them all.
 """
 
 import importlib as _importlib
 
 from silkway.errors import DataError, RoutingError, ScenarioError, SilkwayError, SimulationError
-from silkway.network import Network, compile_network, read_dataset, write_dataset
 
 __version__ = "0.1.0"
 
 _LAZY = {"route": "silkway.routing", "route_many": "silkway.routing", "simulate": "silkway.simulation",
-         "study": "silkway.services.studies"}
+         "study": "silkway.services.studies", "Network": "silkway.network", "compile_network": "silkway.network",
+         "read_dataset": "silkway.network", "write_dataset": "silkway.network"}
 
 __all__ = [
     "DataError", "Network", "RoutingError", "ScenarioError", "SilkwayError", "SimulationError", "__version__",

@@ -10,10 +10,10 @@ import typer
 from rich.table import Table
 
 from silkway.atomic import atomic_write_text
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
 from silkway.errors import DataError
-from silkway.network.dates import show_value
-from silkway.services import network as svc
+
+svc = LazyModule("silkway.services.network")
 
 export_app = typer.Typer(help="Export the network for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -77,6 +77,8 @@ def _print_changes(dataset: Path | None, before: str, after: str) -> None:
     for col in ("table", "id", "change", "line before", "line after"):
         t.add_column(col, overflow="fold")
     for c in found:
+        from silkway.network.dates import show_value
+
         what = c.what if c.what != "changed" else "; ".join(f"{f}: {show_value(a)} → {show_value(b)}" for f, a, b in c.fields)
         t.add_row(c.table, c.key, what, str(c.line_before or ""), str(c.line_after or ""))
     console.print(t)

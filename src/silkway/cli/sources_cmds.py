@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, app, console
-from silkway.network.provenance import FieldProvenance, ProvenanceReport, SourceFlag
-from silkway.services import sources as svc
+from silkway.cli._app import DATASET_HELP, LazyModule, app, console
+
+if TYPE_CHECKING:
+    from silkway.network.provenance import FieldProvenance, ProvenanceReport, SourceFlag
+
+svc = LazyModule("silkway.services.sources")
 
 
 @app.command()
