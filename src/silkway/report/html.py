@@ -27,12 +27,12 @@ from silkway.scenarios.store import ResultsStore, StudyRecord
 from silkway.scenarios.summary import method_notes, summarize_kpis
 
 CSS = """
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1150px;color:#222;padding:0 1em}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1300px;color:#222;padding:0 1em}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;font-size:12.5px;margin:.6em 0}th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}
 th{background:#f3f5f7}td.k,th.k{text-align:left}.sig{color:#b02a2a;font-weight:600}
 td{white-space:nowrap}td.k{white-space:normal;min-width:14em}.warn{background:#fff4e6;border-left:4px solid #f08c00;padding:.4em .8em}
-tr.g th{background:#e9ecef;text-align:left}details summary{cursor:pointer;margin:.6em 0;font-weight:600}.wide{overflow-x:auto}
+tr.g th{background:#e9ecef;text-align:left}details summary{cursor:pointer;margin:.6em 0;font-weight:600}.wide{overflow-x:auto}small{color:#777;font-size:11px}
 .muted{color:#777}img{max-width:100%;border:1px solid #eee;margin:.4em 0}code{background:#f3f5f7;padding:0 3px}
 """
 
@@ -104,7 +104,7 @@ def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
         base = table[table["scenario"] == rec.scenarios[0]["name"]].set_index("kpi")["mean"]
         t["rel"] = [abs(d) / abs(base.get(k, math.nan)) if base.get(k) else math.inf for k, d in zip(t["kpi"], t["diff"], strict=True)]
         t = t[t["rel"] > 0.05].sort_values("rel", ascending=False).head(6)
-        lines = "".join(f"<li>{html.escape(r.name)} <span class='muted' title='{html.escape(r.kpi)}'>({html.escape(_unit(r.unit))})</span>: "
+        lines = "".join(f"<li><span title='{html.escape(r.kpi)}'>{html.escape(r.name)}</span> <span class='muted'>({html.escape(_unit(r.unit))})</span>: "
                         f"{num(base.get(r.kpi, math.nan), r.unit)} → {num(r.mean, r.unit)} "
                         f"(Δ {num(r.diff, r.unit, signed=True)}, 95% CI {interval(r.diff_low, r.diff_high, r.unit, signed=True)})</li>"
                         for r in t.itertuples())
@@ -140,7 +140,7 @@ def _maps(net: Network, store: ResultsStore, rec: StudyRecord, kpis: pd.DataFram
     bounds = plots._bounds(net)
     out = ["<h2>Corridor map: flows and bottlenecks</h2><p>Line width ∝ √(mean TEU carried per link over the detail "
            "replications); circle area ∝ mean added delay (train-hours waited) at each facility, quay or link. "
-           "<b>All panels share one scale</b> (legend, lower right).</p>"]
+           "<b>All panels share one scale</b> (legends on the right).</p>"]
     for s in rec.scenarios:
         name = s["name"]
         out.append(_img(plots.corridor_map(nets[name], flow[name], _spots(nets[name], delay[name]), name, scale, bounds), f"map {name}"))

@@ -178,6 +178,7 @@ def queue_over_time(queues: dict[str, pd.DataFrame], facilities: list[str], labe
             ax.set_ylabel("trains (log)", fontsize=8)
         else:
             ax.set_ylabel("trains", fontsize=8)
+            ax.set_ylim(bottom=0)
         ax.set_title(labels.get(fac, fac), fontsize=9, loc="left")
         ax.grid(alpha=0.25)
     axes[0, 0].legend(fontsize=8, ncols=min(4, len(queues)), loc="upper right")

@@ -45,13 +45,13 @@ def _table(table: pd.DataFrame, rec: StudyRecord, kpis: list[str], grouped: bool
                 cells.append("<td></td>" + ("<td></td>" if i else ""))
                 continue
             r = r.iloc[0]
-            mark = "<span class='muted'>†</span>" if r["ci_clipped"] else ""
-            cells.append(f"<td>{num(r['mean'], unit)} <span class='muted'>{interval(r['ci_low'], r['ci_high'], unit)}</span>{mark}</td>")
+            mark = "†" if r["ci_clipped"] else ""
+            cells.append(f"<td>{num(r['mean'], unit)}<br><small>{interval(r['ci_low'], r['ci_high'], unit)}{mark}</small></td>")
             if i:
                 sig = " class='sig'" if r["significant"] else ""
-                diff = "" if math.isnan(r["diff"]) else (f"{num(r['diff'], unit, signed=True)} "
-                                                         f"<span class='muted'>{interval(r['diff_low'], r['diff_high'], unit, signed=True)} "
-                                                         f"{pvalue(r['p_adjusted'])}</span>")
+                diff = "" if math.isnan(r["diff"]) else (f"{num(r['diff'], unit, signed=True)}<br>"
+                                                         f"<small>{interval(r['diff_low'], r['diff_high'], unit, signed=True)} "
+                                                         f"{pvalue(r['p_adjusted'])}</small>")
                 cells.append(f"<td{sig}>{diff}</td>")
         shown_unit = "%" if unit == "share" else unit
         rows.append(f"<tr><td class='k' title='{html.escape(kpi)}'>{html.escape(str(first['name']))}</td>"
