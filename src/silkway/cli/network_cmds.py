@@ -99,3 +99,14 @@ def export_geojson(
     gj = svc.to_geojson(svc.load(dataset, as_of))
     atomic_write_text(out, json.dumps(gj, ensure_ascii=False, indent=1))
     console.print(f"wrote {out} ({len(gj['features'])} features)")
+
+
+@export_app.command("gpkg")
+def export_gpkg(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")] = Path("silkway-network.gpkg"),
+    dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+) -> None:
+    """Write the network as of a date as a GeoPackage (layers nodes and links; needs pyogrio: silkway[gis])."""
+    path, n = svc.to_gpkg(svc.load(dataset, as_of), out)
+    console.print(f"wrote {path} ({n} features in layers nodes and links)")
