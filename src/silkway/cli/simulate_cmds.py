@@ -42,6 +42,8 @@ def simulate(
     net, dem = svc.load_inputs(dataset, demand, as_of)
     if scale != 1.0:
         dem = dem.scaled(scale)
+    if svc.kernel_compiled() is False:
+        console.print(svc.COMPILE_NOTE, highlight=False)
     with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.fields[day]}"), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task("sim", total=1.0, day="")

@@ -78,6 +78,7 @@ def _study(scenarios, replications, seed, days, backend, workers, address, store
     be = svc.backend_for(backend, workers, address)
     console.print(f"study {spec.study_id}: {len(spec.scenarios)} scenario(s) × {replications} replication(s), "
                   f"{spec.days} days, seed {seed}, backend {backend}; store {store}")
+    _compile_note()
     run = run_with_progress(spec, store, be)
     if run.interrupted:
         console.print(f"[yellow]interrupted[/]: {run.skipped + run.ran} of {run.total} replications stored; "
@@ -146,6 +147,7 @@ def demo(
     routes = svc.demo_routes()
     print_routes(routes)
     console.print("\n[bold]2. Study[/]: baseline-2023 vs double-trade vs green-channel")
+    _compile_note()
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("study", total=None)
         res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
@@ -168,6 +170,14 @@ def demo(
     for line in res.buys:
         console.print(f"  - {line}", markup=False, highlight=False)
     console.print(f"\n[bold]4. Report[/]: {res.report}")
+
+
+def _compile_note() -> None:
+    """Say so when the workers are about to compile the simulation kernel (a silent minute otherwise)."""
+    from silkway.services import simulation as sim
+
+    if sim.kernel_compiled() is False:
+        console.print(sim.COMPILE_NOTE, highlight=False)
 
 
 def print_routes(routes) -> None:  # noqa: ANN001
