@@ -18,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # click's plain help: no rich help renderer to import (start-up), choices still listed
 )
 PIPE_WIDTH = 200  # piped output (a file, grep, a notebook cell) is not cut to 80 columns
 
@@ -47,6 +48,13 @@ def _root(version: bool = typer.Option(False, "--version", "-V", help="Print the
 
 DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
 AS_OF_HELP = "The network as of this date, YYYY-MM-DD (default: the dataset's reference date)."
+
+
+def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
+    """``rich.table.Table``, imported when a command first prints a table (not for ``--help``)."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
 
 
 class LazyModule:

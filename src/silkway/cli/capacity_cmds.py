@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console
 
 if TYPE_CHECKING:
     from silkway.capacity import CapacityReport

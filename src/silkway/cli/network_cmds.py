@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from silkway.atomic import atomic_write_text
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console
 from silkway.errors import DataError
 
 svc = LazyModule("silkway.services.network")

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console
 
 svc = LazyModule("silkway.services.routing")
 

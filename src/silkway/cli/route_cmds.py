@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console
 from silkway.errors import RoutingError
 from silkway.vocabulary import Objective
 

@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console
 from silkway.vocabulary import RouteMode
 
 if TYPE_CHECKING:
@@ -44,6 +42,8 @@ def simulate(
         dem = dem.scaled(scale)
     if svc.kernel_compiled() is False:
         console.print(svc.COMPILE_NOTE, highlight=False)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.fields[day]}"), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task("sim", total=1.0, day="")

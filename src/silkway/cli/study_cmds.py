@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
-from silkway.cli._app import LazyModule, app, console
+from silkway.cli._app import LazyModule, Table, app, console
 from silkway.defaults import DEFAULT_STORE
 
 svc = LazyModule("silkway.services.studies")
@@ -142,6 +140,8 @@ def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("silkway-report"),
 ) -> None:
     """The main job: headline routes, a study of baseline-2023 vs double-trade vs green-channel, the report."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)")
     routes = svc.demo_routes()
@@ -198,6 +198,8 @@ def print_routes(routes) -> None:  # noqa: ANN001
 
 
 def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thin CLI glue
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     columns = (TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task("study", total=len(spec.scenarios) * spec.replications)
