@@ -1,33 +1,31 @@
 """silkway: a digital twin of the China–Europe land freight corridors through Kazakhstan.
 
-``route``/``route_many`` and ``simulate`` are imported on first use (PEP 562), so ``import silkway``
-stays light: the simulation pulls in pandas and numba, which a validation or a route query never needs.
+Everything but the errors is imported on first use (PEP 562), so ``import silkway`` (and ``silkway --help``) stays
+light: the network pulls in numpy, the simulation pandas and numba, which a validation or a route query never needs.
+``dir(silkway)`` lists them all.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
 
 from silkway.errors import DataError, RoutingError, ScenarioError, SilkwayError, SimulationError
-from silkway.network import Network, compile_network, read_dataset, write_dataset
-
-if TYPE_CHECKING:
-    from silkway.routing import route, route_many
-    from silkway.simulation import simulate
 
 __version__ = "0.1.0"
 
+_LAZY = {"route": "silkway.routing", "route_many": "silkway.routing", "simulate": "silkway.simulation",
+         "study": "silkway.services.studies", "Network": "silkway.network", "compile_network": "silkway.network",
+         "read_dataset": "silkway.network", "write_dataset": "silkway.network"}
+
 __all__ = [
     "DataError", "Network", "RoutingError", "ScenarioError", "SilkwayError", "SimulationError", "__version__",
-    "compile_network", "read_dataset", "route", "route_many", "simulate", "write_dataset",
+    "compile_network", "read_dataset", "route", "route_many", "simulate", "study", "write_dataset",
 ]
 
-_LAZY = {"route": "silkway.routing", "route_many": "silkway.routing", "simulate": "silkway.simulation"}
 
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str):  # noqa: ANN202 - a function or class of silkway
     if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        return getattr(_importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'silkway' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -115,3 +115,24 @@ def test_export_geojson_embedded(tmp_path: Path) -> None:
         coords = f["geometry"]["coordinates"]
         for lon, lat in [coords] if f["geometry"]["type"] == "Point" else coords:
             assert -180 <= lon <= 180 and -90 <= lat <= 90
+        # flat properties: GIS tools read each as a column (no list or dict they would turn into text)
+        assert all(v is None or isinstance(v, (str, int, float)) for v in f["properties"].values()), f["properties"]
+    dostyk = next(f["properties"] for f in gj["features"] if f["properties"]["id"] == "dostyk")
+    assert "dostyk_border" in dostyk["facility_ids"].split(";") and dostyk["capacity_trains_day"] > 0
+
+
+def test_export_gpkg_reads_back_with_gdal(tiny_dir: Path, tmp_path: Path) -> None:
+    pyogrio = pytest.importorskip("pyogrio")
+    out = tmp_path / "net.gpkg"
+    res = run("export", "gpkg", "-o", out, "--dataset", tiny_dir)
+    assert res.returncode == 0, res.stderr
+    net = read_dataset(tiny_dir)
+    layers = {name for name, _ in pyogrio.list_layers(out)}
+    assert layers == {"nodes", "links"}
+    nodes = pyogrio.raw.read(out, layer="nodes")
+    links = pyogrio.raw.read(out, layer="links")
+    assert len(nodes[2]) == len(net.nodes) and len(links[2]) == len(net.links)
+    meta, names = links[0], list(links[0]["fields"])
+    assert meta["crs"] == "EPSG:4326" and "distance_km" in names and meta["geometry_type"] == "LineString"
+    got = dict(zip(links[3][names.index("id")], links[3][names.index("distance_km")], strict=True))
+    assert got == {lk.link_id: lk.distance_km for lk in net.links}

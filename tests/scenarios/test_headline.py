@@ -31,11 +31,11 @@ def test_breaks_where_names_the_growing_queue():
     assert [q.facility for q in grown] == ["yard"] and round(grown[0].diff) == 38
     lines = breaks_where(t, "double", "base")
     assert lines[0] == "delivered 75.0% of the TEU generated in the period (baseline 95.0%)"
-    assert "yard 2.00 → 40.00 trains (Δ +38.00" in lines[-1] and "port" not in lines[-1]
+    assert "yard 2 → 40 trains (Δ +38 [+37.8, +38.2])" in lines[-1] and "port" not in lines[-1]
 
 
 def test_what_it_buys_lists_transit_and_shrinking_queues():
     lines = what_it_buys(table(), "green", "base")
-    assert lines[0].startswith("median transit: 10.00 → 8.00 days (Δ -2.00") and "significant" in lines[0]
-    assert "middle -2.00 d" in " ".join(lines)
-    assert lines[-1] == "queues that shrink most: port 3.00 → 1.00 trains (Δ -2.00)"
+    assert lines[0].startswith("median transit: 10 → 8 days (Δ -2 [-2.24, -1.76], p<0.001, significant)")
+    assert "Middle (Trans-Caspian) -2 d" in " ".join(lines)
+    assert lines[-1] == "queues that shrink most: port 3 → 1 trains (Δ -2)"

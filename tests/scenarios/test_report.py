@@ -20,12 +20,16 @@ def test_report_is_self_contained_and_complete(store, tmp_path):
     assert "<script" not in text and "<link" not in text
     assert not re.search(r"(src|href)=['\"]?https?:", text)  # nothing fetched from the network
     images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", text)
-    assert len(images) == 4  # two maps, queues, transit times
+    assert len(images) == 5  # two maps on one scale, the difference map, queues, transit times
     assert all(len(i) > 2000 for i in images)
-    # the KPI table has every KPI, both scenarios and a difference column against the baseline
-    for kpi in ("throughput_teu", "max_queue_trains_gc_gate", "rep_index"):
-        assert f">{kpi}</td>" in text
-    assert "Δ vs base" in text and "Welch t-test" in text
+    assert "Difference to the baseline (base)" in text and "share one scale" in text
+    # the KPI table names every KPI for people (the id in a tooltip), both scenarios and a difference column
+    for kpi, name in (("throughput_teu", "throughput_teu"), ("max_queue_trains_gc_gate", "Longest queue at Gate CN gauge-change yard"),
+                      ("rep_index", "rep_index")):
+        assert f"title='{kpi}'>{name}</td>" in text
+    assert "Δ vs base" in text and "Welch t-tests" in text and "Holm" in text
+    assert "warning: only 4 replication(s)" in text
+    assert "{'" not in text  # provenance is a table, not a Python dict
     # the headline lists exactly the KPIs that changed significantly by more than 5%
     from silkway.scenarios.summary import summarize_kpis
 
@@ -34,7 +38,7 @@ def test_report_is_self_contained_and_complete(store, tmp_path):
     for row in table[table["scenario"] == "more"].itertuples():
         base = table[(table["scenario"] == "base") & (table["kpi"] == row.kpi)]["mean"].iloc[0]
         expected = row.significant and abs(row.diff) > 0.05 * abs(base)
-        assert (f"<code>{row.kpi}</code>" in headline) == expected, row.kpi
+        assert (f"title='{row.kpi}'" in headline) == expected, row.kpi
 
 
 def test_report_shows_capacity_and_the_saturation_curve(store, tmp_path):

@@ -66,3 +66,14 @@ def test_cli_simulate_unknown_avoid_is_a_clean_error(tmp_path):
     assert proc.returncode == 1
     assert "unknown place 'Horgoss'" in proc.stderr and "Horgos" in proc.stderr.split("Did you mean")[1]
     assert "Traceback" not in proc.stderr
+
+
+def test_kernel_compile_state_follows_numba_cache(monkeypatch):
+    """True once the kernel is in numba's cache (the tests compiled it); with an empty cache index the answer is False.
+    (A first run after install cannot be reproduced here without deleting the shared cache.)"""
+    from silkway.services import simulation as sim
+    from silkway.simulation._kernel import run_until
+
+    assert sim.kernel_compiled() is True
+    monkeypatch.setattr(run_until._cache._cache_file, "_load_index", lambda: {})
+    assert sim.kernel_compiled() is False

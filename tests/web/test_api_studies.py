@@ -68,6 +68,9 @@ def test_study_job_runs_stores_and_reports(sclient: TestClient) -> None:
     # the double delivers level × days ± noise: 2000 vs 2400 TEU, so the difference is ≈ +400
     assert 300 < delivered["green-channel"]["diff"] < 500
     assert delivered["green-channel"]["ci_low"] < delivered["green-channel"]["mean"] < delivered["green-channel"]["ci_high"]
+    assert delivered["baseline"]["name"] == "Cargo delivered" and delivered["baseline"]["unit"] == "TEU"
+    assert res["warnings"] and res["warnings"][0].startswith("warning: only 3 replication(s) per scenario")
+    assert any("Holm" in m for m in res["method"]) and "delivered_teu" in res["headline_kpis"]
     assert len(res["queue"]["baseline"]["dostyk_border"]["x"]) == 20
     assert res["flows"]["green-channel"]["kz_dostyk_aktogay"] == pytest.approx(120 * 20)
     listed = sclient.get("/api/studies").json()

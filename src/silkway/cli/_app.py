@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -43,15 +45,48 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # click's plain help: no rich help renderer to import (start-up), choices still listed
 )
+PIPE_WIDTH = 200  # piped output (a file, grep, a notebook cell) is not cut to 80 columns
+
+
+def _width(stream: object) -> int | None:
+    """Rich's own width on a terminal or when COLUMNS is set; a wide page when piped, so no name is cut mid-word."""
+    isatty = getattr(stream, "isatty", None)
+    return None if (isatty and isatty()) or os.environ.get("COLUMNS") else PIPE_WIDTH
+
+
 # User text (place names, file names, scenario names) is printed literally: no markup, no emoji codes. silkway's
 # own styled words pass ``markup=True`` on their call, with any user value inside escaped by ``lit``.
-console = Console(markup=False, emoji=False)
-console_err = Console(stderr=True, markup=False, emoji=False)
+console = Console(width=_width(sys.stdout), markup=False, emoji=False)
+console_err = Console(stderr=True, width=_width(sys.stderr), markup=False, emoji=False)
 lit = escape
+
+
+def _version(value: bool) -> None:
+    if value:
+        from silkway import __version__
+
+        typer.echo(f"silkway {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.", callback=_version,
+                                       is_eager=True)) -> None:
+    """Digital twin of the China–Europe land freight corridors through Kazakhstan."""
+
 
 DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
 AS_OF_HELP = "The network as of this date, YYYY-MM-DD (default: the dataset's reference date)."
+
+
+def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
+    """``rich.table.Table``, imported when a command first prints a table (not for ``--help``)."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
 
 
 class LazyModule:

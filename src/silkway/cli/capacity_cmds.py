@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from silkway import jsonsafe, limits
 from silkway.atomic import check_folder
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console, lit
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console, lit
 
 if TYPE_CHECKING:
     from silkway.capacity import CapacityReport

@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from silkway import jsonsafe
 from silkway.atomic import atomic_write_text
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, app, console, lit
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console, lit
 from silkway.errors import DataError
-from silkway.network.dates import show_value
-from silkway.services import network as svc
+
+svc = LazyModule("silkway.services.network")
 
 export_app = typer.Typer(help="Export the network for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -79,6 +78,8 @@ def _print_changes(dataset: Path | None, before: str, after: str) -> None:
     for col in ("table", "id", "change", "line before", "line after"):
         t.add_column(col, overflow="fold")
     for c in found:
+        from silkway.network.dates import show_value
+
         what = c.what if c.what != "changed" else "; ".join(f"{f}: {show_value(a)} → {show_value(b)}" for f, a, b in c.fields)
         t.add_row(c.table, c.key, what, str(c.line_before or ""), str(c.line_after or ""))
     console.print(t)
@@ -99,3 +100,14 @@ def export_geojson(
     gj = svc.to_geojson(svc.load(dataset, as_of))
     atomic_write_text(out, jsonsafe.dumps(gj, ensure_ascii=False, indent=1))
     console.print(f"wrote {out} ({len(gj['features'])} features)")
+
+
+@export_app.command("gpkg")
+def export_gpkg(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")] = Path("silkway-network.gpkg"),
+    dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+) -> None:
+    """Write the network as of a date as a GeoPackage (layers nodes and links; needs pyogrio: silkway[gis])."""
+    path, n = svc.to_gpkg(svc.load(dataset, as_of), out)
+    console.print(f"wrote {path} ({n} features in layers nodes and links)")

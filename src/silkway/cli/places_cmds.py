@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from silkway.cli._app import DATASET_HELP, app, console
-from silkway.network import read_dataset
-from silkway.services import routing as svc
+from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console
+
+svc = LazyModule("silkway.services.routing")
 
 
 @app.command()
@@ -20,6 +19,8 @@ def places(
 ) -> None:
     """List the places the route planner knows (id, name, kind, country, aliases) and the countries (code or English
     name both work in --avoid)."""
+    from silkway.network import read_dataset
+
     listing = svc.list_places(read_dataset(dataset), query)
     names = {code: name for code, name, _ in listing.countries}
     title = f"places in {names[listing.country]}" if listing.country else (f"places matching '{query}'" if query else "places")

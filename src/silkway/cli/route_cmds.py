@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from silkway import jsonsafe
-from silkway.cli._app import DATASET_HELP, app, console, console_err, lit
+from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console, console_err, lit
 from silkway.errors import RoutingError
-from silkway.routing import Objective, RouteOption, RouteResult
-from silkway.routing.objectives import FIELD, shown
-from silkway.services import routing as svc
+from silkway.vocabulary import Objective
+
+if TYPE_CHECKING:
+    from silkway.routing import RouteOption, RouteResult
+
+svc = LazyModule("silkway.services.routing")  # the routing stack loads when a command runs, not for --help
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -99,6 +101,8 @@ def _ranked_by(objective: Objective) -> str:
 
 def _fig(o: RouteOption, objective: Objective) -> str:
     """A displayed figure, formatted with the rounding the ranking uses (silkway.routing.objectives.shown)."""
+    from silkway.routing.objectives import FIELD, shown
+
     value = shown(getattr(o, FIELD[objective]), objective)
     return f"{value:.1f}" if objective in (Objective.TIME, Objective.P90) else f"{value:,.0f}"
 

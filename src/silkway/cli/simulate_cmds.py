@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from silkway.atomic import check_folder
-from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, app, console
+from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console
+from silkway.vocabulary import RouteMode
 
 if TYPE_CHECKING:
     from silkway.simulation import SimulationResult
@@ -23,10 +22,11 @@ def simulate(
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
     demand: Annotated[Path | None, typer.Option("--demand", help="Demand CSV (default: the dataset's demand.csv, else the embedded 2023 demand).")] = None,
-    days: Annotated[float, typer.Option("--days", help="Simulated days reported (after the warm-up).")] = 365,
+    days: Annotated[int, typer.Option("--days", help="Simulated days reported (after the warm-up).")] = 365,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; every random stream derives from it.")] = 0,
     out: Annotated[Path, typer.Option("--out", help="Folder for Parquet tables, KPIs and PNG plots.")] = Path("simulation-out"),
-    route_mode: Annotated[str, typer.Option("--route-mode", help="fixed (corridor shares of the demand) or adaptive.")] = "fixed",
+    route_mode: Annotated[RouteMode, typer.Option("--route-mode", help="fixed (each demand row keeps its corridor route) or adaptive "
+                                                  "(least expected time given current queues).", case_sensitive=False)] = RouteMode.FIXED,
     warmup_days: Annotated[float, typer.Option("--warmup-days", help="Days simulated before the reported period.")] = 30,
     green_channel_share: Annotated[float, typer.Option("--green-channel-share", help="Share of trains with fast customs.")] = 0.0,
     scale: Annotated[float, typer.Option("--scale", help="Multiply all demand flows (2 = double two-way trade).")] = 1.0,
@@ -42,6 +42,10 @@ def simulate(
     net, dem = svc.load_inputs(dataset, demand, as_of)
     if scale != 1.0:
         dem = dem.scaled(scale)
+    if svc.kernel_compiled() is False:
+        console.print(svc.COMPILE_NOTE, highlight=False)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.fields[day]}"), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
         task = bar.add_task("sim", total=1.0, day="")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from silkway import jsonsafe
-from silkway.cli._app import DATASET_HELP, app, console
-from silkway.network.provenance import FieldProvenance, ProvenanceReport, SourceFlag
-from silkway.services import sources as svc
+from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console
+
+if TYPE_CHECKING:
+    from silkway.network.provenance import FieldProvenance, ProvenanceReport, SourceFlag
+
+svc = LazyModule("silkway.services.sources")
 
 
 @app.command()

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
+from rich.markup import escape
 
 from silkway.atomic import check_file, check_folder
-from silkway.cli._app import LazyModule, app, console, lit
+from silkway.cli._app import LazyModule, Table, app, console, lit
 from silkway.defaults import DEFAULT_STORE
 
 svc = LazyModule("silkway.services.studies")
@@ -60,7 +59,8 @@ def study(
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
     address: Annotated[str | None, typer.Option("--address", help="Dask scheduler, tcp://HOST:PORT.")] = None,
     store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
-    crn: Annotated[bool, typer.Option("--crn", help="Common random numbers (same seed for replication i of every scenario; paired t-test).")] = False,
+    crn: Annotated[bool, typer.Option("--crn/--no-crn", help="Common random numbers: replication i of every scenario uses the same "
+                                                          "seed, differences are paired t-tests (--no-crn: independent seeds, Welch).")] = True,
     export: Annotated[Path | None, typer.Option("--export", help="Also write the study as Parquet files into this folder.")] = None,
     all_kpis: Annotated[bool, typer.Option("--all", help="Print every KPI (default: the headline ones).")] = False,
 ) -> None:
@@ -80,6 +80,7 @@ def _study(scenarios, replications, seed, days, backend, workers, address, store
     be = svc.backend_for(backend, workers, address)
     console.print(f"study {spec.study_id}: {len(spec.scenarios)} scenario(s) × {replications} replication(s), "
                   f"{spec.days} days, seed {seed}, backend {backend}; store {store}")
+    _compile_note()
     run = run_with_progress(spec, store, be)
     if run.interrupted:
         console.print(f"[yellow]interrupted[/]: {run.skipped + run.ran} of {run.total} replications stored; "
@@ -107,7 +108,8 @@ def report(
 
 @app.command()
 def calibrate(
-    observed: Annotated[Path, typer.Option("--observed", help="CSV of observed counts (kpi,observed,unit,source,note).")] = Path("examples/observed-2023.csv"),
+    observed: Annotated[Path, typer.Option("--observed", help="CSV of observed counts (kpi,observed,unit,source,note), e.g. "
+                                            "examples/observed-2023.csv in the repository.")],
     scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario to calibrate (default: the embedded dataset and demand).")] = None,
     days: Annotated[int, typer.Option("--days", help="Simulated days per evaluation (the observations are per year).")] = 365,
     replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per evaluation.")] = 3,
@@ -147,11 +149,14 @@ def demo(
     check_file(store, "results store")
     check_folder(out, "report folder")
     svc.demo_scenarios(examples)  # before the routes: a wrong --examples fails at once
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     columns = (TextColumn("study replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     console.print("[bold]1. Routes for the headline pairs[/] (embedded dataset; best by time, then alternatives)", markup=True)
     routes = svc.demo_routes()
     print_routes(routes)
     console.print("\n[bold]2. Study[/]: baseline-2023 vs double-trade vs green-channel", markup=True)
+    _compile_note()
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("study", total=None)
         res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
@@ -176,6 +181,14 @@ def demo(
     console.print(f"\n[bold]4. Report[/]: {lit(str(res.report))}", markup=True)
 
 
+def _compile_note() -> None:
+    """Say so when the workers are about to compile the simulation kernel (a silent minute otherwise)."""
+    from silkway.services import simulation as sim
+
+    if sim.kernel_compiled() is False:
+        console.print(sim.COMPILE_NOTE, highlight=False)
+
+
 def print_routes(routes) -> None:  # noqa: ANN001
     """Best options per pair; 'via' lists the border crossings and ports on the way."""
     from silkway.services.network import load
@@ -194,6 +207,8 @@ def print_routes(routes) -> None:  # noqa: ANN001
 
 
 def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thin CLI glue
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     columns = (TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task("study", total=len(spec.scenarios) * spec.replications)
@@ -205,15 +220,21 @@ def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thi
 
 
 def print_summary(rec, table, all_kpis: bool = False) -> None:  # noqa: ANN001
-    """One row per KPI: mean ± 95% half-width per scenario; Δ to the baseline with * when significant."""
-    test = "paired t-test (common random numbers)" if rec.crn else "Welch t-test (independent seeds)"
+    """The headline KPIs (every KPI with ``all_kpis``) named for people: mean [95% CI] per scenario, Δ to the baseline
+    with * when significant after the correction for multiple comparisons; how it was computed below the table."""
+    from silkway.scenarios.numfmt import interval, num
+
     names = [s["name"] for s in rec.scenarios]
-    t = Table(title=f"KPIs: mean ±95% CI half-width (t); Δ vs {names[0]}, * = significant at 5% ({test})", title_justify="left")
-    t.add_column("KPI", overflow="fold")
+    t = Table(title=f"KPIs: mean [95% CI] per scenario; Δ = difference to {names[0]}, * = significant", title_justify="left")
+    t.add_column("KPI")
+    t.add_column("unit")
     for i, n in enumerate(names):
-        t.add_column(n if i == 0 else f"{n} (Δ)", justify="right", overflow="fold")
-    shown = table if all_kpis else table[table["kpi"].map(svc.is_headline_kpi)]
-    for kpi, g in shown.groupby("kpi", sort=True):
+        t.add_column(n if i == 0 else f"{n} (Δ)", justify="right")
+    order = sorted(table["kpi"].unique(), key=lambda k: (int(table.loc[table["kpi"] == k, "group"].iloc[0]), k)) if all_kpis \
+        else svc.headline_kpis(table)
+    for kpi in order:
+        g = table[table["kpi"] == kpi]
+        first = g.iloc[0]
         cells = []
         for i, n in enumerate(names):
             r = g[g["scenario"] == n]
@@ -221,16 +242,15 @@ def print_summary(rec, table, all_kpis: bool = False) -> None:  # noqa: ANN001
                 cells.append("")
                 continue
             r = r.iloc[0]
-            cell = f"{_g(r['mean'])} ±{_g((r['ci_high'] - r['ci_low']) / 2)}"
+            unit = str(r["unit"])
+            cell = f"{num(r['mean'], unit)} {interval(r['ci_low'], r['ci_high'], unit)}".strip()
             if i and not math.isnan(r["diff"]):
-                cell += f" ({_g(r['diff'], '+')}{'*' if r['significant'] else ''})"
+                cell = f"{num(r['mean'], unit)} (Δ {num(r['diff'], unit, signed=True)}{'*' if r['significant'] else ''})"
             cells.append(cell)
-        t.add_row(str(kpi), *cells)
+        t.add_row(str(first["name"]), "%" if first["unit"] == "share" else str(first["unit"]), *cells)
     console.print(t)
-    hidden = table["kpi"].nunique() - shown["kpi"].nunique()
+    hidden = table["kpi"].nunique() - len(order)
     if hidden:
         console.print(f"({hidden} more KPIs with --all, and in the report)")
-
-
-def _g(x: float, sign: str = "") -> str:
-    return "nan" if math.isnan(x) else f"{x:{sign},.3g}" if abs(x) < 1000 else f"{x:{sign},.0f}"
+    for note in svc.notes(rec, table):
+        console.print(("[yellow]" if note.startswith("warning") else "[dim]") + f"{escape(note)}[/]", highlight=False)

@@ -259,6 +259,34 @@ class Network:
     as_of: date | None = None  # the date this network holds on (a snapshot, network/dates.py); None = every dated row
     dated: Network | None = field(default=None, compare=False, repr=False)  # a snapshot's full dated network
 
+    def nodes_frame(self):  # noqa: ANN201 - a pandas DataFrame (pandas is imported on use)
+        """Nodes as a DataFrame indexed by node_id."""
+        from silkway.network.frames import frame
+
+        return frame(self.nodes, "node_id")
+
+    def links_frame(self):  # noqa: ANN201
+        """Links as a DataFrame indexed by link_id (lists joined with ';'; geometry left on the objects)."""
+        from silkway.network.frames import frame
+
+        return frame(self.links, "link_id")
+
+    def facilities_frame(self):  # noqa: ANN201
+        """Facilities as a DataFrame indexed by facility_id."""
+        from silkway.network.frames import frame
+
+        return frame(self.facilities, "facility_id")
+
+    def __repr__(self) -> str:
+        from silkway.network.frames import summary
+
+        return summary(self)
+
+    def _repr_html_(self) -> str:
+        from silkway.network.frames import summary_html
+
+        return summary_html(self)
+
     def __getstate__(self) -> dict[str, object]:
         """Pickle the tables only: the cached lookups (read-only mapping proxies) are rebuilt on use."""
         return {f.name: getattr(self, f.name) for f in fields(self)}

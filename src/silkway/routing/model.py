@@ -135,6 +135,34 @@ class RouteResult:
         days = option.days_median if quantile == "median" else option.days_p90
         return (dt.datetime.fromisoformat(self.depart) + dt.timedelta(days=days)).isoformat(timespec="minutes")
 
+    def to_frame(self):  # noqa: ANN201 - a pandas DataFrame (pandas imported on use)
+        """The options as a DataFrame, one row each (1 = best)."""
+        from silkway.routing.views import options_frame
+
+        return options_frame(self)
+
+    def legs_frame(self, option: int = 1):  # noqa: ANN201
+        """The legs of option ``option`` (1 = best) as a DataFrame."""
+        from silkway.routing.views import legs_frame
+
+        return legs_frame(self, option)
+
+    def to_geojson(self, net: Any) -> dict[str, Any]:
+        """The options' legs as a GeoJSON FeatureCollection (``net``: the network the route was planned on)."""
+        from silkway.routing.views import geojson
+
+        return geojson(self, net)
+
+    def __repr__(self) -> str:
+        from silkway.routing.views import summary
+
+        return summary(self)
+
+    def _repr_html_(self) -> str:
+        from silkway.routing.views import summary_html
+
+        return summary_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin,

@@ -10,36 +10,11 @@ displayed figure for it (ties broken by the other displayed figures, then by the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Protocol
 
-from silkway.errors import RoutingError
+from silkway.vocabulary import Objective
 
-
-class Objective(StrEnum):
-    """What ``--objective`` ranks by: ``time`` = the Monte Carlo median, ``p90`` = the Monte Carlo P90."""
-
-    TIME = "time"
-    P90 = "p90"
-    COST = "cost"
-    CO2E = "co2e"
-
-    @classmethod
-    def parse(cls, value: str | Objective) -> Objective:
-        """Tolerant: case and blanks ignored; ``median`` = time, ``co2``/``co2e_kg`` = co2e."""
-        if isinstance(value, Objective):
-            return value
-        text = str(value).strip().lower()
-        text = {"median": "time", "days": "time", "co2": "co2e", "co2e_kg": "co2e", "cost_usd": "cost"}.get(text, text)
-        try:
-            return cls(text)
-        except ValueError:
-            raise RoutingError(f"unknown objective '{value}': choose one of {', '.join(o.value for o in cls)}") from None
-
-    @property
-    def search_criterion(self) -> int:
-        """The nominal criterion the searches steer by: 0 time (also for P90), 1 cost, 2 CO2e."""
-        return {Objective.TIME: 0, Objective.P90: 0, Objective.COST: 1, Objective.CO2E: 2}[self]
+__all__ = ["DECIMALS", "FIELD", "Objective", "displayed", "dominates", "pareto_marks", "rank_key", "shown"]
 
 
 class Figures(Protocol):

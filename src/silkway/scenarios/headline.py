@@ -9,12 +9,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from silkway.kpi_catalogue import Group, describe, position
+from silkway.scenarios.numfmt import interval, num, pvalue
+
 QUEUE_PREFIX = "max_queue_trains_"
+DELAY_PREFIX = "added_delay_train_h_"
+TOP_BOTTLENECKS = 5
+TOP_QUEUES = 3
 
 
 @dataclass(frozen=True)
 class QueueChange:
-    facility: str
+    facility: str  # human name of the place (the KPI catalogue's subject)
     base: float
     mean: float
     diff: float
@@ -27,15 +33,46 @@ def _row(table: pd.DataFrame, scenario: str, kpi: str) -> pd.Series | None:
     return None if r.empty else r.iloc[0]
 
 
-def queue_growth(table: pd.DataFrame, scenario: str, base: str, top: int = 4, sign: int = 1) -> list[QueueChange]:
-    """Facilities whose maximum queue changes significantly (sign=+1: grows, -1: shrinks), largest first."""
+def headline_kpis(table: pd.DataFrame, top: int = TOP_BOTTLENECKS, queues: int = TOP_QUEUES) -> list[str]:
+    """The KPIs a planner reads first, in reading order: delivered, held/diverted/refused, transit overall,
+    each corridor (delivered, transit median and P90), Trans-Caspian containers and tonnes (the catalogue's core
+    KPIs; per-corridor rows only where some scenario uses the corridor), then the ``top`` bottlenecks by added
+    delay and the ``queues`` longest queues (largest mean in any scenario, zeros left out)."""
+    if not len(table):
+        return []
+    peak = table.groupby("kpi")["mean"].max()
+    first = table.drop_duplicates("kpi").set_index("kpi")
+    core = [k for k, r in first.iterrows() if describe(k).core and not (r["group"] == Group.CORRIDOR and not peak.get(k, 0))]
+    corridor_used = {k.rsplit("_corridor_", 1)[-1] for k in core if k.startswith("throughput_teu_corridor_")}
+    core = [k for k in core if "_corridor_" not in k or k.rsplit("_corridor_", 1)[-1] in corridor_used]
+
+    def largest(prefix: str, n: int) -> list[str]:
+        p = peak[[k.startswith(prefix) for k in peak.index]]
+        return [k for k, v in p.sort_values(ascending=False, kind="stable").items() if v > 0][:n]
+
+    chosen = core + largest(DELAY_PREFIX, top) + largest(QUEUE_PREFIX, queues)
+    rank = {k: i for i, k in enumerate(chosen)}
+    return sorted(chosen, key=lambda k: (int(first.loc[k, "group"]),
+                                         k.rsplit("_corridor_", 1)[-1] if first.loc[k, "group"] == Group.CORRIDOR else "",
+                                         position(k), rank[k]))
+
+
+def growth(table: pd.DataFrame, scenario: str, base: str, prefix: str = QUEUE_PREFIX, top: int = 4, sign: int = 1) -> list[QueueChange]:
+    """Places whose KPI (``prefix``: maximum queue or added delay) changes significantly (sign=+1: grows, -1: shrinks),
+    largest change first."""
     out = []
-    for r in table[(table["scenario"] == scenario) & table["kpi"].str.startswith(QUEUE_PREFIX)].itertuples():
+    for r in table[(table["scenario"] == scenario) & table["kpi"].str.startswith(prefix)].itertuples():
         b = _row(table, base, r.kpi)
         if b is None or not r.significant or sign * r.diff <= 0:
             continue
-        out.append(QueueChange(r.kpi.removeprefix(QUEUE_PREFIX), float(b["mean"]), r.mean, r.diff, r.diff_low, r.diff_high))
+        place = getattr(r, "subject", "") or r.kpi.removeprefix(prefix)
+        out.append(QueueChange(place, float(b["mean"]), r.mean, r.diff, r.diff_low, r.diff_high))
     return sorted(out, key=lambda q: -sign * q.diff)[:top]
+
+
+def queue_growth(table: pd.DataFrame, scenario: str, base: str, top: int = 4, sign: int = 1) -> list[QueueChange]:
+    """Facilities whose maximum queue changes significantly (sign=+1: grows, -1: shrinks), largest first."""
+    return growth(table, scenario, base, QUEUE_PREFIX, top, sign)
 
 
 def delivered_share(table: pd.DataFrame, scenario: str) -> float:
@@ -46,18 +83,18 @@ def delivered_share(table: pd.DataFrame, scenario: str) -> float:
 
 
 def change(table: pd.DataFrame, scenario: str, base: str, kpi: str, unit: str = "") -> str:
-    """'a → b unit (Δ +x [lo, hi], p=…)' or '' when the KPI is missing."""
+    """'a → b unit (Δ +x [lo, hi], p=…)' or '' when the KPI is missing; p is the adjusted p-value."""
     r, b = _row(table, scenario, kpi), _row(table, base, kpi)
     if r is None or b is None:
         return ""
     sig = "significant" if r["significant"] else "not significant"
-    return (f"{_n(b['mean'])} → {_n(r['mean'])}{unit} (Δ {_n(r['diff'], '+')} [{_n(r['diff_low'], '+')}, {_n(r['diff_high'], '+')}], "
-            f"p={r['p_value']:.2g}, {sig})")
+    p = r["p_adjusted"] if "p_adjusted" in r else r["p_value"]
+    return (f"{_n(b['mean'])} → {_n(r['mean'])}{unit} (Δ {_n(r['diff'], '+')} {interval(r['diff_low'], r['diff_high'], signed=True)}, "
+            f"{pvalue(p)}, {sig})")
 
 
 def _n(x: float, sign: str = "") -> str:
-    """Two decimals below 100, whole numbers above (with thousands separators)."""
-    return f"{x:{sign},.0f}" if abs(x) >= 100 else f"{x:{sign},.2f}"
+    return num(x, signed=bool(sign))
 
 
 def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
@@ -73,13 +110,15 @@ def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
         c = change(table, scenario, base, kpi, " TEU")
         if c:
             lines.append(f"{label}: {c}")
-    shifts = [f"{k.removeprefix('diverted_teu_').replace('_to_', ' → ')} {_n(_row(table, scenario, k)['mean'])}"
+    shifts = [f"{_row(table, scenario, k).get('subject') or k.removeprefix('diverted_teu_').replace('_to_', ' → ')} "
+              f"{_n(_row(table, scenario, k)['mean'])}"
               for k in sorted(table["kpi"].unique()) if k.startswith("diverted_teu_") and "_to_" in k
               and _row(table, scenario, k) is not None and _row(table, scenario, k)["mean"] > 0]
     if shifts:
         lines.append("where the diverted cargo goes (TEU, mean): " + ", ".join(shifts))
     corridors = sorted(k.removeprefix("throughput_teu_corridor_") for k in table["kpi"].unique() if k.startswith("throughput_teu_corridor_"))
-    per = [f"{c} {change(table, scenario, base, 'throughput_teu_corridor_' + c, ' TEU')}" for c in corridors
+    per = [f"{_subject(table, 'throughput_teu_corridor_' + c)} {change(table, scenario, base, 'throughput_teu_corridor_' + c, ' TEU')}"
+           for c in corridors
            if change(table, scenario, base, "throughput_teu_corridor_" + c, " TEU")]
     if per:
         lines.append("delivered by corridor: " + "; ".join(per))
@@ -87,10 +126,19 @@ def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
         c = change(table, scenario, base, kpi, " days")
         if c:
             lines.append(f"{label}: {c}")
+    for kpi, label in (("trans_caspian_teu", "trans-Caspian containers"),):
+        c = change(table, scenario, base, kpi, " TEU")
+        if c:
+            lines.append(f"{label}: {c}")
+    delay = growth(table, scenario, base, DELAY_PREFIX)
+    if delay:
+        lines.append("added delay grows most at: " + "; ".join(
+            f"{q.facility} {_n(q.base)} → {_n(q.mean)} train-hours (Δ {_n(q.diff, '+')} {interval(q.low, q.high, signed=True)})"
+            for q in delay))
     grown = queue_growth(table, scenario, base)
     if grown:
         lines.append("it breaks first where the maximum queue grows most: " + "; ".join(
-            f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')} [{_n(q.low, '+')}, {_n(q.high, '+')}])"
+            f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')} {interval(q.low, q.high, signed=True)})"
             for q in grown))
     else:
         lines.append("no facility queue grows significantly")
@@ -106,15 +154,25 @@ def what_it_buys(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
             lines.append(f"{label}: {c}")
     corridors = sorted(k.removeprefix("transit_days_median_corridor_") for k in table["kpi"].unique()
                        if k.startswith("transit_days_median_corridor_"))
-    per = [f"{c} {_row(table, scenario, 'transit_days_median_corridor_' + c)['diff']:+.2f} d" for c in corridors
+    per = [f"{_subject(table, 'transit_days_median_corridor_' + c)} {_n(_row(table, scenario, 'transit_days_median_corridor_' + c)['diff'], '+')} d"
+           for c in corridors
            if _row(table, scenario, "transit_days_median_corridor_" + c) is not None
            and _row(table, scenario, "transit_days_median_corridor_" + c)["significant"]]
     lines.append("significant median changes by corridor: " + (", ".join(per) if per else "none"))
+    less = growth(table, scenario, base, DELAY_PREFIX, sign=-1)
+    if less:
+        lines.append("added delay shrinks most at: " + "; ".join(
+            f"{q.facility} {_n(q.base)} → {_n(q.mean)} train-hours (Δ {_n(q.diff, '+')})" for q in less))
     shrunk = queue_growth(table, scenario, base, sign=-1)
     if shrunk:
         lines.append("queues that shrink most: " + "; ".join(
             f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')})" for q in shrunk))
     return lines
+
+
+def _subject(table: pd.DataFrame, kpi: str) -> str:
+    r = table[table["kpi"] == kpi]
+    return str(r.iloc[0]["subject"]) if len(r) and "subject" in r and r.iloc[0]["subject"] else kpi.rsplit("_corridor_", 1)[-1]
 
 
 def capacity_lines(report) -> list[str]:  # noqa: ANN001 (a silkway.capacity CapacityReport)

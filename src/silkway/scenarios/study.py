@@ -65,7 +65,7 @@ class StudySpec:
     replications: int
     seed: int = 0
     days: int = 365
-    crn: bool = False  # common random numbers: replication i of every scenario uses the same seed
+    crn: bool = True  # common random numbers: replication i of every scenario uses the same seed (paired comparisons)
     detail_reps: int = 3  # replications 0..detail_reps-1 record details for the report
     dataset_version: str = "unknown"
     code_version: str = "unknown"

@@ -118,32 +118,51 @@ def summarize(net: Network) -> NetworkSummary:
     )
 
 
-def to_geojson(net: Network) -> dict[str, Any]:
+def to_geojson(net: Network, nested: bool = False) -> dict[str, Any]:
     """The network as a GeoJSON FeatureCollection (nodes as Points, links as LineStrings: a link's geometry
-    when it has one, e.g. a sea lane, else the straight line between its nodes)."""
+    when it has one, e.g. a sea lane, else the straight line between its nodes).
+
+    Properties are flat (numbers and text only, lists joined with ';'), so GIS tools such as QGIS read each as a
+    column; a node's facilities become ``facility_ids``, ``facility_kinds`` and their largest capacities.
+    ``nested=True`` keeps lists and per-facility records (the web map reads that form)."""
     feats: list[dict[str, Any]] = []
     for n in net.nodes:
         fac = net.facilities_at.get(n.node_id, ())
-        feats.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [n.lon, n.lat]},
-            "properties": {
-                "kind": "node", "id": n.node_id, "name": n.name, "country": n.country, "node_kind": n.node_kind,
-                "aliases": list(n.aliases),
-                "facilities": [{"id": f.facility_id, "kind": f.facility_kind, "capacity_trains_day": f.capacity_trains_day,
-                                "capacity_teu_day": f.capacity_teu_day} for f in fac],
-            },
-        })
+        props: dict[str, Any] = {"kind": "node", "id": n.node_id, "name": n.name, "country": n.country, "node_kind": n.node_kind}
+        if nested:
+            props |= {"aliases": list(n.aliases),
+                      "facilities": [{"id": f.facility_id, "kind": f.facility_kind, "capacity_trains_day": f.capacity_trains_day,
+                                      "capacity_teu_day": f.capacity_teu_day} for f in fac]}
+        else:
+            props |= {"aliases": ";".join(n.aliases), "facility_ids": ";".join(f.facility_id for f in fac),
+                      "facility_kinds": ";".join(f.facility_kind for f in fac),
+                      "capacity_trains_day": _largest(f.capacity_trains_day for f in fac),
+                      "capacity_teu_day": _largest(f.capacity_teu_day for f in fac)}
+        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [n.lon, n.lat]}, "properties": props})
     for lk in net.links:
+        gauge, corridor = list(lk.gauge_mm), list(lk.corridor)
         feats.append({
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": [list(p) for p in net.line_of(lk)]},
             "properties": {
                 "kind": "link", "id": lk.link_id, "from": lk.from_node, "to": lk.to_node, "mode": lk.mode,
-                "gauge_mm": list(lk.gauge_mm), "tracks": lk.tracks, "country": lk.country, "corridor": list(lk.corridor),
-                "distance_km": lk.distance_km, "capacity_trains_day": lk.capacity_trains_day,
-                "departures_per_week": lk.departures_per_week,
+                "gauge_mm": gauge if nested else ";".join(map(str, gauge)), "tracks": lk.tracks, "country": lk.country,
+                "corridor": corridor if nested else ";".join(corridor), "distance_km": lk.distance_km,
+                "capacity_trains_day": lk.capacity_trains_day, "departures_per_week": lk.departures_per_week,
             },
         })
     return {"type": "FeatureCollection", "name": net.manifest.name, "as_of": net.as_of.isoformat() if net.as_of else None,
             "features": feats}
+
+
+def to_gpkg(net: Network, out: str | os.PathLike[str]) -> tuple[Path, int]:
+    """Write the network's flat GeoJSON features as a GeoPackage (layers nodes, links); returns (file, feature count)."""
+    from silkway.network.gpkg import write_gpkg
+
+    feats = to_geojson(net)["features"]
+    return write_gpkg(feats, out), len(feats)
+
+
+def _largest(values: Any) -> float | None:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None

@@ -74,29 +74,5 @@ def to_dict(result: RouteResult) -> dict[str, Any]:
 
 
 def to_geojson(result: RouteResult, net: Network) -> dict[str, Any]:
-    """Options as GeoJSON: one LineString per moving leg (``option`` = rank, 0 = best), Points for the
-    origin and destination; the summary of each option under the foreign member ``silkway``."""
-    nodes = net.node_by_id
-    feats: list[dict[str, Any]] = []
-    for rank, opt in enumerate(result.options):
-        for leg in opt.legs:
-            if leg.kind != "move":
-                continue
-            feats.append({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [list(p) for p in net.line_of(net.link_by_id[leg.link_id], leg.from_node)]},
-                "properties": {"kind": "leg", "option": rank, "corridor": opt.corridor, "link_id": leg.link_id, "mode": leg.mode,
-                               "platform": leg.platform, "from": leg.from_node, "to": leg.to_node, "distance_km": leg.distance_km,
-                               "hours": round(leg.hours, 3), "start_h": round(leg.start_h, 3), "cost_usd": round(leg.cost_usd, 2),
-                               "co2e_kg": round(leg.co2e_kg, 3)},
-            })
-    for role, nid in (("origin", result.origin), ("destination", result.destination)):
-        n = nodes[nid]
-        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [n.lon, n.lat]},
-                      "properties": {"kind": role, "id": nid, "name": n.name, "country": n.country}})
-    summary = [{"option": i, "corridor": o.corridor, "via_summary": o.via_summary, "days_median": round(o.days_median, 3), "days_p90": round(o.days_p90, 3),
-                "cost_usd": round(o.cost_usd, 2), "co2e_kg": round(o.co2e_kg, 3), "transfers": o.transfers, "node_ids": list(o.node_ids)}
-               for i, o in enumerate(result.options)]
-    return {"type": "FeatureCollection", "features": feats,
-            "silkway": {"origin": result.origin, "destination": result.destination, "teu": result.teu, "objective": result.objective,
-                        "method": result.method, "options": summary}}
+    """Options as GeoJSON (see :func:`silkway.routing.views.geojson`)."""
+    return result.to_geojson(net)

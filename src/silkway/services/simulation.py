@@ -19,6 +19,21 @@ PathLike = str | os.PathLike[str] | None
 TABLES = ("shipments", "trains", "facilities", "stations", "conservation", "vessel_links")
 
 
+COMPILE_NOTE = ("compiling the simulation kernel (numba; the first run after an install or upgrade takes about a minute, "
+                "later runs reuse the compiled code)…")
+
+
+def kernel_compiled() -> bool | None:
+    """Whether numba's on-disk cache holds the compiled event loop (None when that cannot be told): interfaces say so
+    before a first run would otherwise sit silent for a minute."""
+    try:
+        from silkway.simulation._kernel import run_until
+
+        return bool(run_until._cache._cache_file._load_index())  # numba's own staleness check (source stamp)
+    except Exception:  # noqa: BLE001 - a private numba API: when it changes, say nothing rather than fail
+        return None
+
+
 @dataclass(frozen=True)
 class SimulationRun:
     network: Network

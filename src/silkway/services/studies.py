@@ -10,12 +10,13 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from silkway import limits, safe_io
 from silkway.errors import ScenarioError, SilkwayError
+from silkway.kpi_catalogue import Places, places_for
 from silkway.network import Network, read_dataset
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
@@ -24,9 +25,12 @@ from silkway.scenarios.diff import Change, diff_definitions, diff_effects
 from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
 from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
-from silkway.scenarios.summary import summarize_kpis
+from silkway.scenarios.summary import method_notes, summarize_kpis
 
 PathLike = str | os.PathLike[str]
+
+if TYPE_CHECKING:
+    from silkway.services.study_result import StudyResult
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def code_version() -> str:
     return f"silkway {__version__} {commit}{'-dirty' if dirty else ''}"
 
 
-def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = False,
+def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = True,
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
     refuse_in_spawn_bootstrap()
     if not paths:
@@ -165,9 +169,38 @@ def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBac
 
 
 def summary(study_ref: str = "latest", store_path: PathLike = DEFAULT_STORE) -> tuple[StudyRecord, pd.DataFrame]:
+    """The study and its KPI table (:func:`silkway.scenarios.summary.summarize_kpis`, KPIs named with the study's places)."""
     with ResultsStore(store_path, read_only=True) as store:
         rec = store.study(study_ref)
-        return rec, summarize_kpis(rec, store.kpis(rec.study_id))
+        return rec, summarize_kpis(rec, store.kpis(rec.study_id), places=study_places(store, rec))
+
+
+def study(scenarios: list[PathLike] | PathLike, replications: int = 10, *, seed: int = 0, days: int | None = None, crn: bool = True,
+          store: PathLike = DEFAULT_STORE, workers: int = 2, label: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> StudyResult:
+    """Run (or resume) a study of scenario files, the first the baseline, and summarise it: the notebook entry point
+    ``silkway.study(["examples/baseline-2023.yaml", "examples/green-channel.yaml"], replications=10)``."""
+    from silkway.services.study_result import StudyResult
+
+    paths = [scenarios] if isinstance(scenarios, (str, os.PathLike)) else list(scenarios)
+    spec = make_spec(paths, replications, seed=seed, days=days, crn=crn, label=label)
+    done = run(spec, store, LocalBackend(max(1, workers)), progress)
+    rec, table = summary(spec.study_id, store)
+    return StudyResult(rec, done, table, tuple(notes(rec, table)), Path(store))
+
+
+def study_places(store: ResultsStore, rec: StudyRecord) -> Places:
+    """Place names for the KPIs of a study, from the dataset its first scenario names (ids when it cannot be read)."""
+    definition = next(iter(store.definitions([s["hash"] for s in rec.scenarios[:1]]).values()), {})
+    try:
+        return places_for(read_dataset(definition.get("dataset")))
+    except SilkwayError:
+        return Places()
+
+
+def notes(rec: StudyRecord, table: pd.DataFrame) -> list[str]:
+    """How the study's statistics were computed, warnings first (CLI, report and web API print these)."""
+    return method_notes(rec, table)
 
 
 def export(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE) -> list[Path]:
@@ -289,13 +322,11 @@ def _demo_capacity(baseline: Path, seed: int) -> tuple[list[str], Any]:
     return lines, CapacitySection(got.label, tuple(lines), buf.getvalue(), note)
 
 
-HEADLINE_KPI_PREFIXES = ("delivered_teu", "throughput_teu_corridor_", "transit_days_median_corridor_", "transit_days_p90",
-                         "trains_border_", "max_queue_trains_")
+def headline_kpis(table: pd.DataFrame) -> list[str]:
+    """KPIs printed by default, chosen by relevance (the rest with ``--all`` and in the report)."""
+    from silkway.scenarios.headline import headline_kpis as chosen
 
-
-def is_headline_kpi(name: str) -> bool:
-    """KPIs printed by default (the rest with ``--all`` and in the report)."""
-    return name.startswith(HEADLINE_KPI_PREFIXES)
+    return chosen(table)
 
 
 def _located(loaded: LoadedScenario, fn: Callable[[], Any]) -> Any:

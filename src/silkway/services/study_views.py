@@ -1,5 +1,6 @@
 """Views of a results directory for interfaces that browse studies (the web app): the studies, and one
-study's KPIs (mean, 95% CI, difference to the baseline) plus the series the UI charts (queue over time,
+study's KPIs (mean, 95% CI, difference to the baseline; human names and units; the headline KPIs; the method and
+warnings such as too few replications) plus the series the UI charts (queue over time,
 transit times, link flows).
 
 The store is opened read-write, unlike ``services.studies.summary``: DuckDB refuses a read-only connection
@@ -16,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from silkway.scenarios.store import ResultsStore, StudyRecord
-from silkway.scenarios.summary import summarize_kpis
+from silkway.scenarios.summary import method_notes, summarize_kpis
 
 STORE_FILE = "silkway.duckdb"
 
@@ -47,11 +48,18 @@ def study_results(results_dir: Path, study_id: str) -> dict[str, Any] | None:
         if rec is None:
             return None
         names = {s["hash"]: s["name"] for s in rec.scenarios}
-        kpis = summarize_kpis(rec, store.kpis(study_id))
+        from silkway.scenarios.headline import headline_kpis
+        from silkway.services.studies import study_places
+
+        kpis = summarize_kpis(rec, store.kpis(study_id), places=study_places(store, rec))
+        notes = method_notes(rec, kpis)
         return {
             **_record(rec),
             "replications_done": len(store.finished(study_id)),
             "kpis": [{k: _clean(v) for k, v in row.items()} for row in kpis.to_dict(orient="records")],
+            "headline_kpis": headline_kpis(kpis),  # the KPIs to show first, in reading order (the rest one switch away)
+            "warnings": [n for n in notes if n.startswith("warning")],  # e.g. fewer replications than recommended
+            "method": [n for n in notes if not n.startswith("warning")],  # CRN / Welch, the multiple-comparison correction
             "queue": _series(store.details(study_id, "queue"), names),
             "transit": _series(store.details(study_id, "transit"), names),
             "flows": _flows(store.details(study_id, "flow"), names),

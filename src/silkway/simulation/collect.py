@@ -132,7 +132,7 @@ def _queues(prep: Prepared) -> pd.DataFrame:
     k = int(W[L.CTR][L.C_SAMPLE])
     q = W[L.SQ][:k]
     specs = prep.builder.stations
-    keep = [i for i, s in enumerate(specs) if s.kind in ("handling", "quay")]
+    keep = list(range(len(specs)))  # every station, links too: a border link can be the worst bottleneck
     t = (W[L.SC][:k, 0] - prep.warmup_h) / 24.0
     return pd.DataFrame({
         "time_day": np.repeat(t, len(keep)),

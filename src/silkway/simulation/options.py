@@ -8,8 +8,9 @@ from dataclasses import dataclass, fields
 from silkway.errors import SimulationError
 from silkway.limits import WARMUP_DAYS
 from silkway.network.model import Closure
+from silkway.vocabulary import RouteMode
 
-ROUTE_MODES = ("fixed", "adaptive")
+ROUTE_MODES = tuple(m.value for m in RouteMode)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class SimOptions:
       leaves when it meets at most ``booking_slack_hours`` of booked backlog anywhere on its route.
     """
 
-    route_mode: str = "fixed"
+    route_mode: RouteMode | str = RouteMode.FIXED  # a plain "fixed"/"adaptive" is accepted and normalised
     green_channel_share: float = 0.0
     green_channel_factor: float = 0.5
     extra_closures: tuple[Closure, ...] = ()
@@ -58,7 +59,9 @@ class SimOptions:
 
     def __post_init__(self) -> None:
         problems = []
-        if self.route_mode not in ROUTE_MODES:
+        if self.route_mode in ROUTE_MODES:
+            object.__setattr__(self, "route_mode", RouteMode(self.route_mode))
+        else:
             problems.append(f"route_mode must be one of {', '.join(ROUTE_MODES)} (got '{self.route_mode}')")
         if not 0.0 <= self.green_channel_share <= 1.0:
             problems.append(f"green_channel_share must be in [0, 1] (got {self.green_channel_share})")

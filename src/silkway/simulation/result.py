@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 CASPIAN_COUNTRIES = frozenset({"KZ", "TM", "AZ"})
+CARRY_OVER = ("delivered counts every container that arrived in the period, including those generated during the warm-up, "
+              "so it can exceed generated")
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +63,8 @@ class SimulationResult:
         st = self.stations
         for fac, g in st[st.kind.isin(["handling", "customs", "quay"])].groupby("facility"):
             k[f"max_queue_trains_{_key(fac)}"] = float(g.max_queue_trains.max())
+        for fac, g in st.groupby("facility"):  # every facility, quay and link: the report ranks bottlenecks by it
+            k[f"added_delay_train_h_{_key(fac)}"] = float(g.added_delay_train_h.sum())
         vl = self.vessel_links[self.vessel_links.caspian] if len(self.vessel_links) else self.vessel_links
         teu = float(vl.teu_moved.sum()) if len(vl) else 0.0
         bg_t = float(vl.background_t_moved.sum()) if len(vl) and "background_t_moved" in vl else 0.0
@@ -118,11 +122,30 @@ class SimulationResult:
         return st.sort_values("added_delay_train_h", ascending=False).head(n)[
             ["station_id", "kind", "trains", "mean_wait_h", "added_delay_train_h", "max_queue_trains"]]
 
+    def __repr__(self) -> str:
+        k = self._kpis
+        return (f"SimulationResult({self.days:g} days +{self.warmup_days:g} warm-up, seed {self.seed}: generated "
+                f"{k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU, {k['trains_departed']:,.0f} trains; "
+                f"tables shipments ({len(self.shipments):,} rows), trains ({len(self.trains):,}), stations ({len(self.stations):,}); "
+                ".kpis(), .summary(), .bottlenecks())")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        k = self._kpis
+        rows = [("generated", f"{k['generated_teu']:,.0f} TEU"), ("delivered", f"{k['delivered_teu']:,.0f} TEU"),
+                ("transit median / P90", f"{k.get('transit_days_median', float('nan')):.1f} / {k.get('transit_days_p90', float('nan')):.1f} days"),
+                ("trans-Caspian containers", f"{k['trans_caspian_teu']:,.0f} TEU"), ("trains departed", f"{k['trains_departed']:,.0f}")]
+        body = "".join(f"<tr><th style='text-align:left'>{a}</th><td style='text-align:right'>{b}</td></tr>" for a, b in rows)
+        top = self.bottlenecks(5)[["station_id", "trains", "mean_wait_h", "added_delay_train_h"]].round(1).to_html(index=False)
+        return (f"<p><b>{html.escape(f'{self.days:g} days (+{self.warmup_days:g} warm-up), seed {self.seed}, {self.events:,} events')}"
+                f"</b></p><table>{body}</table><p>Top bottlenecks by added delay</p>{top}<p style='color:#777'>{html.escape(CARRY_OVER)}</p>")
+
     def summary(self) -> str:
         k = self._kpis
         lines = [f"simulated {self.days:g} days (+{self.warmup_days:g} warm-up), seed {self.seed}, {self.events:,} events",
                  f"containers: generated {k['generated_teu']:,.0f} TEU, delivered {k['delivered_teu']:,.0f} TEU, "
-                 f"{k['trains_departed']:,.0f} trains departed", *self.booking_lines(), *self.caspian_lines(), "",
+                 f"{k['trains_departed']:,.0f} trains departed", f"  ({CARRY_OVER})", *self.booking_lines(), *self.caspian_lines(), "",
                  "Trains per border crossing:"]
         lines += [f"  {node:<22} {n:>8,}" for node, n in sorted(self.border_trains().items(), key=lambda x: -x[1])]
         lines += ["", "Corridors:               TEU delivered   transit days median / P90"]

@@ -62,7 +62,7 @@ class DatasetRegistry:
                         problems = [str(p) for p in exc.problems[:20]]
                         raise HTTPException(503, {"message": f"dataset '{name}' is invalid", "problems": problems}) from exc
                 net = self._dated[name].at(as_of)
-                geojson = jsonsafe.dumps(net_svc.to_geojson(net), ensure_ascii=False).encode()
+                geojson = jsonsafe.dumps(net_svc.to_geojson(net, nested=True), ensure_ascii=False).encode()
                 self._loaded[key] = Loaded(net, geojson, routing_svc.router_for(net=net))
                 while sum(1 for k in self._loaded if k[0] == name) > MAX_DATES_PER_DATASET:
                     del self._loaded[next(k for k in self._loaded if k[0] == name)]

@@ -1,0 +1,61 @@
+"""CLI start-up: wall and CPU time of `silkway --help`, `silkway --version` and `silkway route Xian Duisburg`, and how
+much of `route` is spent importing (python -X importtime). Prints a Markdown table; records the load average.
+
+    .venv/bin/python benchmarks/bench_cli.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+COMMANDS = {"silkway --help": ["--help"], "silkway --version": ["--version"], "silkway route Xian Duisburg": ["route", "Xian", "Duisburg"]}
+BASELINE = {"python -c pass": ["-c", "pass"]}
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    """(wall s, CPU s of the child) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def import_seconds(args: list[str]) -> float:
+    """Cumulative import time of the command's process, from -X importtime (top-level modules only)."""
+    err = subprocess.run([sys.executable, "-X", "importtime", "-m", "silkway", *args], capture_output=True, text=True).stderr
+    total = 0
+    for line in err.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+        if m and not m.group(2).startswith(" "):
+            total += int(m.group(1))
+    return total / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    runs = ap.parse_args().runs
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} runs each, median")
+    print("| command | wall s | CPU s | of which imports s |")
+    print("|---|---|---|---|")
+    rows = [(name, [sys.executable, *a], None) for name, a in BASELINE.items()]
+    rows += [(name, [sys.executable, "-m", "silkway", *a], a) for name, a in COMMANDS.items()]
+    for name, argv, args in rows:
+        timed(argv)  # warm the file cache
+        samples = [timed(argv) for _ in range(runs)]
+        imp = f"{statistics.median(import_seconds(args) for _ in range(3)):.3f}" if args is not None else ""
+        print(f"| `{name}` | {statistics.median(w for w, _ in samples):.3f} | {statistics.median(c for _, c in samples):.3f} | {imp} |")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
