@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from silkway.cli._app import DATASET_HELP, app, console
-from silkway.network import read_dataset
 from silkway.services import routing as svc
+from silkway.services.network import load
 
 
 @app.command()
@@ -20,7 +20,7 @@ def places(
 ) -> None:
     """List the places the route planner knows (id, name, kind, country, aliases) and the countries (code or English
     name both work in --avoid)."""
-    listing = svc.list_places(read_dataset(dataset), query)
+    listing = svc.list_places(load(dataset), query)
     names = {code: name for code, name, _ in listing.countries}
     title = f"places in {names[listing.country]}" if listing.country else (f"places matching '{query}'" if query else "places")
     t = Table(title=f"{title}: {len(listing.places)}")
