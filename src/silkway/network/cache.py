@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -163,15 +163,71 @@ def _read_entry(folder: Path, key: str) -> Network | None:
         info = meta["files"][name]
         if _digest(path) != info["blake2b"]:
             return None
-        with pa.memory_map(str(path), "r") as source:
-            arrow = pa.ipc.open_file(source).read_all()
-        if arrow.num_rows != info["rows"]:
+        arrow = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()  # zero-copy: the map lives with the table
+        if arrow.num_rows != info["rows"] or arrow.schema != _schema(table):
             return None
-        tables[name] = _from_arrow(name, table, arrow)
+        tables[name] = LazyRecords(arrow, name) if arrow.num_rows >= LAZY_ROWS else _from_arrow(name, table, arrow)
     m = meta["manifest"]
     ref = date.fromisoformat(m["reference_date"]) if m["reference_date"] else None
     manifest = Manifest(m["name"], m["version"], m["date"], m["licence"], m["description"], m["format_version"], ref)
     return Network(manifest=manifest, **tables)
+
+
+LAZY_ROWS = 10_000  # tables this long are built into records on first use, not on load
+
+
+class LazyRecords(Sequence):
+    """A big table loaded from the cache: its Arrow columns now, its records when first indexed or iterated.
+
+    Behaves as the tuple of records it stands for (length, indexing, iteration, equality, hashing, ``+``, pickling as a
+    tuple); ``columns`` gives the Arrow table itself, for code that works on whole columns."""
+
+    __slots__ = ("_arrow", "_name", "_items")
+
+    def __init__(self, arrow: Any, name: str):
+        self._arrow, self._name, self._items = arrow, name, None
+
+    @property
+    def columns(self) -> Any:
+        return self._arrow
+
+    def _all(self) -> tuple[Any, ...]:
+        if self._items is None:
+            self._items = _from_arrow(self._name, TABLES[self._name], self._arrow)
+        return self._items
+
+    def __len__(self) -> int:
+        return self._arrow.num_rows
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == (tuple(other) if isinstance(other, LazyRecords) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other: Any) -> tuple[Any, ...]:
+        return self._all() + tuple(other)
+
+    def __radd__(self, other: Any) -> tuple[Any, ...]:
+        return tuple(other) + self._all()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {self._name} records from the dataset cache>"
+
+
+def _schema(table: Table) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([*(pa.field(c.name, _arrow_type(c.kind)) for c in table.cols), pa.field("_line", pa.int32())])
 
 
 def _arrow_type(kind: str) -> Any:
@@ -195,7 +251,7 @@ def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
                 values = [[x for p in v for x in p] if v else None for v in values]
         cols[col.name] = pa.array(values, type=_arrow_type(col.kind))
     cols["_line"] = pa.array([r.line for r in records], type=pa.int32())
-    return pa.table(cols)
+    return pa.table(cols, schema=_schema(table))
 
 
 def _from_arrow(name: str, table: Table, arrow: Any) -> tuple[Any, ...]:

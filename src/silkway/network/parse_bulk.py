@@ -104,34 +104,38 @@ def _column(col: Col, arr: Any, n: int) -> list[Any] | None:
         raw = out.tolist()
     else:
         raw = arr.to_pylist()
+    convert = _converter(col.kind)
+    n_empty, n_plain = pc.sum(empty).as_py() or 0, pc.sum(plain).as_py() or 0
+    if n_plain == n:  # the common case: every cell plainly valid, converted in one go
+        return raw if convert is None else list(map(convert, raw))
+    if n_empty == n:
+        return [None] * n
     plain_list = plain.to_pylist()
     empty_list = empty.to_pylist()
     out_values: list[Any] = [None] * n
-    convert = _converter(col.kind)
     for i in range(n):
         if empty_list[i]:
             continue
         if plain_list[i]:
-            out_values[i] = convert(raw[i])
+            out_values[i] = raw[i] if convert is None else convert(raw[i])
             continue
-        value, err = parse_cell(col, raw[i] if col.kind != "float" else str(arr[i].as_py()))
+        value, err = parse_cell(col, raw[i] if col.kind != "float" else arr[i].as_py())
         if err:
             return None
         out_values[i] = value
     return out_values
 
 
-def _converter(kind: str):
+def _converter(kind: str) -> Any:
+    """How a plainly valid cell becomes its value (None: the text itself, or the float already cast)."""
     if kind == "sources" or kind == "list":
         interned: dict[str, tuple[str, ...]] = {}
-        return lambda s: interned.setdefault(s, (s,))
+        return lambda s: interned.get(s) or interned.setdefault(s, (s,))
     if kind == "gauges":
-        return lambda s: (int(s),)
+        return {"1435": (1435,), "1520": (1520,)}.__getitem__
     if kind == "yesno":
-        return lambda s: _YES[s]
-    if kind == "date" or kind == "geometry":
-        return None  # never plain: see _column (dates and geometries take the slow way)
-    return lambda v: v
+        return _YES.__getitem__
+    return None  # ids, text, enums, countries, floats; dates and geometries are never plain (see _column)
 
 
 def _in_bounds(col: Col, x: Any) -> Any:
