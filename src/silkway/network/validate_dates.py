@@ -4,9 +4,9 @@ date to default to (docs/dataset-format.md, "Dated rows"). Located problems, lik
 from __future__ import annotations
 
 import itertools
-from operator import attrgetter
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from silkway.errors import Problem
