@@ -14,7 +14,8 @@ from silkway.errors import DataError, Problem, SilkwayError
 from silkway.importers import tags as T
 from silkway.importers.build import Built, Origin, Reference, build
 from silkway.importers.graph import border_crossings, contract, largest_component
-from silkway.network.dataset import read_dataset, write_dataset
+from silkway.network.cache import default_cache
+from silkway.network.dataset import read_dataset, read_dated_dataset, write_dataset
 from silkway.network.schema import REQUIRED_PARAMS
 
 TODO_FILE = "TODO.md"
@@ -114,7 +115,7 @@ def _write(built: Built, options: ImportOptions, notes: list[str]) -> ImportRepo
     left_out = [*notes, *built.left_out]
     atomic_write_text(folder / TODO_FILE, todo_markdown(built, left_out))
     try:
-        read_dataset(folder)
+        read_dated_dataset(folder, cache=default_cache())  # validated as `silkway validate` does; a valid result is cached
         problems: tuple[Problem, ...] = ()
     except DataError as exc:
         problems = exc.problems
