@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,21 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dataset_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The compiled dataset cache of the tests lives in a session temp folder, never in the user's cache (subprocesses
+    inherit it through the environment)."""
+    from silkway.network.cache import ENV_DIR
+
+    old = os.environ.get(ENV_DIR)
+    os.environ[ENV_DIR] = str(tmp_path_factory.mktemp("silkway-cache"))
+    yield
+    if old is None:
+        os.environ.pop(ENV_DIR, None)
+    else:
+        os.environ[ENV_DIR] = old
 
 
 @pytest.fixture(scope="session")

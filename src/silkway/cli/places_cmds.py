@@ -10,6 +10,7 @@ import typer
 from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console
 
 svc = LazyModule("silkway.services.routing")
+net_svc = LazyModule("silkway.services.network")
 
 
 @app.command()
@@ -19,9 +20,7 @@ def places(
 ) -> None:
     """List the places the route planner knows (id, name, kind, country, aliases) and the countries (code or English
     name both work in --avoid)."""
-    from silkway.network import read_dataset
-
-    listing = svc.list_places(read_dataset(dataset), query)
+    listing = svc.list_places(net_svc.load(dataset), query)
     names = {code: name for code, name, _ in listing.countries}
     title = f"places in {names[listing.country]}" if listing.country else (f"places matching '{query}'" if query else "places")
     t = Table(title=f"{title}: {len(listing.places)}")

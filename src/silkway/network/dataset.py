@@ -19,8 +19,10 @@ from typing import Any
 
 from silkway.atomic import atomic_write_text
 from silkway.errors import DataError, Problem
+from silkway.network.cache import DatasetCache, inputs_key
 from silkway.network.model import RECORD_TYPES, Manifest, Network
 from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
+from silkway.network.parse_bulk import parse_table_bulk
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
 from silkway.network.validate import Unparsed, validate_network
 from silkway.safe_io import UnsafeFile, read_bytes
@@ -48,8 +50,11 @@ def read_dataset(path: str | os.PathLike[str] | None = None, as_of: date | str |
     return read_dated_dataset(path).at(day)
 
 
-def read_dated_dataset(path: str | os.PathLike[str] | None = None) -> Network:
-    """Load and validate a dataset folder with every dated row (``Network.at(day)`` takes a snapshot)."""
+def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: DatasetCache | None = None) -> Network:
+    """Load and validate a dataset folder with every dated row (``Network.at(day)`` takes a snapshot).
+
+    With a ``cache`` (:mod:`silkway.network.cache`), a dataset whose files, silkway version and rules have not changed
+    since it last passed validation is loaded from the cache instead; a valid dataset read afresh is stored there."""
     folder = Path(path) if path is not None else default_dataset_path()
     label = str(folder)
     try:
@@ -59,20 +64,29 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None) -> Network:
     if not is_folder:
         raise DataError([Problem(label, None, None, "is not a folder (a dataset is a folder of CSV tables and manifest.toml)")], source=label)
     problems: list[Problem] = []
-    manifest = _read_manifest(folder, problems)
-    parsed = {name: _read_table(folder, name, table, problems) for name, table in TABLES.items()}
-    rows = {name: p.rows for name, p in parsed.items()}
+    data = {MANIFEST_FILE: _read_bytes(folder, MANIFEST_FILE, problems)}
+    data.update({t.file: _read_bytes(folder, t.file, problems, required=name not in OPTIONAL_TABLES) for name, t in TABLES.items()})
+    key = inputs_key(list(data.items())) if cache is not None and not problems else None
+    if key is not None and (cached := cache.load(key)) is not None:
+        return cached
+    manifest = _manifest_of(data[MANIFEST_FILE], problems)
+    parsed = {name: _parse_table(folder, name, table, data[table.file], problems) for name, table in TABLES.items()}
+    records = {name: p.records if p.records is not None else tuple(_record(name, TABLES[name], r) for r in p.rows)
+               for name, p in parsed.items()}
     if manifest is None or problems:
         # Cross-table rules on what did parse still help; they stay silent about rows that exist
         # but did not parse, so each real problem is reported once, not as a cascade.
         unparsed = unparsed_of(parsed)
         whole_graph = not ({"nodes", "links"} & (unparsed.unreadable | set(unparsed.rows)))
-        problems.extend(p for p in validate_rows_only(rows, unparsed, whole_graph) if p not in problems)
+        net = Network(manifest=Manifest("?", "?", "?", "?"), **records)
+        problems.extend(p for p in validate_network(net, check_connectivity=whole_graph, unparsed=unparsed) if p not in problems)
         raise DataError(sort_problems(problems), source=label)
-    network = build_network(manifest, rows)
+    network = Network(manifest=manifest, **records)
     problems = validate_network(network)
     if problems:
         raise DataError(sort_problems(problems), source=label)
+    if key is not None:
+        cache.save(key, network)
     return network
 
 
@@ -134,14 +148,16 @@ def _read_bytes(folder: Path, file: str, problems: list[Problem], required: bool
         return None
 
 
-def _read_table(folder: Path, name: str, table: Table, problems: list[Problem]) -> ParsedTable:
-    data = _read_bytes(folder, table.file, problems, required=name not in OPTIONAL_TABLES)
+def _parse_table(folder: Path, name: str, table: Table, data: bytes | None, problems: list[Problem]) -> ParsedTable:
     if data is None:
         exists = (folder / table.file).exists()
         return ParsedTable(complete=not exists and name in OPTIONAL_TABLES)
     text = decode(data, table.file, problems)
     if text is None:
         return ParsedTable(complete=False)
+    fast = parse_table_bulk(table, name, text)  # a valid table, parsed column-wise; None → the row-by-row parser
+    if fast is not None:
+        return ParsedTable(records=fast)
     parsed = parse_table_full(table, text, problems)
     if parsed.complete and not parsed.rows and not parsed.broken and name in NON_EMPTY_TABLES:
         problems.append(Problem(table.file, 1, None, "the table has a header but no rows"))
@@ -149,8 +165,7 @@ def _read_table(folder: Path, name: str, table: Table, problems: list[Problem]) 
     return parsed
 
 
-def _read_manifest(folder: Path, problems: list[Problem]) -> Manifest | None:
-    data = _read_bytes(folder, MANIFEST_FILE, problems)
+def _manifest_of(data: bytes | None, problems: list[Problem]) -> Manifest | None:
     text = None if data is None else decode(data, MANIFEST_FILE, problems)
     if text is None:
         return None

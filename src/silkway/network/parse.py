@@ -42,6 +42,7 @@ class ParsedTable:
     rows: list[Row] = field(default_factory=list)
     broken: list[Row] = field(default_factory=list)
     complete: bool = True
+    records: tuple[Any, ...] | None = None  # a valid table parsed column-wise (parse_bulk.py): its records, no rows
 
 
 def show(text: str) -> str:
@@ -170,13 +171,12 @@ def _parse_float(col: Col, text: str) -> tuple[float | None, str | None]:
         return None, f"'{show(text)}' is not a number{_number_hint(col, text)}"
     if math.isnan(value) or math.isinf(value):
         return None, f"'{show(text)}' is not a finite number"
-    shown = show(text)
     if col.positive and value <= 0:
-        return None, f"{shown} must be greater than 0"
+        return None, f"{show(text)} must be greater than 0"
     if col.min is not None and value < col.min:
-        return None, f"{shown} is below the minimum {col.min:g}"
+        return None, f"{show(text)} is below the minimum {col.min:g}"
     if col.max is not None and value > col.max:
-        return None, f"{shown} is above the plausible maximum {col.max:g}"
+        return None, f"{show(text)} is above the plausible maximum {col.max:g}"
     return value, None
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from silkway.errors import Problem
 from silkway.network.dates import epochs, snapshot
 from silkway.network.model import Network
@@ -257,13 +259,22 @@ def _facilities(net: Network, problems: list[Problem], unparsed: Unparsed) -> No
                 _p(problems, "facilities", f, f"{what}_h_p90", f"P90 {p90:g} h is below the median {med:g} h")
 
 
-def _dual_gauge_groups(net: Network) -> list[list[str]]:
-    """Nodes joined by dual-gauge (1435;1520) rail links, each group in nodes.csv order."""
+def _dual_gauge_groups(net: Network, singles_at: Mapping[str, set[int]] | None = None) -> list[list[str]]:
+    """Nodes joined by dual-gauge (1435;1520) rail links, each group in nodes.csv order; largest group first, then in
+    nodes.csv order. With ``singles_at`` (node → gauges of its single-gauge links), only the groups where both gauges
+    can meet: those with a dual-gauge link, and single nodes with two gauges (a big network has few of either)."""
     dual = [(lk.from_node, lk.to_node) for lk in net.links if lk.mode == "rail" and len(lk.gauge_mm) > 1]
-    rail_nodes = {n for lk in net.links if lk.mode == "rail" for n in (lk.from_node, lk.to_node)}
     order = {n.node_id: i for i, n in enumerate(net.nodes)}
-    groups = components(sorted(rail_nodes, key=lambda n: (order.get(n, len(order)), n)), dual)
-    return [sorted(g, key=lambda n: (order.get(n, len(order)), n)) for g in groups]
+
+    def rank(n: str) -> tuple[int, str]:
+        return order.get(n, len(order)), n
+
+    if singles_at is None:
+        rail_nodes = {n for lk in net.links if lk.mode == "rail" for n in (lk.from_node, lk.to_node)}
+    else:
+        rail_nodes = {n for edge in dual for n in edge} | {n for n, g in singles_at.items() if len(g) > 1}
+    groups = components(sorted(rail_nodes, key=rank), dual)
+    return [sorted(g, key=rank) for g in groups]
 
 
 def _gauge_breaks(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
@@ -274,7 +285,7 @@ def _gauge_breaks(net: Network, problems: list[Problem], unparsed: Unparsed) -> 
         if lk.mode == "rail" and len(lk.gauge_mm) == 1:
             for end in (lk.from_node, lk.to_node):
                 singles_at.setdefault(end, set()).add(lk.gauge_mm[0])
-    for group in _dual_gauge_groups(net):
+    for group in _dual_gauge_groups(net, singles_at):
         gauges = set().union(*(singles_at.get(n, set()) for n in group))
         if len(gauges) < 2 or any(n not in net.node_by_id or unparsed.any_with("facilities", "node_id", n) for n in group):
             continue  # no break, or a dangling reference / unparsed facility row (reported on its own)
@@ -343,26 +354,41 @@ def _params(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
 
 
 def components(node_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[set[str]]:
-    """Connected components of an undirected graph, largest first."""
-    adj: dict[str, set[str]] = {n: set() for n in node_ids}
-    for a, b in edges:
-        if a in adj and b in adj:
-            adj[a].add(b)
-            adj[b].add(a)
-    seen: set[str] = set()
-    comps: list[set[str]] = []
-    for start in adj:
-        if start in seen:
-            continue
-        comp, stack = {start}, [start]
-        while stack:
-            for nxt in adj[stack.pop()]:
-                if nxt not in comp:
-                    comp.add(nxt)
-                    stack.append(nxt)
-        seen |= comp
-        comps.append(comp)
-    return sorted(comps, key=len, reverse=True)
+    """Connected components of an undirected graph, largest first (ties in the order of ``node_ids``); edges naming
+    a node not in ``node_ids`` are ignored. Union-find over arrays (numpy), so a million nodes take a second."""
+    index: dict[str, int] = {}
+    for n in node_ids:
+        index.setdefault(n, len(index))
+    pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index]
+    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    root = _roots(len(index), arr[:, 0], arr[:, 1])
+    first = np.full(len(index), len(index), dtype=np.int64)
+    np.minimum.at(first, root, np.arange(len(index)))  # the first node of each component, in node_ids order
+    roots = np.unique(root)
+    sizes = np.bincount(root, minlength=len(index))[roots]
+    ordered = roots[np.lexsort((first[roots], -sizes))]
+    names = list(index)
+    members: dict[int, set[str]] = {int(r): set() for r in ordered}
+    for name, r in zip(names, root.tolist(), strict=True):
+        members[r].add(name)
+    return [members[int(r)] for r in ordered]
+
+
+def _roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The root (smallest index) of each node's component: hook roots to the smaller one, then jump pointers."""
+    parent = np.arange(n, dtype=np.int64)
+    while len(a):
+        ra, rb = parent[a], parent[b]
+        differ = ra != rb
+        if not differ.any():
+            return parent
+        np.minimum.at(parent, np.maximum(ra, rb)[differ], np.minimum(ra, rb)[differ])
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+    return parent
 
 
 def _connectivity(net: Network, problems: list[Problem]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from silkway.errors import Problem
@@ -19,6 +20,11 @@ def dated_keys(net: Network, name: str, problems: list[Problem]) -> None:
     first and last period (a gap: the link or facility would vanish and come back), a reference date to
     default to."""
     table = TABLES[name]
+    records = net.table(name)
+    if not any(r.valid_from or r.valid_to for r in records):  # undated (a big network usually): only duplicates to find
+        getter = attrgetter(*table.key)
+        if len(set(map(getter, records))) == len(records):
+            return
     by_key: dict[tuple[Any, ...], list[Any]] = {}
     for rec in net.table(name):
         if rec.valid_from and rec.valid_to and rec.valid_to < rec.valid_from:

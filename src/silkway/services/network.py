@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from silkway.errors import DataError, Problem
-from silkway.network import Network, Node, read_dataset
+from silkway.network import Network, Node
+from silkway.network.cache import default_cache
 from silkway.network.dataset import read_dated_dataset
 from silkway.network.dates import Change, changes, parse_as_of
 from silkway.network.places import country_name, network_countries, search_places
@@ -20,25 +21,27 @@ PathLike = str | os.PathLike[str] | None
 
 def load(dataset: PathLike = None, as_of: date | str | None = None) -> Network:
     """The network of a dataset folder as of a date (default: the dataset's reference date)."""
-    return read_dataset(dataset, as_of=as_of)
+    day = parse_as_of(as_of)  # a bad date fails before any file is read
+    return load_dated(dataset).at(day)
 
 
 def load_dated(dataset: PathLike = None) -> Network:
-    """Every dated row of a dataset folder (take snapshots with ``Network.at(day)``)."""
-    return read_dated_dataset(dataset)
+    """Every dated row of a dataset folder (take snapshots with ``Network.at(day)``), from the compiled cache when the
+    files have not changed since they last passed validation (:mod:`silkway.network.cache`; ``SILKWAY_CACHE_DIR``)."""
+    return read_dated_dataset(dataset, cache=default_cache())
 
 
 def dated_changes(dataset: PathLike, before: date | str, after: date | str) -> list[Change]:
     """Rows added, removed or changed between two dates (``silkway network --changes``)."""
     a, b = parse_as_of(before, "first date"), parse_as_of(after, "second date")
     assert a is not None and b is not None
-    return changes(read_dated_dataset(dataset), a, b)
+    return changes(load_dated(dataset), a, b)
 
 
 def validate(dataset: PathLike = None) -> list[Problem]:
     """All problems of a dataset folder (empty list when valid)."""
     try:
-        read_dataset(dataset)
+        load(dataset)
     except DataError as exc:
         return list(exc.problems)
     return []

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from silkway.network import Network
-from silkway.network.dataset import read_dated_dataset
 from silkway.network.model import Node
 from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
 from silkway.routing import Router, RouteResult
 from silkway.routing.conditions import Conditions
 from silkway.routing.planner import conditions_of, route_day, router_at
+from silkway.services.network import load_dated
 
 PathLike = str | os.PathLike[str] | None
 
@@ -23,7 +23,7 @@ def router_for(dataset: PathLike = None, net: Network | None = None, *, as_of: d
     """A planner for a dataset folder (embedded 'eurasia' when None) or an already loaded network, on the network of
     ``as_of`` if given, else of the departure day, else of the dataset's reference date. Routers are kept per
     period of the dated network (:func:`silkway.routing.planner.router_at`)."""
-    full = net if net is not None else read_dated_dataset(dataset)
+    full = net if net is not None else load_dated(dataset)
     day = route_day(as_of, depart)
     return router_at(full, day if day is not None else (full.as_of or full.manifest.reference_date))
 

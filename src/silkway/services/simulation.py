@@ -10,7 +10,8 @@ from pathlib import Path
 
 from silkway import jsonsafe
 from silkway.atomic import atomic_write_bytes, atomic_write_text
-from silkway.network import Network, read_dataset
+from silkway.network import Network
+from silkway.services.network import load
 from silkway.simulation import Demand, SimOptions, SimulationResult, dataset_demand, read_demand, simulate
 from silkway.simulation.core import Progress
 from silkway.simulation.plots import queue_figure, transit_figure
@@ -43,7 +44,7 @@ class SimulationRun:
 
 def load_inputs(dataset: PathLike = None, demand_file: PathLike = None, as_of: date | str | None = None) -> tuple[Network, Demand]:
     """The network as of ``as_of`` (default: the dataset's reference date) and the demand to run on it."""
-    net = read_dataset(dataset, as_of=as_of)
+    net = load(dataset, as_of)
     demand = read_demand(demand_file, net) if demand_file is not None else dataset_demand(dataset, net)
     return net, demand
 

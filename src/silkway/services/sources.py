@@ -6,15 +6,15 @@ import os
 from dataclasses import asdict
 from typing import Any
 
-from silkway.network import read_dataset
 from silkway.network.provenance import MIRROR_HOSTS, ProvenanceReport, provenance
+from silkway.services.network import load
 
 PathLike = str | os.PathLike[str] | None
 
 
 def report(dataset: PathLike = None) -> ProvenanceReport:
     """The provenance report of a dataset folder (the embedded dataset when None)."""
-    return provenance(read_dataset(dataset))
+    return provenance(load(dataset))
 
 
 def to_dict(rep: ProvenanceReport) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
 from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
 from silkway.scenarios.summary import method_notes, summarize_kpis
+from silkway.services.network import load as load_network
 
 PathLike = str | os.PathLike[str]
 
@@ -52,7 +53,7 @@ def load(path: PathLike) -> LoadedScenario:
 
 
 def network_for(loaded: LoadedScenario) -> Network:
-    return read_dataset(loaded.scenario.dataset, as_of=loaded.scenario.as_of)
+    return load_network(loaded.scenario.dataset, loaded.scenario.as_of)
 
 
 def check(path: PathLike) -> ScenarioCheck:
@@ -236,7 +237,7 @@ def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *,
         inputs = prepare(load_scenario(scenario_path)).inputs.applied
         net, demand, options = inputs
     else:
-        net = read_dataset(None)
+        net = load_network(None)
         demand, options = dataset_demand(None, net), SimOptions()
     seeds = tuple(replication_seed(seed, "calibration", i) for i in range(replications))
     result = cal.calibrate(net, demand, options, observations, days=days, seeds=seeds, progress=progress)

@@ -1,0 +1,272 @@
+"""A compiled cache of validated datasets: later commands load it instead of re-reading and re-validating the CSVs.
+
+An entry holds the validated (dated) network as one Arrow IPC file per table plus ``meta.json``. It is keyed by a
+BLAKE2b digest of every input file's bytes (manifest and tables, or their absence), silkway's version, the cache
+format and the source of the network package (a new parsing or validation rule invalidates every entry). Only a
+dataset that passed validation is cached; a dataset with problems is re-read and re-reported every time.
+``meta.json`` keeps the digest of each table file: an entry that is incomplete, unreadable or altered is deleted and
+rebuilt, never trusted. Entries are written to a temporary folder and renamed into place (atomic).
+
+Where: ``SILKWAY_CACHE_DIR`` when set (empty or ``off`` disables the cache), else ``$XDG_CACHE_HOME/silkway``, else
+``~/.cache/silkway``; never inside the installed package (a cache dir there is refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from silkway.network.model import RECORD_TYPES, Manifest, Network
+from silkway.network.schema import TABLES, Table
+
+CACHE_FORMAT = 1
+ENV_DIR = "SILKWAY_CACHE_DIR"
+_OFF = ("", "off", "0", "none", "no")
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    """The cache folder the environment asks for (None: caching off)."""
+    env = os.environ if env is None else env
+    if ENV_DIR in env:
+        value = env[ENV_DIR].strip()
+        return None if value.lower() in _OFF else Path(value).expanduser()
+    xdg = env.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "silkway"
+
+
+def default_cache(env: Mapping[str, str] | None = None) -> DatasetCache | None:
+    root = default_cache_dir(env)
+    return DatasetCache(root) if root is not None else None
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Digest of the network package's source: parsing and validation rules are part of a cached result."""
+    from silkway import __version__
+
+    h = hashlib.blake2b(f"silkway {__version__} cache {CACHE_FORMAT}".encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_key(inputs: list[tuple[str, bytes | None]]) -> str:
+    """The cache key of a dataset's input files (name and bytes, None = absent)."""
+    h = hashlib.blake2b(code_fingerprint().encode(), digest_size=20)
+    for name, data in inputs:
+        h.update(f"\n{name}:{'absent' if data is None else len(data)}\n".encode())
+        if data is not None:
+            h.update(data)
+    return h.hexdigest()
+
+
+@dataclass
+class DatasetCache:
+    """The cache folder, with counters of what happened (for tests and ``--verbose`` output)."""
+
+    root: Path
+    hits: int = 0
+    misses: int = 0
+    rebuilt: int = 0  # entries found damaged and dropped
+
+    def __post_init__(self) -> None:
+        package = Path(__file__).resolve().parents[1]  # the installed silkway package
+        root = self.root.resolve()
+        if root == package or package in root.parents:
+            from silkway.errors import SilkwayError
+
+            raise SilkwayError(f"cache folder {self.root} is inside the silkway package ({package}): set {ENV_DIR} elsewhere")
+
+    def _entry(self, key: str) -> Path:
+        return self.root / "datasets" / key
+
+    def load(self, key: str) -> Network | None:
+        entry = self._entry(key)
+        if not entry.is_dir():
+            self.misses += 1
+            return None
+        try:
+            net = _read_entry(entry, key)
+        except Exception:  # noqa: BLE001 - any damage (truncated, altered, foreign files): drop the entry, rebuild it
+            net = None
+        if net is None:
+            shutil.rmtree(entry, ignore_errors=True)
+            self.rebuilt += 1
+            self.misses += 1
+            return None
+        self.hits += 1
+        return net
+
+    def save(self, key: str, net: Network) -> None:
+        """Store ``net`` under ``key``; a cache that cannot be written (read-only, disk full) is skipped silently."""
+        final = self._entry(key)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=final.parent))
+        except OSError:
+            return
+        try:
+            _write_entry(tmp, key, net)
+            try:
+                os.replace(tmp, final)
+            except OSError:  # another process stored the same entry first
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_entry(folder: Path, key: str, net: Network) -> None:
+    import pyarrow as pa
+
+    files = {}
+    for name, table in TABLES.items():
+        arrow = _to_arrow(table, RECORD_TYPES[name], net.table(name))
+        path = folder / f"{name}.arrow"
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, arrow.schema) as writer:
+            writer.write_table(arrow)
+        files[name] = {"rows": arrow.num_rows, "blake2b": _digest(path)}
+    m = net.manifest
+    meta = {"format": CACHE_FORMAT, "key": key, "files": files,
+            "manifest": {"name": m.name, "version": m.version, "date": m.date, "licence": m.licence, "description": m.description,
+                         "format_version": m.format_version, "reference_date": m.reference_date.isoformat() if m.reference_date else None}}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # last: an entry without it is incomplete
+
+
+def _read_entry(folder: Path, key: str) -> Network | None:
+    import pyarrow as pa
+
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != CACHE_FORMAT or meta.get("key") != key or set(meta["files"]) != set(TABLES):
+        return None
+    tables = {}
+    for name, table in TABLES.items():
+        path = folder / f"{name}.arrow"
+        info = meta["files"][name]
+        if _digest(path) != info["blake2b"]:
+            return None
+        arrow = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()  # zero-copy: the map lives with the table
+        if arrow.num_rows != info["rows"] or arrow.schema != _schema(table):
+            return None
+        tables[name] = LazyRecords(arrow, name) if arrow.num_rows >= LAZY_ROWS else _from_arrow(name, table, arrow)
+    m = meta["manifest"]
+    ref = date.fromisoformat(m["reference_date"]) if m["reference_date"] else None
+    manifest = Manifest(m["name"], m["version"], m["date"], m["licence"], m["description"], m["format_version"], ref)
+    return Network(manifest=manifest, **tables)
+
+
+LAZY_ROWS = 10_000  # tables this long are built into records on first use, not on load
+
+
+class LazyRecords(Sequence):
+    """A big table loaded from the cache: its Arrow columns now, its records when first indexed or iterated.
+
+    Behaves as the tuple of records it stands for (length, indexing, iteration, equality, hashing, ``+``, pickling as a
+    tuple); ``columns`` gives the Arrow table itself, for code that works on whole columns."""
+
+    __slots__ = ("_arrow", "_name", "_items")
+
+    def __init__(self, arrow: Any, name: str):
+        self._arrow, self._name, self._items = arrow, name, None
+
+    @property
+    def columns(self) -> Any:
+        return self._arrow
+
+    def _all(self) -> tuple[Any, ...]:
+        if self._items is None:
+            self._items = _from_arrow(self._name, TABLES[self._name], self._arrow)
+        return self._items
+
+    def __len__(self) -> int:
+        return self._arrow.num_rows
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == (tuple(other) if isinstance(other, LazyRecords) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other: Any) -> tuple[Any, ...]:
+        return self._all() + tuple(other)
+
+    def __radd__(self, other: Any) -> tuple[Any, ...]:
+        return tuple(other) + self._all()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._all(),))
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {self._name} records from the dataset cache>"
+
+
+def _schema(table: Table) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([*(pa.field(c.name, _arrow_type(c.kind)) for c in table.cols), pa.field("_line", pa.int32())])
+
+
+def _arrow_type(kind: str) -> Any:
+    import pyarrow as pa
+
+    return {"float": pa.float64(), "yesno": pa.bool_(), "date": pa.date32(), "geometry": pa.list_(pa.float64())}.get(kind, pa.string())
+
+
+def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
+    import pyarrow as pa
+
+    cols: dict[str, Any] = {}
+    for col in table.cols:
+        if col.kind == "sources":
+            values = [";".join(ids) if (ids := dict(r.src).get(col.name)) else None for r in records]
+        else:
+            values = [getattr(r, col.name) for r in records]
+            if col.kind in ("list", "gauges"):
+                values = [";".join(map(str, v)) if v else None for v in values]
+            elif col.kind == "geometry":
+                values = [[x for p in v for x in p] if v else None for v in values]
+        cols[col.name] = pa.array(values, type=_arrow_type(col.kind))
+    cols["_line"] = pa.array([r.line for r in records], type=pa.int32())
+    return pa.table(cols, schema=_schema(table))
+
+
+def _from_arrow(name: str, table: Table, arrow: Any) -> tuple[Any, ...]:
+    from silkway.network.parse_bulk import build_records
+
+    values: dict[str, list[Any]] = {}
+    for col in table.cols:
+        raw = arrow.column(col.name).to_pylist()
+        if col.kind in ("list", "sources"):
+            interned: dict[str, tuple[str, ...]] = {}
+            raw = [interned.setdefault(v, tuple(v.split(";"))) if v is not None else None for v in raw]
+        elif col.kind == "gauges":
+            raw = [tuple(int(g) for g in v.split(";")) if v is not None else None for v in raw]
+        elif col.kind == "geometry":
+            raw = [tuple(zip(v[::2], v[1::2], strict=True)) if v is not None else None for v in raw]
+        values[col.name] = raw
+    lines = arrow.column("_line").to_pylist()
+    return build_records(name, table, values, lines)

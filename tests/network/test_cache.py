@@ -1,0 +1,142 @@
+"""The compiled dataset cache: used on the second load, invalidated when any input changes, rebuilt when damaged;
+and the column-wise parser gives exactly the row-by-row parser's records."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from silkway.errors import DataError, SilkwayError
+from silkway.network.cache import DatasetCache, default_cache, default_cache_dir
+from silkway.network.dataset import _record, default_dataset_path, read_dated_dataset
+from silkway.network.parse import parse_table_full
+from silkway.network.parse_bulk import parse_table_bulk
+from silkway.network.schema import TABLES
+
+from ._edit import set_cell
+
+
+def lines(net) -> dict[str, list[int | None]]:
+    return {name: [r.line for r in net.table(name)] for name in TABLES}
+
+
+def test_the_second_load_comes_from_the_cache(dataset_copy, tmp_path):
+    folder = dataset_copy()
+    cache = DatasetCache(tmp_path / "cache")
+    first = read_dated_dataset(folder, cache=cache)
+    assert (cache.hits, cache.misses) == (0, 1)
+    second = read_dated_dataset(folder, cache=cache)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert second == first and lines(second) == lines(first)  # lines too (not part of record equality)
+    assert second == read_dated_dataset(folder)  # and the same as without any cache
+
+
+def test_the_embedded_dataset_round_trips_through_the_cache(tmp_path):
+    cache = DatasetCache(tmp_path / "cache")
+    fresh = read_dated_dataset(None, cache=cache)
+    again = read_dated_dataset(None, cache=cache)
+    assert cache.hits == 1 and again == fresh and lines(again) == lines(fresh)
+    assert [lk.geometry for lk in again.links] == [lk.geometry for lk in fresh.links]
+    assert again.manifest == fresh.manifest and again.at(None) == fresh.at(None)
+
+
+def test_an_edited_csv_is_read_and_validated_again(dataset_copy, tmp_path):
+    folder = dataset_copy()
+    cache = DatasetCache(tmp_path / "cache")
+    read_dated_dataset(folder, cache=cache)
+    set_cell(folder, "links.csv", "l3", "distance_km", "193")
+    net = read_dated_dataset(folder, cache=cache)
+    assert cache.hits == 0 and net.link_by_id["l3"].distance_km == 193
+    set_cell(folder, "links.csv", "l3", "distance_km", "-5")  # now invalid: re-validated, located, never cached
+    for _ in range(2):
+        with pytest.raises(DataError) as err:
+            read_dated_dataset(folder, cache=cache)
+        assert [(p.file, p.line, p.field) for p in err.value.problems] == [("links.csv", 4, "distance_km")]
+    assert cache.hits == 0
+
+
+def test_a_removed_optional_file_changes_the_key(dataset_copy, tmp_path):
+    folder = dataset_copy()
+    cache = DatasetCache(tmp_path / "cache")
+    assert read_dated_dataset(folder, cache=cache).closures
+    (folder / "closures.csv").unlink()
+    assert read_dated_dataset(folder, cache=cache).closures == () and cache.hits == 0
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "meta", "missing"])
+def test_a_damaged_entry_is_rebuilt_not_trusted(dataset_copy, tmp_path, damage):
+    folder = dataset_copy()
+    cache = DatasetCache(tmp_path / "cache")
+    fresh = read_dated_dataset(folder, cache=cache)
+    (entry,) = (tmp_path / "cache" / "datasets").iterdir()
+    links = entry / "links.arrow"
+    data = bytearray(links.read_bytes())
+    if damage == "flip":
+        i = data.index(b"l3")  # a link id inside the table's buffers
+        data[i + 1: i + 2] = b"9"
+        links.write_bytes(bytes(data))
+    elif damage == "truncate":
+        links.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "meta":
+        (entry / "meta.json").write_text("{not json", encoding="utf-8")
+    else:
+        links.unlink()
+    again = read_dated_dataset(folder, cache=cache)
+    assert (cache.hits, cache.rebuilt) == (0, 1)
+    assert again == fresh and again.link_by_id.keys() == fresh.link_by_id.keys()
+    assert read_dated_dataset(folder, cache=cache) == fresh and cache.hits == 1  # the rebuilt entry is good
+
+
+def test_where_the_cache_lives(tmp_path):
+    assert default_cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "silkway"
+    assert default_cache_dir({"XDG_CACHE_HOME": "relative/ignored", "HOME": str(tmp_path)}) == Path.home() / ".cache" / "silkway"
+    assert default_cache_dir({"SILKWAY_CACHE_DIR": str(tmp_path / "x"), "XDG_CACHE_HOME": "/elsewhere"}) == tmp_path / "x"
+    assert default_cache({"SILKWAY_CACHE_DIR": "off"}) is None
+    with pytest.raises(SilkwayError, match="inside the silkway package"):
+        DatasetCache(default_dataset_path() / "cache")
+
+
+def test_an_unwritable_cache_is_skipped(dataset_copy, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    cache = DatasetCache(blocker / "cache")  # cannot be created: loads still work, uncached
+    assert read_dated_dataset(dataset_copy(), cache=cache).links and cache.hits == 0
+
+
+@pytest.mark.parametrize("folder", [None, Path(__file__).parents[1] / "fixtures" / "tiny"])
+def test_column_wise_parsing_equals_row_by_row(folder):
+    folder = folder or default_dataset_path()
+    for name, table in TABLES.items():
+        path = folder / table.file
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        problems: list = []
+        slow = tuple(_record(name, table, r) for r in parse_table_full(table, text, problems).rows)
+        fast = parse_table_bulk(table, name, text)
+        assert not problems and fast is not None, name
+        assert fast == slow, name
+        assert [r.line for r in fast] == [r.line for r in slow], name
+        for a, b in zip(fast, slow, strict=True):  # the same Python types (a float stays a float, a tuple a tuple)
+            assert [type(getattr(a, f.name)) for f in dataclasses.fields(a)] == [type(getattr(b, f.name)) for f in dataclasses.fields(b)]
+
+
+@pytest.mark.parametrize(("text", "fast_path"), [
+    ("node_id,name,country,lat,lon,coord_src,node_kind\nw,W,CN,44,80,S,city\n\nx,X,CN,45,81,S,city\n", False),  # a blank line
+    ("node_id,name,country,lat,lon,coord_src,node_kind\nw,\"W\nest\",CN,44,80,S,city\n", False),  # a line break in a cell
+    ("node_id,name,country,lat,lon,coord_src,node_kind\nw,W,CN,44 ,80,S,city\n", True),  # a space: that cell via parse_cell
+    ("node_id,name,country,lat,lon,coord_src,node_kind\nw,W,CN,1_000,80,S,city\n", False),  # out of bounds once parsed
+    ("node_id,name,country,lat,lon,coord_src,node_kind\nw,W,CN,44,80,,city\n", False),  # a value without a source
+    ("node_id,name,aliases,country,lat,lon,coord_src,node_kind\nw,W, A ; B ,CN,44,80,S;T,city\n", True),  # lists via parse_cell
+])
+def test_anything_unusual_goes_to_the_row_by_row_parser_or_parses_the_same(text, fast_path):
+    table = TABLES["nodes"]
+    fast = parse_table_bulk(table, "nodes", text)
+    problems: list = []
+    parsed = parse_table_full(table, text, problems)
+    slow = tuple(_record("nodes", table, r) for r in parsed.rows)
+    assert (fast is not None) == fast_path
+    if fast is not None:
+        assert not problems and fast == slow and [r.line for r in fast] == [r.line for r in slow]
