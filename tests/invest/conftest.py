@@ -19,3 +19,14 @@ def invest_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for f in (FIXTURES / "invest_tiny").iterdir():
         shutil.copy(f, target / f.name)
     return target
+
+
+@pytest.fixture(scope="session")
+def tiny_inputs(invest_dir: Path):  # noqa: ANN201
+    """(applied scenario, catalogue) of the fixture: trade x 3 on the tiny chain."""
+    from silkway.services.invest import read_catalogue
+    from silkway.services.studies import load, prepare
+
+    loaded = load(invest_dir / "scenario.yaml")
+    applied = prepare(loaded).inputs.applied
+    return applied, read_catalogue(invest_dir, applied.network)

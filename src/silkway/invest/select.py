@@ -8,8 +8,10 @@ S²_il of paired replications:
 
     η = ½[(2α/(k−1))^(−2/(n0−1)) − 1],   h² = 2η(n0 − 1)
     after n0 replications of every candidate, at each r ≥ n0 keep i if  X̄_i(r) ≥ X̄_l(r) − W_il(r)  for all l,
-    W_il(r) = max(0, δ/(2r) · (h² S²_il / δ² − r));  stop with one survivor or at r > max_il h² S²_il / δ²
-    (then the largest mean wins).
+    W_il(r) = max(0, δ/(2r) · (h² S²_il / δ² − r));  stop with one survivor or when r > N_il = ⌊h² S²_il / δ²⌋ for
+    every pair of survivors, then the largest mean wins. (The paper stops at r = max over all pairs + 1; the proof
+    bounds each pair's error through its own triangular continuation region, which has closed for every surviving
+    pair at that point, so stopping there keeps the bound and saves the replications of pairs already decided.)
 
 Ties in the mean are broken by lower cost. ``sample(portfolios, n)`` must return n objective values per portfolio,
 replication i of every portfolio run with the same seed. Pure: no I/O; the caller supplies ``sample``.
@@ -17,7 +19,6 @@ replication i of every portfolio run with the same seed. Pure: no I/O; the calle
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -62,23 +63,23 @@ def kn_select(candidates: Sequence[Portfolio], sample: Sampler, *, alpha: float 
     first = np.array([x[c][:n0] for c in cands], dtype=float)
     diffs = first[:, None, :] - first[None, :, :]
     s2 = diffs.var(axis=2, ddof=1)  # S²_il of the paired differences
-    n_stop = int(math.floor(h2 * s2.max() / delta**2))
+    n_il = np.floor(h2 * s2 / delta**2)  # N_il: after this many replications W_il = 0
     alive = list(range(k))
     reps = {c: n0 for c in cands}
     eliminated: dict[Portfolio, int] = {}
     r, stages = n0, [n0]
     guaranteed = True
-    while len(alive) > 1 and r <= n_stop:
+    while True:  # screen at r (first at n0), then stop or add replications
         means = {i: float(np.mean(x[cands[i]][:r])) for i in alive}
         keep = []
         for i in alive:
-            w = [max(0.0, delta / (2 * r) * (h2 * s2[i, j] / delta**2 - r)) for j in alive]
-            if all(means[i] >= means[j] - wj for j, wj in zip(alive, w, strict=True) if j != i):
+            w = {j: max(0.0, delta / (2 * r) * (h2 * s2[i, j] / delta**2 - r)) for j in alive}
+            if all(means[i] >= means[j] - w[j] for j in alive if j != i):
                 keep.append(i)
         for i in set(alive) - set(keep):
             eliminated[cands[i]] = r
         alive = keep
-        if len(alive) <= 1 or r + 1 > n_stop:
+        if len(alive) <= 1 or r > n_il[np.ix_(alive, alive)].max():  # every surviving pair past N_il: best mean wins
             break
         if r >= max_reps:
             guaranteed = False

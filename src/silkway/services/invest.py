@@ -134,7 +134,7 @@ def backend_for(req: InvestRequest) -> Iterator[Backend]:
     from distributed import LocalCluster
 
     cluster = LocalCluster(n_workers=req.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, silence_logs=logging.CRITICAL)
     try:
         yield DaskBackend(cluster.scheduler_address)
     finally:
