@@ -64,8 +64,9 @@ class Stage:
 
 
 def build_order(catalogue: Catalogue, budget_usd: float, sample: Sampler, reps: int) -> list[Stage]:
-    """Greedy: repeatedly add the affordable project with the largest simulated marginal benefit per dollar; stop
-    when nothing affordable has a positive mean marginal benefit. Every stage is simulated (checked, not assumed)."""
+    """Greedy: repeatedly add the affordable project with the largest simulated marginal benefit per dollar among those
+    whose marginal benefit is significantly positive (lower end of its paired 95% interval > 0); stop when none is.
+    Every stage is simulated (checked, not assumed)."""
     current: Portfolio = EMPTY
     spent = 0.0
     stages: list[Stage] = []
@@ -80,7 +81,7 @@ def build_order(catalogue: Catalogue, budget_usd: float, sample: Sampler, reps: 
         for p in options:
             m = benefit_point(trial[p.project_id], got[trial[p.project_id]], got[current], p.capital_usd)
             ratio = m.benefit / max(p.capital_usd, 1.0)
-            if m.benefit > 0 and (best is None or ratio > best[0]):
+            if m.benefit_low > 0 and (best is None or ratio > best[0]):  # significant gains only (paired 95% CI)
                 best = (ratio, p, m)
         if best is None:
             return stages
