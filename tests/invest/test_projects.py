@@ -77,3 +77,17 @@ def test_unknown_source_is_located(tiny_net) -> None:  # noqa: ANN001
     with pytest.raises(DataError) as err:
         parse_projects(HEAD_P + "a,A,ferry,10,S-made-up,1,A-test,10,A-test,\n", HEAD_C + "x1,a,link,l4,set,tracks,2,A-test,\n", tiny_net)
     assert [str(p) for p in err.value.problems] == ["projects.csv, line 2, field 'capital_usd_src': source id 'S-made-up' is not in sources.csv"]
+
+
+def test_silkway_validate_reports_project_problems(invest_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from silkway.services.network import validate
+
+    assert validate(None) == []  # the embedded dataset with its projects
+    assert validate(invest_dir) == []
+    bad = tmp_path / "bad"
+    shutil.copytree(invest_dir, bad)
+    (bad / "project_changes.csv").write_text(HEAD_C + "x1,ferry,link,l404,set,tracks,2,A-test,\n", encoding="utf-8")
+    shown = [str(p) for p in validate(bad)]
+    assert any(s.startswith("project_changes.csv, line 2, field 'target_id'") for s in shown), shown

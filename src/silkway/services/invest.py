@@ -5,7 +5,6 @@ as it finishes (resumable), and return the plan (selected portfolio, frontier, b
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -19,38 +18,15 @@ from silkway.invest.evaluate import EvalSpec, Evaluator, EvalStore, Judge, Memor
 from silkway.invest.model import Catalogue, Objective
 from silkway.invest.objective import Economics
 from silkway.invest.plan import InvestPlan, Settings, plan
-from silkway.invest.projects import parse_projects
-from silkway.network import Network
-from silkway.network.dataset import default_dataset_path
-from silkway.network.schema import PROJECT_CHANGES, PROJECTS
 from silkway.scenarios.backends import DaskBackend, LocalBackend
 from silkway.scenarios.study import Backend
+from silkway.services.projects import catalogue_digest, read_catalogue, validate_projects
+
+__all__ = ["DEFAULT_INVEST_STORE", "InvestOutcome", "InvestRequest", "backend_for", "catalogue_digest", "invest", "read_catalogue",
+           "validate_projects", "write_plot"]
 
 PathLike = str | os.PathLike[str]
 DEFAULT_INVEST_STORE = Path(DEFAULT_STORE).parent / "invest"
-
-
-def read_catalogue(dataset: PathLike | None, net: Network) -> Catalogue:
-    """The dataset's candidate projects (projects.csv + project_changes.csv), validated against its dated network."""
-    folder = Path(dataset) if dataset else default_dataset_path()
-    texts = []
-    for table in (PROJECTS, PROJECT_CHANGES):
-        path = folder / table.file
-        try:
-            texts.append(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise ScenarioError(f"{folder}: no {table.file} (the candidate projects; see docs/invest.md)") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"{path}: cannot read: {exc}") from None
-    return parse_projects(texts[0], texts[1], net, label=str(folder))
-
-
-def catalogue_digest(dataset: PathLike | None) -> str:
-    folder = Path(dataset) if dataset else default_dataset_path()
-    h = hashlib.sha256()
-    for table in (PROJECTS, PROJECT_CHANGES):
-        h.update((folder / table.file).read_bytes())
-    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,14 @@ def dated_changes(dataset: PathLike, before: date | str, after: date | str) -> l
 
 
 def validate(dataset: PathLike = None) -> list[Problem]:
-    """All problems of a dataset folder (empty list when valid)."""
+    """All problems of a dataset folder (empty list when valid), with its candidate projects when it has them."""
     try:
-        read_dataset(dataset)
+        net = read_dataset(dataset)
     except DataError as exc:
         return list(exc.problems)
-    return []
+    from silkway.services.projects import validate_projects
+
+    return validate_projects(dataset, net)
 
 
 def find_places(net: Network, query: str, limit: int = 10) -> list[Node]:
