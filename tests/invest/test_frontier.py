@@ -18,7 +18,7 @@ def _pt(name: str, cost: float, benefit: float) -> Point:
 def test_frontier_is_monotone_and_undominated(pairs: list[tuple[float, float]]) -> None:
     points = [_pt(str(i), c, b) for i, (c, b) in enumerate(pairs)]
     fr = efficient_frontier(points)
-    assert all(a.cost_usd <= b.cost_usd and a.benefit < b.benefit for a, b in zip(fr, fr[1:]))
+    assert all(a.cost_usd <= b.cost_usd and a.benefit < b.benefit for a, b in zip(fr, fr[1:], strict=False))
     for p in points:  # every point is matched by a frontier point that costs no more and gives at least as much
         assert any(q.cost_usd <= p.cost_usd and q.benefit >= p.benefit for q in fr)
     for q in fr:  # and no point strictly dominates a frontier point

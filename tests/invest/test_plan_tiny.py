@@ -40,7 +40,7 @@ def test_plan_frontier_and_build_order(tiny_inputs) -> None:  # noqa: ANN001
     assert [s.project_id for s in p.stages] == ["ferry"]  # the decoys add nothing: the build order stops
     fr = p.frontier
     assert fr[0].portfolio == EMPTY and fr[0].benefit == 0
-    assert all(a.cost_usd <= b.cost_usd and a.benefit < b.benefit for a, b in zip(fr, fr[1:]))  # monotone
+    assert all(a.cost_usd <= b.cost_usd and a.benefit < b.benefit for a, b in zip(fr, fr[1:], strict=False))  # monotone
     assert fr[-1].portfolio == frozenset({"ferry"})  # ferry+track costs more for no more benefit: dominated
     assert p.simulations_run == p.simulations_total  # a memory store: everything was simulated here
 

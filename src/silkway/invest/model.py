@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Objective(str, Enum):
+class Objective(StrEnum):
     """What a portfolio is judged by (every objective is maximised; see objective.py)."""
 
     DELIVERED = "delivered"  # TEU delivered in the reported period
@@ -21,13 +21,13 @@ class Objective(str, Enum):
     NPV = "npv"  # net present value (USD) over the appraisal period against doing nothing
 
 
-class ChangeOp(str, Enum):
+class ChangeOp(StrEnum):
     SET = "set"
     SCALE = "scale"
     OPEN = "open"  # bring a planned (future-dated) link into service with its end nodes' facilities
 
 
-class ChangeTarget(str, Enum):
+class ChangeTarget(StrEnum):
     LINK = "link"
     FACILITY = "facility"
     ACCEPTANCE = "acceptance"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from silkway.defaults import DEFAULT_STORE
 from silkway.errors import ScenarioError
-from silkway.invest.evaluate import EvalSpec, Evaluator, EvalStore, Judge, MemoryStore
+from silkway.invest.evaluate import EvalSpec, EvalStore, Evaluator, Judge, MemoryStore
 from silkway.invest.model import Catalogue, Objective
 from silkway.invest.objective import Economics
 from silkway.invest.plan import InvestPlan, Settings, plan
