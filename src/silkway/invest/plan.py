@@ -1,8 +1,8 @@
 """The investment plan: choose a portfolio within a budget, its frontier and its build order (pure orchestration).
 
 1. **Candidates.** When the feasible portfolios (capital ≤ budget) are few (≤ ``enumerate_max``) all are candidates;
-   otherwise Optuna's TPE searches (search.py) and its ``top_k`` best distinct portfolios, plus the greedy build
-   order's final portfolio, are the candidates.
+   otherwise Optuna's TPE searches (search.py), started from the greedy portfolio and each affordable project alone,
+   and its ``top_k`` best distinct portfolios, plus the greedy build order's final portfolio, are the candidates.
 2. **Build order.** Greedy by simulated marginal benefit per dollar (frontier.py).
 3. **Selection.** KN over the candidates with common random numbers (select.py): P(correct selection) ≥ 1 − α when
    the best beats the rest by ≥ δ.
@@ -88,7 +88,9 @@ def plan(ev: Evaluator, judge: Judge, s: Settings) -> InvestPlan:
         method, candidates = "enumeration", every
     else:
         method = "tpe"
-        means = tpe_search(judge.catalogue, s.budget_usd, sample, reps=s.reps, trials=s.trials, batch=s.batch, seed=s.seed)
+        singles = [frozenset({p.project_id}) for p in judge.catalogue.projects if p.capital_usd <= s.budget_usd]
+        means = tpe_search(judge.catalogue, s.budget_usd, sample, reps=s.reps, trials=s.trials, batch=s.batch, seed=s.seed,
+                           start=[greedy, *singles])
         ranked = sorted(means, key=lambda p: (-means[p], cost(p)))
         candidates = list(dict.fromkeys([*ranked[: s.top_k], greedy]))
     selection = kn_select(candidates, sample, alpha=s.alpha, delta=delta, n0=s.reps, max_reps=s.max_reps, step=s.step, cost=cost)
