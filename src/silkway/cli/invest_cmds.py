@@ -67,13 +67,13 @@ def _print(out, wall_s: float) -> None:  # noqa: ANN001
                   f"{b.benefit:,.1f} {unit} (95% CI {b.benefit_low:,.1f} … {b.benefit_high:,.1f}; {b.n} replications)", highlight=False)
     t = Table(title="Efficient frontier (benefit over doing nothing, paired 95% CI)")
     for c in ("capital USD", "portfolio", f"benefit {unit}", "95% CI", "n"):
-        t.add_column(c, justify="left" if c == "portfolio" else "right")
+        t.add_column(c, justify="left" if c == "portfolio" else "right", overflow="fold")
     for q in p.frontier:
         t.add_row(f"{q.cost_usd:,.0f}", portfolio_key(q.portfolio), f"{q.benefit:,.1f}", f"{q.benefit_low:,.1f} … {q.benefit_high:,.1f}", str(q.n))
     console.print(t)
     t = Table(title="Build order (greedy by marginal benefit per USD; every stage simulated)")
     for c in ("stage", "project", "capital USD", f"marginal {unit} (95% CI)", "per M USD", f"cumulative {unit} (95% CI)"):
-        t.add_column(c, justify="left" if c == "project" else "right")
+        t.add_column(c, justify="left" if c == "project" else "right", overflow="fold")
     for i, s in enumerate(p.stages, 1):
         m, cu = s.marginal, s.cumulative
         t.add_row(str(i), s.project_id, f"{s.cost_usd:,.0f}", f"{m.benefit:,.1f} ({m.benefit_low:,.1f} … {m.benefit_high:,.1f})",
