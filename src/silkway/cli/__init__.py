@@ -7,6 +7,7 @@ from silkway.cli import (
     capacity_cmds,  # noqa: E402,F401
     conditions_cmds,  # noqa: E402,F401
     import_cmds,  # noqa: E402,F401
+    invest_cmds,  # noqa: E402,F401
     network_cmds,  # noqa: E402,F401
     places_cmds,  # noqa: E402,F401
     route_cmds,  # noqa: E402,F401

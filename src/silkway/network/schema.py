@@ -276,3 +276,46 @@ TABLES: dict[str, Table] = {
 }
 MANIFEST_FILE = "manifest.toml"
 MANIFEST_KEYS = ("name", "version", "date", "licence", "description", "format_version", "reference_date")
+
+
+# ------------------------------------------------------------------ candidate investments (docs/invest.md)
+# Not part of the network: read by ``silkway invest`` (services/invest.py), parsed by the same machinery and
+# validated against the dated network (invest/projects.py). Optional in a dataset folder.
+PROJECT_KINDS = ("second_track", "new_line", "border_crossing", "gauge_yard", "ferry", "feeder", "port")
+CHANGE_TARGETS = ("link", "facility", "acceptance")
+CHANGE_OPS = ("set", "scale", "open")
+
+PROJECTS = Table(
+    "projects.csv",
+    ("project_id",),
+    (
+        Col("project_id", "id", required=True),
+        Col("name", "text", required=True),
+        Col("project_kind", "enum", required=True, choices=PROJECT_KINDS),
+        Col("capital_usd", "float", required=True, src="capital_usd_src", min=0, max=1e12),
+        _src("capital_usd_src"),
+        Col("opex_usd_year", "float", required=True, src="opex_usd_year_src", min=0, max=1e11),
+        _src("opex_usd_year_src"),
+        Col("build_days", "float", required=True, src="build_days_src", min=0, max=7300),
+        _src("build_days_src"),
+        Col("note", "text"),
+    ),
+)
+
+PROJECT_CHANGES = Table(
+    "project_changes.csv",
+    ("change_id",),
+    (
+        Col("change_id", "id", required=True),
+        Col("project_id", "text", required=True),
+        Col("target_kind", "enum", required=True, choices=CHANGE_TARGETS),
+        Col("target_id", "text", required=True),
+        Col("op", "enum", required=True, choices=CHANGE_OPS),
+        Col("field", "text"),  # the field set or scaled (empty for 'open')
+        Col("value", "float", src="src", min=0, max=100000),
+        _src("src"),
+        Col("note", "text"),
+    ),
+)
+
+INVEST_TABLES: dict[str, Table] = {"projects": PROJECTS, "project_changes": PROJECT_CHANGES}

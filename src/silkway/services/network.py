@@ -39,12 +39,14 @@ def dated_changes(dataset: PathLike, before: date | str, after: date | str) -> l
 
 
 def validate(dataset: PathLike = None) -> list[Problem]:
-    """All problems of a dataset folder (empty list when valid)."""
+    """All problems of a dataset folder (empty list when valid), with its candidate projects when it has them."""
     try:
-        load(dataset)
+        net = load(dataset)
     except DataError as exc:
         return list(exc.problems)
-    return []
+    from silkway.services.projects import validate_projects
+
+    return validate_projects(dataset, net)
 
 
 def check_demand(dataset: PathLike) -> int | None:
