@@ -233,7 +233,8 @@ def _schema(table: Table) -> Any:
 def _arrow_type(kind: str) -> Any:
     import pyarrow as pa
 
-    return {"float": pa.float64(), "yesno": pa.bool_(), "date": pa.date32(), "geometry": pa.list_(pa.float64())}.get(kind, pa.string())
+    return {"float": pa.float64(), "yesno": pa.bool_(), "date": pa.date32(), "geometry": pa.list_(pa.float64()),
+            "months": pa.list_(pa.float64())}.get(kind, pa.string())
 
 
 def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
@@ -249,6 +250,8 @@ def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
                 values = [";".join(map(str, v)) if v else None for v in values]
             elif col.kind == "geometry":
                 values = [[x for p in v for x in p] if v else None for v in values]
+            elif col.kind == "months":
+                values = [list(v) if v else None for v in values]
         cols[col.name] = pa.array(values, type=_arrow_type(col.kind))
     cols["_line"] = pa.array([r.line for r in records], type=pa.int32())
     return pa.table(cols, schema=_schema(table))
@@ -267,6 +270,8 @@ def _from_arrow(name: str, table: Table, arrow: Any) -> tuple[Any, ...]:
             raw = [tuple(int(g) for g in v.split(";")) if v is not None else None for v in raw]
         elif col.kind == "geometry":
             raw = [tuple(zip(v[::2], v[1::2], strict=True)) if v is not None else None for v in raw]
+        elif col.kind == "months":
+            raw = [tuple(v) if v is not None else None for v in raw]
         values[col.name] = raw
     lines = arrow.column("_line").to_pylist()
     return build_records(name, table, values, lines)

@@ -93,7 +93,7 @@ def _column(col: Col, arr: Any, n: int) -> list[Any] | None:
         plain = pc.and_(plain, pc.is_in(arr, value_set=_pa_strings(tuple(_YES))))
     elif col.kind == "list":
         plain = pc.and_(plain, pc.invert(pc.match_substring(arr, ";")))
-    elif col.kind in ("date", "geometry"):
+    elif col.kind in ("date", "geometry", "months"):
         plain = pc.not_equal(arr, arr)  # never plain: each filled cell goes through parse_cell
     if col.required and pc.any(empty).as_py():
         return None
@@ -135,7 +135,7 @@ def _converter(kind: str) -> Any:
         return {"1435": (1435,), "1520": (1520,)}.__getitem__
     if kind == "yesno":
         return _YES.__getitem__
-    return None  # ids, text, enums, countries, floats; dates and geometries are never plain (see _column)
+    return None  # ids, text, enums, countries, floats; dates, geometries and month profiles are never plain (see _column)
 
 
 def _in_bounds(col: Col, x: Any) -> Any:
