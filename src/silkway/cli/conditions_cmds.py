@@ -32,7 +32,7 @@ def build(
     days = tuple(as_of or svc.DEFAULT_AS_OF)
     target = out or (dataset or default_dataset_path()) / svc.TYPICAL_FILE
     rows = svc.build_typical_waits(dataset, as_of=days, replications=replications, seed=seed,
-                                   progress=lambda m: console_err.print(f"[dim]{m}[/]", highlight=False))
+                                   progress=lambda m: console_err.print(f"[dim]{m}[/]", highlight=False, markup=True))
     command = "silkway " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["conditions"] else svc.BUILD_COMMAND
     path = svc.write_typical_waits(rows, target, dataset=dataset, as_of=days, replications=replications, seed=seed, command=command)
     console.print(f"wrote {path}: {len(rows)} rows ({len({r[1:4] for r in rows})} elements, as of {', '.join(days)})", highlight=False)
@@ -50,7 +50,7 @@ def check(dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET
     console.print(f"as-of days: {', '.join(sorted(by_day))}; elements: {len({k for d in by_day.values() for k in d})}", highlight=False)
     stale = svc.stale_warning(head, dataset)
     for w in stale:
-        console_err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+        console_err.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True, markup=True)
     if stale:
         raise typer.Exit(1)
     console.print("up to date with the dataset", highlight=False)

@@ -26,6 +26,7 @@ import datetime as dt
 from silkway.network.model import Closure, Network
 from silkway.network.seasons import closed_probability
 from silkway.routing.conditions import Conditions, ElementKey, ElementKind
+from silkway.routing.search import next_departure
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
 
 Extra = tuple[float, float, float, ElementKey | None]  # (queue_h, p_closed, closed_h, element)
@@ -122,8 +123,7 @@ def element_of(g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
     return None
 
 
-def annotate(g: StateGraph, steps: list, hazards: Hazards, conditions: Conditions, calendar: Calendar, depart_h: float,
-             next_departure) -> list[Extra]:
+def annotate(g: StateGraph, steps: list, hazards: Hazards, conditions: Conditions, calendar: Calendar, depart_h: float) -> list[Extra]:
     """The :data:`Extra` of each step, walking the nominal chain (medians, expected waits, timetable waits)."""
     out: list[Extra] = []
     t = depart_h

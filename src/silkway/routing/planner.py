@@ -29,7 +29,7 @@ from silkway.routing.hazards import Calendar, Hazards, annotate
 from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
 from silkway.routing.regions import build_regions
-from silkway.routing.search import Path, Query, best_path, next_departure, pareto_paths
+from silkway.routing.search import Path, Query, best_path, pareto_paths
 from silkway.routing.stategraph import StateGraph
 from silkway.routing.timeline import Draws, LognormalTable, nominal_legs, path_steps, sample_hours
 
@@ -192,7 +192,7 @@ class Router:
         """Every candidate with its legs, via points and sampled times; Pareto marks over the displayed figures."""
         g = self.graph
         steps = [path_steps(g, p) for p in paths]
-        extras = [annotate(g, st, self.hazards, cond, calendar, depart_h, next_departure) for st in steps]
+        extras = [annotate(g, st, self.hazards, cond, calendar, depart_h) for st in steps]
         draws = sample_hours(steps, depart_h, samples, seed, self.lognormals, extras)
         out = []
         for p, st, ex, dr in zip(paths, steps, extras, draws, strict=True):
