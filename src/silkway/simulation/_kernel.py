@@ -5,15 +5,18 @@ the loop can stop at any time (progress bar) and resume. Same-time events run in
 (the sequence number), so a run is a pure function of its inputs and seed.
 
 Station primitives live in ``_station``, vessel handlers in ``_vessels``; the hot ones are inlined here
-(``inline="always"``). numba's on-disk cache only tracks this file's own timestamp: after editing an inlined
-helper in another module, delete ``src/silkway/simulation/__pycache__`` (or touch this file).
+(``inline="always"``). numba's on-disk cache would only track each function's own file; every compiled function of
+the kernel modules gets a cache stamped with all of them (``_cache``), so editing any kernel file recompiles.
 """
 
 from __future__ import annotations
 
+import sys
+
 from numba import njit
 
 from silkway.simulation import _layout as L
+from silkway.simulation._cache import cache_on_kernel_sources
 from silkway.simulation._heap import pop, push
 from silkway.simulation._layout import (
     CTR,
@@ -279,3 +282,16 @@ def run_until(W, t_stop):
     ctr[L.C_EVENTS] += done
     return done
 
+
+
+def _kernel_dispatchers() -> list:
+    """Every compiled function defined in the kernel modules (this one and the helpers it calls or inlines)."""
+    from numba.core.registry import CPUDispatcher
+
+    from silkway.simulation import _heap, _rng, _station, _vessels
+
+    modules = (_heap, _rng, _station, _vessels, sys.modules[__name__])
+    return [v for m in modules for v in vars(m).values() if isinstance(v, CPUDispatcher) and v.py_func.__module__ == m.__name__]
+
+
+cache_on_kernel_sources(*_kernel_dispatchers())  # before anything compiles: the cache is stamped with every kernel file
