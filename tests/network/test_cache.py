@@ -130,6 +130,8 @@ def test_column_wise_parsing_equals_row_by_row(folder):
     ("node_id,name,country,lat,lon,coord_src,node_kind\nw,W,CN,1_000,80,S,city\n", False),  # out of bounds once parsed
     ("node_id,name,country,lat,lon,coord_src,node_kind\nw,W,CN,44,80,,city\n", False),  # a value without a source
     ("node_id,name,aliases,country,lat,lon,coord_src,node_kind\nw,W, A ; B ,CN,44,80,S;T,city\n", True),  # lists via parse_cell
+    ("node_id,name,country,lat,lon,coord_src,node_kind,note\nw,W,CN,44,80,S,city,\"a, b\"\n", True),  # a quoted cell
+    ("node_id,name,country,lat,lon,coord_src,node_kind,note\nw,W,CN,44,80,S,city,\"ab\"c\n", False),  # csv: abc; pyarrow?
 ])
 def test_anything_unusual_goes_to_the_row_by_row_parser_or_parses_the_same(text, fast_path):
     table = TABLES["nodes"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import fields
 from typing import Any
 
@@ -34,12 +35,17 @@ _PLAIN = {  # kind → a pattern whose matches parse_cell accepts as the text it
 }
 
 
+# a quote between two non-delimiters ('ab"c', '"ab"c', a doubled quote): csv and pyarrow may read such a cell
+# differently, so the row-by-row parser takes the table
+_ODD_QUOTE = re.compile(r'[^,\r\n]"[^,\r\n]')
+
+
 def parse_table_bulk(table: Table, name: str, text: str) -> tuple[Any, ...] | None:
     """The table's records when every row is valid (lines numbered as a spreadsheet shows them), else None."""
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
-    if "\x00" in text or "\r" in text and "\r\n" not in text:
+    if "\x00" in text or "\r" in text and "\r\n" not in text or _ODD_QUOTE.search(text):
         return None
     header_line = text.split("\n", 1)[0]
     try:
