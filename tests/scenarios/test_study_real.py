@@ -77,7 +77,7 @@ def test_cli_study_report_and_errors(tmp_path):
     rep = runner.invoke(app, ["report", "latest", "--store", str(store), "--out", str(tmp_path / "r")])
     assert rep.exit_code == 0, rep.output
     html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
-    assert len(re.findall(r"data:image/png;base64", html)) == 4
+    assert len(re.findall(r"data:image/png;base64", html)) == 5  # two maps on one scale, the difference map, queues, transit
 
 
 def test_cli_scenario_errors_have_no_traceback():

@@ -48,10 +48,12 @@ def _details(result, route_links: dict[str, tuple[str, ...]]) -> pd.DataFrame:  
 
 
 def _queues(result) -> pd.DataFrame:  # noqa: ANN001
-    """Daily maximum queue (trains) per station over the reported period."""
+    """Daily maximum queue (trains) per handling and quay station over the reported period (the web map places these
+    at their facility's node; link stations, sampled for simulate's own plot, are left out here)."""
     q = result.facilities
     key = "facility" if "facility" in q.columns else "station_id"
-    q = q[q["time_day"] >= 0]
+    st = result.stations
+    q = q[(q["time_day"] >= 0) & q["station_id"].isin(st.loc[st["kind"].isin(["handling", "quay"]), "station_id"])]
     daily = (q.assign(day=np.floor(q["time_day"]))
              .groupby([key, "day"], observed=True, as_index=False)["queue_trains"].max())
     return pd.DataFrame({"kind": "queue", "key": daily[key].astype(str), "x": daily["day"].astype(float),
