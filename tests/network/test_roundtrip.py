@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from silkway.limits import formula_problem
 from silkway.network import default_dataset_path, read_dataset, write_dataset
 from silkway.network.dataset import read_dated_dataset
 from silkway.network.schema import TABLES
@@ -65,7 +66,9 @@ def test_embedded_dataset_path_is_a_folder() -> None:
     assert (default_dataset_path() / "manifest.toml").is_file()
 
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).map(str.strip).filter(bool)
+# text a spreadsheet would run as a formula (=, @, +x, -x) is refused on reading by design (docs/hardening.md)
+_TEXT = (st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).map(str.strip).filter(bool)
+         .filter(lambda s: formula_problem(s) is None))
 _NUMBER = st.floats(min_value=0.001, max_value=1000, allow_nan=False, allow_infinity=False)
 
 
