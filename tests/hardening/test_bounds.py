@@ -40,7 +40,7 @@ def _run(*args: str):  # noqa: ANN202
     (["route", "xian", "duisburg", "--avoid", "RU,"], "an empty avoid value avoids nothing"),
     (["simulate", "--days", "inf"], "days must be a finite number"),
     (["simulate", "--days", "1e9"], "days must be > 0 and <= 3,660"),
-    (["simulate", "--days", "1", "--scale", "1e6"], "demand factor must be a finite number >= 0 and <= 100"),
+    (["simulate", "--days", "1", "--scale", "1e6"], "--scale must be >= 0 and <= 100"),
     (["simulate", "--days", "3000", "--scale", "100"], "silkway simulates at most"),
     (["simulate", "--days", "1", "--warmup-days", "1e9"], "warmup_days must be"),
     (["study", str(EXAMPLE), "--seed", str(10**23), "-r", "1"], "seed must be >= 0 and <= 9,223,372,036,854,775,807"),

@@ -66,7 +66,7 @@ def test_embedded_dataset_path_is_a_folder() -> None:
     assert (default_dataset_path() / "manifest.toml").is_file()
 
 
-# text a reader accepts: a cell that would start a spreadsheet formula is refused on reading (tests/unit of limits)
+# text a spreadsheet would run as a formula (=, @, +x, -x) is refused on reading by design (docs/hardening.md)
 _TEXT = (st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).map(str.strip).filter(bool)
          .filter(lambda s: formula_problem(s) is None))
 _NUMBER = st.floats(min_value=0.001, max_value=1000, allow_nan=False, allow_infinity=False)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from silkway import limits
 from silkway.atomic import check_folder
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console
 from silkway.vocabulary import RouteMode
@@ -37,6 +38,7 @@ def simulate(
     from silkway.simulation import SimOptions
 
     check_folder(out)  # before the run, not after it
+    limits.SCALE.check(scale, "--scale")
     options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share,
                          avoid=tuple(avoid or ()))
     net, dem = svc.load_inputs(dataset, demand, as_of)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from silkway.errors import DataError, Problem
-from silkway.limits import FLOW_TEU_PER_WEEK, SCALE, formula_problem, strict_float
+from silkway.limits import FLOW_TEU_PER_WEEK, formula_problem, strict_float
 from silkway.network.model import Network
 
 COLUMNS = ("flow_id", "origin", "destination", "corridor", "via", "teu_per_week", "season_amplitude", "season_peak_day", "src", "note")
@@ -92,9 +92,10 @@ def teu_per_week_from_trade_usd(trade_usd_per_year: float, usd_per_teu: float) -
 
 
 def _check_factor(factor: float) -> None:
-    if not 0 <= factor <= SCALE.hi:
-        raise DataError([Problem("demand", None, "factor", f"a demand factor must be a finite number >= 0 and <= {SCALE.hi:g} "
-                                 f"(got {factor})")], "demand")
+    # finite and >= 0 here (a program may scale a small flow by 1000); what a run may simulate is bounded by
+    # silkway.limits.SIM_TEU in simulate(), what a user types by limits.SCALE (--scale, scenario growth factors)
+    if not 0 <= factor < math.inf:
+        raise DataError([Problem("demand", None, "factor", f"a demand factor must be a finite number >= 0 (got {factor})")], "demand")
 
 
 def parse_demand(text: str, net: Network, file: str = "demand.csv") -> Demand:

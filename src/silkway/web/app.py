@@ -65,7 +65,29 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
         return FileResponse(STATIC_DIR / "index.html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _link_jobs(app)
     return app
+
+
+def _link_jobs(app: FastAPI) -> None:
+    """OpenAPI links from a submitted job to its status, results and cancel endpoints (clients and stateful
+    property tests follow them)."""
+    plain = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = plain()
+            job_id = {"job_id": "$response.body#/job_id"}
+            links = {f"{name}Job": {"operationId": op["operationId"], "parameters": job_id}
+                     for name, (path, method) in {"Get": ("/api/jobs/{job_id}", "get"), "Cancel": ("/api/jobs/{job_id}", "delete"),
+                                                  "Results": ("/api/jobs/{job_id}/results", "get")}.items()
+                     if (op := schema["paths"].get(path, {}).get(method))}
+            submit = schema["paths"].get("/api/jobs", {}).get("post", {}).get("responses", {}).get("202")
+            if submit is not None:
+                submit["links"] = links
+        return app.openapi_schema or plain()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _add_error_handlers(app: FastAPI) -> None:
