@@ -5,3 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 DEFAULT_STORE = Path("silkway-results") / "silkway.duckdb"  # the study results store, relative to the working directory
+
+# typical conditions of the route planner (silkway.services.conditions)
+TYPICAL_FILE = "typical_waits.csv"
+BUILD_COMMAND = "silkway conditions build"
+DEFAULT_AS_OF = ("2023-06-30",)  # the calibrated baseline (tests/simulation/test_calibration.py)

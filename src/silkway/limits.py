@@ -105,7 +105,8 @@ def strict_int(text: str) -> int:
     return int(stripped)
 
 
-_FORMULA = re.compile(r"[=@\t\r]|[-+][^\d\s.%]")
+FORMULA_PATTERN = r"[=@\t\r]|[-+][^\d\s.%]"  # at the start of a cell (also used by the column-wise CSV parser)
+_FORMULA = re.compile(FORMULA_PATTERN)
 
 
 def formula_problem(text: str) -> str | None:

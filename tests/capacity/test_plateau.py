@@ -96,7 +96,7 @@ def test_embedded_corridor_plateau_matches_its_capacity(embedded, corridor, dire
     nodes = net.node_by_id
     flows = Demand(tuple(f for f in full.flows if f.corridor == corridor
                          and Direction.of(nodes[f.origin].lon, nodes[f.destination].lon) == direction))
-    cap = analyse(net, flows).corridor(corridor, direction)
+    cap = analyse(net, flows, PHYSICAL).corridor(corridor, direction)  # the same routes as the simulation below
     dem = flows.scaled(3.0 * cap.trains_day / cap.demand_trains_day)
     sim = delivered_trains_day(net, dem, days=120, seed=1, flows={f.flow_id for f in flows.flows}, options=PHYSICAL)
     assert sim == pytest.approx(cap.trains_day, rel=0.15), f"simulated {sim:.2f} vs analytic {cap.trains_day:.2f} trains/day"

@@ -35,13 +35,13 @@ def test_cli_fuzz(command: str, place: Place) -> None:
 
 def test_the_harness_catches_what_it_looks_for(place: Place, monkeypatch: pytest.MonkeyPatch) -> None:
     """A command that raises, or writes a stray file, fails the harness (the checks can fail)."""
-    from silkway.network import dataset
+    from silkway.services import network as net_svc
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("a bug")
 
     reset(place)
-    monkeypatch.setattr(dataset, "read_dated_dataset", boom)
+    monkeypatch.setattr(net_svc, "read_dated_dataset", boom)
     assert "uncaught RuntimeError" in (run_case(["network", "--dataset", str(place.attacks / "tiny")], place).problem or "")
     monkeypatch.undo()
     stray = run_case(["export", "geojson", "--dataset", str(place.attacks / "tiny"), "--out", "stray.geojson"], place)

@@ -30,7 +30,7 @@ def _cases(afile: Path, folder: Path) -> list[tuple[list[str], str]]:
         (["study", str(EXAMPLE), "-r", "1", "--store", str(afile / "x.duckdb")], "the folder of the results store must be a folder"),
         (["study", str(EXAMPLE), "-r", "1", "--store", str(folder / "s.duckdb"), "--export", str(afile)], "the export folder must be a folder"),
         (["report", "-o", str(afile), "--store", str(folder / "s.duckdb")], "the report folder must be a folder"),
-        (["calibrate", "-o", str(folder)], "is a folder; the output file must be a file"),
+        (["calibrate", "--observed", str(Path(__file__).parents[2] / "examples" / "observed-2023.csv"), "-o", str(folder)], "is a folder; the output file must be a file"),
         (["demo", "-o", str(afile)], "the report folder must be a folder"),
         (["export", "geojson", "-o", str(folder)], "is a folder; the output file must be a file"),
         (["export", "geojson", "-o", str(afile / "x.json")], "the folder of the output file must be a folder"),

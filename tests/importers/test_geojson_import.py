@@ -108,4 +108,4 @@ def test_not_geojson_is_a_clear_error(tmp_path):
     bad = tmp_path / "x.geojson"
     bad.write_text("{not json", encoding="utf-8")
     res = CliRunner().invoke(app, ["import", "geojson", str(bad), "--out", str(tmp_path / "o")])
-    assert res.exit_code != 0 and "not valid GeoJSON" in str(res.exception)
+    assert res.exit_code == 1 and "not valid GeoJSON" in res.output and "Traceback" not in res.output

@@ -56,7 +56,7 @@ def test_simulation_output_as_conditions(tmp_path, sim_tiny_dir):
     d = _json("West", "Isle", "--dataset", str(sim_tiny_dir), "--conditions", str(out))
     assert d["conditions"]["kind"] == "file" and d["conditions"]["elements"] > 0
     bad = runner.invoke(app, ["route", "West", "Isle", "--dataset", str(sim_tiny_dir), "--conditions", str(tmp_path / "nothing")])
-    assert bad.exit_code == 1 and "not 'free', 'typical'" in str(bad.exception)
+    assert bad.exit_code == 1 and "not 'free', 'typical'" in bad.output
 
 
 def test_check_and_stale(tmp_path):

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from silkway.cli._app import app, console
+from silkway.cli._app import LazyModule, app, console, lit
 from silkway.errors import DataError
-from silkway.services import importing as svc
+
+svc = LazyModule("silkway.services.importing")
 
 import_app = typer.Typer(help="Build a dataset folder from an OpenStreetMap extract or a GIS layer.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -41,14 +42,14 @@ def import_geojson(file: Annotated[Path, typer.Argument(help="GeoJSON FeatureCol
 def _show(r: svc.ImportReport) -> None:
     console.print(f"wrote {r.folder}: {r.n_nodes} nodes, {r.n_links} links ({r.total_km:,.1f} km), {r.n_facilities} facilities",
                   highlight=False, soft_wrap=True)
-    console.print("[bold]To fill in[/] (also in TODO.md):")
+    console.print("[bold]To fill in[/] (also in TODO.md):", markup=True)
     for t in r.todo:
         console.print(f"  - {t}", markup=False, highlight=False, soft_wrap=True)
-    console.print("[bold]Assumed[/] where the map is silent:")
+    console.print("[bold]Assumed[/] where the map is silent:", markup=True)
     for a in r.assumed or ["nothing"]:
         console.print(f"  - {a}", markup=False, highlight=False, soft_wrap=True)
     for x in r.left_out:
         console.print(f"  - left out: {x}", markup=False, highlight=False, soft_wrap=True)
     if r.problems:
         raise DataError(r.problems, source=f"{r.folder} (imported, does not validate)")
-    console.print(f"[green]ok[/]: {r.folder} passes silkway validate", soft_wrap=True)
+    console.print(f"[green]ok[/]: {lit(str(r.folder))} passes silkway validate", soft_wrap=True, markup=True)

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from silkway.cli._app import LazyModule, app, console
+from silkway.cli._app import LazyModule, Table, app, console, lit
 
 svc = LazyModule("silkway.services.invest")
 OBJECTIVES = ("delivered", "refused_diverted", "p90", "npv")
@@ -46,7 +45,7 @@ def invest(
     try:
         out = svc.invest(req)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]: finished evaluations are stored; run the same command again to resume")
+        console.print("[yellow]interrupted[/]: finished evaluations are stored; run the same command again to resume", markup=True)
         raise typer.Exit(130) from None
     _print(out, time.perf_counter() - t0)
     if plot is not None:
@@ -59,12 +58,12 @@ def _print(out, wall_s: float) -> None:  # noqa: ANN001
 
     p = out.plan
     unit = "USD" if p.objective.value == "npv" else ("days" if p.objective.value == "p90" else "TEU")
-    console.print(f"[bold]{out.scenario_name}[/]: objective {p.objective.value}, budget {p.settings.budget_usd:,.0f} USD, "
-                  f"{len(out.catalogue.projects)} candidate projects, {out.days}-day horizon, seed {p.settings.seed}")
+    console.print(f"[bold]{lit(out.scenario_name)}[/]: objective {p.objective.value}, budget {p.settings.budget_usd:,.0f} USD, "
+                  f"{len(out.catalogue.projects)} candidate projects, {out.days}-day horizon, seed {p.settings.seed}", markup=True)
     console.print(f"  {probability_statement(p)}", highlight=False)
     b = p.best
-    console.print(f"[bold green]selected[/]: {portfolio_key(b.portfolio)} — capital {b.cost_usd:,.0f} USD; benefit "
-                  f"{b.benefit:,.1f} {unit} (95% CI {b.benefit_low:,.1f} … {b.benefit_high:,.1f}; {b.n} replications)", highlight=False)
+    console.print(f"[bold green]selected[/]: {lit(portfolio_key(b.portfolio))} — capital {b.cost_usd:,.0f} USD; benefit "
+                  f"{b.benefit:,.1f} {unit} (95% CI {b.benefit_low:,.1f} … {b.benefit_high:,.1f}; {b.n} replications)", highlight=False, markup=True)
     t = Table(title="Efficient frontier (benefit over doing nothing, paired 95% CI)")
     for c in ("capital USD", "portfolio", f"benefit {unit}", "95% CI", "n"):
         t.add_column(c, justify="left" if c == "portfolio" else "right", overflow="fold")

@@ -17,6 +17,7 @@ from dataclasses import fields
 from typing import Any
 
 from silkway.errors import Problem
+from silkway.limits import FORMULA_PATTERN
 from silkway.network.model import RECORD_TYPES
 from silkway.network.parse import _YES, _check_header, parse_cell
 from silkway.network.schema import Col, Table
@@ -93,6 +94,8 @@ def _column(col: Col, arr: Any, n: int) -> list[Any] | None:
         return None  # the csv module refuses such a cell: let it say so
     empty = pc.equal(arr, "")
     plain = pc.match_substring_regex(arr, _PLAIN[col.kind]) if col.kind in _PLAIN else pc.match_substring_regex(arr, _TRIMMED)
+    # a cell that would start a spreadsheet formula is never plain: parse_cell refuses it with its place
+    plain = pc.and_(plain, pc.invert(pc.match_substring_regex(arr, "^(" + FORMULA_PATTERN + ")")))
     if col.kind == "enum":
         plain = pc.and_(plain, pc.is_in(arr, value_set=_pa_strings(col.choices)))
     elif col.kind == "yesno":

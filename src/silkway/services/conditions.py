@@ -20,16 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from silkway.atomic import atomic_write_text
+from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE  # noqa: F401 - re-exported for callers
 from silkway.errors import SilkwayError
 from silkway.network.dataset import DEFAULT_DATASET, default_dataset_path
 from silkway.network.schema import MANIFEST_FILE, TABLES
 from silkway.routing.conditions import FREE, Conditions, ConditionsKind, ElementKey, ElementKind, check_row, parse_kind, pooled
 
 PathLike = str | os.PathLike[str] | None
-TYPICAL_FILE = "typical_waits.csv"
 COLUMNS = ("as_of", "element_kind", "target_id", "node_id", "month", "trains", "mean_wait_h")
-BUILD_COMMAND = "silkway conditions build"
-DEFAULT_AS_OF = ("2023-06-30",)  # the calibrated baseline (tests/simulation/test_calibration.py)
 
 
 def dataset_digest(dataset: PathLike = None) -> str:
