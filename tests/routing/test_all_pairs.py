@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 
+from silkway.errors import RoutingError
 from silkway.network import read_dataset
 from silkway.routing import Objective, router_of
 
@@ -133,6 +134,24 @@ def test_rules_relaxed_only_when_the_via_points_demand_it(net):
     assert "relaxed" in res.method
     assert "re-enters KZ" in corridor_faults(net, res.best, body)
     assert router.route("Almaty", "Astana", samples=SAMPLES).constraints["corridor_rules"]
+
+
+def test_transfer_cap_does_not_relax_the_rules(net):
+    """Xi'an → Duisburg via Baku needs 4 transfers to keep to the rules (gauge at Dostyk, onto and off the Caspian
+    feeder, gauge at Akhalkalaki); with at most 3 the planner used to drop the rules and answer with a route through
+    Russia to Duisburg, on to Baku and back. The cap, not the via point, is the culprit: it is named, and the rule
+    still holds within 4 transfers and when a via point does demand re-entry under a cap."""
+    body = _water_bodies(net)
+    router = router_of(net)
+    with pytest.raises(RoutingError, match=r"without: max transfers 3 \(a route that re-enters no country .* needs 4 transfers\)"):
+        router.route("Xi'an", "Duisburg", via=["Baku"], max_transfers=3, samples=SAMPLES)
+    res = router.route("Xi'an", "Duisburg", via=["Baku"], max_transfers=4, alternatives=5, samples=SAMPLES)
+    assert res.constraints["corridor_rules"]
+    for opt in (*res.options, *res.pareto):
+        assert not corridor_faults(net, opt, body), opt.node_ids
+        assert opt.transfers <= 4
+    relaxed = router.route("Almaty", "Astana", via=["Baku"], max_transfers=4, samples=SAMPLES)
+    assert not relaxed.constraints["corridor_rules"] and relaxed.best.transfers <= 4
 
 
 def test_via_baku_to_duisburg_crosses_the_caspian_once(net):

@@ -1,5 +1,7 @@
 """Property tests on small random networks: the Pareto set equals brute-force enumeration of simple
-paths, and avoided countries, nodes and modes never appear in a returned route."""
+paths (with and without a transfer cap, via points and the corridor rules), the planner relaxes the corridor rules
+only when no route obeys them at any transfer count, and avoided countries, nodes and modes never appear in a
+returned route."""
 
 from __future__ import annotations
 
@@ -185,3 +187,36 @@ def test_avoided_elements_never_appear(net, data):
             if leg.kind == "move":
                 assert leg.mode not in avoid
                 assert not set(net.link_by_id[leg.link_id].countries) & set(avoid)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_rules_relaxed_only_when_no_route_obeys_them_at_any_transfer_count(net, data):
+    """The planner drops the corridor rules only when no route obeys them even without the transfer cap (the via
+    points or the network demand it); when the cap alone rules them out it names the cap and the fewest transfers a
+    rule-abiding route needs. Checked against brute force with the rule written again from the records."""
+    router = Router(net)
+    g = router.graph
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    cap = data.draw(st.one_of(st.none(), st.integers(0, 2)))
+    via = tuple(data.draw(st.lists(st.sampled_from([v for v in range(len(net.nodes)) if v not in (o, d)]), max_size=1)))
+    ok = [True] * len(g.head)
+    try:
+        ruled = {k: _brute_front(g, o, d, 0.0, ok, k, via, rules=True) for k in (None, *range(0, 7))}
+        free = _brute_front(g, o, d, 0.0, ok, cap, via, rules=False)
+    except _TooMany:
+        reject()
+    try:
+        res = router.route(f"n{o}", f"n{d}", via=[f"n{v}" for v in via], max_transfers=cap, samples=5)
+    except RoutingError as exc:
+        if ruled[None] and cap is not None and not ruled[cap]:
+            fewest = min(k for k in range(7) if ruled[k])
+            assert f"max transfers {cap}" in str(exc) and f"needs {fewest} transfers" in str(exc)
+            event("cap named")
+        else:
+            assert not free and not ruled[cap]
+            event("infeasible")
+        return
+    assert res.constraints["corridor_rules"] == bool(ruled[None])
+    assert ruled[cap] if res.constraints["corridor_rules"] else free
+    event("rules kept" if res.constraints["corridor_rules"] else "rules relaxed")

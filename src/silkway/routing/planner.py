@@ -156,6 +156,10 @@ class Router:
         allowed = self.allowed(av)
         rules = self.regions
         front = pareto_paths(self.graph, q, allowed, rules)
+        uncapped = pareto_paths(self.graph, replace(q, max_transfers=None), allowed, rules) if not front and q.max_transfers is not None else []
+        if uncapped:  # routes obeying the rules exist, only not within the transfer cap: the cap is the cause, not the via
+            # points or the network, so the rules stay (relaxing them would answer with a detour that re-enters countries)
+            raise RoutingError(self._why_capped(q, allowed, min(p.transfers for p in uncapped)))
         if not front:  # only a route re-entering a country (or recrossing a sea) exists: the via points or the network demand it
             rules = None
             front = pareto_paths(self.graph, q, allowed)
@@ -218,14 +222,33 @@ class Router:
             relaxations.append(("via " + ", ".join(net.node_by_id[ids[v]].name for v in q.via), Query(q.origin, q.dest, q.depart_h, (), q.max_transfers), av))
         if q.max_transfers is not None:
             relaxations.append((f"max transfers {q.max_transfers}", Query(q.origin, q.dest, q.depart_h, q.via, None), av))
-        culprits = [label for label, q2, av2 in relaxations if best_path(self.graph, q2, self.allowed(av2), 0) is not None]
+        culprits = [label for label, q2, av2 in relaxations if self._feasible(q2, self.allowed(av2))]
         if culprits:
             return f"no route from {a} to {b} satisfies the constraints; it becomes feasible without: {'; '.join(culprits)}"
         free = Query(q.origin, q.dest, q.depart_h)
-        if relaxations and best_path(self.graph, free, self.allowed(Avoid()), 0) is not None:
+        if relaxations and self._feasible(free, self.allowed(Avoid())):
             return (f"no route from {a} to {b} satisfies the constraints together ({'; '.join(r[0] for r in relaxations)}); "
                     "no single one of them is the cause")
         return f"no route from {a} to {b}: the network does not connect them"
+
+
+
+    def _feasible(self, q: Query, allowed: list[bool]) -> bool:
+        """Whether any route answers ``q`` (corridor rules not applied); exact under a transfer cap, which the
+        single-criterion search does not count."""
+        if q.max_transfers is None:
+            return best_path(self.graph, q, allowed, 0) is not None
+        return bool(pareto_paths(self.graph, q, allowed))
+
+    def _why_capped(self, q: Query, allowed: list[bool], upper: int) -> str:
+        """The message when routes obeying the corridor rules exist but none within ``q.max_transfers``; it names the
+        fewest transfers such a route needs (at most ``upper``, the fewest on the uncapped Pareto set)."""
+        net, ids = self.net, self.graph.node_ids
+        a, b = net.node_by_id[ids[q.origin]].name, net.node_by_id[ids[q.dest]].name
+        k = next((k for k in range(q.max_transfers + 1, upper)
+                  if pareto_paths(self.graph, replace(q, max_transfers=k), allowed, self.regions)), upper)
+        return (f"no route from {a} to {b} satisfies the constraints; it becomes feasible without: max transfers "
+                f"{q.max_transfers} (a route that re-enters no country and crosses no water body twice needs {k} transfers)")
 
 
 def _quantiles(h: np.ndarray) -> tuple[float, float]:
