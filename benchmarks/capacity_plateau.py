@@ -20,7 +20,7 @@ def main() -> None:
         for d in Direction:
             flows = Demand(tuple(f for f in full.flows
                                  if f.corridor == c and Direction.of(nodes[f.origin].lon, nodes[f.destination].lon) == d))
-            cap = analyse(net, flows).corridor(c, d)
+            cap = analyse(net, flows, SimOptions(booking=False)).corridor(c, d)  # the routes the no-booking run uses
             dem = flows.scaled(3.0 * cap.trains_day / cap.demand_trains_day)
             ids = {f.flow_id for f in flows.flows}
             out = []

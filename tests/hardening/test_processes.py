@@ -81,6 +81,8 @@ def test_spawn_pitfall_fails_fast_with_what_to_do(tmp_path: Path) -> None:
     assert time.monotonic() - t < 240
 
 
+@pytest.mark.xfail(strict=False, reason="known defect, not yet found: about 1 run in 7 under load the process ends with "
+                   "SIGSEGV (-11) instead of 130 after the interrupt (seen 2026-11-30 on main 7065347); issue 14")
 def test_ctrl_c_stops_a_long_simulation_quickly(tmp_path: Path, sim_tiny_dir: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "silkway", "simulate", "--dataset", str(sim_tiny_dir), "--days", "3600",
                              "--warmup-days", "0", "--scale", "100", "--out", str(tmp_path / "o")],
