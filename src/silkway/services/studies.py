@@ -17,7 +17,7 @@ import pandas as pd
 from silkway import limits, safe_io
 from silkway.errors import ScenarioError, SilkwayError
 from silkway.kpi_catalogue import Places, places_for
-from silkway.network import Network, read_dataset
+from silkway.network import Network
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
 from silkway.scenarios.backends import DaskBackend, LocalBackend, refuse_in_spawn_bootstrap
@@ -194,7 +194,7 @@ def study_places(store: ResultsStore, rec: StudyRecord) -> Places:
     """Place names for the KPIs of a study, from the dataset its first scenario names (ids when it cannot be read)."""
     definition = next(iter(store.definitions([s["hash"] for s in rec.scenarios[:1]]).values()), {})
     try:
-        return places_for(read_dataset(definition.get("dataset")))
+        return places_for(load_network(definition.get("dataset")))  # through the compiled cache, as every service
     except SilkwayError:
         return Places()
 
