@@ -51,6 +51,7 @@ def silkway_run(net, demand, seed: int):  # noqa: ANN001, ANN201
 
 def peer(seeds: list[int], peer_seeds: list[int]) -> dict:
     from silkway.network import read_dataset
+    from silkway.simulation import _layout as L
     from silkway.simulation import default_demand
     from sim_simpy_peer import Peer
 
@@ -60,11 +61,11 @@ def peer(seeds: list[int], peer_seeds: list[int]) -> dict:
     sk = []
     for s in seeds:
         prep, loop_s, k = silkway_run(net, demand, s)
-        sk.append((int(prep.work[17][5]), loop_s[0], k, loop_s[1]))
+        sk.append((int(prep.work.ctr[L.C_EVENTS]), loop_s[0], k, loop_s[1]))
     pr = []
     for s in peer_seeds:
         prep, _, _ = silkway_run(net, demand, s)  # same inputs (plan, arrivals, closure windows) for the peer
-        model_events = int(prep.work[17][5])
+        model_events = int(prep.work.ctr[L.C_EVENTS])
         from silkway.simulation import SimOptions
         from silkway.simulation.engine import prepare
         from silkway.simulation.plan import build

@@ -37,8 +37,8 @@ class Peer:
         W = prep.work
         self.prep, self.env = prep, simpy.Environment()
         self.rng = np.random.default_rng(seed)
-        self.si, self.sf, self.lf = W[L.SI].copy(), W[L.SF].copy(), W[L.LF].copy()
-        clp, cls, cle = W[L.CLP], W[L.CLS], W[L.CLE]
+        self.si, self.sf, self.lf = W.si.copy(), W.sf.copy(), W.lf.copy()
+        clp, cls, cle = W.clp, W.cls, W.cle
         self.win = [Windows(list(cls[clp[r]:clp[r + 1]]), list(cle[clp[r]:clp[r + 1]])) for r in range(len(clp) - 1)]
         n_st = len(self.si)
         self.turnstile = [simpy.Resource(self.env, 1) for _ in range(n_st)]
@@ -50,7 +50,7 @@ class Peer:
         self.quay_signal = {}
         self.teu_moved = np.zeros(len(self.lf))
         self.routes = [list(r.stations) for r in prep.routes]
-        self.cap_teu = W[L.RF][:, L.RF_CAP_TEU]
+        self.cap_teu = W.rf[:, L.RF_CAP_TEU]
         self.forming: dict[int, list] = {}
         self.trains: list[dict] = []
         self.delivered_teu = 0.0
@@ -114,7 +114,7 @@ class Peer:
 
     def shipments(self):
         W = self.prep.work
-        times, routes, teu = W[L.SHT], W[L.SHR], W[L.SHTEU]
+        times, routes, teu = W.sht, W.shr, W.shteu
         for i in range(len(times)):
             yield self.env.timeout(times[i] - self.env.now)
             self.model_events += 1
@@ -155,7 +155,7 @@ class Peer:
         return load, False
 
     def vessel(self, j: int, side: int, berths: list):
-        env, lf, li = self.env, self.lf, self.prep.work[L.LI]
+        env, lf, li = self.env, self.lf, self.prep.work.li
         cap, full = lf[j, L.LF_CAP], self.prep.options.vessel_full_ratio
         while True:
             with berths[side].request() as berth:
@@ -189,7 +189,7 @@ class Peer:
             side = 1 - side
 
     def sailings(self, j: int, side: int):
-        env, lf, li = self.env, self.lf, self.prep.work[L.LI]
+        env, lf, li = self.env, self.lf, self.prep.work.li
         yield env.timeout(lf[j, L.LF_FIRST] % lf[j, L.LF_PERIOD])
         while True:
             self.model_events += 1
@@ -209,10 +209,10 @@ class Peer:
     def run(self) -> Peer:
         W, env = self.prep.work, self.env
         env.process(self.shipments())
-        rf = W[L.RF]
+        rf = W.rf
         for r in range(len(rf)):
             env.process(self.ticks(r, rf[r, L.RF_PHASE_H], rf[r, L.RF_SCHED_H]))
-        vi = W[L.VI]
+        vi = W.vi
         berths = {}
         for j, spec in enumerate(self.prep.builder.vlinks):
             if spec.timetable:

@@ -129,8 +129,8 @@ def test_committed_train_counts_match_the_trains_on_their_way(net):
     b, routes = build(net, demand, options)
     prep = run(prepare(b, routes, demand, options, days=60, seed=3, closures=net.closures))
     w = prep.work
-    si, ti, ri, rst = w[L.SI], w[L.TI], w[L.RI], w[L.RST]
-    n_trains = int(w[L.CTR][L.C_NTRAINS])
+    si, ti, ri, rst = w.si, w.ti, w.ri, w.rst
+    n_trains = int(w.ctr[L.C_NTRAINS])
     recount = np.zeros(len(si), np.int64)
     for tr in range(n_trains):
         pos, hi = ti[tr, L.T_POS], ri[ti[tr, L.T_ROUTE], L.R_HI]

@@ -4,8 +4,10 @@ numba stamps a cached function with its own source file only, but the kernel's c
 inlines or calls from the other kernel modules and the column constants of ``_layout``: after editing one of them, a
 stale compiled kernel would be loaded. Each compiled function of the kernel modules gets a cache whose stamp is a
 SHA-256 digest of all of them (:data:`KERNEL_FILES`), so editing any one recompiles the kernel. The cache files stay
-where numba keeps them (``__pycache__`` next to the source); only the stamp changes. Uses numba's cache classes
-(``numba.core.caching``), not a cache of its own.
+where numba keeps them (the folder ``NUMBA_CACHE_DIR`` names when set, else ``__pycache__`` next to the source, else
+the user-wide cache); only the stamp changes. numba's index key does not include ``NUMBA_BOUNDSCHECK``: a run with
+bounds checking must use its own ``NUMBA_CACHE_DIR`` (as ``.ci/run`` does), else it would load the unchecked kernel.
+Uses numba's cache classes (``numba.core.caching``), not a cache of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from numba.core.caching import CompileResultCacheImpl, FunctionCache, InTreeCacheLocator, UserWideCacheLocator
+from numba.core.caching import (
+    CompileResultCacheImpl,
+    FunctionCache,
+    InTreeCacheLocator,
+    UserProvidedCacheLocator,
+    UserWideCacheLocator,
+)
 
 KERNEL_FILES = ("_kernel.py", "_station.py", "_vessels.py", "_heap.py", "_rng.py", "_layout.py")
 
@@ -36,6 +44,10 @@ class _KernelSources:
         return kernel_digest(Path(self._py_file).parent)
 
 
+class _UserProvided(_KernelSources, UserProvidedCacheLocator):  # NUMBA_CACHE_DIR set: numba's own rule, honoured
+    pass
+
+
 class _InTree(_KernelSources, InTreeCacheLocator):
     pass
 
@@ -45,7 +57,7 @@ class _UserWide(_KernelSources, UserWideCacheLocator):  # __pycache__ not writab
 
 
 class _KernelCacheImpl(CompileResultCacheImpl):
-    _locator_classes = [_InTree, _UserWide]
+    _locator_classes = [_UserProvided, _InTree, _UserWide]
 
 
 class KernelCache(FunctionCache):
@@ -54,7 +66,7 @@ class KernelCache(FunctionCache):
     _impl_class = _KernelCacheImpl
 
 
-def cache_on_kernel_sources(*dispatchers) -> None:  # noqa: ANN002 (numba dispatchers)
+def cache_on_kernel_sources(*dispatchers) -> None:  # numba CPUDispatcher objects (their private _cache is set)
     """Give each compiled function (``@njit(cache=True)``) the kernel-wide cache; call before its first compilation."""
     for d in dispatchers:
         d._cache = KernelCache(d.py_func)

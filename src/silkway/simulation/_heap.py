@@ -1,18 +1,21 @@
-"""Binary min-heap of events keyed (time, sequence) in two numpy arrays: ``HT`` float64[cap] and
-``HI`` int64[cap, 4] = (sequence, kind, a, b). Same-time events pop in scheduling order."""
+"""Binary min-heap of events keyed (time, sequence) in two numpy arrays: ``W.ht`` float64[heap] (time h) and
+``W.hi`` int64[heap, 4] = (sequence, kind, a, b). Events of equal time pop in the order they were pushed (the
+sequence number ``W.ctr[C_SEQ]`` breaks ties). A push into a full heap drops the event and sets ``C_ERROR``."""
 
 from __future__ import annotations
 
 from numba import njit
 
 from silkway.simulation import _layout as L
-from silkway.simulation._layout import CTR, HI, HT
 
 
 @njit(cache=True, _nrt=False, inline="always")
 def push(W, t, kind, a, b):
-    ht, hi, ctr = W[HT], W[HI], W[CTR]
+    ht, hi, ctr = W.ht, W.hi, W.ctr
     n = ctr[L.C_HSIZE]
+    if n >= ht.shape[0]:  # full: never write past the end; the loop stops and engine.advance raises
+        ctr[L.C_ERROR] = L.ERR_HEAP
+        return
     seq = ctr[L.C_SEQ]
     ctr[L.C_SEQ] = seq + 1
     ctr[L.C_HSIZE] = n + 1
@@ -29,8 +32,8 @@ def push(W, t, kind, a, b):
 
 @njit(cache=True, _nrt=False, inline="always")
 def pop(W):
-    """Remove the top event; return (kind, a, b). Its time is read before with W[HT][0]."""
-    ht, hi, ctr = W[HT], W[HI], W[CTR]
+    """Remove the top event; return (kind, a, b). Its time is read before with W.ht[0]; the heap is not empty."""
+    ht, hi, ctr = W.ht, W.hi, W.ctr
     kind, a, b = hi[0, 1], hi[0, 2], hi[0, 3]
     n = ctr[L.C_HSIZE] - 1
     ctr[L.C_HSIZE] = n

@@ -1,12 +1,18 @@
 """The compiled event loop: a binary heap of (time, sequence, event) in numpy arrays, run by numba.
 
-All state lives in the arrays of the work tuple ``W`` (built by :mod:`silkway.simulation.engine`), so
-the loop can stop at any time (progress bar) and resume. Same-time events run in scheduling order
-(the sequence number), so a run is a pure function of its inputs and seed.
+All state lives in the arrays of ``W``, a :class:`~silkway.simulation._layout.Work` built by
+:mod:`silkway.simulation.engine`, so the loop can stop after any time and resume: ``run_until(W, t)`` processes every
+event at or before ``t``, so chunked runs (progress bar) equal one run to the end. Two sources of events are merged
+in time order: the shipments (containers ready at their origin), read in order from the sorted arrays ``W.sht``…, and
+the heap. At equal times a shipment comes before any heap event, shipments in array order, and heap events in the
+order they were scheduled (their sequence number). Nothing depends on the wall clock or on memory addresses, so a
+run is a pure function of its inputs and seed.
 
 Station primitives live in ``_station``, vessel handlers in ``_vessels``; the hot ones are inlined here
 (``inline="always"``). numba's on-disk cache would only track each function's own file; every compiled function of
 the kernel modules gets a cache stamped with all of them (``_cache``), so editing any kernel file recompiles.
+A handler that runs out of an array (trains, heap, samples) sets ``W.ctr[C_ERROR]`` instead of writing past its end;
+the loop then stops and ``engine.advance`` raises.
 """
 
 from __future__ import annotations
@@ -18,38 +24,7 @@ from numba import njit
 from silkway.simulation import _layout as L
 from silkway.simulation._cache import cache_on_kernel_sources
 from silkway.simulation._heap import pop, push
-from silkway.simulation._layout import (
-    CTR,
-    GB,
-    GBT,
-    GP,
-    GR,
-    HT,
-    LI,
-    P_GSHARE,
-    P_NSTREAM,
-    P_REFRESH,
-    P_SAMPLE,
-    P_TEND,
-    P_WARM,
-    PAR,
-    RF,
-    RI,
-    RS,
-    RST,
-    SC,
-    SF,
-    SHG,
-    SHR,
-    SHT,
-    SHTEU,
-    SHTR,
-    SI,
-    SQ,
-    TF,
-    TI,
-    VI,
-)
+from silkway.simulation._layout import P_GSHARE, P_NSTREAM, P_REFRESH, P_SAMPLE, P_TEND, P_WARM
 from silkway.simulation._rng import uniform
 from silkway.simulation._station import closed_at, closed_until, dequeue, draw, enqueue
 from silkway.simulation._vessels import sail, v_arrive, v_board, v_depart, v_ready
@@ -57,7 +32,7 @@ from silkway.simulation._vessels import sail, v_arrive, v_board, v_depart, v_rea
 
 @njit(cache=True, _nrt=False, inline="always")
 def try_start(W, s, t):
-    si, sf, tf, ti = W[SI], W[SF], W[TF], W[TI]
+    si, sf, tf, ti = W.si, W.sf, W.tf, W.ti
     while si[s, L.S_QLEN] > 0:
         until = closed_until(W, si[s, L.S_RES], t)
         if until < 0 and t < sf[s, L.SF_NEXT_GATE]:
@@ -74,16 +49,18 @@ def try_start(W, s, t):
         # two independent limits (trains/day, TEU/day): the tighter one spaces the starts
         sf[s, L.SF_NEXT_GATE] = t + max(sf[s, L.SF_GATE_TRAIN], sf[s, L.SF_GATE_TEU] * tf[train, L.TF_LOAD])
         x = draw(W, s, ti[train, L.T_GREEN] == 1)
-        if t >= W[PAR][P_WARM]:
+        if t >= W.par[P_WARM]:
             sf[s, L.SF_SERVICE_SUM] += x
         push(W, t + x, L.EV_END, train, s)
 
 
 @njit(cache=True, _nrt=False, inline="always")
 def arrive(W, train, t):
-    """The train reaches the station at its current route position. The station's maximum queue counts the trains
-    left waiting once the arrival is handled (a train that starts service or boards at once never queued)."""
-    ti, rst, si = W[TI], W[RST], W[SI]
+    """The train reaches the station at its current route position and joins its queue; a server station starts
+    what it can, a fleet quay boards the loading vessel, a timetabled quay waits for the next sailing. The station's
+    maximum queue (after the warm-up) counts the trains left waiting once the arrival is handled (a train that starts
+    service or boards at once never counts as queued)."""
+    ti, rst, si = W.ti, W.rst, W.si
     s = rst[ti[train, L.T_POS]]
     enqueue(W, s, train, t)
     k = si[s, L.S_KIND]
@@ -91,14 +68,14 @@ def arrive(W, train, t):
         try_start(W, s, t)
     elif k == L.KIND_FLEET:
         v_board(W, si[s, L.S_VLINK], si[s, L.S_SIDE], t)
-    if t >= W[PAR][P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
+    if t >= W.par[P_WARM] and si[s, L.S_QLEN] > si[s, L.S_QMAX]:
         si[s, L.S_QMAX] = si[s, L.S_QLEN]
 
 
 @njit(cache=True, _nrt=False, inline="always")
 def advance(W, train, t):
-    ti, ri, tf, ctr = W[TI], W[RI], W[TF], W[CTR]
-    W[SI][W[RST][ti[train, L.T_POS]], L.S_COMMIT] -= 1
+    ti, ri, tf, ctr = W.ti, W.ri, W.tf, W.ctr
+    W.si[W.rst[ti[train, L.T_POS]], L.S_COMMIT] -= 1
     ti[train, L.T_POS] += 1
     if ti[train, L.T_POS] >= ri[ti[train, L.T_ROUTE], L.R_HI]:
         tf[train, L.TF_ARRIVE] = t
@@ -110,13 +87,13 @@ def advance(W, train, t):
 
 @njit(cache=True, _nrt=False, inline="always")
 def dispatch(W, train, t):
-    ti, tf, ri, rs, rs_ = W[TI], W[TF], W[RI], W[RS], W[RST]
+    ti, tf, ri, rs, rs_ = W.ti, W.tf, W.ri, W.rs, W.rst
     r = ti[train, L.T_ROUTE]
     ri[r, L.R_FORM] = -1
     tf[train, L.TF_DEPART] = t
     for p in range(ri[r, L.R_LO], ri[r, L.R_HI]):
-        W[SI][rs_[p], L.S_COMMIT] += 1
-    ti[train, L.T_GREEN] = 1 if uniform(rs, int(W[PAR][P_NSTREAM]) - 1) < W[PAR][P_GSHARE] else 0
+        W.si[rs_[p], L.S_COMMIT] += 1
+    ti[train, L.T_GREEN] = 1 if uniform(rs, int(W.par[P_NSTREAM]) - 1) < W.par[P_GSHARE] else 0
     ti[train, L.T_POS] = ri[r, L.R_LO]
     arrive(W, train, t)
 
@@ -127,7 +104,7 @@ def expected_h(W, r, t):
     time, plus at each station the backlog still there when the train would reach it (trains committed to the
     station, queued or on their way, × the station's hours per train, minus the time to get there), plus the rest
     of any closure the train would meet."""
-    ri, rf, rst, si, sf = W[RI], W[RF], W[RST], W[SI], W[SF]
+    ri, rf, rst, si, sf = W.ri, W.rf, W.rst, W.si, W.sf
     total = rf[r, L.RF_BASE_H]
     reach = 0.0  # hours from now until the train would reach the station
     for p in range(ri[r, L.R_LO], ri[r, L.R_HI]):
@@ -148,8 +125,8 @@ def expected_h(W, r, t):
 
 @njit(cache=True, _nrt=False)
 def choose_route(W, g, t):
-    gp, gr, gb, gbt = W[GP], W[GR], W[GB], W[GBT]
-    if gb[g] >= 0 and t - gbt[g] < W[PAR][P_REFRESH]:
+    gp, gr, gb, gbt = W.gp, W.gr, W.gb, W.gbt
+    if gb[g] >= 0 and t - gbt[g] < W.par[P_REFRESH]:
         return gb[g]
     best, best_h = gr[gp[g]], 1e300
     for k in range(gp[g], gp[g + 1]):
@@ -163,17 +140,20 @@ def choose_route(W, g, t):
 @njit(cache=True, _nrt=False, inline="always")
 def ship(W, i, t):
     """Shipment i (one container) arrives at its origin terminal and joins the forming train."""
-    ti, tf, ri, rf, ctr = W[TI], W[TF], W[RI], W[RF], W[CTR]
-    r = W[SHR][i]
+    ti, tf, ri, rf, ctr = W.ti, W.tf, W.ri, W.rf, W.ctr
+    r = W.shr[i]
     if r < 0:
-        r = choose_route(W, W[SHG][i], t)
-    teu = W[SHTEU][i]
+        r = choose_route(W, W.shg[i], t)
+    teu = W.shteu[i]
     train = ri[r, L.R_FORM]
     if train >= 0 and tf[train, L.TF_LOAD] + teu > rf[r, L.RF_CAP_TEU] + 1e-9:
         dispatch(W, train, t)
         train = -1
     if train < 0:
         train = ctr[L.C_NTRAINS]
+        if train >= ti.shape[0]:  # out of train slots: stop (engine.advance raises)
+            ctr[L.C_ERROR] = L.ERR_TRAINS
+            return
         ctr[L.C_NTRAINS] = train + 1
         ti[train, L.T_ROUTE], ti[train, L.T_POS], ti[train, L.T_NCONT] = r, -1, 0
         tf[train, L.TF_LOAD], tf[train, L.TF_FORMED], tf[train, L.TF_ARRIVE] = 0.0, t, -1.0
@@ -181,7 +161,7 @@ def ship(W, i, t):
         ri[r, L.R_FORM] = train
     tf[train, L.TF_LOAD] += teu
     ti[train, L.T_NCONT] += 1
-    W[SHTR][i] = train
+    W.shtr[i] = train
     ctr[L.C_GEN] += 1
     ctr[L.C_GEN_TEU] += int(round(teu * 1000.0))
     if tf[train, L.TF_LOAD] + teu > rf[r, L.RF_CAP_TEU] + 1e-9:  # the next container would not fit: full
@@ -190,23 +170,24 @@ def ship(W, i, t):
 
 @njit(cache=True, _nrt=False)
 def tick(W, r, t):
-    ri, rf, tf = W[RI], W[RF], W[TF]
+    ri, rf, tf = W.ri, W.rf, W.tf
     train = ri[r, L.R_FORM]
     if train >= 0 and tf[train, L.TF_LOAD] > 0:
         dispatch(W, train, t)
     nt = t + rf[r, L.RF_SCHED_H]
-    if nt <= W[PAR][P_TEND]:
+    if nt <= W.par[P_TEND]:
         push(W, nt, L.EV_TICK, r, 0)
 
 
 @njit(cache=True, _nrt=False)
 def sample(W, t):
-    si, ctr, ti, tf = W[SI], W[CTR], W[TI], W[TF]
+    si, ctr, ti, tf = W.si, W.ctr, W.ti, W.tf
     k = ctr[L.C_SAMPLE]
-    if k >= W[SQ].shape[0]:
+    if k >= W.sq.shape[0]:  # out of sample rows: stop (engine.advance raises)
+        ctr[L.C_ERROR] = L.ERR_SAMPLES
         return
     for s in range(si.shape[0]):
-        W[SQ][k, s] = si[s, L.S_QLEN]
+        W.sq[k, s] = si[s, L.S_QLEN]
     in_system, west, east = 0, 0, 0
     lo = ctr[L.C_OLDEST]
     while lo < ctr[L.C_NTRAINS] and tf[lo, L.TF_ARRIVE] >= 0:  # trains before ``lo`` have all arrived
@@ -215,31 +196,31 @@ def sample(W, t):
     for tr in range(lo, ctr[L.C_NTRAINS]):
         if tf[tr, L.TF_ARRIVE] < 0:
             in_system += ti[tr, L.T_NCONT]
-            if W[RI][ti[tr, L.T_ROUTE], L.R_DIR] == 0:
+            if W.ri[ti[tr, L.T_ROUTE], L.R_DIR] == 0:
                 west += ti[tr, L.T_NCONT]
             else:
                 east += ti[tr, L.T_NCONT]
-    sc = W[SC]
+    sc = W.sc
     sc[k, L.SC_T], sc[k, L.SC_GEN], sc[k, L.SC_DELIV], sc[k, L.SC_IN] = t, ctr[L.C_GEN], ctr[L.C_DELIV], in_system
     sc[k, L.SC_IN_WEST], sc[k, L.SC_IN_EAST] = west, east
     ctr[L.C_SAMPLE] = k + 1
-    nt = t + W[PAR][P_SAMPLE]
-    if nt <= W[PAR][P_TEND] + 1e-9:
+    nt = t + W.par[P_SAMPLE]
+    if nt <= W.par[P_TEND] + 1e-9:
         push(W, nt, L.EV_SAMPLE, 0, 0)
 
 
 @njit(cache=True, _nrt=False, inline="always")
 def handle(W, kind, a, b, t):
     if kind == L.EV_END:
-        W[SI][b, L.S_BUSY] -= 1
+        W.si[b, L.S_BUSY] -= 1
         advance(W, a, t)
         try_start(W, b, t)
     elif kind == L.EV_ARRIVE:  # a part of train a lands from a vessel; it goes on with its last part
-        W[TI][a, L.T_PARTS] -= 1
-        if W[TI][a, L.T_PARTS] == 0 and W[TF][a, L.TF_BOARDED] == 0.0:
+        W.ti[a, L.T_PARTS] -= 1
+        if W.ti[a, L.T_PARTS] == 0 and W.tf[a, L.TF_BOARDED] == 0.0:
             advance(W, a, t)
     elif kind == L.EV_RETRY:
-        W[SI][a, L.S_RETRY] = 0
+        W.si[a, L.S_RETRY] = 0
         try_start(W, a, t)
     elif kind == L.EV_TICK:
         tick(W, a, t)
@@ -247,8 +228,8 @@ def handle(W, kind, a, b, t):
         v_ready(W, a, t)
     elif kind == L.EV_VDEADLINE:
         v = a
-        lnk, side = W[VI][v, L.V_LINK], W[VI][v, L.V_SIDE]
-        if W[VI][v, L.V_CYCLE] == b and W[VI][v, L.V_STATE] == 0 and W[LI][lnk, L.L_ACT0 + side] == v:
+        lnk, side = W.vi[v, L.V_LINK], W.vi[v, L.V_SIDE]
+        if W.vi[v, L.V_CYCLE] == b and W.vi[v, L.V_STATE] == 0 and W.li[lnk, L.L_ACT0 + side] == v:
             v_depart(W, v, t)
     elif kind == L.EV_VARRIVE:
         v_arrive(W, a, t)
@@ -260,11 +241,12 @@ def handle(W, kind, a, b, t):
 
 @njit(cache=True, _nrt=False)
 def run_until(W, t_stop):
-    """Process every event with time ≤ ``t_stop``; return the number processed."""
-    ctr, sht, ht = W[CTR], W[SHT], W[HT]
+    """Process every event with time ≤ ``t_stop`` (also those scheduled meanwhile); return the number processed. Stops
+    early, the failing event half done, when a handler set ``C_ERROR`` (the state is then only fit for the error)."""
+    ctr, sht, ht = W.ctr, W.sht, W.ht
     n_ship = sht.shape[0]
     done = 0
-    while True:
+    while ctr[L.C_ERROR] == 0:  # a handler that runs out of a capacity sets C_ERROR and the loop stops
         i = ctr[L.C_SHIP]
         t_ship = sht[i] if i < n_ship else 1e300
         t_heap = ht[0] if ctr[L.C_HSIZE] > 0 else 1e300

@@ -1,8 +1,13 @@
 """xoshiro256** streams for the numba kernel: one independent stream per station / vessel link / purpose.
 
-Each stream's 256-bit state comes from ``numpy.random.SeedSequence(seed).spawn(...)`` so every random
-number of a run derives from the one user seed, and a station keeps its own stream whatever else changes
-(common random numbers across scenarios).
+Each stream's 256-bit state comes from ``numpy.random.SeedSequence(seed).spawn(...)`` so every random number of a
+run derives from the one user seed. Streams are numbered by position (engine.prepare): station ``s`` draws from stream
+``s`` (its index in the plan's station list), vessel link ``j`` from stream ``stations + j``, the green-channel draw
+from the last one; stream ``i`` depends only on the seed and ``i``. So two runs with the same seed and the same plan
+(the same stations in the same order: e.g. another demand scale, other closures or green-channel share) draw each
+station's times from the same stream (common random numbers across such scenarios), while a scenario whose plan
+adds, removes or reorders a station (another route, ``avoid``) gives every station after it, every vessel link and the
+green channel other streams.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import math
 from numba import njit
 
 from silkway.simulation import _layout as L
-from silkway.simulation._layout import CLC, CLE, CLP, CLS, P_GFACTOR, P_WARM, PAR, RS, SF, SI, TF, TI
+from silkway.simulation._layout import P_GFACTOR, P_WARM
 from silkway.simulation._rng import exponential, normal
 
 
@@ -16,7 +16,7 @@ def closed_at(W, res, t, move):
     """End of the closure window covering ``t`` on resource ``res``, or -1 when open. Windows are sorted; the
     resource's cursor skips those already over and, with ``move``, keeps its place (times asked only go forward
     then; a look into the future for route choice passes ``move=False``)."""
-    clp, cls, cle, clc = W[CLP], W[CLS], W[CLE], W[CLC]
+    clp, cls, cle, clc = W.clp, W.cls, W.cle, W.clc
     cur = max(clc[res], clp[res])
     hi = clp[res + 1]
     while cur < hi and cle[cur] <= t:
@@ -36,18 +36,18 @@ def closed_until(W, res, t):
 
 @njit(cache=True, _nrt=False, inline="always")
 def draw(W, s, green):
-    si, sf = W[SI], W[SF]
+    si, sf = W.si, W.sf
     d = si[s, L.S_DIST]
     if d == L.DIST_ZERO:
         x = 0.0
     elif d == L.DIST_DET:
         x = sf[s, L.SF_A]
     elif d == L.DIST_LOGNORMAL:
-        x = math.exp(sf[s, L.SF_A] + sf[s, L.SF_B] * normal(W[RS], s))
+        x = math.exp(sf[s, L.SF_A] + sf[s, L.SF_B] * normal(W.rs, s))
     else:
-        x = exponential(W[RS], s, sf[s, L.SF_A])
+        x = exponential(W.rs, s, sf[s, L.SF_A])
     if green and si[s, L.S_GREEN] == 1:
-        x *= W[PAR][P_GFACTOR]
+        x *= W.par[P_GFACTOR]
     return x
 
 
@@ -65,15 +65,15 @@ def append_train(ti, lists, row, head, tail, train):
 
 @njit(cache=True, _nrt=False, inline="always")
 def enqueue(W, s, train, t):
-    si = W[SI]
-    append_train(W[TI], si, s, L.S_QHEAD, L.S_QTAIL, train)
+    si = W.si
+    append_train(W.ti, si, s, L.S_QHEAD, L.S_QTAIL, train)
     si[s, L.S_QLEN] += 1
-    W[TF][train, L.TF_ENTER] = t
+    W.tf[train, L.TF_ENTER] = t
 
 
 @njit(cache=True, _nrt=False, inline="always")
 def dequeue(W, s, t):
-    si, ti, tf, sf = W[SI], W[TI], W[TF], W[SF]
+    si, ti, tf, sf = W.si, W.ti, W.tf, W.sf
     train = si[s, L.S_QHEAD]
     si[s, L.S_QHEAD] = ti[train, L.T_NEXT]
     if si[s, L.S_QHEAD] < 0:
@@ -82,7 +82,7 @@ def dequeue(W, s, t):
     wait = t - tf[train, L.TF_ENTER]
     tf[train, L.TF_WAIT] += wait
     si[s, L.S_SERVED_ALL] += 1
-    if t >= W[PAR][P_WARM]:
+    if t >= W.par[P_WARM]:
         si[s, L.S_SERVED] += 1
         sf[s, L.SF_WAIT_SUM] += wait
     return train

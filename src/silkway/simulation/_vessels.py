@@ -13,7 +13,7 @@ from numba import njit
 
 from silkway.simulation import _layout as L
 from silkway.simulation._heap import push
-from silkway.simulation._layout import LF, LI, P_FULL, P_TEND, P_WARM, PAR, RS, SI, TF, TI, VF, VI
+from silkway.simulation._layout import P_FULL, P_TEND, P_WARM
 from silkway.simulation._rng import normal
 from silkway.simulation._station import append_train, closed_until, dequeue
 
@@ -23,8 +23,8 @@ def take(W, s, free, t):
     """Board at most ``free`` TEU, in whole containers, of the train at the head of quay ``s``'s queue. Returns
     (train, TEU boarded, whole): train -1 when not one container fits; ``whole`` when the train's last containers
     boarded (it leaves the queue), else it keeps its place at the head with the containers left."""
-    ti, tf = W[TI], W[TF]
-    train = W[SI][s, L.S_QHEAD]
+    ti, tf = W.ti, W.tf
+    train = W.si[s, L.S_QHEAD]
     left = tf[train, L.TF_LOAD] - tf[train, L.TF_BOARDED]
     if left <= free + 1e-9:
         dequeue(W, s, t)
@@ -43,8 +43,9 @@ def take(W, s, free, t):
 @njit(cache=True, _nrt=False)
 def v_board(W, lnk, side, t):
     """Board queued trains onto the vessel loading at this quay (the last one in part when the deck is full); sail
-    when full."""
-    li, lf, vi, vf, si, ti = W[LI], W[LF], W[VI], W[VF], W[SI], W[TI]
+    when the load reaches ``P_FULL`` of the capacity or a queued train no longer fits (after the closure, if the link
+    is closed)."""
+    li, lf, vi, vf, si, ti = W.li, W.lf, W.vi, W.vf, W.si, W.ti
     v = li[lnk, L.L_ACT0 + side]
     if v < 0:
         return
@@ -56,18 +57,21 @@ def v_board(W, lnk, side, t):
             break
         vf[v, L.VF_LOAD] += teu
         if not whole:
+            if vi[v, L.V_PART] >= 0:  # one slot: a vessel carries a part of at most one train
+                W.ctr[L.C_ERROR] = L.ERR_VESSEL_PART
+                return
             vi[v, L.V_PART] = train
             break
         append_train(ti, vi, v, L.V_HEAD, L.V_TAIL, train)
-    if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W[PAR][P_FULL] * cap - 1e-9:
+    if (s >= 0 and si[s, L.S_QLEN] > 0) or vf[v, L.VF_LOAD] >= W.par[P_FULL] * cap - 1e-9:
         v_depart(W, v, t)
 
 
 @njit(cache=True, _nrt=False, inline="always")
 def count_sailing(W, lnk, side, load, t):
     """Containers (TEU) and background cargo (t) of one sailing, counted after the warm-up."""
-    lf = W[LF]
-    if t >= W[PAR][P_WARM]:
+    lf = W.lf
+    if t >= W.par[P_WARM]:
         lf[lnk, L.LF_TEU_MOVED] += load
         lf[lnk, L.LF_BG_T_MOVED] += lf[lnk, L.LF_BG_T1 if side else L.LF_BG_T0]
         lf[lnk, L.LF_SAILINGS] += 1.0
@@ -75,7 +79,7 @@ def count_sailing(W, lnk, side, load, t):
 
 @njit(cache=True, _nrt=False)
 def v_depart(W, v, t):
-    li, lf, vi, vf = W[LI], W[LF], W[VI], W[VF]
+    li, lf, vi, vf = W.li, W.lf, W.vi, W.vf
     lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
     until = closed_until(W, li[lnk, L.L_RES], t)
     if until >= 0:
@@ -84,7 +88,7 @@ def v_depart(W, v, t):
         return
     li[lnk, L.L_ACT0 + side] = -1
     vi[v, L.V_STATE] = 1
-    sail = math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES]))
+    sail = math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W.rs, li[lnk, L.L_RES]))
     count_sailing(W, lnk, side, vf[v, L.VF_LOAD], t)
     push(W, t + sail, L.EV_VARRIVE, v, 0)
     nxt = li[lnk, L.L_IDLEH0 + side]
@@ -97,13 +101,13 @@ def v_depart(W, v, t):
 
 @njit(cache=True, _nrt=False)
 def v_ready(W, v, t):
-    li, vi = W[LI], W[VI]
+    li, vi = W.li, W.vi
     lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
     vi[v, L.V_STATE] = 0
     if li[lnk, L.L_ACT0 + side] < 0:
         li[lnk, L.L_ACT0 + side] = v
         vi[v, L.V_CYCLE] += 1
-        push(W, t + W[LF][lnk, L.LF_MAXWAIT], L.EV_VDEADLINE, v, vi[v, L.V_CYCLE])
+        push(W, t + W.lf[lnk, L.LF_MAXWAIT], L.EV_VDEADLINE, v, vi[v, L.V_CYCLE])
         v_board(W, lnk, side, t)
     else:
         vi[v, L.V_NEXT] = -1
@@ -118,7 +122,7 @@ def v_ready(W, v, t):
 @njit(cache=True, _nrt=False)
 def v_arrive(W, v, t):
     """The vessel reaches the other end: trains roll off after the turnaround, the vessel turns round."""
-    lf, vi, vf, ti = W[LF], W[VI], W[VF], W[TI]
+    lf, vi, vf, ti = W.lf, W.vi, W.vf, W.ti
     lnk, side = vi[v, L.V_LINK], vi[v, L.V_SIDE]
     turn = lf[lnk, L.LF_TURN0 + side]
     train = vi[v, L.V_HEAD]
@@ -138,14 +142,14 @@ def v_arrive(W, v, t):
 def sail(W, lnk, side, t):
     """A timetabled departure: board FIFO up to capacity (the last train in part), unless the link is closed (sailing
     cancelled)."""
-    li, lf, si = W[LI], W[LF], W[SI]
+    li, lf, si = W.li, W.lf, W.si
     nt = t + lf[lnk, L.LF_PERIOD]
-    if nt <= W[PAR][P_TEND]:
+    if nt <= W.par[P_TEND]:
         push(W, nt, L.EV_SAIL, lnk, side)
     if closed_until(W, li[lnk, L.L_RES], t) >= 0:
         return
     s = li[lnk, L.L_ST0 + side]
-    arrival = t + math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W[RS], li[lnk, L.L_RES])) + lf[lnk, L.LF_TURN0 + side]
+    arrival = t + math.exp(lf[lnk, L.LF_MU] + lf[lnk, L.LF_SIGMA] * normal(W.rs, li[lnk, L.L_RES])) + lf[lnk, L.LF_TURN0 + side]
     load, cap = 0.0, lf[lnk, L.LF_CAP1 if side else L.LF_CAP]
     while si[s, L.S_QLEN] > 0:
         train, teu, whole = take(W, s, cap - load, t)

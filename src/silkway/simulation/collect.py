@@ -12,7 +12,7 @@ from silkway.simulation.result import CASPIAN_COUNTRIES, SimulationResult
 
 def collect(prep: Prepared, seed: int) -> SimulationResult:
     W = prep.work
-    ctr = W[L.CTR]
+    ctr = W.ctr
     warm = prep.warmup_h
     days = (prep.horizon_h - warm) / 24.0
     trains = _trains(prep, int(ctr[L.C_NTRAINS]))
@@ -41,7 +41,7 @@ def _day(h: np.ndarray, warm: float) -> np.ndarray:
 
 def _trains(prep: Prepared, n: int) -> pd.DataFrame:
     W = prep.work
-    ti, tf = W[L.TI][:n], W[L.TF][:n]
+    ti, tf = W.ti[:n], W.tf[:n]
     r = ti[:, L.T_ROUTE]
     flows = [rt.flow for rt in prep.routes]
     dep = _day(tf[:, L.TF_DEPART], prep.warmup_h)
@@ -57,18 +57,18 @@ def _trains(prep: Prepared, n: int) -> pd.DataFrame:
 
 def _shipments(prep: Prepared, trains: pd.DataFrame) -> pd.DataFrame:
     W = prep.work
-    n = int(W[L.CTR][L.C_SHIP])
-    train = W[L.SHTR][:n]
-    created = _day(W[L.SHT][:n], prep.warmup_h)
+    n = int(W.ctr[L.C_SHIP])
+    train = W.shtr[:n]
+    created = _day(W.sht[:n], prep.warmup_h)
     arr = trains.arrived_day.to_numpy()
     delivered = np.where(train >= 0, arr[np.maximum(train, 0)] if len(arr) else np.nan, np.nan)
-    route = W[L.TI][np.maximum(train, 0), L.T_ROUTE] if len(arr) else np.zeros(n, np.int64)
+    route = W.ti[np.maximum(train, 0), L.T_ROUTE] if len(arr) else np.zeros(n, np.int64)
     flows = [rt.flow for rt in prep.routes]
     out = pd.DataFrame({
         "shipment_id": np.arange(n), "flow_id": _cat(route, [f.flow_id for f in flows]),
         "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
         "corridor": _cat(route, [f.corridor for f in flows]),
-        "teu": W[L.SHTEU][:n], "created_day": created, "train_id": train, "delivered_day": delivered,
+        "teu": W.shteu[:n], "created_day": created, "train_id": train, "delivered_day": delivered,
         "transit_days": delivered - created,
     })
     return _with_booking(prep, out) if prep.booking is not None else out
@@ -112,7 +112,7 @@ def _direction(prep: Prepared, flow) -> str:
 
 def _stations(prep: Prepared) -> pd.DataFrame:
     W = prep.work
-    si, sf = W[L.SI], W[L.SF]
+    si, sf = W.si, W.sf
     specs = prep.builder.stations
     fac = prep.builder.net.facility_by_id
     served = si[:, L.S_SERVED]
@@ -129,11 +129,11 @@ def _stations(prep: Prepared) -> pd.DataFrame:
 
 def _queues(prep: Prepared) -> pd.DataFrame:
     W = prep.work
-    k = int(W[L.CTR][L.C_SAMPLE])
-    q = W[L.SQ][:k]
+    k = int(W.ctr[L.C_SAMPLE])
+    q = W.sq[:k]
     specs = prep.builder.stations
     keep = list(range(len(specs)))  # every station, links too: a border link can be the worst bottleneck
-    t = (W[L.SC][:k, 0] - prep.warmup_h) / 24.0
+    t = (W.sc[:k, 0] - prep.warmup_h) / 24.0
     return pd.DataFrame({
         "time_day": np.repeat(t, len(keep)),
         "station_id": pd.Categorical.from_codes(np.tile(np.arange(len(keep)), k), [specs[i].station_id for i in keep]),
@@ -146,8 +146,8 @@ def _conservation(prep: Prepared, shipments: pd.DataFrame) -> pd.DataFrame:
     forming one: counted by the kernel over its trains), ``held`` at the origin and ``refused`` (booking), so that
     generated = delivered + in_system + held + refused. The kernel counts released containers; booking adds the rest."""
     W = prep.work
-    k = int(W[L.CTR][L.C_SAMPLE])
-    sc = W[L.SC][:k]
+    k = int(W.ctr[L.C_SAMPLE])
+    sc = W.sc[:k]
     t = sc[:, 0]
     out = pd.DataFrame({"time_day": (t - prep.warmup_h) / 24.0, "generated": sc[:, 1].astype(np.int64),
                         "delivered": sc[:, 2].astype(np.int64), "in_system": sc[:, 3].astype(np.int64),
@@ -185,7 +185,7 @@ def _by_direction(prep: Prepared, out: pd.DataFrame, t: np.ndarray, shipments: p
 
 def _vlinks(prep: Prepared) -> pd.DataFrame:
     net = prep.builder.net
-    lf = prep.work[L.LF]
+    lf = prep.work.lf
     rows = []
     for j, v in enumerate(prep.builder.vlinks):
         lk = net.link_by_id[v.link_id]

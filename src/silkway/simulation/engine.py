@@ -12,6 +12,7 @@ from silkway.network.model import Closure
 from silkway.network.seasons import seasonal_starts
 from silkway.simulation import _layout as L
 from silkway.simulation._kernel import push, run_until
+from silkway.simulation._layout import Work, check_work
 from silkway.simulation._rng import stream_states
 from silkway.simulation.arrivals import generate
 from silkway.simulation.core import Progress
@@ -28,7 +29,7 @@ class Prepared:
     options: SimOptions
     horizon_h: float
     warmup_h: float
-    work: tuple
+    work: Work
     closures: list[tuple[int, float, float, str]]  # (resource, start_h, end_h, closure_id)
     booking: Booked | None = None  # booking at the origin (fixed mode with options.booking)
 
@@ -68,18 +69,22 @@ def prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, optio
     clp, cls, cle = _csr(windows, n_st + n_vl)
     ri, rf, rst, gp, gr, sh_route, sh_group = _route_arrays(builder, routes, options, sh_flow, np.random.default_rng(seq_misc))
     vi, vf, li, lf = _vessel_arrays(builder)
-    max_trains = _max_trains(rf, sh_route, sh_group, gp, gr, options, horizon)
+    max_trains = _max_trains(rf, sh_route, options, horizon)
     n_samples = int(math.floor(horizon / options.sample_hours + 1e-9)) + 1
     hcap = max_trains + n_st + len(routes) + 16 * len(vi) + 4 * n_vl + 1024
     par = np.array([horizon, warm_h, options.green_channel_share, options.green_channel_factor, options.vessel_full_ratio,
                     options.adaptive_refresh_hours, options.sample_hours, n_st + n_vl + 1], dtype=np.float64)
-    work = (si, sf, np.zeros((max_trains, L.T_NI), np.int64), np.zeros((max_trains, L.T_NF)), ri, rf, rst, vi, vf, li, lf,
-            clp, cls, cle, np.zeros(n_st + n_vl, np.int64), np.zeros(hcap), np.zeros((hcap, 4), np.int64),
-            np.zeros(L.C_N, np.int64), stream_states(seq_streams, n_st + n_vl + 1), gp, gr,
-            np.full(len(gp) - 1, -1, np.int64), np.zeros(len(gp) - 1), par, np.ascontiguousarray(sh_t, dtype=np.float64),
-            sh_route, sh_group, np.full(len(sh_t), -1, np.int64), np.full(len(sh_t), options.container_teu),
-            np.zeros((n_samples, n_st), np.int32), np.zeros((n_samples, L.SC_N)))
-    _initial_events(work, builder, routes, horizon)
+    work = Work(
+        si=si, sf=sf, ti=np.zeros((max_trains, L.T_NI), np.int64), tf=np.zeros((max_trains, L.T_NF)), ri=ri, rf=rf, rst=rst,
+        vi=vi, vf=vf, li=li, lf=lf, clp=clp, cls=cls, cle=cle, clc=np.zeros(n_st + n_vl, np.int64),
+        ht=np.zeros(hcap), hi=np.zeros((hcap, 4), np.int64), ctr=np.zeros(L.C_N, np.int64),
+        rs=stream_states(seq_streams, n_st + n_vl + 1), gp=gp, gr=gr, gb=np.full(len(gp) - 1, -1, np.int64),
+        gbt=np.zeros(len(gp) - 1), par=par, sht=np.ascontiguousarray(sh_t, dtype=np.float64), shr=sh_route, shg=sh_group,
+        shtr=np.full(len(sh_t), -1, np.int64), shteu=np.full(len(sh_t), options.container_teu),
+        sq=np.zeros((n_samples, n_st), np.int32), sc=np.zeros((n_samples, L.SC_N)))
+    check_work(work, {"stations": n_st, "vlinks": n_vl, "trains": max_trains, "routes": len(routes), "heap": hcap,
+                      "shipments": len(sh_t), "samples": n_samples, "groups": len(gp) - 1, "vessels": len(vi)})
+    _initial_events(work, builder, routes)
     return Prepared(builder, routes, demand, options, horizon, warm_h, work, windows, booked)
 
 
@@ -105,11 +110,41 @@ def run(prep: Prepared, progress: Progress | None = None, chunk_days: float = 10
     t, total = 0.0, prep.horizon_h
     while True:
         t = min(total, t + chunk_days * 24.0)
-        run_until(prep.work, t)
+        advance(prep, t)
         if progress is not None:
             progress(t / 24.0, total / 24.0)
         if t >= total:
             return prep
+
+
+def advance(prep: Prepared, t_stop: float) -> int:
+    """Run the kernel on ``prep.work`` up to hour ``t_stop`` (every event at or before it); return the events processed.
+    The state is checked against its layout first."""
+    check_work(prep.work)
+    done = int(run_until(prep.work, t_stop))
+    if prep.work.ctr[L.C_ERROR] != L.ERR_NONE:
+        raise SimulationError(_capacity_message(prep.work, t_stop))
+    return done
+
+
+_REPORT = ("It is computed so that every run fits; please report the run (dataset, demand, options, seed) as a bug. "
+           "Until it is fixed, a shorter run (days) or a lower demand avoids it.")
+
+
+def _capacity_message(W: Work, t_stop: float) -> str:
+    """What the kernel ran out of (W.ctr[C_ERROR]), its size and what to do; the run stopped before writing past it."""
+    code = int(W.ctr[L.C_ERROR])
+    what = {
+        L.ERR_TRAINS: f"train slots: the train arrays hold {len(W.ti)} trains (engine._max_trains: each route's full trains "
+                      "plus one train per scheduled departure; in adaptive mode one per container)",
+        L.ERR_HEAP: f"event slots: the event heap holds {len(W.ht)} events (engine.prepare's hcap: train slots + stations + "
+                    "routes + 16 per vessel + 4 per vessel link + 1024)",
+        L.ERR_SAMPLES: f"sample rows: the sample arrays hold {len(W.sc)} samples (one per sample_hours of the horizon, plus "
+                       "the one at hour 0)",
+        L.ERR_VESSEL_PART: "vessel part slots: a vessel can carry a part of only one train (V_PART), and a second part "
+                           "would have boarded",
+    }.get(code, f"an unknown capacity (error code {code})")
+    return f"simulation kernel ran out of {what} before hour {t_stop:g}; it stopped without writing past the end. {_REPORT}"
 
 
 def closure_windows(b: PlanBuilder, closures: tuple[Closure, ...], horizon: float, warm_h: float, seq: np.random.SeedSequence,
@@ -217,7 +252,7 @@ def _vessel_arrays(b: PlanBuilder):
     return vi, vf, li, lf
 
 
-def _max_trains(rf, sh_route, sh_group, gp, gr, options: SimOptions, horizon: float) -> int:
+def _max_trains(rf: np.ndarray, sh_route: np.ndarray, options: SimOptions, horizon: float) -> int:
     per_full = np.maximum(1, np.floor(rf[:, L.RF_CAP_TEU] / options.container_teu + 1e-9))
     ticks = int(len(rf) * (horizon / (options.schedule_days * 24.0) + 2))
     if len(sh_route) and sh_route[0] >= 0:
@@ -227,8 +262,8 @@ def _max_trains(rf, sh_route, sh_group, gp, gr, options: SimOptions, horizon: fl
     return full + ticks + len(rf) + 16
 
 
-def _initial_events(work: tuple, b: PlanBuilder, routes: list[RouteSpec], horizon: float) -> None:
-    rf, vi, lf = work[L.RF], work[L.VI], work[L.LF]
+def _initial_events(work: Work, b: PlanBuilder, routes: list[RouteSpec]) -> None:
+    rf, vi, lf = work.rf, work.vi, work.lf
     push(work, 0.0, L.EV_SAMPLE, 0, 0)
     for r in range(len(routes)):
         push(work, rf[r, L.RF_PHASE_H], L.EV_TICK, r, 0)

@@ -33,8 +33,7 @@ class StationWaits:
 
 def monthly_station_waits(net: Network, demand: Demand, *, seed: int = 0, options: SimOptions = SimOptions()) -> StationWaits:  # noqa: B008
     """One simulated year (365 days after the warm-up) of ``net`` and ``demand``; waits per station and month."""
-    from silkway.simulation._kernel import run_until
-    from silkway.simulation.engine import prepare
+    from silkway.simulation.engine import advance, prepare
     from silkway.simulation.plan import build
 
     builder, routes = build(net, demand, options)
@@ -45,9 +44,9 @@ def monthly_station_waits(net: Network, demand: Demand, *, seed: int = 0, option
     wait = np.zeros((n, 12))
     before_t, before_w = np.zeros(n), np.zeros(n)
     for m in range(12):
-        run_until(prep.work, min(prep.warmup_h + MONTH_START_H[m + 1], prep.horizon_h))
-        served = prep.work[L.SI][:, L.S_SERVED].astype(float)
-        summed = prep.work[L.SF][:, L.SF_WAIT_SUM].copy()
+        advance(prep, min(prep.warmup_h + MONTH_START_H[m + 1], prep.horizon_h))
+        served = prep.work.si[:, L.S_SERVED].astype(float)
+        summed = prep.work.sf[:, L.SF_WAIT_SUM].copy()
         trains[:, m], wait[:, m] = served - before_t, summed - before_w
         before_t, before_w = served, summed
     st = builder.stations
