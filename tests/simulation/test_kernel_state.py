@@ -54,9 +54,17 @@ def test_a_state_that_does_not_fit_is_refused_before_the_kernel_runs(tiny_net, t
     prep.work = prep.work._replace(**{field: bad(getattr(prep.work, field))})
     events = int(prep.work.ctr[L.C_SEQ])
     with pytest.raises(SimulationError, match="does not match its layout") as err:
-        advance(prep, prep.horizon_h)
+        run(prep)
     assert message in str(err.value)
     assert int(prep.work.ctr[L.C_SEQ]) == events  # nothing ran
+
+
+def test_advance_checks_dtypes_and_shapes_before_every_call(tiny_net, tiny_demand):
+    prep = _prep(tiny_net, tiny_demand)
+    advance(prep, 24.0)
+    prep.work = prep.work._replace(sc=prep.work.sc[:, :3].copy())
+    with pytest.raises(SimulationError, match=r"W.sc has shape \(\d+, 3\)"):
+        advance(prep, 48.0)
 
 
 def test_a_plain_tuple_is_refused():

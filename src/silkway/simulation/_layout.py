@@ -11,7 +11,8 @@ loads in TEU, background cargo in tonnes. Row indices into other arrays are int6
 
 from __future__ import annotations
 
-from typing import Annotated, NamedTuple
+from functools import cache
+from typing import Annotated, NamedTuple, get_type_hints
 
 import numpy as np
 
@@ -186,22 +187,25 @@ def _in(a: np.ndarray, lo: int, hi: int) -> bool:
     return not len(a) or (int(a.min()) >= lo and int(a.max()) < hi)
 
 
-def check_work(W: Work, counts: dict[str, int] | None = None) -> dict[str, int]:
-    """Check every array of ``W`` against :class:`Work` (dtype, shape, C order) and the counts of the run (given, or
-    taken from the first array that has them), and the indices the kernel follows without bounds checks (route
-    stations, groups, closure pointers, the shipments' routes). Returns the counts; raises SimulationError naming
-    every array that does not fit."""
-    from typing import get_type_hints
+@cache
+def _shapes() -> tuple[Shape, ...]:
+    hints = get_type_hints(Work, include_extras=True)
+    return tuple(hints[name].__metadata__[0] for name in Work._fields)
 
+
+def check_work(W: Work, counts: dict[str, int] | None = None, *, indices: bool = True) -> dict[str, int]:
+    """Check every array of ``W`` against :class:`Work` (dtype, shape, C order) and the counts of the run (given, or
+    taken from the first array that has them), and with ``indices`` the indices the kernel follows without bounds
+    checks (route stations, groups, closure pointers, the shipments' routes: arrays the kernel never writes, so one
+    look before a run suffices; it scans the shipments, ~30 ms a simulated year). Returns the counts; raises
+    SimulationError naming every array that does not fit."""
     from silkway.errors import SimulationError
 
     if not isinstance(W, Work):
         raise SimulationError(f"kernel state must be a _layout.Work, got {type(W).__name__}")
-    hints = get_type_hints(Work, include_extras=True)
     counts = dict(counts or {})
     problems = []
-    for name, a in zip(Work._fields, W, strict=True):
-        spec: Shape = hints[name].__metadata__[0]
+    for name, a, spec in zip(Work._fields, W, _shapes(), strict=True):
         if not isinstance(a, np.ndarray):
             problems.append(f"W.{name} is a {type(a).__name__}, not a numpy array")
             continue
@@ -215,7 +219,7 @@ def check_work(W: Work, counts: dict[str, int] | None = None) -> dict[str, int]:
             problems.append(f"W.{name} has shape {a.shape}, expected {want} = {spec.axes} with {counts}")
         if not a.flags.c_contiguous:
             problems.append(f"W.{name} is not C-contiguous")
-    if not problems:
+    if not problems and indices:
         problems = _check_links(W, counts)
     if problems:
         raise SimulationError("kernel state does not match its layout (simulation/_layout.py, Work): " + "; ".join(problems))

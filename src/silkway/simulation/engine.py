@@ -107,6 +107,7 @@ def _book(b: PlanBuilder, routes: list[RouteSpec], options: SimOptions, sh_t: np
 
 
 def run(prep: Prepared, progress: Progress | None = None, chunk_days: float = 10.0) -> Prepared:
+    check_work(prep.work)  # once with the indices; advance checks dtypes and shapes before every chunk
     t, total = 0.0, prep.horizon_h
     while True:
         t = min(total, t + chunk_days * 24.0)
@@ -119,8 +120,9 @@ def run(prep: Prepared, progress: Progress | None = None, chunk_days: float = 10
 
 def advance(prep: Prepared, t_stop: float) -> int:
     """Run the kernel on ``prep.work`` up to hour ``t_stop`` (every event at or before it); return the events processed.
-    The state is checked against its layout first."""
-    check_work(prep.work)
+    The arrays' dtypes and shapes are checked first (their indices by ``prepare`` and ``run``: the kernel never writes
+    them); a capacity the kernel ran out of is a SimulationError."""
+    check_work(prep.work, indices=False)
     done = int(run_until(prep.work, t_stop))
     if prep.work.ctr[L.C_ERROR] != L.ERR_NONE:
         raise SimulationError(_capacity_message(prep.work, t_stop))
