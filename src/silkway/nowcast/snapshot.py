@@ -22,8 +22,10 @@ from silkway.simulation.engine import Prepared
 from silkway.simulation.warm import vessel_ids
 
 
-def snapshot(prep: Prepared, t0_h: float, origin: datetime, closures: tuple[Closure, ...] = ()) -> list[Observation]:
-    """Observations of the state of ``prep`` (run until ``t0_h``) at ``t0_h``; ``origin`` = the datetime of hour 0."""
+def snapshot(prep: Prepared, t0_h: float, origin: datetime, closures: tuple[Closure, ...] = (), *,
+             announce_ends: bool = True) -> list[Observation]:
+    """Observations of the state of ``prep`` (run until ``t0_h``) at ``t0_h``; ``origin`` = the datetime of hour 0.
+    ``announce_ends=False``: closures in force are reported without their end (an unannounced closure)."""
     W, b = prep.work, prep.builder
     ti, tf, si, sf, vi, lf, rst = W[L.TI], W[L.TF], W[L.SI], W[L.SF], W[L.VI], W[L.LF], W[L.RST]
     at = lambda h: at_hours(h, origin)  # noqa: E731
@@ -101,7 +103,7 @@ def snapshot(prep: Prepared, t0_h: float, origin: datetime, closures: tuple[Clos
                 out.append(Observation(at(t_sail), ObsKind.SAILED, train_id=tid, place=place, stage=stage, node=node,
                                        teu=float(tf[tr, L.TF_LOAD])))
     out += _vessels(prep, t0_h, vids, varrive, vready, deadline, at)
-    out += _closures(prep, t0_h, closures, at)
+    out += _closures(prep, t0_h, closures, at, announce_ends)
     for s in range(len(si)):
         if sf[s, L.SF_NEXT_GATE] > t0_h and b.stations[s].kind != "quay":
             spec = b.stations[s]
@@ -154,7 +156,7 @@ def _vessels(prep: Prepared, t0_h: float, vids, varrive, vready, deadline, at) -
     return sorted(out, key=lambda o: (o.kind != ObsKind.VESSEL_READY, idle_rank.get(vids.index(o.vessel_id), -1)))
 
 
-def _closures(prep: Prepared, t0_h: float, closures: tuple[Closure, ...], at) -> list[Observation]:
+def _closures(prep: Prepared, t0_h: float, closures: tuple[Closure, ...], at, announce: bool) -> list[Observation]:
     known = {c.closure_id: c for c in closures}
     out, seen = [], set()
     for _, start, end, cid in prep.closures:
@@ -162,5 +164,5 @@ def _closures(prep: Prepared, t0_h: float, closures: tuple[Closure, ...], at) ->
             seen.add((cid, start))
             c = known[cid]
             out.append(Observation(at(start), ObsKind.CLOSURE_STARTED, closure_id=cid, target_kind=TargetKind(c.target_kind),
-                                   place=c.target_id, until=at(end)))
+                                   place=c.target_id, until=at(end) if announce else None))
     return out

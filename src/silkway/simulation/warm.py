@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import SimpleNamespace
@@ -85,10 +86,14 @@ def find_station(b: PlanBuilder, place: str, stage: str, node: str | None) -> in
 def warm_prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, options: SimOptions, *, days: float, seed: int,
                  closures: tuple[Closure, ...], observations: list[Observation], t0_h: float, origin: datetime,
                  arrivals: tuple[np.ndarray, np.ndarray] | None = None, rng: np.random.Generator | None = None,
-                 closure_h: float = DEFAULT_CLOSURE_H) -> WarmStart:
+                 closure_h: float = DEFAULT_CLOSURE_H, service_scale: np.ndarray | None = None,
+                 closure_left: Callable[[float, float], float] | None = None) -> WarmStart:
     """A :class:`Prepared` whose state at ``t0_h`` (hours since ``origin``, the simulation's hour 0) is the observed
     one; run it with ``engine.run`` as a cold one. ``arrivals`` (times h, route index) are the containers released
-    after ``t0_h`` (default: drawn from ``demand``). Booking at the origin is off (the observed trains are booked)."""
+    after ``t0_h`` (default: drawn from ``demand``). Booking at the origin is off (the observed trains are booked).
+    ``service_scale[s]`` multiplies station s's service times and gate spacing (a forecast member's parameters);
+    ``closure_left(nominal_h, elapsed_h)`` gives the hours left after t0 of a closure in force with no announced end
+    (default: its nominal length, at least until t0)."""
     rng = rng if rng is not None else np.random.default_rng(seed)
     obs = [o for o in observations if hours_since(o.time, origin) <= t0_h + 1e-9]
     opts = replace(options, booking=False)
@@ -100,16 +105,29 @@ def warm_prepare(builder: PlanBuilder, routes: list[RouteSpec], demand: Demand, 
     keep = arrivals[0] > t0_h
     prep = prepare(builder, routes, demand, opts, days=days, seed=seed, closures=closures,
                    arrivals=(arrivals[0][keep], arrivals[1][keep]))
-    w = _Warm(prep, obs, t0_h, origin, rng, closures, closure_h)
+    if service_scale is not None:
+        scale_services(prep.work, service_scale)
+    w = _Warm(prep, obs, t0_h, origin, rng, closures, closure_h, closure_left)
     w.build()
     return WarmStart(prep, t0_h, w.index, w.problems)
 
 
+def scale_services(W: tuple, m: np.ndarray) -> None:
+    """Station s works ``m[s]`` times slower: service times, mean, gate spacing and drain time × m[s]."""
+    si, sf = W[L.SI], W[L.SF]
+    m = np.asarray(m, float)
+    logn = si[:, L.S_DIST] == L.DIST_LOGNORMAL
+    sf[logn, L.SF_A] += np.log(m[logn])
+    sf[~logn, L.SF_A] *= m[~logn]
+    for c in (L.SF_MEAN, L.SF_GATE_TRAIN, L.SF_GATE_TEU, L.SF_DRAIN_H):
+        sf[:, c] *= m
+
+
 class _Warm:
     def __init__(self, prep: Prepared, obs: list[Observation], t0: float, origin: datetime, rng: np.random.Generator,
-                 closures: tuple[Closure, ...], closure_h: float):
+                 closures: tuple[Closure, ...], closure_h: float, closure_left: Callable[[float, float], float] | None):
         self.prep, self.obs, self.t0, self.origin, self.rng = prep, obs, t0, origin, rng
-        self.closures, self.closure_h = closures, closure_h
+        self.closures, self.closure_h, self.closure_left = closures, closure_h, closure_left
         self.b = prep.builder
         self.problems: list[Problem] = []
         self.index: dict[str, int] = {}
@@ -175,12 +193,13 @@ class _Warm:
         known = {c.closure_id: c for c in self.closures}
         for (cid, place), o in open_.items():
             start = self.h(o)
+            nominal = known[cid].duration_days * 24.0 if cid in known else self.closure_h
             if o.until is not None:
                 end = hours_since(o.until, self.origin)
-            elif cid in known:
-                end = start + known[cid].duration_days * 24.0
+            elif self.closure_left is not None:
+                end = self.t0 + self.closure_left(nominal, self.t0 - start)
             else:
-                end = start + self.closure_h
+                end = start + nominal
             end = max(end, self.t0 + 1e-6)  # still in force at t0 (not yet observed to end)
             target = SimpleNamespace(target_kind=o.target_kind.value if o.target_kind else "node", target_id=place)
             windows += [(res, start, end, cid) for res in _targets(self.b, target)]
