@@ -24,6 +24,7 @@ def nowcast(
     horizon: Annotated[float, typer.Option("--horizon", help="Forecast horizon in days.")] = 30.0,
     members: Annotated[int, typer.Option("--members", help="Ensemble members.")] = 30,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the ensemble.")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Processes running the members (at most the cores).")] = 1,
     dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("nowcast-out"),
 ) -> None:
@@ -33,7 +34,7 @@ def nowcast(
     if observed is None or at is None:
         console_err.print(ctx.get_help(), highlight=False)
         raise typer.Exit(2)
-    run = svc.run_nowcast(observed, at, horizon_days=horizon, dataset=dataset, members=members, seed=seed)
+    run = svc.run_nowcast(observed, at, horizon_days=horizon, dataset=dataset, members=members, seed=seed, workers=workers)
     for p in svc.write_nowcast(run, out):
         console.print(f"wrote {p}", highlight=False)
     console.print(run.eta[["train_id", "eta_p10", "eta_p50", "eta_p90"]].head(20).to_string(index=False), highlight=False)

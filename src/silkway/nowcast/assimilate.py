@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtr
 
 from silkway.nowcast.observations import END_KINDS, Observation, ObsKind, hours_since
 
@@ -110,9 +111,10 @@ class Assimilator:
             self.demand = LogFilter.prior(self.n, PRIOR_SD_DEMAND, self.rng)
 
     def update(self, durations: dict[int, list[float]], models: dict[int, ServiceModel], containers: int,
-               expected_containers: float, now_h: float) -> None:
+               expected_containers: float, now_h: float, interval_h: float | None = None) -> None:
         """Weight by the new evidence: service ``durations`` (h) per station, ``containers`` departed against the
-        demand's ``expected_containers`` over the window ending at ``now_h``."""
+        demand's ``expected_containers`` over the window ending at ``now_h``; ``interval_h``: the feed's reporting
+        interval (None: every milestone is reported)."""
         days = 0.0 if self.last_h is None else max(0.0, (now_h - self.last_h) / 24.0)
         self.last_h = now_h
         for f in [*self.service.values(), self.demand]:
@@ -122,7 +124,7 @@ class Assimilator:
             if m.dist == 0 or not xs:
                 continue
             f = self.service.setdefault(s, LogFilter.prior(self.n, PRIOR_SD_SERVICE, self.rng))
-            f.update(_service_loglik(np.asarray(xs), m, f.log_theta), self.rng)
+            f.update(_service_loglik(np.asarray(xs), m, f.log_theta, interval_h), self.rng)
         if expected_containers > 0:
             lam = np.exp(self.demand.log_theta) * expected_containers
             self.demand.update(containers * np.log(lam) - lam, self.rng)
@@ -135,22 +137,35 @@ class Assimilator:
         return m, self.rng.permutation(self.demand.draw(self.rng))
 
 
-def _service_loglik(x: np.ndarray, m: ServiceModel, log_theta: np.ndarray) -> np.ndarray:
+def _service_loglik(x: np.ndarray, m: ServiceModel, log_theta: np.ndarray, interval_h: float | None = None) -> np.ndarray:
+    """Log-likelihood of durations ``x`` per particle. ``interval_h``: the feed reports a train's state every so many
+    hours, so a service is seen with probability ∝ min(X, interval) (length-biased sampling): the density becomes
+    f(x) min(x, Δ) / E[min(X, Δ)], and −n log E_θ[min(X, Δ)] is added (lognormal: E[min(X, Δ)] =
+    e^(μ+σ²/2) Φ((ln Δ − μ − σ²)/σ) + Δ (1 − Φ((ln Δ − μ)/σ)); exponential: mean (1 − e^(−Δ/mean)))."""
     x = np.maximum(x, 1e-6)
     if m.dist == 3:  # exponential with mean a × θ
         mean = m.a * np.exp(log_theta)[:, None]
-        return np.sum(-np.log(mean) - x[None, :] / mean, axis=1)
+        ll = np.sum(-np.log(mean) - x[None, :] / mean, axis=1)
+        if interval_h:
+            ll -= len(x) * np.log(mean[:, 0] * -np.expm1(-interval_h / mean[:, 0]))
+        return ll
     mu = (math.log(m.a) if m.dist == 1 else m.a) + log_theta[:, None]
     sigma = DET_SIGMA if m.dist == 1 or m.b <= 0 else m.b
     z = (np.log(x)[None, :] - mu) / sigma
-    return np.sum(-0.5 * z * z, axis=1)
+    ll = np.sum(-0.5 * z * z, axis=1)
+    if interval_h:
+        mu0, lnd = mu[:, 0], math.log(interval_h)
+        e_min = np.exp(mu0 + sigma**2 / 2) * ndtr((lnd - mu0 - sigma**2) / sigma) + interval_h * ndtr(-(lnd - mu0) / sigma)
+        ll -= len(x) * np.log(e_min)
+    return ll
 
 
 def observed_services(obs: list[Observation], since_h: float | None, now_h: float, origin, station_of,
-                      follows: dict[int, set[int]]) -> dict[int, list[float]]:
+                      follows: dict[int, set[int]], no_wait: frozenset[int] = frozenset()) -> dict[int, list[float]]:
     """Service durations completed in (since_h, now_h]: a train's ``started`` row and its next milestone when that
     marks the service's end (an end kind, ``arrived`` at the next station, boarding, delivery; a ``started`` at the
-    next station only bounds it, so the pair is not used; the end must be at the station itself or the one after it
+    next station only bounds it, so the pair is not used — unless nobody waits there, ``no_wait``: unlimited servers, no
+    gate; closures aside); the end must be at the station itself or the one after it
     on some route, ``follows[s]``, -1 = the destination). ``station_of(o)`` maps a row to a station index or None."""
     last: dict[str, tuple[float, int]] = {}
     out: dict[int, list[float]] = {}
@@ -167,7 +182,8 @@ def observed_services(obs: list[Observation], since_h: float | None, now_h: floa
             # milestone further on than the next station (the stations between were not seen)
             nxt = -1 if o.kind == ObsKind.DELIVERED else station_of(o)
             adjacent = nxt == s if o.kind in END_KINDS else nxt in follows.get(s, ())
-            if o.kind != ObsKind.STARTED and adjacent and h > t_start and (since_h is None or h > since_h):
+            ends = o.kind != ObsKind.STARTED or nxt in no_wait  # a station where nobody waits starts on arrival
+            if ends and adjacent and h > t_start and (since_h is None or h > since_h):
                 out.setdefault(s, []).append(h - t_start)
         if o.kind == ObsKind.STARTED:
             s = station_of(o)

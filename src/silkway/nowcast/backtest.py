@@ -202,7 +202,7 @@ def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float =
     truth, obs = truth_feed(net, demand, options, days=days, seed=seed, perturb=perturb, step_h=step_h,
                             start_h=options.warmup_days * 24.0)
     fopts = replace(options, booking=False)
-    desks = {"assimilated": Desk(net, demand, fopts, origin=ORIGIN, members=members, seed=seed + 1),
+    desks = {"assimilated": Desk(net, demand, fopts, origin=ORIGIN, members=members, seed=seed + 1, feed_interval_h=step_h),
              "no_assimilation": Desk(net, demand, fopts, origin=ORIGIN, members=members, seed=seed + 1, assimilate=False)}
     out, cache = Scores(), {}
     for day in at_days:

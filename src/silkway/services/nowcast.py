@@ -36,8 +36,9 @@ def _at(at: str | datetime) -> datetime:
 
 
 def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon_days: float = 30.0, dataset: PathLike = None,
-                members: int = 30, seed: int = 0) -> NowcastRun:
-    """Forecast per-train ETAs (P10/P50/P90) and queue clearance from the observations up to ``at``."""
+                members: int = 30, seed: int = 0, workers: int = 1) -> NowcastRun:
+    """Forecast per-train ETAs (P10/P50/P90) and queue clearance from the observations up to ``at``; ``workers``
+    processes run the members (same results whatever the number)."""
     import pandas as pd
 
     from silkway.nowcast.forecast import Desk
@@ -60,7 +61,7 @@ def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon
     origin = datetime(t_at.year, 1, 1, tzinfo=t_at.tzinfo) - timedelta(days=options.warmup_days)  # hour 0 of the run
     desk = Desk(net, demand, options, origin=origin, members=members, seed=seed)
     t0 = hours_since(t_at, origin)
-    fc = desk.forecast(obs, t0, horizon_days * 24.0)
+    fc = desk.forecast(obs, t0, horizon_days * 24.0, workers=max(1, min(workers, os.cpu_count() or 1)))
     eta = fc.eta_table()
     for c in ("eta_p10_h", "eta_p50_h", "eta_p90_h"):
         eta[c.replace("_h", "")] = pd.to_datetime([origin + timedelta(hours=float(h)) if math.isfinite(h) else pd.NaT

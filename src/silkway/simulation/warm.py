@@ -10,7 +10,6 @@ The kernel files are not changed: only their arrays are filled (``_layout`` cons
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,6 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from silkway.errors import Problem
 from silkway.network.model import Closure
@@ -29,6 +27,7 @@ from silkway.simulation.demand import Demand
 from silkway.simulation.engine import Prepared, _csr, _targets, prepare
 from silkway.simulation.options import SimOptions
 from silkway.simulation.plan import PlanBuilder, RouteSpec
+from silkway.simulation.warm_vessels import at_quay, place_vessels, residual, vessel_ids
 
 STARTS = (ObsKind.CLOSURE_STARTED, ObsKind.ACCEPTANCE_STOPPED)
 DEFAULT_CLOSURE_H = 72.0  # an observed closure with no announced end and no dataset row: assumed length (stated)
@@ -40,33 +39,6 @@ class WarmStart:
     t0_h: float
     train_index: dict[str, int]  # observation train id → kernel train row
     problems: list[Problem] = field(default_factory=list)  # trains or rows that could not be placed (they are left out)
-
-
-def vessel_ids(b: PlanBuilder, vi: np.ndarray) -> list[str]:
-    """``link_id#k``: the k-th vessel of a fleet ferry link."""
-    seen: dict[int, int] = defaultdict(int)
-    out = []
-    for v in range(len(vi)):
-        j = int(vi[v, L.V_LINK])
-        out.append(f"{b.vlinks[j].link_id}#{seen[j]}")
-        seen[j] += 1
-    return out
-
-
-def residual(dist: int, a: float, b: float, elapsed: float, rng: np.random.Generator) -> float:
-    """A service time drawn given that it is longer than ``elapsed`` (the train is still in service)."""
-    if dist == L.DIST_ZERO:
-        return max(0.0, elapsed)
-    if dist == L.DIST_DET:
-        return max(a, elapsed)
-    if dist == L.DIST_EXP:
-        return max(elapsed, 0.0) + rng.exponential(a)
-    if b <= 0.0:
-        return max(math.exp(a), elapsed)
-    lo = float(ndtr((math.log(elapsed) - a) / b)) if elapsed > 0 else 0.0
-    if lo >= 1.0 - 1e-12:
-        return elapsed
-    return max(elapsed, math.exp(a + b * float(ndtri(rng.uniform(lo, 1.0)))))
 
 
 def station_matches(b: PlanBuilder, s: int, place: str | None, stage: str | None, node: str | None) -> bool:
@@ -163,7 +135,7 @@ class _Warm:
         for k, (tid, rows) in enumerate(by_train.items()):
             self._train(tid, rows, k, queues, pending)
         self._queues(queues, pending)
-        self._vessels(pending)
+        place_vessels(self, pending)
         self._slots()
         self._clock_events(pending)
         for t, kind, a, b_ in sorted(pending, key=lambda e: e[0]):
@@ -288,7 +260,7 @@ class _Warm:
             W[L.SI][W[L.RST][p], L.S_COMMIT] += 1
         s = int(W[L.RST][pos])
         if quay_rows:
-            state = self._at_quay(tr, s, [o for o, _ in quay_rows], pending)
+            state = at_quay(self, tr, s, [o for o, _ in quay_rows], pending)
             if state == "landed":  # all of it sailed and landed: it waits at the next station
                 W[L.SI][s, L.S_COMMIT] -= 1
                 pos, state, since = pos + 1, "queued", self.t0
@@ -309,42 +281,6 @@ class _Warm:
         x = residual(int(si[s, L.S_DIST]), sf[s, L.SF_A], sf[s, L.SF_B], (self.t0 - since) / factor, self.rng) * factor
         pending.append((since + x, L.EV_END, tr, s))
 
-    def _at_quay(self, tr: int, s: int, rows: list[Observation], pending) -> str:
-        """Parts of the train boarded on fleet vessels (``loaded_on_ferry`` with a vessel) or sailed on timetabled ones
-        (``sailed`` with the train): parts still aboard count in ``T_PARTS``; the train left the queue when all of it
-        boarded."""
-        W = self.prep.work
-        ti, tf, si, lf = W[L.TI], W[L.TF], W[L.SI], W[L.LF]
-        boarded, parts = 0.0, []
-        for o in rows:
-            boarded += o.teu or 0.0
-            if o.kind == ObsKind.LOADED_ON_FERRY and o.vessel_id is not None:
-                v = self.vid.get(o.vessel_id)
-                if v is None:
-                    self.bad(o, "vessel_id", f"unknown vessel '{o.vessel_id}'")
-                    continue
-                last = self.vessel_last.get(v)
-                if last is not None and last.kind == ObsKind.VESSEL_READY and self.h(last) > self.h(o):
-                    continue  # that part has landed: the vessel is back at a berth
-                parts.append((self.h(o), v))
-            elif o.kind == ObsKind.SAILED:
-                lnk, side = int(si[s, L.S_VLINK]), int(si[s, L.S_SIDE])
-                turn = lf[lnk, L.LF_TURN0 + side]
-                sail = residual(L.DIST_LOGNORMAL, lf[lnk, L.LF_MU], lf[lnk, L.LF_SIGMA], self.t0 - self.h(o) - turn, self.rng)
-                pending.append((self.h(o) + sail + turn, L.EV_ARRIVE, tr, 0))
-                ti[tr, L.T_PARTS] += 1
-        whole = boarded >= tf[tr, L.TF_LOAD] - 1e-9
-        for i, (t, v) in enumerate(parts):
-            self.aboard[v].append((t, tr, whole and i == len(parts) - 1))
-            ti[tr, L.T_PARTS] += 1
-        if whole:
-            tf[tr, L.TF_BOARDED] = 0.0
-            if ti[tr, L.T_PARTS] == 0:  # every part landed: it goes on from the next station
-                return "landed"
-            return "aboard"
-        tf[tr, L.TF_BOARDED] = boarded
-        return "queued"
-
     def _queues(self, queues, pending) -> None:
         W = self.prep.work
         si, ti, tf = W[L.SI], W[L.TI], W[L.TF]
@@ -361,62 +297,6 @@ class _Warm:
             if si[s, L.S_KIND] == L.KIND_SERVER:
                 si[s, L.S_RETRY] = 1
                 pending.append((self.t0, L.EV_RETRY, s, 0))
-
-    def _vessels(self, pending) -> None:
-        W = self.prep.work
-        vi, vf, li, lf, ti, tf = W[L.VI], W[L.VF], W[L.LI], W[L.LF], W[L.TI], W[L.TF]
-        ready: dict[tuple[int, int], list[tuple[float, int]]] = defaultdict(list)
-        for v in range(len(vi)):
-            lnk = int(vi[v, L.V_LINK])
-            link = self.b.net.link_by_id[self.b.vlinks[lnk].link_id]
-            last = self.vessel_last.get(v)
-            load = sorted(self.aboard.get(v, []), key=lambda x: x[0])
-            vf[v, L.VF_LOAD] = 0.0
-            if last is None:
-                pending.append((self.t0, L.EV_VREADY, v, 0))
-                continue
-            side = 0 if last.node == link.from_node else 1
-            if last.kind == ObsKind.VESSEL_ARRIVED:  # turning round at ``side``: its cargo rolls off with it
-                vi[v, L.V_SIDE], vi[v, L.V_STATE] = side, 1
-                t = self.h(last) + lf[lnk, L.LF_TURN0 + 1 - side]
-                pending += [(t, L.EV_ARRIVE, tr, 0) for _, tr, _ in load]
-                pending.append((t, L.EV_VREADY, v, 0))
-                continue
-            for _, tr, whole in load:
-                if whole:
-                    ti[tr, L.T_NEXT] = -1
-                    if vi[v, L.V_TAIL] >= 0:
-                        ti[vi[v, L.V_TAIL], L.T_NEXT] = tr
-                    else:
-                        vi[v, L.V_HEAD] = tr
-                    vi[v, L.V_TAIL] = tr
-                    vf[v, L.VF_LOAD] += tf[tr, L.TF_LOAD]
-                else:
-                    vi[v, L.V_PART] = tr
-                    vf[v, L.VF_LOAD] += tf[tr, L.TF_BOARDED]
-            vi[v, L.V_SIDE] = side
-            if last.kind == ObsKind.SAILED:
-                vi[v, L.V_STATE] = 1
-                if last.teu is not None:
-                    vf[v, L.VF_LOAD] = last.teu
-                sail = residual(L.DIST_LOGNORMAL, lf[lnk, L.LF_MU], lf[lnk, L.LF_SIGMA], self.t0 - self.h(last), self.rng)
-                pending.append((self.h(last) + sail, L.EV_VARRIVE, v, 0))
-            else:
-                ready[(lnk, side)].append((self.h(last), v))
-        for (lnk, side), items in ready.items():
-            items.sort()
-            t, v = items[0]
-            li[lnk, L.L_ACT0 + side] = v
-            vi[v, L.V_CYCLE] = 1
-            pending.append((max(t + lf[lnk, L.LF_MAXWAIT], self.t0), L.EV_VDEADLINE, v, 1))
-            for _, u in items[1:]:
-                vi[u, L.V_NEXT] = -1
-                tail = li[lnk, L.L_IDLET0 + side]
-                if tail >= 0:
-                    vi[tail, L.V_NEXT] = u
-                else:
-                    li[lnk, L.L_IDLEH0 + side] = u
-                li[lnk, L.L_IDLET0 + side] = u
 
     def _slots(self) -> None:
         sf = self.prep.work[L.SF]
