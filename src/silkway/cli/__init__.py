@@ -9,6 +9,7 @@ from silkway.cli import (
     import_cmds,  # noqa: E402,F401
     invest_cmds,  # noqa: E402,F401
     network_cmds,  # noqa: E402,F401
+    nowcast_cmds,  # noqa: E402,F401
     places_cmds,  # noqa: E402,F401
     route_cmds,  # noqa: E402,F401
     serve_cmds,  # noqa: E402,F401

@@ -81,6 +81,7 @@ def dequeue(W, s, t):
     si[s, L.S_QLEN] -= 1
     wait = t - tf[train, L.TF_ENTER]
     tf[train, L.TF_WAIT] += wait
+    tf[train, L.TF_ENTER] = t  # from now: the start of its service (or boarding), read by a state snapshot (nowcast)
     si[s, L.S_SERVED_ALL] += 1
     if t >= W.par[P_WARM]:
         si[s, L.S_SERVED] += 1

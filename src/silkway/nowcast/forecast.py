@@ -1,0 +1,161 @@
+"""Ensemble forecast from a warm start (docs/nowcast.md, "Forecast"): N members run from t0 over a horizon, each
+with its own draw of the uncertain parameters (the assimilator's particles, or the prior without assimilation),
+its own demand after t0 and its own random streams. Per train: ETA quantiles; per station with a queue at t0: the
+time until it first empties (queue clearance)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from silkway.network.model import Network
+from silkway.nowcast.assimilate import Assimilator, ServiceModel, observed_services
+from silkway.nowcast.observations import Observation, ObsKind, hours_since
+from silkway.simulation import _layout as L
+from silkway.simulation.demand import Demand
+from silkway.simulation.options import SimOptions
+
+QUANTILES = (0.1, 0.5, 0.9)  # empirical quantiles without interpolation ("inverted_cdf"): inf = beyond the horizon
+
+
+@dataclass
+class Forecast:
+    t0_h: float
+    origin: datetime
+    horizon_h: float
+    train_ids: list[str]
+    eta_h: np.ndarray  # [members, trains]: arrival hour (since origin), inf = not arrived within the horizon
+    stations: list[str]  # station ids with a queue at t0
+    clearance_h: np.ndarray  # [members, stations]: hours after t0 until the queue first empties, inf = not within
+    queue_t0: np.ndarray  # [stations] trains waiting at t0
+    demand_multiplier: np.ndarray  # [members]
+    problems: list
+
+    def eta_table(self) -> pd.DataFrame:
+        q = np.quantile(self.eta_h, QUANTILES, axis=0, method="inverted_cdf") if len(self.train_ids) else np.empty((3, 0))
+        return pd.DataFrame({"train_id": self.train_ids, "eta_p10_h": q[0], "eta_p50_h": q[1], "eta_p90_h": q[2],
+                             "p_arrive_within_horizon": np.mean(np.isfinite(self.eta_h), axis=0) if len(self.train_ids) else []})
+
+    def clearance_table(self) -> pd.DataFrame:
+        q = np.quantile(self.clearance_h, QUANTILES, axis=0, method="inverted_cdf") if len(self.stations) else np.empty((3, 0))
+        return pd.DataFrame({"station": self.stations, "queue_trains_t0": self.queue_t0, "clear_p10_h": q[0],
+                             "clear_p50_h": q[1], "clear_p90_h": q[2]})
+
+
+class Desk:
+    """The network, plan and filters of one forecasting desk: ``forecast(obs, t0_h)`` at rolling times, each
+    assimilating the observations since the previous one (``assimilate=False``: the prior every time).
+    ``feed_interval_h``: the feed reports each train's state every so many hours (not every milestone)."""
+
+    def __init__(self, net: Network, demand: Demand, options: SimOptions, *, origin: datetime, members: int = 50, seed: int = 0,
+                 assimilate: bool = True, feed_interval_h: float | None = None):
+        from silkway.simulation.plan import build
+
+        self.net, self.demand, self.options, self.origin = net, demand, options, origin
+        self.members, self.seed, self.assimilate, self.feed_interval_h = members, seed, assimilate, feed_interval_h
+        self.builder, self.routes = build(net, demand, options)
+        self.filters = Assimilator(members, seed)
+        self.models = {i: ServiceModel(s.dist, s.a, s.b) for i, s in enumerate(self.builder.stations)}
+        self.calls = 0
+        self.no_wait = frozenset(i for i, s in enumerate(self.builder.stations)
+                                 if s.kind != "quay" and s.servers == 0 and s.gate_h_train == 0 and s.gate_h_teu == 0)
+        self.follows: dict[int, set[int]] = {}
+        for r in self.routes:
+            for a, b in zip(r.stations, [*r.stations[1:], -1], strict=True):
+                self.follows.setdefault(a, set()).add(b)
+
+    def station_of(self, o: Observation) -> int | None:
+        from silkway.simulation.warm import find_station
+
+        if o.place is None or o.stage is None:
+            return None
+        return find_station(self.builder, o.place, o.stage.value, o.node)
+
+    def update(self, obs: list[Observation], now_h: float) -> None:
+        since = self.filters.last_h
+        durations = observed_services(obs, since, now_h, self.origin, self.station_of, self.follows, self.no_wait)
+        lo = since if since is not None else now_h - 7 * 24.0
+        departed = sum(o.containers or 0 for o in obs if o.kind == ObsKind.DEPARTED and lo < hours_since(o.time, self.origin) <= now_h)
+        warm_h = self.options.warmup_days * 24.0
+        n = max(1, math.ceil((now_h - lo) / 24.0))
+        mid = lo + (np.arange(n) + 0.5) * (now_h - lo) / n  # midpoints of n equal slices of the window
+        teu = sum(float(f.rate_teu_per_day((mid - warm_h) / 24.0).sum()) * (now_h - lo) / 24.0 / n for f in self.demand.flows)
+        self.filters.update(durations, self.models, departed, teu / self.options.container_teu, now_h, self.feed_interval_h)
+
+    def forecast(self, obs: list[Observation], t0_h: float, horizon_h: float, workers: int = 1) -> Forecast:
+        """The ensemble from ``t0_h`` over ``horizon_h``; ``workers`` > 1 runs the members in that many forked
+        processes (same results: each member's random numbers depend only on the seed, the call and its index)."""
+        if self.assimilate:
+            self.update(obs, t0_h)
+        else:
+            self.filters = Assimilator(self.members, self.seed + self.calls)  # the prior, fresh each time
+        self.calls += 1
+        mult, dmult = self.filters.members(len(self.builder.stations))
+        job = (self, obs, t0_h, horizon_h, mult, dmult)
+        if workers > 1 and self.members > 1:
+            import multiprocessing
+
+            global _JOB
+            _JOB = job
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    runs = pool.map(_member_of_job, range(self.members), chunksize=max(1, self.members // (4 * workers)))
+            finally:
+                _JOB = None
+        else:
+            runs = [_member(*job, i) for i in range(self.members)]
+        ids, stations, q0, problems = runs[0][0], runs[0][1], runs[0][2], runs[0][3]
+        return Forecast(t0_h, self.origin, horizon_h, ids, np.array([r[4] for r in runs]).reshape(self.members, len(ids)), stations,
+                        np.array([r[5] for r in runs]).reshape(self.members, len(stations)), q0, dmult, problems)
+
+
+_JOB: tuple | None = None  # the forecast being run by forked workers (inherited, never pickled)
+
+
+def _member_of_job(i: int):
+    assert _JOB is not None
+    return _member(*_JOB, i)
+
+
+def _member(desk: Desk, obs: list[Observation], t0_h: float, horizon_h: float, mult: np.ndarray, dmult: np.ndarray, i: int):
+    """One member: (train ids, queued station ids, their queues at t0, placement problems, arrival hours, clearance)."""
+    from silkway.simulation.arrivals import generate
+    from silkway.simulation.engine import run
+    from silkway.simulation.warm import warm_prepare
+
+    o = desk.options
+    warm_h = o.warmup_days * 24.0
+    end_h = t0_h + horizon_h
+    ss = np.random.SeedSequence([desk.seed, desk.calls, i])
+    rng = np.random.default_rng(ss)
+    arrivals = generate(desk.demand.scaled(float(dmult[i])), end_h, warm_h, o.container_teu, rng)
+    ws = warm_prepare(desk.builder, desk.routes, desk.demand, o, days=(end_h - warm_h) / 24.0, seed=int(ss.generate_state(1)[0]),
+                      closures=desk.net.closures if o.use_closures else (), observations=obs, t0_h=t0_h, origin=desk.origin,
+                      arrivals=arrivals, rng=rng, service_scale=mult[i],
+                      closure_left=lambda nominal, elapsed: rng.exponential(max(nominal, 1.0)))
+    W = ws.prep.work
+    ids = list(ws.train_index)
+    qlen = W[L.SI][:, L.S_QLEN].copy()
+    busy = np.flatnonzero(qlen > 0)
+    run(ws.prep, chunk_days=1e9)
+    arr = np.array([W[L.TF][ws.train_index[t], L.TF_ARRIVE] for t in ids])
+    return (ids, [desk.builder.stations[s].station_id for s in busy], qlen[busy], ws.problems, np.where(arr >= 0, arr, np.inf),
+            _clearance(W, busy, t0_h))
+
+
+def _clearance(W: tuple, stations: np.ndarray, t0_h: float) -> np.ndarray:
+    """Hours from t0 to the first sample after t0 at which each station's queue is empty (inf: never sampled empty)."""
+    sc, sq = W[L.SC], W[L.SQ]
+    k = int(W[L.CTR][L.C_SAMPLE])
+    times = sc[:k, L.SC_T]
+    after = times > t0_h
+    out = np.full(len(stations), math.inf)
+    for j, s in enumerate(stations):
+        hit = np.flatnonzero(after & (sq[:k, s] == 0))
+        if len(hit):
+            out[j] = times[hit[0]] - t0_h
+    return out

@@ -1,0 +1,98 @@
+"""The nowcast service (docs/nowcast.md): what ``silkway nowcast`` and the Python API call. Reads an observation
+file, forecasts from the state it describes at a given time, writes the tables (Parquet, CSV) and a plot."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from silkway.atomic import atomic_write_bytes, atomic_write_text, ensure_folder
+from silkway.errors import DataError, SilkwayError
+
+PathLike = str | os.PathLike[str] | None
+
+
+@dataclass
+class NowcastRun:
+    at: datetime
+    forecast: object  # silkway.nowcast.forecast.Forecast
+    eta: object  # pandas DataFrame, times as UTC datetimes
+    clearance: object
+
+
+def _at(at: str | datetime) -> datetime:
+    from silkway.nowcast.observations import parse_time
+
+    if isinstance(at, datetime):
+        return parse_time(at.isoformat())
+    try:
+        return parse_time(at)
+    except ValueError:
+        raise SilkwayError(f"--at '{at}' is not an ISO 8601 time (e.g. 2024-03-05T06:00Z)") from None
+
+
+def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon_days: float = 30.0, dataset: PathLike = None,
+                members: int = 30, seed: int = 0, workers: int = 1) -> NowcastRun:
+    """Forecast per-train ETAs (P10/P50/P90) and queue clearance from the observations up to ``at``; ``workers``
+    processes run the members (same results whatever the number)."""
+    import pandas as pd
+
+    from silkway.nowcast.forecast import Desk
+    from silkway.nowcast.observations import check_places, hours_since, read_observations
+    from silkway.services.simulation import load_inputs
+    from silkway.simulation.options import SimOptions
+
+    if not 0 < horizon_days <= 120:
+        raise SilkwayError(f"--horizon must be in (0, 120] days (got {horizon_days})")
+    if not 1 <= members <= 1000:
+        raise SilkwayError(f"--members must be 1..1000 (got {members})")
+    t_at = _at(at)
+    obs = read_observations(observed)
+    net, demand = load_inputs(dataset, as_of=t_at.date().isoformat())
+    problems = check_places(obs, set(net.node_by_id), set(net.link_by_id), set(net.facility_by_id), {f.flow_id for f in demand.flows},
+                            Path(observed).name)
+    if problems:
+        raise DataError(problems, source="observations")
+    options = SimOptions(booking=False)
+    origin = datetime(t_at.year, 1, 1, tzinfo=t_at.tzinfo) - timedelta(days=options.warmup_days)  # hour 0 of the run
+    desk = Desk(net, demand, options, origin=origin, members=members, seed=seed)
+    t0 = hours_since(t_at, origin)
+    fc = desk.forecast(obs, t0, horizon_days * 24.0, workers=max(1, min(workers, os.cpu_count() or 1)))
+    eta = fc.eta_table()
+    for c in ("eta_p10_h", "eta_p50_h", "eta_p90_h"):
+        eta[c.replace("_h", "")] = pd.to_datetime([origin + timedelta(hours=float(h)) if math.isfinite(h) else pd.NaT
+                                                    for h in eta[c]], utc=True).floor("min")
+    return NowcastRun(t_at, fc, eta, fc.clearance_table())
+
+
+def write_nowcast(run: NowcastRun, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """eta.parquet / eta.csv, clearance.parquet / clearance.csv, eta.png (P10–P90 bands), each written atomically."""
+    out = ensure_folder(out_dir)
+    written = []
+    for name, df in (("eta", run.eta), ("clearance", run.clearance)):
+        buf = io.BytesIO()
+        df.to_parquet(buf, index=False)
+        written.append(atomic_write_bytes(out / f"{name}.parquet", buf.getvalue()))
+        written.append(atomic_write_text(out / f"{name}.csv", df.to_csv(index=False)))
+    from silkway.nowcast.plots import eta_figure
+
+    buf = io.BytesIO()
+    eta_figure(run.eta, run.at).savefig(buf, format="png", dpi=110)
+    written.append(atomic_write_bytes(out / "eta.png", buf.getvalue()))
+    return written
+
+
+def run_backtest(*, dataset: PathLike = None, days: float = 60, seed: int = 0, members: int = 30, horizon_days: float = 20,
+                 at_days: tuple[float, ...] = (24, 28, 32)):
+    """The backtest of silkway.nowcast.backtest on the dataset's 2023 network and demand; returns its Scores."""
+    from silkway.nowcast.backtest import backtest
+    from silkway.services.simulation import load_inputs
+    from silkway.simulation.options import SimOptions
+
+    net, demand = load_inputs(dataset)
+    return backtest(net, demand, SimOptions(warmup_days=10), days=days, seed=seed, members=members, horizon_days=horizon_days,
+                    at_days=at_days)
