@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from silkway.defaults import DEFAULT_STORE
 from silkway.errors import ScenarioError
@@ -229,3 +230,37 @@ def write_outputs(outcome: InvestOutcome, out_dir: PathLike) -> list[Path]:
             atomic_write_text(d / "invest.json", json.dumps({"result": r.to_dict(), "geometry": outcome.geometry}, indent=1) + "\n"),
             atomic_write_bytes(d / "frontier.png", frontier_png(r)),
             atomic_write_bytes(d / "upgrades_map.png", map_png(r, outcome.geometry, outcome.network))]
+
+
+def invest_store_of(results_dir: PathLike) -> Path:
+    """The invest store inside a results folder (the web app's ``results_dir``): ``results_dir/invest``."""
+    return Path(results_dir) / DEFAULT_INVEST_STORE.name
+
+
+@dataclass(frozen=True)
+class InvestRunner:
+    """An investment plan as a background job of the web app: local worker processes (``workers``; 1 = in the job's
+    thread), the store under the app's results folder, progress after each simulation (a cancelled job stops there:
+    finished evaluations stay stored and a new job with the same inputs resumes)."""
+
+    workers: int = 2
+
+    def __call__(self, ctx: Any, fields: dict[str, Any], store: Path) -> dict[str, Any]:
+        ctx.progress(0, 0, "preparing the scenario and the projects")
+        req = InvestRequest(fields["scenario"], fields["budget_usd"], Objective(fields["objective"]), fields["replications"],
+                            fields["days"], fields["seed"], delta=fields.get("delta"), max_reps=fields["max_reps"], trials=fields["trials"],
+                            projects=tuple(fields["projects"]), workers=self.workers, backend="local", store=store)
+
+        def progress(n: int) -> None:
+            ctx.progress(n, 0, f"{n} simulations run")
+
+        out = invest(req, progress=progress)
+        r = out.result
+        return {"run_id": r.run_id, "result": Path(result_file(r)).stem, "selected": r.best.portfolio,
+                "build_order": list(r.build_order), "simulations_run": r.simulations_run, "wall_s": r.wall_s}
+
+
+def result_file(r: InvestResult) -> str:
+    from silkway.invest.store import result_name
+
+    return result_name(r.objective.value, r.budget_usd)
