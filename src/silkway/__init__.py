@@ -13,11 +13,12 @@ __version__ = "0.1.0"
 
 _LAZY = {"route": "silkway.routing", "route_many": "silkway.routing", "simulate": "silkway.simulation",
          "study": "silkway.services.studies", "Network": "silkway.network", "compile_network": "silkway.network",
-         "read_dataset": "silkway.network", "write_dataset": "silkway.network"}
+         "read_dataset": "silkway.network", "write_dataset": "silkway.network",
+         "plan_investments": "silkway.services.invest"}
 
 __all__ = [
     "DataError", "Network", "RoutingError", "ScenarioError", "SilkwayError", "SimulationError", "__version__",
-    "compile_network", "read_dataset", "route", "route_many", "simulate", "study", "write_dataset",
+    "compile_network", "plan_investments", "read_dataset", "route", "route_many", "simulate", "study", "write_dataset",
 ]
 
 

@@ -30,6 +30,7 @@ def test_crn_shrinks_the_variance_of_differences(tiny_inputs) -> None:  # noqa: 
     for v_crn, v_ind in zip(with_crn, independent, strict=True):
         assert v_ind > 1000  # independent seeds: the difference carries two replications' noise
         ratio = v_ind / max(v_crn, 1e-9)
+        print(f"\nvariance of paired differences: independent seeds {v_ind:,.1f}, CRN {v_crn:,.1f} (ratio {ratio:,.3g})")
         assert ratio > 10, (v_crn, v_ind)
     # these projects change nothing that binds: with common random numbers the replications are identical
     assert with_crn == [0.0, 0.0]

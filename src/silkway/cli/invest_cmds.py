@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from silkway.atomic import check_folder
 from silkway.cli._app import LazyModule, Table, app, console, lit
 
 svc = LazyModule("silkway.services.invest")
@@ -32,6 +33,8 @@ def invest(
     backend: Annotated[str, typer.Option("--backend", help="dask (a local cluster unless --address) or local (processes).")] = "dask",
     store: Annotated[Path | None, typer.Option("--store", help="Folder of stored evaluations (resume).")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the frontier chart (PNG) here.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for frontier.csv, build_order.csv, invest.json, "
+                                             "frontier.png and upgrades_map.png.")] = None,
 ) -> None:
     """Choose the portfolio of upgrades within a budget (ranking and selection with a stated guarantee), print the
     efficient frontier and the staged build order with 95% confidence intervals."""
@@ -39,17 +42,21 @@ def invest(
         raise typer.BadParameter(f"one of {', '.join(OBJECTIVES)}", param_hint="--objective")
     from silkway.invest.model import Objective
 
+    if out is not None:
+        check_folder(out, "--out folder")  # before the simulations, not after
     req = svc.InvestRequest(scenario, budget, Objective(objective), replications, days, seed, alpha, delta, max_reps, trials,
                             tuple(project or ()), workers, address, backend, store if store is not None else svc.DEFAULT_INVEST_STORE)
     t0 = time.perf_counter()
     try:
-        out = svc.invest(req)
+        outcome = svc.invest(req)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]: finished evaluations are stored; run the same command again to resume", markup=True)
         raise typer.Exit(130) from None
-    _print(out, time.perf_counter() - t0)
+    _print(outcome, time.perf_counter() - t0)
     if plot is not None:
-        console.print(f"frontier chart: {svc.write_plot(out, plot)}")
+        console.print(f"frontier chart: {svc.write_plot(outcome, plot)}")
+    if out is not None:
+        console.print("wrote " + ", ".join(str(p) for p in svc.write_outputs(outcome, out)), highlight=False)
 
 
 def _print(out, wall_s: float) -> None:  # noqa: ANN001

@@ -99,10 +99,11 @@ def report(
     study_ref: Annotated[str, typer.Argument(metavar="STUDY", help="Study id (or prefix), label, or 'latest'.")] = "latest",
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("silkway-report"),
     store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
+    invest: Annotated[Path | None, typer.Option("--invest", help="Add an investment plan: invest.json of `silkway invest --out`.")] = None,
 ) -> None:
     """Write a self-contained HTML report (offline: inline plots and CSS) of a stored study."""
     check_folder(out, "report folder")
-    path = svc.report(study_ref, out, store)
+    path = svc.report(study_ref, out, store, invest=invest)
     console.print(f"wrote {path}")
 
 

@@ -57,3 +57,27 @@ class FileStore:
 
 def _num(v: float) -> float | str:
     return v if v == v and abs(v) != float("inf") else str(v)  # JSON has no nan/inf; float("nan") reads them back
+
+
+def result_name(objective: str, budget_usd: float) -> str:
+    """The file of a plan's result in its run folder: one per objective and budget (the evaluations are shared)."""
+    return f"result-{objective}-{budget_usd:.0f}.json"
+
+
+def write_result(run_dir: Path, result: Any, geometry: Mapping[str, Any]) -> Path:
+    """Keep the plan's result (an :class:`~silkway.invest.result.InvestResult`) and the projects' geometry in the run
+    folder, so the web app and the report show it without simulating again."""
+    row = {"result": result.to_dict(), "geometry": dict(geometry), "finished_utc": datetime.now(UTC).isoformat(timespec="seconds")}
+    return atomic_write_text(run_dir / result_name(result.objective.value, result.budget_usd), json.dumps(row) + "\n")
+
+
+def stored_results(root: str | os.PathLike[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(run id, result file name, its JSON) of every stored result under ``root``, newest first; unreadable files are
+    skipped (a result is rewritten by the next run of the same plan)."""
+    out = []
+    for f in Path(root).glob("*/result-*.json"):
+        try:
+            out.append((f.parent.name, f.name, json.loads(f.read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return sorted(out, key=lambda x: str(x[2].get("finished_utc", "")), reverse=True)

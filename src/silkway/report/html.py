@@ -37,9 +37,11 @@ tr.g th{background:#e9ecef;text-align:left}details summary{cursor:pointer;margin
 """
 
 
-def build_report(store: ResultsStore, rec: StudyRecord, out_dir: Path, capacity: CapacitySection | None = None) -> Path:
+def build_report(store: ResultsStore, rec: StudyRecord, out_dir: Path, capacity: CapacitySection | None = None,
+                 invest_html: str | None = None) -> Path:
     """Write ``out_dir/report.html`` for a stored study and return its path; ``capacity`` adds what each corridor can
-    carry and the saturation curve (the demo passes them)."""
+    carry and the saturation curve (the demo passes them); ``invest_html`` an investment plan's section
+    (report/invest_section.py)."""
     kpis = store.kpis(rec.study_id)
     definitions = store.definitions([s["hash"] for s in rec.scenarios])
     net = read_dataset(next(iter(definitions.values()), {}).get("dataset"))
@@ -52,6 +54,7 @@ def build_report(store: ResultsStore, rec: StudyRecord, out_dir: Path, capacity:
     parts.append(_queues(store, rec, places, kpis))
     parts.append(_transit(store, rec, places))
     parts.append(kpi_tables(table, rec, headline_kpis(table)))
+    parts.append(invest_html or "")
     parts.append(provenance(rec, definitions))
     doc = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>silkway study {rec.label}</title>"
            f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>")

@@ -209,14 +209,18 @@ def export(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STO
         return store.export_parquet(store.study(study_ref).study_id, out_dir)
 
 
-def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE, capacity: Any = None) -> Path:
+def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE, capacity: Any = None,
+           invest: PathLike | None = None) -> Path:
     """Write the self-contained HTML report of a study; returns the file written. ``capacity``: an optional
-    :class:`silkway.report.html.CapacitySection` (the demo's capacity table and saturation curve)."""
+    :class:`silkway.report.html.CapacitySection` (the demo's capacity table and saturation curve); ``invest``: an invest
+    result file (``invest.json`` of ``silkway invest --out``, or a stored ``result-*.json``) adds its section."""
     from silkway.report import build_report
+    from silkway.services.invest import report_section
 
+    section = report_section(invest) if invest is not None else None
     with ResultsStore(store_path, read_only=True) as store:
         rec = store.study(study_ref)
-        return build_report(store, rec, Path(out_dir), capacity)
+        return build_report(store, rec, Path(out_dir), capacity, section)
 
 
 def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *, days: int = 365, replications: int = 3,

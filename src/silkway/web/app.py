@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 import silkway
 from silkway.errors import DataError, SilkwayError
-from silkway.web import api_capacity, api_network, api_routes, api_studies, catalogue, guard
+from silkway.services.invest import InvestRunner
+from silkway.web import api_capacity, api_invest, api_network, api_routes, api_studies, catalogue, guard
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
 from silkway.web.route_cache import RouteCache
@@ -47,6 +48,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.state.jobs = jobs
     app.state.scenarios = catalogue.find_scenarios(settings.scenario_dirs)
     app.state.study_runner = study_runner or StudyRunner()
+    app.state.invest_runner = InvestRunner()  # tests swap it for one with workers=1
     app.state.route_cache = RouteCache(settings.route_cache_entries)
     _add_error_handlers(app)
     guard.add_guards(app, settings.max_body_bytes)
@@ -54,6 +56,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.include_router(api_routes.router)
     app.include_router(api_studies.router)
     app.include_router(api_capacity.router)
+    app.include_router(api_invest.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the served datasets")
     def health() -> dict[str, object]:

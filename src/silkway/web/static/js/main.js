@@ -4,6 +4,7 @@ import { CorridorMap } from "./map.js";
 import { Planner } from "./planner.js";
 import { Studies } from "./studies.js";
 import { Capacity } from "./capacity.js";
+import { Invest } from "./invest.js";
 
 const $ = (sel) => document.querySelector(sel);
 const status = (text) => { $("#status").textContent = text; };
@@ -13,7 +14,8 @@ async function main() {
   const planner = new Planner(map, $("#tab-route"));
   const studies = new Studies(map, $("#tab-study"));
   const capacity = new Capacity(map, $("#tab-capacity"));
-  window.silkway = { map, planner, studies, capacity }; // for the browser tests and the curious
+  const invest = new Invest($("#invest"));
+  window.silkway = { map, planner, studies, capacity, invest }; // for the browser tests and the curious
   for (const tab of document.querySelectorAll("nav .tab")) {
     tab.addEventListener("click", () => {
       showTab(tab.dataset.tab);
@@ -34,6 +36,7 @@ async function main() {
     planner.setDataset(name, summary, geojson);
     await studies.setDataset(name);
     await capacity.setDataset(name);
+    await invest.setDataset();
     status(`${summary.name} ${summary.version}: ${summary.n_nodes} nodes, ${summary.n_links} links, ${summary.n_facilities} facilities`);
     document.body.dataset.ready = "true";
   };
