@@ -1,21 +1,8 @@
-"""The ``silkway`` command. Each topic registers its commands from its own module."""
+"""The ``silkway`` command. Each topic registers its commands from its own module, imported when one of its commands
+runs (the table of commands and modules: ``_commands.py``), so ``silkway --help`` imports none of them."""
 
 from __future__ import annotations
 
-# Command modules register themselves on ``app`` when imported (one line per topic).
-from silkway.cli import (
-    capacity_cmds,  # noqa: E402,F401
-    conditions_cmds,  # noqa: E402,F401
-    import_cmds,  # noqa: E402,F401
-    invest_cmds,  # noqa: E402,F401
-    network_cmds,  # noqa: E402,F401
-    places_cmds,  # noqa: E402,F401
-    route_cmds,  # noqa: E402,F401
-    serve_cmds,  # noqa: E402,F401
-    simulate_cmds,  # noqa: E402,F401
-    sources_cmds,  # noqa: E402,F401
-    study_cmds,  # noqa: E402,F401
-)
 from silkway.cli._app import app
 
 __all__ = ["app", "main"]
