@@ -3,6 +3,7 @@ simulation stack (pandas, numba, matplotlib, DuckDB); the commands that need it 
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -52,12 +53,15 @@ def _fresh(code: str, *argv: str) -> subprocess.CompletedProcess:
 
 
 def test_help_and_version_import_no_command_module_nor_rich():
-    """The overview help and --version come from the table of commands: no command module, no rich console."""
-    for flag in ("--help", "--version"):
-        code = ("import sys; sys.argv[0] = 'silkway'\nfrom silkway.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-                "print(sorted(m for m in sys.modules if m.startswith(('silkway.cli.', 'rich', 'numpy', 'pydantic')) "
-                "and m not in ('silkway.cli._app', 'silkway.cli._commands')))")
-        assert _fresh(code, flag).stdout.strip().splitlines()[-1] == "[]", flag
+    """The overview help comes from the table of commands: no command module, no rich console; --version is printed
+    before typer is even imported, the same line typer's root option prints (test_version_and_short_help)."""
+    code = ("import sys; sys.argv[0] = 'silkway'\nfrom silkway.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('silkway.cli.', 'rich', 'numpy', 'pydantic', 'typer')) "
+            "and m not in ('silkway.cli._app', 'silkway.cli._commands')))")
+    help_mods = ast.literal_eval(_fresh(code, "--help").stdout.strip().splitlines()[-1])
+    assert help_mods and {m.split(".")[0] for m in help_mods} == {"typer"}
+    version = _fresh(code, "--version").stdout.strip().splitlines()
+    assert version[-1] == "[]" and version[0] == f"silkway {__import__('silkway').__version__}"
 
 
 def test_the_table_of_commands_is_what_the_modules_register():
