@@ -45,7 +45,7 @@ def main() -> None:
                 .find(x => x.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_PRECEDING);
                 const top = (s || h).getBoundingClientRect().top + window.scrollY;
                 const bottom = s ? s.getBoundingClientRect().bottom + window.scrollY
-                    : (next ? next.getBoundingClientRect().top + window.scrollY : document.body.scrollHeight);
+                    : (next ? next.getBoundingClientRect().top + window.scrollY : document.documentElement.scrollHeight);
                 return {x: 0, y: top - 8, width: document.documentElement.clientWidth, height: Math.max(bottom - top + 8, 40)}; }""")
             name = f"{i + 1:02d}-{slug(head.inner_text())}.png"
             page.screenshot(path=str(args.out / name), full_page=True, clip=box)
