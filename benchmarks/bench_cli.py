@@ -1,7 +1,13 @@
 """CLI start-up: wall and CPU time of `silkway --help`, `silkway --version` and `silkway route Xian Duisburg`, and how
 much of `route` is spent importing (python -X importtime). Prints a Markdown table; records the load average.
 
-    .venv/bin/python benchmarks/bench_cli.py [--runs 7]
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_cli.py [--runs 7] [--no-bytecode]
+
+Targets (issue 16, quiet machine): `silkway --help` under 0.15 s; `route` spends most of its time on the query.
+The commands run as an installed package does: with its modules' bytecode (compiled by the warm-up run into a temporary
+PYTHONPYCACHEPREFIX, the source tree is not touched), whatever PYTHONDONTWRITEBYTECODE says. ``--no-bytecode`` measures
+a checkout run with PYTHONDONTWRITEBYTECODE=1 and no __pycache__ instead: every silkway module compiled from source at
+every start.
 """
 
 from __future__ import annotations
@@ -13,17 +19,21 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 COMMANDS = {"silkway --help": ["--help"], "silkway --version": ["--version"], "silkway route Xian Duisburg": ["route", "Xian", "Duisburg"]}
 BASELINE = {"python -c pass": ["-c", "pass"]}
 
 
+ENV = dict(os.environ)
+
+
 def timed(argv: list[str]) -> tuple[float, float]:
     """(wall s, CPU s of the child) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True)
+    subprocess.run(argv, check=True, capture_output=True, env=ENV)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -31,7 +41,7 @@ def timed(argv: list[str]) -> tuple[float, float]:
 
 def import_seconds(args: list[str]) -> float:
     """Cumulative import time of the command's process, from -X importtime (top-level modules only)."""
-    err = subprocess.run([sys.executable, "-X", "importtime", "-m", "silkway", *args], capture_output=True, text=True).stderr
+    err = subprocess.run([sys.executable, "-X", "importtime", "-m", "silkway", *args], capture_output=True, text=True, env=ENV).stderr
     total = 0
     for line in err.splitlines():
         m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
@@ -43,8 +53,21 @@ def import_seconds(args: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
-    runs = ap.parse_args().runs
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} runs each, median")
+    ap.add_argument("--no-bytecode", action="store_true", help="compile every module from source at every start (a checkout "
+                    "with PYTHONDONTWRITEBYTECODE=1)")
+    args = ap.parse_args()
+    runs = args.runs
+    with tempfile.TemporaryDirectory(prefix="silkway-bench-pyc-") as pyc:
+        if args.no_bytecode:
+            ENV["PYTHONDONTWRITEBYTECODE"] = "1"
+        else:
+            ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+            ENV["PYTHONPYCACHEPREFIX"] = pyc
+        _table(runs, "no bytecode (compiled from source each start)" if args.no_bytecode else "with bytecode, as installed")
+
+
+def _table(runs: int, mode: str) -> None:
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} runs each, median; {mode}")
     print("| command | wall s | CPU s | of which imports s |")
     print("|---|---|---|---|")
     rows = [(name, [sys.executable, *a], None) for name, a in BASELINE.items()]

@@ -71,7 +71,7 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(dataset_copy, tmp_path, damage):
     cache = DatasetCache(tmp_path / "cache")
     fresh = read_dated_dataset(folder, cache=cache)
     (entry,) = (tmp_path / "cache" / "datasets").iterdir()
-    links = entry / "links.arrow"
+    links = entry / "links.json"  # a small table is stored as JSON columns (a big one as Arrow IPC)
     data = bytearray(links.read_bytes())
     if damage == "flip":
         i = data.index(b"l3")  # a link id inside the table's buffers
@@ -142,3 +142,33 @@ def test_anything_unusual_goes_to_the_row_by_row_parser_or_parses_the_same(text,
     assert (fast is not None) == fast_path
     if fast is not None:
         assert not problems and fast == slow and [r.line for r in fast] == [r.line for r in slow]
+
+
+def test_big_tables_go_to_arrow_and_come_back_the_same(dataset_copy, tmp_path, monkeypatch):
+    """Tables of ``LAZY_ROWS`` rows or more are stored as Arrow IPC and built into records on first use."""
+    from silkway.network import cache as cache_mod
+
+    folder = dataset_copy(default_dataset_path())
+    fresh = read_dated_dataset(folder)
+    monkeypatch.setattr(cache_mod, "LAZY_ROWS", 20)
+    cache = DatasetCache(tmp_path / "cache")
+    read_dated_dataset(folder, cache=cache)
+    again = read_dated_dataset(folder, cache=cache)
+    (entry,) = (tmp_path / "cache" / "datasets").iterdir()
+    big = {name for name in TABLES if len(fresh.table(name)) >= 20}
+    assert big and {p.stem for p in entry.glob("*.arrow")} == big
+    assert {p.stem for p in entry.glob("*.json")} - {"meta"} == set(TABLES) - big
+    assert cache.hits == 1 and isinstance(again.links, cache_mod.LazyRecords)
+    assert again == fresh and lines(again) == lines(fresh)
+    assert [lk.geometry for lk in again.links] == [lk.geometry for lk in fresh.links]
+
+
+def test_a_cached_load_of_small_tables_does_not_import_pyarrow(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pathlib import Path\nfrom silkway.network.cache import DatasetCache\nfrom silkway.network.dataset import read_dated_dataset\n"
+            f"c = DatasetCache(Path({str(tmp_path)!r}))\nread_dated_dataset(None, cache=c)\n"
+            "print(c.hits, 'pyarrow' in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fills the cache
+    assert subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split() == ["1", "False"]

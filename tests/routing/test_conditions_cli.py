@@ -54,7 +54,7 @@ def test_simulation_output_as_conditions(tmp_path, sim_tiny_dir):
     res = runner.invoke(app, ["simulate", "--dataset", str(sim_tiny_dir), "--days", "60", "--out", str(out)])
     assert res.exit_code == 0, res.output
     d = _json("West", "Isle", "--dataset", str(sim_tiny_dir), "--conditions", str(out))
-    assert d["conditions"]["kind"] == "file" and d["conditions"]["elements"] > 0
+    assert d["conditions"]["kind"] == "file" and d["conditions"]["elements"] > 0  # the GeoParquet stations still read
     bad = runner.invoke(app, ["route", "West", "Isle", "--dataset", str(sim_tiny_dir), "--conditions", str(tmp_path / "nothing")])
     assert bad.exit_code == 1 and "not 'free', 'typical'" in bad.output
 

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from silkway.cli import app
+from silkway.errors import ScenarioError
 from silkway.scenarios.backends import LocalBackend
 from silkway.scenarios.store import ResultsStore
 from silkway.services import studies as svc
@@ -91,17 +92,30 @@ def test_cli_scenario_errors_have_no_traceback():
     assert "Traceback" not in res.stderr
 
 
-def test_demo_runs_end_to_end(tmp_path):
-    """What `make run` calls: headline routes, the three-scenario study and the report (2 replications here)."""
-    examples = Path(__file__).resolve().parents[2] / "examples"
-    res = CliRunner().invoke(app, ["demo", "-r", "2", "--workers", "1", "--examples", str(examples),
-                                   "--store", str(tmp_path / "d.duckdb"), "--out", str(tmp_path / "rep")])
+def test_demo_runs_end_to_end(tmp_path, monkeypatch):
+    """What `make run` calls: headline routes, the three-scenario study and the report (2 replications here), from a
+    folder that is not the repository: the example scenarios come with the package, the outputs go to the working
+    folder's default paths."""
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["demo", "-r", "2", "--workers", "1"])
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
     for phrase in ("1. Routes for the headline pairs", "2. Study", "4. Report", "Where does doubled trade break the corridor?",
                    "What does the green channel buy?", "delivered"):
         assert phrase in text, phrase
-    assert (tmp_path / "rep" / "report.html").stat().st_size > 100_000
+    assert (tmp_path / "silkway-report" / "report.html").stat().st_size > 100_000
+    assert (tmp_path / "silkway-results" / "silkway.duckdb").is_file()
+
+
+def test_the_demo_scenarios_ship_with_the_package(tmp_path, monkeypatch):
+    from silkway.defaults import examples_dir
+
+    monkeypatch.chdir(tmp_path)  # no examples/ here
+    paths = svc.demo_scenarios()
+    assert [p.name for p in paths] == list(svc.DEMO_SCENARIOS) and all(p.is_absolute() and p.is_file() for p in paths)
+    assert paths[0].parent == examples_dir()
+    with pytest.raises(ScenarioError, match="missing example scenario"):
+        svc.demo_scenarios(tmp_path)
 
 
 def test_demo_routes_cover_the_headline_pairs():

@@ -31,6 +31,18 @@ def test_cli_simulate_writes_tables_plots_and_prints_summary(sim_tiny_dir, tmp_p
     kpis = json.loads((out / "kpis.json").read_text())
     sh = pd.read_parquet(out / "shipments.parquet")
     assert kpis["generated_teu"] == sh.loc[(sh.created_day >= 0) & (sh.created_day <= 20), "teu"].sum()
+    # stations.parquet is GeoParquet (tests/network/test_geoparquet.py checks the format): a WKB point at each node
+    import struct
+
+    import pyarrow.parquet as pq
+
+    from silkway.network import read_dataset
+
+    stations, nodes = pq.read_table(out / "stations.parquet"), read_dataset(sim_tiny_dir).node_by_id
+    geo = json.loads(stations.schema.metadata[b"geo"])
+    assert geo["primary_column"] == "geometry" and geo["columns"]["geometry"]["geometry_types"] == ["Point"]
+    for row in stations.select(["node_id", "geometry"]).to_pylist():
+        assert struct.unpack("<BI2d", row["geometry"]) == (1, 1, nodes[row["node_id"]].lon, nodes[row["node_id"]].lat)
 
 
 def test_cli_bad_demand_is_a_clean_error(sim_tiny_dir, tmp_path):

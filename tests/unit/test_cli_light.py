@@ -3,6 +3,7 @@ simulation stack (pandas, numba, matplotlib, DuckDB); the commands that need it 
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -45,3 +46,60 @@ def test_lazy_service_module_resolves_on_use():
 
     assert study_cmds.svc.headline_kpis is studies.headline_kpis  # the real service, not a stand-in
     assert study_cmds.DEFAULT_STORE == studies.DEFAULT_STORE  # the CLI default is the store the service uses
+
+
+def _fresh(code: str, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
+
+
+def test_help_and_version_import_no_command_module_nor_rich():
+    """The overview help comes from the table of commands: no command module, no rich console; --version is printed
+    before typer is even imported, the same line typer's root option prints (test_version_and_short_help)."""
+    code = ("import sys; sys.argv[0] = 'silkway'\nfrom silkway.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('silkway.cli.', 'rich', 'numpy', 'pydantic', 'typer')) "
+            "and m not in ('silkway.cli._app', 'silkway.cli._commands')))")
+    help_mods = ast.literal_eval(_fresh(code, "--help").stdout.strip().splitlines()[-1])
+    assert help_mods and {m.split(".")[0] for m in help_mods} == {"typer"}
+    version = _fresh(code, "--version").stdout.strip().splitlines()
+    assert version[-1] == "[]" and version[0] == f"silkway {__import__('silkway').__version__}"
+
+
+def test_the_table_of_commands_is_what_the_modules_register():
+    """Every command a module registers is in ``COMMANDS`` under that module, with its own help's first paragraph."""
+    import importlib
+
+    import typer.main
+
+    from silkway.cli._app import app
+    from silkway.cli._commands import COMMANDS
+
+    for module in {m for m, _ in COMMANDS.values()}:
+        importlib.import_module(f"silkway.cli.{module}")
+    real = typer.main.get_group(app).commands
+    assert set(real) == set(COMMANDS)
+    for name, (module, summary) in COMMANDS.items():
+        cmd = real[name]
+        callback = cmd.callback if cmd.callback is not None and not hasattr(cmd, "commands") else None
+        owner = callback.__module__ if callback else next(iter(cmd.commands.values())).callback.__module__
+        assert owner.endswith(f".{module}"), (name, owner)
+        assert " ".join((cmd.help or "").split("\n\n")[0].split()) == summary, name
+
+
+def test_lazy_overview_help_reads_as_the_loaded_one():
+    """``silkway --help`` before any command module is imported prints what it prints with all of them loaded."""
+    code = ("import importlib, sys\nfrom typer.testing import CliRunner\nfrom silkway.cli import app\n"
+            "from silkway.cli._commands import COMMANDS\n"
+            "if sys.argv[1] == 'all':\n    [importlib.import_module('silkway.cli.' + m) for m, _ in COMMANDS.values()]\n"
+            "print(CliRunner().invoke(app, ['--help'], prog_name='silkway').output)")
+    lazy, loaded = _fresh(code, "none").stdout, _fresh(code, "all").stdout
+    assert lazy == loaded
+    assert "route       Plan a shipment" in lazy and "scenario    Check and compare scenario files." in lazy
+
+
+def test_a_mistyped_command_still_gets_suggestions():
+    from typer.testing import CliRunner
+
+    from silkway.cli import app
+
+    res = CliRunner().invoke(app, ["rout", "Xian", "Duisburg"])
+    assert res.exit_code == 2 and "No such command 'rout'. Did you mean 'route'" in res.output

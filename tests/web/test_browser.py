@@ -197,9 +197,17 @@ def _small_study(page) -> None:
     page.wait_for_selector("#study-results:not([hidden])", timeout=60_000)
     assert int(page.locator("#study-progress").get_attribute("value")) == 8
     assert "done: 8 replications run" in page.locator("#study-message").inner_text()
-    # KPI table: one row per KPI, with baseline and scenario intervals and the difference
+    # KPI table: the headline KPIs first (in their order), every KPI one switch away
+    results = page.evaluate("window.silkway.studies.results")
+    shown = page.locator("#kpis tbody tr").evaluate_all("(els) => els.map((e) => e.title)")
+    assert shown == results["headline_kpis"]
+    page.check("#all-kpis")
     rows = page.locator("#kpis tbody tr")
-    assert rows.count() == 2
+    assert rows.count() == len({k["kpi"] for k in results["kpis"]}) == 2
+    # how it was computed, as the API says: common random numbers, the correction for many KPIs; 4 runs: a warning
+    notes = page.locator("#study-notes").inner_text()
+    assert "common random numbers" in notes and "Holm" in notes
+    assert page.locator("#study-notes .warn").inner_text() == results["warnings"][0] and "recommended" in notes
     delivered = page.locator("#kpis tbody tr", has_text="containers delivered").locator("td")
     assert delivered.nth(0).inner_text() == "containers delivered (TEU)"  # human names and units, the id in the row's title
     assert delivered.nth(3).inner_text().startswith("+")  # the double delivers 20% more in green-channel
@@ -254,7 +262,10 @@ def _real_green_channel_study(page) -> None:
     results = page.evaluate("window.silkway.studies.results")
     assert results["scenarios"] == ["baseline-2023", "green-channel"]
     kpis = {k["kpi"] for k in results["kpis"]}
-    assert "delivered_teu" in kpis and page.locator("#kpis tbody tr").count() == len(kpis)
+    assert "delivered_teu" in results["headline_kpis"] and page.locator("#kpis tbody tr").count() == len(results["headline_kpis"])
+    assert "only 2 replication(s)" in page.locator("#study-notes .warn").inner_text()  # 2 replications: not without a word
+    page.check("#all-kpis")
+    assert page.locator("#kpis tbody tr").count() == len(kpis)
     assert page.locator("#chart-queue canvas").count() == 1 and page.locator("#chart-transit canvas").count() == 1
     assert page.locator("path.flow-line").count() > 0
     assert page.locator("path.bottleneck").count() > 0

@@ -1,27 +1,30 @@
-"""The ``silkway`` command. Each topic registers its commands from its own module."""
+"""The ``silkway`` command. Each topic registers its commands from its own module, imported when one of its commands
+runs (the table of commands and modules: ``_commands.py``), so ``silkway --help`` imports none of them, and
+``silkway --version`` not even typer."""
 
 from __future__ import annotations
 
-# Command modules register themselves on ``app`` when imported (one line per topic).
-from silkway.cli import (
-    capacity_cmds,  # noqa: E402,F401
-    conditions_cmds,  # noqa: E402,F401
-    import_cmds,  # noqa: E402,F401
-    invest_cmds,  # noqa: E402,F401
-    network_cmds,  # noqa: E402,F401
-    nowcast_cmds,  # noqa: E402,F401
-    places_cmds,  # noqa: E402,F401
-    route_cmds,  # noqa: E402,F401
-    serve_cmds,  # noqa: E402,F401
-    simulate_cmds,  # noqa: E402,F401
-    sources_cmds,  # noqa: E402,F401
-    study_cmds,  # noqa: E402,F401
-)
-from silkway.cli._app import app
+import sys
+from typing import Any
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
     """Entry point. Errors are printed by the command group (:class:`silkway.cli._app.SilkwayGroup`), no traceback."""
+    if sys.argv[1:] in (["--version"], ["-V"]):  # what the root option prints (tests/unit/test_cli_light.py), sooner
+        from silkway import __version__
+
+        print(f"silkway {__version__}")
+        return
+    from silkway.cli._app import app
+
     app()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the typer app, imported on first use
+        from silkway.cli._app import app
+
+        return app
+    raise AttributeError(f"module 'silkway.cli' has no attribute {name!r}")

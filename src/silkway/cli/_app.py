@@ -1,4 +1,8 @@
-"""The typer app object and the shared consoles."""
+"""The typer app object and the shared consoles.
+
+Start-up stays light: the command modules are imported when their command runs (:class:`SilkwayGroup`, table in
+``_commands.py``), and rich's console is built when a command first prints (``console``, ``console_err`` and ``lit``
+resolve on first use, PEP 562), so ``silkway --help`` and ``--version`` import typer only."""
 
 from __future__ import annotations
 
@@ -6,23 +10,70 @@ import importlib
 import os
 import sys
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
+from silkway.cli._commands import COMMANDS
 from silkway.errors import DataError, SilkwayError
+
+if TYPE_CHECKING:
+    import click
+    from rich.console import Console
+
+    console: Console
+    console_err: Console
 
 
 class SilkwayGroup(TyperGroup):
     """The command group: a :class:`SilkwayError` from any command (bad input) is printed as one clear error and
-    exits 1, Ctrl-C exits 130 with one line; in-process runners (tests) see exactly what a user sees."""
+    exits 1, Ctrl-C exits 130 with one line; in-process runners (tests) see exactly what a user sees.
+
+    Commands register lazily: the group lists every command of ``COMMANDS`` and imports a command's module only when
+    that command is looked up to run (or to show its own help); the overview help uses the table's summaries."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            if self._listing:  # the overview help: the summary is enough, no import
+                return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
+            self._load(COMMANDS[cmd_name][0])
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        if not args or args[0] in self.commands or args[0] in COMMANDS:
+            return super().resolve_command(ctx, args)
+        # an unknown name: typer suggests close matches among the group's commands, so offer it every name (none runs)
+        loaded, self.commands = self.commands, {**dict.fromkeys(COMMANDS), **self.commands}
+        try:
+            return super().resolve_command(ctx, args)
+        finally:
+            self.commands = loaded
+
+    def format_commands(self, ctx: click.Context, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def _load(self, module: str) -> None:
+        """Import a command module (it registers its commands on ``app``) and add its click commands to the group."""
+        import typer.main
+
+        importlib.import_module(f"silkway.cli.{module}")
+        for name, cmd in typer.main.get_group(app).commands.items():
+            self.commands.setdefault(name, cmd)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from rich.text import Text
+
+        console_err = _console("console_err")
         try:
             return super().invoke(ctx)
         except DataError as exc:
@@ -57,11 +108,30 @@ def _width(stream: object) -> int | None:
     return None if (isatty and isatty()) or os.environ.get("COLUMNS") else PIPE_WIDTH
 
 
-# User text (place names, file names, scenario names) is printed literally: no markup, no emoji codes. silkway's
-# own styled words pass ``markup=True`` on their call, with any user value inside escaped by ``lit``.
-console = Console(width=_width(sys.stdout), markup=False, emoji=False)
-console_err = Console(stderr=True, width=_width(sys.stderr), markup=False, emoji=False)
-lit = escape
+def lit(text: str) -> str:
+    """User text escaped for a ``markup=True`` print (``rich.markup.escape``)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def __getattr__(name: str) -> Any:
+    """``console`` and ``console_err``, built on first use (a command printing), once.
+
+    User text (place names, file names, scenario names) is printed literally: no markup, no emoji codes. silkway's
+    own styled words pass ``markup=True`` on their call, with any user value inside escaped by ``lit``."""
+    if name not in ("console", "console_err"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _console(name)
+
+
+def _console(name: str) -> Console:
+    if name not in globals():
+        from rich.console import Console
+
+        stderr = name == "console_err"
+        globals()[name] = Console(stderr=stderr, width=_width(sys.stderr if stderr else sys.stdout), markup=False, emoji=False)
+    return globals()[name]
 
 
 def _version(value: bool) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from silkway import jsonsafe
-from silkway.atomic import atomic_write_text
+from silkway.atomic import atomic_write_text, check_folder
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console, lit
 from silkway.errors import DataError
 
@@ -111,3 +111,15 @@ def export_gpkg(
     """Write the network as of a date as a GeoPackage (layers nodes and links; needs pyogrio: silkway[gis])."""
     path, n = svc.to_gpkg(svc.load(dataset, as_of), out)
     console.print(f"wrote {path} ({n} features in layers nodes and links)")
+
+
+@export_app.command("geoparquet")
+def export_geoparquet(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (nodes.parquet, links.parquet).")] = Path("silkway-network-parquet"),
+    dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET_HELP)] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+) -> None:
+    """Write the network as of a date as GeoParquet 1.1 (nodes.parquet points, links.parquet lines; WKB, WGS 84)."""
+    check_folder(out, "output folder")
+    files, n = svc.to_geoparquet(svc.load(dataset, as_of), out)
+    console.print(f"wrote {', '.join(map(str, files))} ({n} features)")

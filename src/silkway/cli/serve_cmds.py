@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from silkway.cli._app import app, console, lit
+from silkway.defaults import examples_dir
 from silkway.errors import SilkwayError
 
 KEEP_ALIVE_S = 30
@@ -19,7 +20,8 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     dataset: Annotated[list[Path] | None, typer.Option(help="Serve this dataset folder too (repeatable); named by its folder.")] = None,
     results: Annotated[Path, typer.Option(help="Study results store (the only folder the app writes).")] = Path("silkway-results"),
-    scenarios: Annotated[list[Path] | None, typer.Option(help="Folder of scenario files offered to studies (repeatable; default: ./examples if present).")] = None,
+    scenarios: Annotated[list[Path] | None, typer.Option(help="Folder of scenario files offered to studies (repeatable; default: "
+                                                           "the examples shipped with silkway).")] = None,
     max_jobs: Annotated[int, typer.Option(min=1, max=8, help="Studies run at the same time.")] = 1,
 ) -> None:
     """Serve the map UI and the JSON API (OpenAPI schema at /openapi.json)."""
@@ -32,7 +34,7 @@ def serve(
         if not folder.is_dir():
             raise SilkwayError(f"--dataset {folder}: not a folder")
         datasets[folder.resolve().name] = folder.resolve()
-    scenario_dirs = tuple(p.resolve() for p in (scenarios or [p for p in (Path("examples"),) if p.is_dir()]))
+    scenario_dirs = tuple(p.resolve() for p in (scenarios or [examples_dir()]))
     for folder in scenario_dirs:
         if not folder.is_dir():
             raise SilkwayError(f"--scenarios {folder}: not a folder")

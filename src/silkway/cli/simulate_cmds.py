@@ -60,8 +60,9 @@ def simulate(
     if net.as_of:
         console.print(f"network as of {net.as_of}", highlight=False)
     _print(result)
-    files = svc.write_outputs(result, out)
-    console.print(f"wrote {len(files)} files to {out}/ (Parquet tables, kpis.json, summary.txt, queues.png, transit_times.png)")
+    files = svc.write_outputs(result, out, net)
+    console.print(f"wrote {len(files)} files to {out}/ (Parquet tables, stations and vessel_links as GeoParquet, kpis.json, "
+                  "summary.txt, queues.png, transit_times.png)")
 
 
 def _print(r: SimulationResult) -> None:

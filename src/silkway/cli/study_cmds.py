@@ -142,7 +142,8 @@ def demo(
     replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per scenario.")] = 20,
     seed: Annotated[int, typer.Option("--seed")] = 2023,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
-    examples: Annotated[Path, typer.Option("--examples", help="Folder with the example scenarios.")] = Path("examples"),
+    examples: Annotated[Path | None, typer.Option("--examples", help="Folder with the example scenarios (default: the ones "
+                                                  "shipped with silkway).")] = None,
     store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
     out: Annotated[Path, typer.Option("--out", "-o", help="Report folder.")] = Path("silkway-report"),
 ) -> None:

@@ -3,9 +3,16 @@
 from silkway.network.dataset import default_dataset_path, read_dataset, write_dataset
 from silkway.network.graph import CompiledNetwork, compile_network
 from silkway.network.model import Closure, CostRate, EmissionFactor, Facility, Link, Manifest, Network, Node, Param, Source
-from silkway.network.validate import validate_network
 
 __all__ = [
     "Closure", "CompiledNetwork", "CostRate", "EmissionFactor", "Facility", "Link", "Manifest", "Network", "Node",
     "Param", "Source", "compile_network", "default_dataset_path", "read_dataset", "validate_network", "write_dataset",
 ]
+
+
+def __getattr__(name: str):  # noqa: ANN202 - validate_network, loaded on first use (a cached dataset load skips it)
+    if name == "validate_network":
+        from silkway.network.validate import validate_network
+
+        return validate_network
+    raise AttributeError(f"module 'silkway.network' has no attribute {name!r}")

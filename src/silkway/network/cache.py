@@ -1,6 +1,8 @@
 """A compiled cache of validated datasets: later commands load it instead of re-reading and re-validating the CSVs.
 
-An entry holds the validated (dated) network as one Arrow IPC file per table plus ``meta.json``. It is keyed by a
+An entry holds the validated (dated) network as one file per table plus ``meta.json``: a big table (``LAZY_ROWS`` rows
+or more) as Arrow IPC, memory-mapped and built into records on first use; a small one as JSON columns, so loading a
+dataset of small tables (the embedded one) does not import pyarrow (``silkway route`` start-up). It is keyed by a
 BLAKE2b digest of every input file's bytes (manifest and tables, or their absence), silkway's version, the cache
 format and the source of the network package (a new parsing or validation rule invalidates every entry). Only a
 dataset that passed validation is cached; a dataset with problems is re-read and re-reported every time.
@@ -25,10 +27,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from silkway.network.model import RECORD_TYPES, Manifest, Network
+from silkway.network.model import Manifest, Network
 from silkway.network.schema import TABLES, Table
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 ENV_DIR = "SILKWAY_CACHE_DIR"
 _OFF = ("", "off", "0", "none", "no")
 
@@ -135,15 +137,21 @@ def _digest(path: Path) -> str:
 
 
 def _write_entry(folder: Path, key: str, net: Network) -> None:
-    import pyarrow as pa
-
     files = {}
     for name, table in TABLES.items():
-        arrow = _to_arrow(table, RECORD_TYPES[name], net.table(name))
-        path = folder / f"{name}.arrow"
-        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, arrow.schema) as writer:
-            writer.write_table(arrow)
-        files[name] = {"rows": arrow.num_rows, "blake2b": _digest(path)}
+        records = net.table(name)
+        if len(records) >= LAZY_ROWS:
+            import pyarrow as pa
+
+            arrow = _to_arrow(table, records)
+            path = folder / f"{name}.arrow"
+            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, arrow.schema) as writer:
+                writer.write_table(arrow)
+        else:
+            path = folder / f"{name}.json"
+            columns = {c: [v.isoformat() if isinstance(v, date) else v for v in vs] for c, vs in _columns(table, records).items()}
+            path.write_text(json.dumps(columns, ensure_ascii=False), encoding="utf-8")
+        files[name] = {"file": path.name, "rows": len(records), "blake2b": _digest(path)}
     m = net.manifest
     meta = {"format": CACHE_FORMAT, "key": key, "files": files,
             "manifest": {"name": m.name, "version": m.version, "date": m.date, "licence": m.licence, "description": m.description,
@@ -152,21 +160,30 @@ def _write_entry(folder: Path, key: str, net: Network) -> None:
 
 
 def _read_entry(folder: Path, key: str) -> Network | None:
-    import pyarrow as pa
-
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != CACHE_FORMAT or meta.get("key") != key or set(meta["files"]) != set(TABLES):
         return None
     tables = {}
     for name, table in TABLES.items():
-        path = folder / f"{name}.arrow"
         info = meta["files"][name]
-        if _digest(path) != info["blake2b"]:
+        path = folder / info["file"]
+        if path.name not in (f"{name}.arrow", f"{name}.json") or _digest(path) != info["blake2b"]:
             return None
+        if path.suffix == ".json":
+            columns = json.loads(path.read_text(encoding="utf-8"))
+            if set(columns) != {*(c.name for c in table.cols), "_line"} or any(len(v) != info["rows"] for v in columns.values()):
+                return None
+            for col in table.cols:
+                if col.kind == "date":
+                    columns[col.name] = [None if v is None else date.fromisoformat(v) for v in columns[col.name]]
+            tables[name] = _from_columns(name, table, columns)
+            continue
+        import pyarrow as pa
+
         arrow = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()  # zero-copy: the map lives with the table
         if arrow.num_rows != info["rows"] or arrow.schema != _schema(table):
             return None
-        tables[name] = LazyRecords(arrow, name) if arrow.num_rows >= LAZY_ROWS else _from_arrow(name, table, arrow)
+        tables[name] = LazyRecords(arrow, name)
     m = meta["manifest"]
     ref = date.fromisoformat(m["reference_date"]) if m["reference_date"] else None
     manifest = Manifest(m["name"], m["version"], m["date"], m["licence"], m["description"], m["format_version"], ref)
@@ -193,7 +210,7 @@ class LazyRecords(Sequence):
 
     def _all(self) -> tuple[Any, ...]:
         if self._items is None:
-            self._items = _from_arrow(self._name, TABLES[self._name], self._arrow)
+            self._items = _from_columns(self._name, TABLES[self._name], self._arrow.to_pydict())
         return self._items
 
     def __len__(self) -> int:
@@ -237,10 +254,9 @@ def _arrow_type(kind: str) -> Any:
             "months": pa.list_(pa.float64())}.get(kind, pa.string())
 
 
-def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
-    import pyarrow as pa
-
-    cols: dict[str, Any] = {}
+def _columns(table: Table, records: Sequence[Any]) -> dict[str, list[Any]]:
+    """The records as plain columns: lists joined by ';', a geometry as its flat coordinates, dates as dates."""
+    cols: dict[str, list[Any]] = {}
     for col in table.cols:
         if col.kind == "sources":
             values = [";".join(ids) if (ids := dict(r.src).get(col.name)) else None for r in records]
@@ -252,17 +268,26 @@ def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
                 values = [[x for p in v for x in p] if v else None for v in values]
             elif col.kind == "months":
                 values = [list(v) if v else None for v in values]
-        cols[col.name] = pa.array(values, type=_arrow_type(col.kind))
-    cols["_line"] = pa.array([r.line for r in records], type=pa.int32())
-    return pa.table(cols, schema=_schema(table))
+        cols[col.name] = values
+    cols["_line"] = [r.line for r in records]
+    return cols
 
 
-def _from_arrow(name: str, table: Table, arrow: Any) -> tuple[Any, ...]:
+def _to_arrow(table: Table, records: Sequence[Any]) -> Any:
+    import pyarrow as pa
+
+    cols = _columns(table, records)
+    arrays = {c.name: pa.array(cols[c.name], type=_arrow_type(c.kind)) for c in table.cols}
+    return pa.table({**arrays, "_line": pa.array(cols["_line"], type=pa.int32())}, schema=_schema(table))
+
+
+def _from_columns(name: str, table: Table, columns: Mapping[str, list[Any]]) -> tuple[Any, ...]:
+    """The records of plain columns (the inverse of :func:`_columns`)."""
     from silkway.network.parse_bulk import build_records
 
     values: dict[str, list[Any]] = {}
     for col in table.cols:
-        raw = arrow.column(col.name).to_pylist()
+        raw = columns[col.name]
         if col.kind in ("list", "sources"):
             interned: dict[str, tuple[str, ...]] = {}
             raw = [interned.setdefault(v, tuple(v.split(";"))) if v is not None else None for v in raw]
@@ -273,5 +298,4 @@ def _from_arrow(name: str, table: Table, arrow: Any) -> tuple[Any, ...]:
         elif col.kind == "months":
             raw = [tuple(v) if v is not None else None for v in raw]
         values[col.name] = raw
-    lines = arrow.column("_line").to_pylist()
-    return build_records(name, table, values, lines)
+    return build_records(name, table, values, list(columns["_line"]))

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silkway.atomic import atomic_write_text
 from silkway.errors import DataError, Problem
@@ -24,8 +24,10 @@ from silkway.network.model import RECORD_TYPES, Manifest, Network
 from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
 from silkway.network.parse_bulk import parse_table_bulk
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
-from silkway.network.validate import Unparsed, validate_network
 from silkway.safe_io import UnsafeFile, read_bytes
+
+if TYPE_CHECKING:  # the validation rules (and numpy) load when a dataset is read and checked, not on a cache hit
+    from silkway.network.validate import Unparsed
 
 OPTIONAL_TABLES = ("closures", "background", "acceptance")
 DEFAULT_DATASET = "eurasia"
@@ -69,6 +71,7 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
     key = inputs_key(list(data.items())) if cache is not None and not problems else None
     if key is not None and (cached := cache.load(key)) is not None:
         return cached
+    from silkway.network.validate import validate_network
     manifest = _manifest_of(data[MANIFEST_FILE], problems)
     parsed = {name: _parse_table(folder, name, table, data[table.file], problems) for name, table in TABLES.items()}
     records = {name: p.records if p.records is not None else tuple(_record(name, TABLES[name], r) for r in p.rows)
@@ -92,6 +95,8 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
 
 def unparsed_of(parsed: dict[str, ParsedTable]) -> Unparsed:
     """What the cross-table rules must not treat as absent: broken rows and unreadable tables."""
+    from silkway.network.validate import Unparsed
+
     return Unparsed(
         rows={name: tuple(p.broken) for name, p in parsed.items() if p.broken},
         unreadable=frozenset(name for name, p in parsed.items() if not p.complete),
@@ -101,6 +106,8 @@ def unparsed_of(parsed: dict[str, ParsedTable]) -> Unparsed:
 def validate_rows_only(rows: dict[str, list[Row]], unparsed: Unparsed | None = None, check_connectivity: bool = False) -> list[Problem]:
     """Run the cross-table rules on the rows that parsed (connectivity only when asked: it needs
     every node and link row)."""
+    from silkway.network.validate import validate_network
+
     net = build_network(Manifest("?", "?", "?", "?"), rows)
     return validate_network(net, check_connectivity=check_connectivity, unparsed=unparsed)
 

@@ -121,12 +121,12 @@ def _bounds(net: Network) -> tuple[float, float, float, float]:
 def _legends(ax, scale: MapScale, diff: bool) -> None:  # noqa: ANN001
     """Modes (or more/less than the baseline), line widths in TEU and circle sizes in train-hours of added delay."""
     if diff:
-        kinds = [Line2D([], [], color=DIFF_COLOURS[True], lw=3, label="more than the baseline"),
-                 Line2D([], [], color=DIFF_COLOURS[False], lw=3, label="less than the baseline")]
+        kinds = [Line2D([], [], color=DIFF_COLOURS[True], lw=3, label="more"),  # short: the legend sits right of the axes
+                 Line2D([], [], color=DIFF_COLOURS[False], lw=3, label="less")]
     else:
         kinds = [Line2D([], [], color=c, lw=3, label="sea lane" if m == "sea" else m) for m, c in MODE_COLOURS.items()]
     first = ax.legend(handles=kinds, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False,
-                      title="mode" if not diff else None, title_fontsize=7)
+                      title="mode" if not diff else "than the baseline", title_fontsize=7)
     ax.add_artist(first)
     widths = [Line2D([], [], color="#555", lw=_width(v, scale), label=f"{v:,.0f} TEU") for v in nice_steps(scale.flow_teu)]
     circles = [Line2D([], [], marker="o", ls="", color="#e03131" if not diff else "#777", alpha=0.4,

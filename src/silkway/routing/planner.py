@@ -251,6 +251,16 @@ class Router:
                 f"{q.max_transfers} (a route that re-enters no country and crosses no water body twice needs {k} transfers)")
 
 
+def _median(x: np.ndarray) -> float:
+    """``np.median`` of 1-D draws without NaN, to the bit (the mean of the two middle values when the count is even);
+    np.median itself imports numpy.ma on its first call, a cost every ``silkway route`` would pay at start-up."""
+    k = len(x) // 2
+    if len(x) % 2:
+        return float(np.partition(x, k)[k])
+    part = np.partition(x, [k - 1, k])
+    return float((part[k - 1] + part[k]) / 2)
+
+
 def _quantiles(h: np.ndarray) -> tuple[float, float]:
     """Median and P90 of the draws, linear interpolation between order statistics (numpy's default)."""
     srt = np.sort(h)
@@ -270,7 +280,7 @@ def _reconcile(dr: Draws, legs: list, nominal_h: float) -> tuple[float, float, f
     recomputed for each sampled arrival: a late arrival misses a sailing, an early one catches an earlier train)."""
     q50, q90 = _quantiles(dr.total_h)
     steps_median = sum(leg.hours for leg in legs if leg.kind != "wait")
-    gap_var = float(np.median(dr.steps_h)) - steps_median
+    gap_var = _median(dr.steps_h) - steps_median
     return q50, q90, gap_var, q50 - nominal_h - gap_var
 
 

@@ -168,6 +168,19 @@ def to_gpkg(net: Network, out: str | os.PathLike[str]) -> tuple[Path, int]:
     return write_gpkg(feats, out), len(feats)
 
 
+def to_geoparquet(net: Network, out_dir: str | os.PathLike[str]) -> tuple[list[Path], int]:
+    """Write the network's flat GeoJSON features as GeoParquet, ``nodes.parquet`` (points) and ``links.parquet``
+    (lines) in ``out_dir``; returns (files, feature count)."""
+    from silkway.network.geoparquet import features_table, write_geoparquet
+
+    feats = to_geojson(net)["features"]
+    files = []
+    for layer, kind in (("nodes", "node"), ("links", "link")):
+        table, geometries = features_table([f for f in feats if f["properties"]["kind"] == kind])
+        files.append(write_geoparquet(table, geometries, Path(out_dir) / f"{layer}.parquet"))
+    return files, len(feats)
+
+
 def _largest(values: Any) -> float | None:
     known = [v for v in values if v is not None]
     return max(known) if known else None

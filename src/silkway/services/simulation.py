@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from silkway import jsonsafe
 from silkway.atomic import atomic_write_bytes, atomic_write_text
@@ -18,6 +19,20 @@ from silkway.simulation.plots import queue_figure, transit_figure
 
 PathLike = str | os.PathLike[str] | None
 TABLES = ("shipments", "trains", "facilities", "stations", "conservation", "vessel_links")
+
+
+def _station_points(frame: Any, net: Network) -> list[dict[str, Any] | None]:
+    nodes = net.node_by_id
+    return [{"type": "Point", "coordinates": [nodes[n].lon, nodes[n].lat]} if n in nodes else None for n in frame["node_id"]]
+
+
+def _vessel_lines(frame: Any, net: Network) -> list[dict[str, Any] | None]:
+    links = net.link_by_id
+    return [{"type": "LineString", "coordinates": [list(p) for p in net.line_of(links[lk])]} if lk in links else None
+            for lk in frame["link_id"]]
+
+
+GEOMETRY_OF = {"stations": _station_points, "vessel_links": _vessel_lines}  # tables with a place on the map
 
 
 COMPILE_NOTE = ("compiling the simulation kernel (numba; the first run after an install or upgrade takes about a minute, "
@@ -56,13 +71,21 @@ def run_simulation(dataset: PathLike = None, demand_file: PathLike = None, *, da
     return SimulationRun(net, demand, result)
 
 
-def write_outputs(result: SimulationResult, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Per-shipment, per-train, per-facility tables (Parquet), KPIs (JSON), summary (text), plots (PNG)."""
+def write_outputs(result: SimulationResult, out_dir: str | os.PathLike[str], net: Network | None = None) -> list[Path]:
+    """Per-shipment, per-train, per-facility tables (Parquet), KPIs (JSON), summary (text), plots (PNG). Given the
+    simulated network, ``stations.parquet`` (a point per station's node) and ``vessel_links.parquet`` (the sea or ferry
+    line) are GeoParquet: a map of waits and sailings in any GIS."""
+    from silkway.network.geoparquet import write_geoparquet
+
     out = Path(out_dir)
     written = []
     for name in TABLES:
+        frame = getattr(result, name)
+        if net is not None and name in GEOMETRY_OF:
+            written.append(write_geoparquet(frame, GEOMETRY_OF[name](frame, net), out / f"{name}.parquet"))
+            continue
         buf = io.BytesIO()
-        getattr(result, name).to_parquet(buf, index=False)
+        frame.to_parquet(buf, index=False)
         written.append(atomic_write_bytes(out / f"{name}.parquet", buf.getvalue()))
     written.append(atomic_write_text(out / "kpis.json", jsonsafe.dumps(result.kpis(), indent=1, sort_keys=True)))
     written.append(atomic_write_text(out / "summary.txt", result.summary() + "\n"))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from silkway import limits, safe_io
+from silkway.defaults import examples_dir as examples_dir_default
 from silkway.errors import ScenarioError, SilkwayError
 from silkway.kpi_catalogue import Places, places_for
 from silkway.network import Network
@@ -276,16 +277,18 @@ def demo_routes() -> list[Any]:
     return [router.route(o, d) for o, d in HEADLINE_PAIRS]
 
 
-def demo_scenarios(examples_dir: PathLike = "examples") -> list[Path]:
-    """The demo's scenario files in ``examples_dir``; a clear error when one is missing."""
-    folder = Path(examples_dir)
+def demo_scenarios(examples_dir: PathLike | None = None) -> list[Path]:
+    """The demo's scenario files in ``examples_dir`` (default: the examples shipped with the package); a clear error
+    when one is missing."""
+    folder = examples_dir_default() if examples_dir is None else Path(examples_dir)
     missing = [n for n in DEMO_SCENARIOS if not (folder / n).is_file()]
     if missing:
-        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (run from the repository root)")
+        raise ScenarioError(f"{folder}: missing example scenario(s) {', '.join(missing)} (leave out --examples to use the "
+                            "ones shipped with silkway)")
     return [folder / n for n in DEMO_SCENARIOS]
 
 
-def demo(examples_dir: PathLike = "examples", *, replications: int = 20, seed: int = 2023, store_path: PathLike = DEFAULT_STORE,
+def demo(examples_dir: PathLike | None = None, *, replications: int = 20, seed: int = 2023, store_path: PathLike = DEFAULT_STORE,
          out_dir: PathLike = "silkway-report", backend: LocalBackend | DaskBackend | None = None,
          progress: Callable[[int, int], None] | None = None, routes: list[Any] | None = None) -> DemoResult:
     """The main job: headline routes, then baseline-2023 vs double-trade vs green-channel, then the report."""

@@ -89,7 +89,11 @@ export class CorridorMap {
   declutter() {
     const layer = this.layers.labels;
     if (!layer) return;
-    const placed = [];
+    // the numbered route badges come first: a label never hides under one
+    const placed = [...document.querySelectorAll(".route-badge span")].map((el) => {
+      const r = el.getBoundingClientRect();
+      return [r.left - 2, r.top - 1, r.right + 2, r.bottom + 1];
+    });
     const spans = new Map([...document.querySelectorAll(".place-label span")].map((el) => [el.dataset.node, el]));
     for (const f of this.labelOrder) {
       const el = spans.get(f.properties.id);

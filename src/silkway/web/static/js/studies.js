@@ -15,6 +15,7 @@ export class Studies {
     this.$("#study-cancel").addEventListener("click", () => this.cancel());
     this.$("#stored").addEventListener("change", (e) => e.target.value && this.open(`/api/studies/${e.target.value}`));
     this.$("#study-scenario").addEventListener("change", () => this.render());
+    this.$("#all-kpis").addEventListener("change", () => this.render());
     this.$("#baseline").addEventListener("change", () => this.offerComparisons());
   }
 
@@ -94,7 +95,16 @@ export class Studies {
     const names = this.results.scenarios;
     this.$("#study-scenario").innerHTML = names.map((n, i) => `<option value="${n}" ${i === Math.min(1, names.length - 1) ? "selected" : ""}>${n}${i === 0 ? " (baseline)" : ""}</option>`).join("");
     this.$("#study-results").hidden = false;
+    this.notes(this.results);
     this.render();
+  }
+
+  // the study's warnings (e.g. fewer replications than recommended) and how it was computed (common random numbers,
+  // paired differences, the multiple-comparison correction), as the API states them
+  notes(r) {
+    const para = (text, cls) => Object.assign(document.createElement("p"), { className: cls, textContent: text });
+    this.$("#study-notes").replaceChildren(...(r.warnings || []).map((t) => para(t, "note warn")),
+      ...(r.method || []).map((t) => para(t, "note")));
   }
 
   render() {
@@ -127,7 +137,10 @@ export class Studies {
   }
 
   kpiTable(r, scenario, baseline) {
-    const rows = r.kpis.filter((k) => k.scenario === scenario);
+    // the headline KPIs in their reading order; every KPI when asked
+    const order = this.$("#all-kpis").checked ? null : Object.fromEntries((r.headline_kpis || []).map((id, i) => [id, i]));
+    const rows = r.kpis.filter((k) => k.scenario === scenario && (!order || k.kpi in order))
+      .sort((a, b) => (order ? order[a.kpi] - order[b.kpi] : 0));
     const base = Object.fromEntries(r.kpis.filter((k) => k.scenario === baseline).map((k) => [k.kpi, k]));
     const ci = (k) => (k ? `${fmt(k.mean, 1)} <small>[${fmt(k.ci_low, 1)}, ${fmt(k.ci_high, 1)}]</small>` : "");
     const diff = (k) => {
