@@ -96,6 +96,7 @@ class LognormalTable:
         self._tables: dict[tuple[int, int], np.ndarray] = {}
         self._uniforms: dict[tuple[int, int], np.ndarray] = {}
         self._wait_uniforms: dict[tuple[int, int], np.ndarray] = {}
+        self._wait_segments: tuple[tuple[int, int, int] | None, tuple[np.ndarray, np.ndarray]] = (None, (np.zeros(0), np.zeros(0)))
 
     def index(self, step: Step) -> int:
         key = (step.median_h, step.p90_h)
@@ -124,10 +125,15 @@ class LognormalTable:
         left), from a stream of their own so that the lognormal draws of a seed are those of a query without closures."""
         return self._stream(self._uniforms, seed, n, rows, 0x5EA5)
 
-    def wait_uniforms(self, seed: int, n: int, rows: int) -> np.ndarray:
-        """float64[2, rows', n], rows' ≥ rows: the uniform draws of the expected waits before each step row (up to two:
-        the origin wait and the element's), a stream of their own (free conditions draw the same as without it)."""
-        return self._stream(self._wait_uniforms, seed, n, rows, 0x0A17)
+    def wait_uniforms(self, seed: int, n: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """The uniform draws of the expected waits before each step row (up to two: the origin wait and the element's),
+        a stream of their own (free conditions draw the same as without it), as where they fall between the
+        :data:`QUANTILE_LEVELS`: ``(segment, fraction)``, each [2, rows', n], rows' ≥ rows (``sample_quantiles``)."""
+        u = self._stream(self._wait_uniforms, seed, n, rows, 0x0A17)
+        key = (seed, n, u.shape[1])
+        if self._wait_segments[0] != key:
+            self._wait_segments = (key, quantile_segments(u))
+        return self._wait_segments[1]
 
     def _stream(self, cache: dict[tuple[int, int], np.ndarray], seed: int, n: int, rows: int, tag: int) -> np.ndarray:
         u = cache.get((seed, n))
@@ -144,14 +150,21 @@ class LognormalTable:
 _LEVELS = np.asarray(QUANTILE_LEVELS)
 
 
-def sample_quantiles(q: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Draws from distributions given by their quantiles ``q[r]`` at :data:`QUANTILE_LEVELS` (linear between them),
-    one per uniform ``u[r, i]``: the inverse of the piecewise-linear distribution function."""
+def quantile_segments(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where uniforms fall between the :data:`QUANTILE_LEVELS`: the segment i (levels i, i+1) and the fraction of it."""
     pos = np.clip(np.searchsorted(_LEVELS, u, side="right") - 1, 0, len(_LEVELS) - 2)
-    lo, hi = _LEVELS[pos], _LEVELS[pos + 1]
+    lo = _LEVELS[pos]
+    return pos, (u - lo) / (_LEVELS[pos + 1] - lo)
+
+
+def sample_quantiles(q: np.ndarray, u: np.ndarray | None = None, segments: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Draws from distributions given by their quantiles ``q[r]`` at :data:`QUANTILE_LEVELS` (linear between them),
+    one per uniform ``u[r, i]`` (or its precomputed :func:`quantile_segments`): the inverse of the piecewise-linear
+    distribution function."""
+    pos, frac = segments if segments is not None else quantile_segments(u)
     rows = np.arange(q.shape[0])[:, None]
-    qlo, qhi = q[rows, pos], q[rows, pos + 1]
-    return qlo + (qhi - qlo) * (u - lo) / (hi - lo)
+    qlo = q[rows, pos]
+    return qlo + (q[rows, pos + 1] - qlo) * frac
 
 
 class SamplePlan(NamedTuple):
@@ -252,9 +265,9 @@ def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, s
     else:
         cdraws = np.zeros((0, n))
     if wrow:
-        uw = table.wait_uniforms(seed, n, longest)
+        pos, frac = table.wait_uniforms(seed, n, longest)
         wr = np.asarray(wrow)
-        wdraws = sample_quantiles(np.asarray(wq), uw[wr % 2, wr // 2])
+        wdraws = sample_quantiles(np.asarray(wq), segments=(pos[wr % 2, wr // 2], frac[wr % 2, wr // 2]))
     else:
         wdraws = np.zeros((0, n))
     out = []
