@@ -142,7 +142,10 @@ def write_typical_waits(rows: list[tuple], path: str | os.PathLike[str], *, data
     for k, v in head.items():
         buf.write(f"# {k} = {v}\n")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
+    means_only = all(len(r) == len(MEAN_COLUMNS) for r in rows)  # rows without quantiles: the means-only format
+    if not means_only and any(len(r) != len(COLUMNS) for r in rows):
+        raise SilkwayError(f"typical waits: every row needs the {len(COLUMNS)} values {', '.join(COLUMNS)} (or all rows the first {len(MEAN_COLUMNS)})")
+    w.writerow(MEAN_COLUMNS if means_only else COLUMNS)
     for r in rows:
         w.writerow([*r[:6], *(f"{v:.3f}" for v in r[6:])])
     return atomic_write_text(Path(path), buf.getvalue())
