@@ -309,7 +309,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--json", action="store_true", help="embedded part only, its figures as one JSON line (bench_routing_ab.py)")
     args = ap.parse_args(argv)
+    if args.json:
+        import json
+
+        print(json.dumps(bench_embedded(args.repeats)))
+        return 0
     emb = None if args.skip_embedded else bench_embedded(args.repeats)
     syn = None if args.skip_synthetic else bench_synthetic(args.nodes, args.queries, args.nx_queries, args.seed)
     text = report(emb, syn, argv)

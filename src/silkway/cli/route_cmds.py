@@ -127,6 +127,6 @@ def _legs_table(best: RouteOption, name: dict[str, str]) -> Table:
         where = f"{name[leg.from_node]} → {name[leg.to_node]}" if leg.kind == "move" else name[leg.from_node]
         gauge = f" {leg.platform[4:]} mm" if leg.platform and leg.platform.startswith("rail") else ""
         what = {"move": f"{leg.mode}{gauge}, {leg.distance_km:,.0f} km", "wait": f"next departure on {leg.link_id}",
-                "queue": f"expected wait for {leg.facility_id or leg.link_id}"}.get(leg.kind, leg.facility_id or "")
+                "queue": f"expected wait for {leg.facility_id or leg.link_id or 'the train to leave (origin)'}"}.get(leg.kind, leg.facility_id or "")
         t.add_row(f"{leg.start_h / 24:.1f}", leg.kind, where, what.strip(), f"{leg.hours:.1f}", f"{leg.cost_usd:,.0f}", f"{leg.co2e_kg:,.1f}")
     return t

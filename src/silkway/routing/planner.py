@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -25,13 +25,13 @@ from silkway.routing.corridors import (
     via_points,
     water_crossings,
 )
-from silkway.routing.hazards import Calendar, Hazards, annotate
+from silkway.routing.hazards import Calendar, Hazards, StepRisk, annotate, path_risks
 from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
 from silkway.routing.regions import build_regions
 from silkway.routing.search import Path, Query, best_path, pareto_paths
 from silkway.routing.stategraph import StateGraph
-from silkway.routing.timeline import Draws, LognormalTable, nominal_legs, path_steps, sample_hours
+from silkway.routing.timeline import Draws, Located, LognormalTable, SamplePlan, nominal_legs, path_steps, sample_hours, sample_plan
 
 OBJECTIVES = tuple(o.value for o in Objective)
 SAMPLES = 1000
@@ -42,6 +42,16 @@ METHOD = ("exact Pareto label-setting over (node, platform) states with timetabl
           "waits recomputed from each sampled arrival, random closures drawn at their rate for the month; "
           "conditions: {conditions}; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
 RELAXED = " (relaxed for this query: no route obeys it{why})"
+PATH_CACHE = 4096  # paths whose query-independent data a router keeps
+
+
+class PathInfo(NamedTuple):
+    steps: list[Located]
+    risks: tuple[list[StepRisk], bool]
+    node_ids: tuple[str, ...]
+    corridor: str
+    via: tuple
+    plan: SamplePlan
 
 
 def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float, str | None]:
@@ -86,6 +96,7 @@ class Router:
         self.hazards = Hazards(net)
         self.conditions_cache: dict[tuple, Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
         self._allowed: dict[Avoid, list[bool]] = {}
+        self._paths: dict[tuple, PathInfo] = {}
         self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
 
     def _corridor_penalty(self, corridor: str) -> list[float]:
@@ -191,26 +202,41 @@ class Router:
                 candidates.setdefault(p.arcs, p)
         return list(candidates.values())
 
+    def _path_info(self, p: Path) -> PathInfo:
+        """What about a path does not depend on the query (its located steps, their closures and elements, nodes,
+        corridor label and via points), kept per router (bounded: a server sees many paths)."""
+        key = (p.start_state, p.arcs, p.end_state)
+        info = self._paths.get(key)
+        if info is None:
+            if len(self._paths) >= PATH_CACHE:
+                self._paths.clear()
+            g = self.graph
+            steps = path_steps(g, p)
+            nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
+            info = self._paths[key] = PathInfo(
+                steps, path_risks(g, steps, self.hazards), tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]),
+                corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings), via_points(g, p),
+                sample_plan(steps, self.lognormals))
+        return info
+
     def _options(self, paths: list[Path], depart_h: float, teu: float, samples: int, seed: int, cond: Conditions,
                  calendar: Calendar) -> list[RouteOption]:
         """Every candidate with its legs, via points and sampled times; Pareto marks over the displayed figures."""
         g = self.graph
-        steps = [path_steps(g, p) for p in paths]
-        extras = [annotate(g, st, self.hazards, cond, calendar, depart_h) for st in steps]
-        draws = sample_hours(steps, depart_h, samples, seed, self.lognormals, extras)
+        infos = [self._path_info(p) for p in paths]
+        extras = [annotate(g, i.steps, self.hazards, cond, calendar, depart_h, i.risks) for i in infos]
+        draws = sample_hours([i.steps for i in infos], depart_h, samples, seed, self.lognormals, extras, [i.plan for i in infos])
         out = []
-        for p, st, ex, dr in zip(paths, steps, extras, draws, strict=True):
-            legs = nominal_legs(g, st, depart_h, teu, ex)
-            nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
+        for p, info, ex, dr in zip(paths, infos, extras, draws, strict=True):
+            legs = nominal_legs(g, info.steps, depart_h, teu, ex)
             queue_h = sum(leg.hours for leg in legs if leg.kind == QUEUE)
             nominal_h = (legs[-1].start_h + legs[-1].hours) if queue_h else (p.arrival_h - depart_h)
             q50, q90, gap_var, gap_tt = _reconcile(dr, legs, nominal_h)
             out.append(RouteOption(
-                corridor=corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings),
-                node_ids=tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]), legs=tuple(legs),
+                corridor=info.corridor, node_ids=info.node_ids, legs=tuple(legs),
                 days_nominal=nominal_h / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0, expected_wait_days=queue_h / 24.0,
                 cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
-                distance_km=sum(leg.distance_km for leg in legs), via=via_points(g, p),
+                distance_km=sum(leg.distance_km for leg in legs), via=info.via,
                 gap_variability_days=gap_var / 24.0, gap_timetable_days=gap_tt / 24.0))
         return [replace(x, pareto=m) for x, m in zip(out, pareto_marks(out), strict=True)]
 
@@ -251,25 +277,17 @@ class Router:
                 f"{q.max_transfers} (a route that re-enters no country and crosses no water body twice needs {k} transfers)")
 
 
-def _median(x: np.ndarray) -> float:
-    """``np.median`` of 1-D draws without NaN, to the bit (the mean of the two middle values when the count is even);
-    np.median itself imports numpy.ma on its first call, a cost every ``silkway route`` would pay at start-up."""
-    k = len(x) // 2
-    if len(x) % 2:
-        return float(np.partition(x, k)[k])
-    part = np.partition(x, [k - 1, k])
-    return float((part[k - 1] + part[k]) / 2)
-
-
 def _quantiles(h: np.ndarray) -> tuple[float, float]:
     """Median and P90 of the draws, linear interpolation between order statistics (numpy's default)."""
-    srt = np.sort(h)
+    n = len(h)
+    pos = (0.5 * (n - 1), 0.9 * (n - 1))
+    idx = sorted({min(int(x) + d, n - 1) for x in pos for d in (0, 1)})
+    part = np.partition(h, idx)
     out = []
-    for q in (0.5, 0.9):
-        pos = q * (len(srt) - 1)
-        lo = int(pos)
-        hi = min(lo + 1, len(srt) - 1)
-        out.append(float(srt[lo] + (srt[hi] - srt[lo]) * (pos - lo)))
+    for x in pos:
+        lo = int(x)
+        hi = min(lo + 1, n - 1)
+        out.append(float(part[lo] + (part[hi] - part[lo]) * (x - lo)))
     return out[0], out[1]
 
 
@@ -280,7 +298,7 @@ def _reconcile(dr: Draws, legs: list, nominal_h: float) -> tuple[float, float, f
     recomputed for each sampled arrival: a late arrival misses a sailing, an early one catches an earlier train)."""
     q50, q90 = _quantiles(dr.total_h)
     steps_median = sum(leg.hours for leg in legs if leg.kind != "wait")
-    gap_var = _median(dr.steps_h) - steps_median
+    gap_var = _quantiles(dr.steps_h)[0] - steps_median
     return q50, q90, gap_var, q50 - nominal_h - gap_var
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from silkway.lognormal import sigma_from_p90
+from silkway.routing.conditions import QUANTILE_LEVELS
 from silkway.routing.hazards import Extra
 from silkway.routing.model import QUEUE, Leg
 from silkway.routing.search import Path, next_departure
@@ -44,16 +46,15 @@ def path_steps(g: StateGraph, path: Path) -> list[Located]:
 
 def nominal_legs(g: StateGraph, steps: list[Located], depart_h: float, teu: float, extras: Sequence[Extra] | None = None) -> list[Leg]:
     """The nominal chain: every step at its median, waits as they fall; an expected congestion wait (``extras``,
-    typical conditions) is its own ``queue`` leg just before the step it is for."""
+    typical conditions) is its own ``queue`` leg (its mean) just before the step it is for; the origin wait for the
+    train to leave is the queue leg with neither facility nor link."""
     legs = []
     t = depart_h
     for k, (step, u, v, a) in enumerate(steps):
-        queue_h = extras[k][0] if extras else 0.0
-        if queue_h > 0:
-            kind, target, _ = extras[k][3]  # type: ignore[misc]
-            legs.append(Leg(QUEUE, u, u, queue_h, t - depart_h, facility_id=target if kind in ("handling", "customs") else None,
+        for (kind, target, _), mean_h, _ in (extras[k][3] if extras else ()):
+            legs.append(Leg(QUEUE, u, u, mean_h, t - depart_h, facility_id=target if kind in ("handling", "customs") else None,
                             link_id=target if kind in ("link", "quay") else None))
-            t += queue_h
+            t += mean_h
         hours = next_departure(t, step.period_h, step.offset_h) - t if step.kind == WAIT else step.median_h
         extra = {}
         if step.kind == MOVE:
@@ -94,6 +95,8 @@ class LognormalTable:
         self.keep = keep
         self._tables: dict[tuple[int, int], np.ndarray] = {}
         self._uniforms: dict[tuple[int, int], np.ndarray] = {}
+        self._wait_uniforms: dict[tuple[int, int], np.ndarray] = {}
+        self._wait_segments: tuple[tuple[int, int, int] | None, tuple[np.ndarray, np.ndarray]] = (None, (np.zeros(0), np.zeros(0)))
 
     def index(self, step: Step) -> int:
         key = (step.median_h, step.p90_h)
@@ -120,74 +123,167 @@ class LognormalTable:
     def uniforms(self, seed: int, n: int, rows: int) -> np.ndarray:
         """float64[2, rows', n], rows' ≥ rows: two uniform draws per step row (is a closure in force; how much of it is
         left), from a stream of their own so that the lognormal draws of a seed are those of a query without closures."""
-        u = self._uniforms.get((seed, n))
+        return self._stream(self._uniforms, seed, n, rows, 0x5EA5)
+
+    def wait_uniforms(self, seed: int, n: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """The uniform draws of the expected waits before each step row (up to two: the origin wait and the element's),
+        a stream of their own (free conditions draw the same as without it), as where they fall between the
+        :data:`QUANTILE_LEVELS`: ``(segment, fraction)``, each [2, rows', n], rows' ≥ rows (``sample_quantiles``)."""
+        u = self._stream(self._wait_uniforms, seed, n, rows, 0x0A17)
+        key = (seed, n, u.shape[1])
+        if self._wait_segments[0] != key:
+            self._wait_segments = (key, quantile_segments(u))
+        return self._wait_segments[1]
+
+    def _stream(self, cache: dict[tuple[int, int], np.ndarray], seed: int, n: int, rows: int, tag: int) -> np.ndarray:
+        u = cache.get((seed, n))
         if u is None or u.shape[1] < rows:
             r = max(32 * -(-rows // 32), 0 if u is None else u.shape[1])
-            u = np.random.default_rng([seed, 0x5EA5]).random((2, r, n))
-            self._uniforms.pop((seed, n), None)
-            while len(self._uniforms) >= self.keep:
-                self._uniforms.pop(next(iter(self._uniforms)))
-            self._uniforms[(seed, n)] = u
+            u = np.random.default_rng([seed, tag]).random((r, 2, n)).transpose(1, 0, 2)  # row k: the same numbers for any r
+            cache.pop((seed, n), None)
+            while len(cache) >= self.keep:
+                cache.pop(next(iter(cache)))
+            cache[(seed, n)] = u
         return u
 
 
+_LEVELS = np.asarray(QUANTILE_LEVELS)
+
+
+def quantile_segments(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where uniforms fall between the :data:`QUANTILE_LEVELS`: the segment i (levels i, i+1) and the fraction of it."""
+    pos = np.clip(np.searchsorted(_LEVELS, u, side="right") - 1, 0, len(_LEVELS) - 2)
+    lo = _LEVELS[pos]
+    return pos, (u - lo) / (_LEVELS[pos + 1] - lo)
+
+
+def sample_quantiles(q: np.ndarray, u: np.ndarray | None = None, segments: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Draws from distributions given by their quantiles ``q[r]`` at :data:`QUANTILE_LEVELS` (linear between them),
+    one per uniform ``u[r, i]`` (or its precomputed :func:`quantile_segments`): the inverse of the piecewise-linear
+    distribution function."""
+    pos, frac = segments if segments is not None else quantile_segments(u)
+    rows = np.arange(q.shape[0])[:, None]
+    qlo = q[rows, pos]
+    return qlo + (q[rows, pos + 1] - qlo) * frac
+
+
+class SamplePlan(NamedTuple):
+    """What sampling needs of a path that does not depend on the query (a router keeps it with the path): per run of
+    steps between two scheduled departures, the lognormal steps (index, sigma row of the table, median) and the wait
+    that ends the run (its step index and step; None for the last run); ``segment[k]`` = the run of step k."""
+
+    runs: list[tuple[list[int], list[int], list[float], int, Step | None]]
+    segment: list[int]
+
+
+def sample_plan(steps: list[Located], table: LognormalTable) -> SamplePlan:
+    runs: list[tuple[list[int], list[int], list[float], int, Step | None]] = []
+    ks: list[int] = []
+    sig: list[int] = []
+    med: list[float] = []
+    segment: list[int] = []
+    for k, (step, _, _, _) in enumerate(steps):
+        segment.append(len(runs))
+        if step.kind == WAIT:
+            runs.append((ks, sig, med, k, step))
+            ks, sig, med = [], [], []
+        elif step.median_h > 0:
+            ks.append(k)
+            sig.append(table.index(step))
+            med.append(step.median_h)
+    runs.append((ks, sig, med, -1, None))
+    return SamplePlan(runs, segment)
+
+
 def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, seed: int,
-                 table: LognormalTable | None = None, extras_lists: Sequence[Sequence[Extra]] | None = None) -> list[Draws]:
+                 table: LognormalTable | None = None, extras_lists: Sequence[Sequence[Extra]] | None = None,
+                 plans: Sequence[SamplePlan] | None = None) -> list[Draws]:
     """Door-to-door hours of each path in ``n`` Monte Carlo draws (common random numbers across paths:
     the k-th step of every path uses row k of one standard-normal matrix of the seed).
 
     Each timed step is lognormal with its median and P90 (sigma = ln(P90/median) / z0.9); a wait is the
     time to the next departure after the sampled arrival. ``extras_lists`` (per path, per step: ``hazards.Extra``)
-    add an expected congestion wait (a constant) before a step, and a closure in force with probability p when the
-    container gets there: it waits for the rest of it (uniform over the closure's length); at a scheduled departure
-    the sailing is cancelled and the container takes the first one after the reopening.
+    add expected congestion waits before a step — drawn from their quantiles where known (``sample_quantiles``),
+    else their mean, a constant — and a closure in force with probability p when the container gets there: it waits
+    for the rest of it (uniform over the closure's length); at a scheduled departure the sailing is cancelled and the
+    container takes the first one after the reopening. ``plans``: the paths' :func:`sample_plan` if known.
     Vectorised: the draws of every step of every path are one gather from the ``table`` of factors and one product;
     each run of steps between two waits is one sum; only the (few) waits loop in Python."""
     table = table if table is not None else LognormalTable(keep=1)
+    plans = plans if plans is not None else [sample_plan(st, table) for st in step_lists]
     rows: list[int] = []
     which: list[int] = []
     medians: list[float] = []
     crow: list[int] = []  # closure rows on steps that are not waits: step index, p, length h
     cp: list[float] = []
     cl: list[float] = []
-    plans = []  # per path: (lognormal rows a:b, closure rows c:d, queue hours, wait after them or None, its closure or None)
-    for j, steps in enumerate(step_lists):
-        extras = extras_lists[j] if extras_lists is not None else None
-        plan, first, cfirst, queue = [], len(rows), len(crow), 0.0
-        for k, (step, _, _, _) in enumerate(steps):
-            q, p, length, _ = extras[k] if extras is not None else (0.0, 0.0, 0.0, None)
-            queue += q
-            if step.kind == WAIT:
-                plan.append((first, len(rows), cfirst, len(crow), queue, step, (k, p, length) if p > 0 else None))
-                first, cfirst, queue = len(rows), len(crow), 0.0
-                continue
-            if p > 0:
-                crow.append(k)
-                cp.append(p)
-                cl.append(length)
-            if step.median_h > 0:
-                rows.append(k)
-                which.append(table.index(step))
-                medians.append(step.median_h)
-        plan.append((first, len(rows), cfirst, len(crow), queue, None, None))
-        plans.append(plan)
+    wrow: list[int] = []  # sampled expected waits: uniform row (2 per step), quantiles
+    wq: list[tuple[float, ...]] = []
+    layouts = []  # per path and run: (lognormal rows a:b, closure rows c:d, wait rows e:f, constant queue h, wait step, its closure)
+    for j, plan in enumerate(plans):
+        nruns = len(plan.runs)
+        cl_at: list[list[int]] = [[] for _ in range(nruns)]
+        w_at: list[list[int]] = [[] for _ in range(nruns)]
+        run_queue = [0.0] * nruns
+        run_closure: dict[int, tuple[int, float, float]] = {}
+        if extras_lists is not None:
+            for k, (_, p, length, waits) in enumerate(extras_lists[j]):
+                if p == 0 and not waits:
+                    continue
+                r = plan.segment[k]
+                for i, (_, mean_h, q) in enumerate(waits):
+                    if q is None:
+                        run_queue[r] += mean_h
+                    else:
+                        w_at[r].append(len(wq))
+                        wrow.append(2 * k + i)
+                        wq.append(q)
+                if p > 0:
+                    if plan.runs[r][3] == k:
+                        run_closure[r] = (k, p, length)
+                    else:
+                        cl_at[r].append(len(crow))
+                        crow.append(k)
+                        cp.append(p)
+                        cl.append(length)
+        layout = []
+        for r, (ks, sig, med, _, wait) in enumerate(plan.runs):
+            a = len(rows)
+            rows += ks
+            which += sig
+            medians += med
+            c = (cl_at[r][0], cl_at[r][-1] + 1) if cl_at[r] else (0, 0)
+            w = (w_at[r][0], w_at[r][-1] + 1) if w_at[r] else (0, 0)
+            layout.append((a, len(rows), *c, *w, run_queue[r], wait, run_closure.get(r)))
+        layouts.append(layout)
     longest = max((len(st) for st in step_lists), default=0)
     draws = np.asarray(medians)[:, None] * table.factors(seed, n, longest)[which, rows] if rows else np.zeros((0, n))
-    u = table.uniforms(seed, n, longest) if crow or any(w[6] for plan in plans for w in plan) else None
+    u = table.uniforms(seed, n, longest) if crow or any(x[8] for layout in layouts for x in layout) else None
     if crow:
         closed = u[0, crow] < np.asarray(cp)[:, None]
         cdraws = np.where(closed, u[1, crow] * np.asarray(cl)[:, None], 0.0)
     else:
         cdraws = np.zeros((0, n))
+    if wrow:
+        pos, frac = table.wait_uniforms(seed, n, longest)
+        wr = np.asarray(wrow)
+        wdraws = sample_quantiles(np.asarray(wq), segments=(pos[wr % 2, wr // 2], frac[wr % 2, wr // 2]))
+    else:
+        wdraws = np.zeros((0, n))
     out = []
-    for plan in plans:
+    for layout in layouts:
         t = np.full(n, depart_h)
+        steps_h = np.zeros(n)
         queue_total = 0.0
-        for first, end, cfirst, cend, queue, wait, wclosure in plan:
-            if end > first:
-                t = t + draws[first:end].sum(axis=0)
-            if cend > cfirst:
-                t = t + cdraws[cfirst:cend].sum(axis=0)
+        for first, end, cfirst, cend, wfirst, wend, queue, wait, wclosure in layout:
+            seg = None
+            for lo, hi, src in ((first, end, draws), (cfirst, cend, cdraws), (wfirst, wend, wdraws)):
+                if hi > lo:
+                    part = src[lo:hi].sum(axis=0) if hi - lo > 1 else src[lo]
+                    seg = part if seg is None else seg + part
+            if seg is not None:
+                t = t + seg
+                steps_h = steps_h + seg
             if queue:
                 t = t + queue
                 queue_total += queue
@@ -198,11 +294,6 @@ def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, s
                     later = t + u[1, k] * length
                     later = wait.offset_h + np.ceil((later - wait.offset_h) / wait.period_h - EPS) * wait.period_h
                     t = np.where(u[0, k] < p, later, t)
-        first, end = plan[0][0], plan[-1][1]
-        steps_h = draws[first:end].sum(axis=0)
-        cfirst, cend = plan[0][2], plan[-1][3]
-        if cend > cfirst:
-            steps_h = steps_h + cdraws[cfirst:cend].sum(axis=0)
         if queue_total:
             steps_h = steps_h + queue_total
         out.append(Draws(t - depart_h, steps_h))

@@ -3,8 +3,12 @@ their provenance, read them back (or a stored simulation output) as :class:`~sil
 
 ``typical_waits.csv`` (shipped in the dataset folder) starts with ``# key = value`` provenance lines — the dataset
 digest it was computed from, silkway version, seed, replications, days, build time, command — then one row per
-(as_of, element_kind, target_id, node_id, month): trains served and their mean queue wait in hours (month 0 = the
-whole year). ``dataset_digest`` hashes the dataset's own files (manifest, tables, demand), not this file.
+(as_of, element_kind, target_id, node_id, month): trains served (containers for an ``origin`` row), their mean queue
+wait in hours and its quantiles (min, P10, P25, P50, P75, P90, P95, P99, max: the planner samples the waits from them)
+(month 0 = the whole year). An ``origin`` row is the wait of a container at its origin node for its train to leave
+(target = the destination node of the flow, ``*`` = every flow from that origin). ``dataset_digest`` hashes the
+dataset's own files (manifest, tables, demand), not this file. A file with the first seven columns only (means) is
+read too: its waits are constants.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import hashlib
 import io
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +29,25 @@ from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE  # noqa:
 from silkway.errors import SilkwayError
 from silkway.network.dataset import DEFAULT_DATASET, default_dataset_path
 from silkway.network.schema import MANIFEST_FILE, TABLES
-from silkway.routing.conditions import FREE, Conditions, ConditionsKind, ElementKey, ElementKind, check_row, parse_kind, pooled
+from silkway.routing.conditions import (
+    ALL_DESTINATIONS,
+    FREE,
+    QUANTILE_LEVELS,
+    Conditions,
+    ConditionsKind,
+    ElementKey,
+    ElementKind,
+    check_row,
+    parse_kind,
+    pooled,
+)
 
 PathLike = str | os.PathLike[str] | None
-COLUMNS = ("as_of", "element_kind", "target_id", "node_id", "month", "trains", "mean_wait_h")
+MEAN_COLUMNS = ("as_of", "element_kind", "target_id", "node_id", "month", "trains", "mean_wait_h")
+QUANTILE_COLUMNS = ("min_wait_h", "p10_wait_h", "p25_wait_h", "p50_wait_h", "p75_wait_h", "p90_wait_h", "p95_wait_h", "p99_wait_h",
+                    "max_wait_h")
+COLUMNS = MEAN_COLUMNS + QUANTILE_COLUMNS
+assert len(QUANTILE_COLUMNS) == len(QUANTILE_LEVELS)
 
 
 def dataset_digest(dataset: PathLike = None) -> str:
@@ -44,7 +64,9 @@ def dataset_digest(dataset: PathLike = None) -> str:
 def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFAULT_AS_OF, replications: int = 3, seed: int = 0,
                         progress: Callable[[str], None] | None = None) -> list[tuple]:
     """Rows of ``typical_waits.csv``: for each as-of day, ``replications`` simulated years of the baseline (the dataset's
-    demand, default options: closures included) with seeds ``seed, seed+1, …``; waits pooled over the replications."""
+    demand, default options: closures included) with seeds ``seed, seed+1, …``; waits pooled over the replications.
+    Station rows: the per-train waits (to the hour, ``simulation/waits.py``) of the month or year; origin rows: the
+    per-container waits from ready to the train's departure, per flow (origin, destination) and per origin (``*``)."""
     from silkway.services.simulation import load_inputs
     from silkway.simulation.waits import monthly_station_waits
 
@@ -53,29 +75,66 @@ def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFA
     rows: list[tuple] = []
     for day in as_of:
         net, demand = load_inputs(dataset, None, day)
-        total_t = total_w = None
+        runs = []
         for r in range(replications):
             if progress:
                 progress(f"as of {day}: replication {r + 1}/{replications} (seed {seed + r})")
-            sw = monthly_station_waits(net, demand, seed=seed + r)
-            total_t = sw.trains if total_t is None else total_t + sw.trains
-            total_w = sw.wait_h if total_w is None else total_w + sw.wait_h
+            runs.append(monthly_station_waits(net, demand, seed=seed + r))
+        sw = runs[0]
+        h_trains = np.concatenate([x.hour_trains for x in runs])
+        h_wait = np.concatenate([x.hour_wait_h for x in runs])
+        h_month = np.concatenate([x.hour_month for x in runs])
+        h_mean = np.divide(h_wait, h_trains, out=np.zeros_like(h_wait), where=h_trains > 0)
         for i, (kind, target, node) in enumerate(zip(sw.kind, sw.target, sw.node, strict=True)):
-            year_t, year_w = total_t[i].sum(), total_w[i].sum()
-            if year_t == 0:
-                continue
-            rows.append((str(day), kind, target, node, 0, int(year_t), year_w / year_t))
-            for m in range(12):
-                if total_t[i, m] > 0:
-                    rows.append((str(day), kind, target, node, m + 1, int(total_t[i, m]), total_w[i, m] / total_t[i, m]))
+            rows += _element_rows(str(day), kind, target, node, h_mean[:, i], h_trains[:, i], h_month)
+        rows += _origin_rows(str(day), runs)
     return rows
+
+
+def _element_rows(day: str, kind: str, target: str, node: str, values: np.ndarray, weights: np.ndarray, month: np.ndarray) -> list[tuple]:
+    """The year row (month 0) and a row per month with trains: count, mean and quantiles of the waits."""
+    from silkway.simulation.waits import weighted_quantiles
+
+    out = []
+    levels = np.asarray(QUANTILE_LEVELS)
+    for m in range(13):
+        sel = weights > 0 if m == 0 else (weights > 0) & (month == m)
+        n = weights[sel].sum()
+        if n == 0:
+            if m == 0:
+                return out
+            continue
+        q = weighted_quantiles(values[sel], weights[sel], levels)
+        out.append((day, kind, target, node, m, int(round(n)), float((values[sel] * weights[sel]).sum() / n), *map(float, q)))
+    return out
+
+
+def _origin_rows(day: str, runs: list) -> list[tuple]:
+    """Origin waits per flow (origin, destination) and per origin (``*``), pooled over the replications."""
+    pairs = sorted({p for x in runs for p in x.flows})
+    origin, dest, month, wait = [], [], [], []
+    for x in runs:
+        origin.append(np.array([x.flows[f][0] for f in x.origin_flow], dtype=object))
+        dest.append(np.array([x.flows[f][1] for f in x.origin_flow], dtype=object))
+        month.append(x.origin_month)
+        wait.append(x.origin_wait_h)
+    o, d, m, w = (np.concatenate(a) if a else np.empty(0) for a in (origin, dest, month, wait))
+    ones = np.ones(len(w))
+    out = []
+    for node in sorted({p[0] for p in pairs}):
+        at = o == node
+        out += _element_rows(day, ElementKind.ORIGIN.value, ALL_DESTINATIONS, node, w[at], ones[at], m[at])
+        for dest_id in sorted({p[1] for p in pairs if p[0] == node}):
+            sel = at & (d == dest_id)
+            out += _element_rows(day, ElementKind.ORIGIN.value, dest_id, node, w[sel], ones[sel], m[sel])
+    return out
 
 
 def write_typical_waits(rows: list[tuple], path: str | os.PathLike[str], *, dataset: PathLike, as_of: Sequence[str], replications: int,
                         seed: int, command: str) -> Path:
     from silkway import __version__
 
-    head = {"what": "expected queue waits per train of the baseline simulation (silkway route --conditions typical)",
+    head = {"what": "queue waits per train (mean and quantiles) and origin waits per container of the baseline simulation (silkway route --conditions typical)",
             "dataset": str(dataset) if dataset is not None else "embedded eurasia", "dataset_sha256": dataset_digest(dataset),
             "silkway_version": __version__, "seed": seed, "replications": replications, "days": 365, "as_of": ";".join(as_of),
             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "command": command}
@@ -83,14 +142,21 @@ def write_typical_waits(rows: list[tuple], path: str | os.PathLike[str], *, data
     for k, v in head.items():
         buf.write(f"# {k} = {v}\n")
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
+    means_only = all(len(r) == len(MEAN_COLUMNS) for r in rows)  # rows without quantiles: the means-only format
+    if not means_only and any(len(r) != len(COLUMNS) for r in rows):
+        raise SilkwayError(f"typical waits: every row needs the {len(COLUMNS)} values {', '.join(COLUMNS)} (or all rows the first {len(MEAN_COLUMNS)})")
+    w.writerow(MEAN_COLUMNS if means_only else COLUMNS)
     for r in rows:
-        w.writerow([*r[:6], f"{r[6]:.3f}"])
+        w.writerow([*r[:6], *(f"{v:.3f}" for v in r[6:])])
     return atomic_write_text(Path(path), buf.getvalue())
 
 
-def read_typical_waits(path: Path) -> tuple[dict[str, str], dict[str, dict[ElementKey, list[float]]]]:
-    """(provenance, {as_of: {element: 13 waits}}); a clear error naming the file, line and field otherwise."""
+Parsed = dict[str, dict[ElementKey, tuple[list[float], list[tuple[float, ...] | None]]]]
+
+
+def read_typical_waits(path: Path) -> tuple[dict[str, str], Parsed]:
+    """(provenance, {as_of: {element: (13 mean waits, 13 quantile rows or None)}}); a clear error naming the file, line
+    and field otherwise. The quantile columns are optional (a means-only file: constant waits)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -104,36 +170,47 @@ def read_typical_waits(path: Path) -> tuple[dict[str, str], dict[str, dict[Eleme
         body += 1
     reader = csv.reader(lines[body:])
     header = next(reader, None)
-    if header is None or tuple(header) != COLUMNS:
-        raise SilkwayError(f"{path}, line {body + 1}: the header must be {','.join(COLUMNS)}")
-    out: dict[str, dict[ElementKey, list[float]]] = {}
+    if header is None or tuple(header) not in (COLUMNS, MEAN_COLUMNS):
+        raise SilkwayError(f"{path}, line {body + 1}: the header must be {','.join(COLUMNS)} (or its first {len(MEAN_COLUMNS)} columns)")
+    width = len(header)
+    out: Parsed = {}
     for n, cells in enumerate(reader, body + 2):
-        if len(cells) != len(COLUMNS):
-            raise SilkwayError(f"{path}, line {n}: {len(cells)} cells, expected {len(COLUMNS)}")
-        day, kind, target, node, month, _, wait = cells
+        if len(cells) != width:
+            raise SilkwayError(f"{path}, line {n}: {len(cells)} cells, expected {width}")
+        day, kind, target, node, month = cells[:5]
         try:
             ek = ElementKind(kind)
         except ValueError:
             raise SilkwayError(f"{path}, line {n}, element_kind: '{kind[:20]}' is not one of {', '.join(k.value for k in ElementKind)}") from None
-        for field, value, lo, hi in (("month", month, 0, 12), ("mean_wait_h", wait, 0, 1e5)):
+        values = []
+        for field, value, lo, hi in (("month", month, 0, 12), *((c, v, 0, 1e5) for c, v in zip(header[6:], cells[6:], strict=True))):
             try:
                 v = float(value)
             except ValueError:
                 raise SilkwayError(f"{path}, line {n}, {field}: '{value[:20]}' is not a number") from None
             if not lo <= v <= hi or (field == "month" and not v.is_integer()):
                 raise SilkwayError(f"{path}, line {n}, {field}: {value} is out of range ({lo}–{hi:g})")
-        row = out.setdefault(day, {}).setdefault((ek, target, node), [np.nan] * 13)
-        row[int(month)] = float(wait)
+            values.append(v)
+        quantiles = tuple(values[2:]) or None
+        if quantiles is not None and any(b < a for a, b in zip(quantiles, quantiles[1:], strict=False)):
+            raise SilkwayError(f"{path}, line {n}: the quantiles {', '.join(QUANTILE_COLUMNS)} must not decrease")
+        means, dists = out.setdefault(day, {}).setdefault((ek, target, node), ([np.nan] * 13, [None] * 13))
+        means[int(month)] = values[1]
+        dists[int(month)] = quantiles
     return head, out
 
 
-def _filled(rows: dict[ElementKey, list[float]], where: str) -> dict[ElementKey, tuple[float, ...]]:
-    """Months without trains take the year's mean; an element without a year row takes the mean of its months."""
-    out = {}
-    for key, row in rows.items():
-        year = row[0] if row[0] == row[0] else float(np.nanmean(row[1:]))
-        out[key] = check_row(tuple(year if v != v else v for v in [year, *row[1:]]), where)
-    return pooled(out)
+def _filled(rows: dict[ElementKey, tuple[list[float], list[tuple[float, ...] | None]]], where: str) -> Conditions:
+    """Months without trains take the year's waits; an element without a year row takes the mean of its months (and no
+    distribution: a constant). Returns the waits as a Conditions (kind and label set by the caller)."""
+    waits, dists = {}, {}
+    for key, (row, drow) in rows.items():
+        has_year = row[0] == row[0]
+        year = row[0] if has_year else float(np.nanmean(row[1:]))
+        ydist = drow[0] if has_year else None
+        waits[key] = check_row(tuple(year if v != v else v for v in [year, *row[1:]]), where)
+        dists[key] = tuple(ydist if v != v else d for v, d in zip([year, *row[1:]], [ydist, *drow[1:]], strict=True))
+    return Conditions(waits=pooled(waits), dists=pooled(dists))
 
 
 def typical_conditions(dataset: PathLike = None, day: dt.date | None = None) -> Conditions:
@@ -153,7 +230,7 @@ def typical_conditions(dataset: PathLike = None, day: dt.date | None = None) -> 
     warnings = stale_warning(head, folder if dataset is not None else None)
     label = (f"typical (expected waits of the baseline simulation as of {chosen}: {head.get('replications', '?')} replications, "
              f"seed {head.get('seed', '?')}, silkway {head.get('silkway_version', '?')})")
-    return Conditions(ConditionsKind.TYPICAL, _filled(by_day[chosen], str(path)), label, warnings)
+    return replace(_filled(by_day[chosen], str(path)), kind=ConditionsKind.TYPICAL, label=label, warnings=warnings)
 
 
 def nearest(days: list[str], day: dt.date | None) -> str:
@@ -189,7 +266,7 @@ def file_conditions(path: str | os.PathLike[str], day: dt.date | None = None) ->
     if not days:
         raise SilkwayError(f"{p}: no rows")
     chosen = nearest(days, day)
-    return Conditions(ConditionsKind.FILE, _filled(by_day[chosen], str(p)), f"file {p} (as of {chosen})")
+    return replace(_filled(by_day[chosen], str(p)), kind=ConditionsKind.FILE, label=f"file {p} (as of {chosen})")
 
 
 def _parquet_conditions(p: Path) -> Conditions:
