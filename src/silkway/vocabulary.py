@@ -16,6 +16,24 @@ class RouteMode(StrEnum):
     ADAPTIVE = "adaptive"
 
 
+class BackendKind(StrEnum):
+    """Where a study's or an investment search's replications run: ``local`` = worker processes on this machine;
+    ``dask`` = a Dask cluster (``silkway study``: a running scheduler at ``--address``; ``silkway invest``: a local
+    cluster unless ``--address``)."""
+
+    LOCAL = "local"
+    DASK = "dask"
+
+
+class InvestObjective(StrEnum):
+    """What ``silkway invest`` judges a portfolio by (every objective is maximised; see invest/objective.py)."""
+
+    DELIVERED = "delivered"  # TEU delivered in the reported period
+    REFUSED_DIVERTED = "refused_diverted"  # minus the TEU refused at the origin or diverted to another corridor
+    P90 = "p90"  # minus the P90 transit time (days)
+    NPV = "npv"  # net present value (USD) over the appraisal period against doing nothing
+
+
 class Objective(StrEnum):
     """What ``--objective`` ranks by: ``time`` = the Monte Carlo median, ``p90`` = the Monte Carlo P90."""
 

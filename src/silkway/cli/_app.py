@@ -8,7 +8,6 @@ import sys
 from types import ModuleType
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -22,7 +21,7 @@ class SilkwayGroup(TyperGroup):
     """The command group: a :class:`SilkwayError` from any command (bad input) is printed as one clear error and
     exits 1, Ctrl-C exits 130 with one line; in-process runners (tests) see exactly what a user sees."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context class is private (typer._click)
         try:
             return super().invoke(ctx)
         except DataError as exc:
@@ -82,7 +81,7 @@ DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
 AS_OF_HELP = "The network as of this date, YYYY-MM-DD (default: the dataset's reference date)."
 
 
-def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
+def Table(*args: Any, **kwargs: Any) -> Any:
     """``rich.table.Table``, imported when a command first prints a table (not for ``--help``)."""
     from rich.table import Table as RichTable
 

@@ -35,7 +35,7 @@ class MemoryStore:
     def load(self) -> dict[tuple[str, int], dict[str, float]]:
         return dict(self.rows)
 
-    def write(self, portfolio: Portfolio, rep: int, seed: int, kpis: Mapping[str, float], wall_s: float) -> None:
+    def write(self, portfolio: Portfolio, rep: int, _seed: int, kpis: Mapping[str, float], _wall_s: float) -> None:
         self.rows[(portfolio_key(portfolio), rep)] = dict(kpis)
 
 

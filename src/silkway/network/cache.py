@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -25,9 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from silkway.network.model import RECORD_TYPES, Manifest, Network
+from silkway.network.model import Manifest, Network
 from silkway.network.schema import TABLES, Table
 
+logger = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 ENV_DIR = "SILKWAY_CACHE_DIR"
 _OFF = ("", "off", "0", "none", "no")
@@ -98,7 +100,8 @@ class DatasetCache:
             return None
         try:
             net = _read_entry(entry, key)
-        except Exception:  # noqa: BLE001 - any damage (truncated, altered, foreign files): drop the entry, rebuild it
+        except Exception:  # a damaged or foreign entry is a cache miss: rebuilt from the CSV tables
+            logger.warning("dataset cache entry %s is unreadable; rebuilding it", entry, exc_info=True)
             net = None
         if net is None:
             shutil.rmtree(entry, ignore_errors=True)
@@ -139,7 +142,7 @@ def _write_entry(folder: Path, key: str, net: Network) -> None:
 
     files = {}
     for name, table in TABLES.items():
-        arrow = _to_arrow(table, RECORD_TYPES[name], net.table(name))
+        arrow = _to_arrow(table, net.table(name))
         path = folder / f"{name}.arrow"
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, arrow.schema) as writer:
             writer.write_table(arrow)
@@ -157,7 +160,7 @@ def _read_entry(folder: Path, key: str) -> Network | None:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != CACHE_FORMAT or meta.get("key") != key or set(meta["files"]) != set(TABLES):
         return None
-    tables = {}
+    tables: dict[str, Any] = {}
     for name, table in TABLES.items():
         path = folder / f"{name}.arrow"
         info = meta["files"][name]
@@ -176,7 +179,7 @@ def _read_entry(folder: Path, key: str) -> Network | None:
 LAZY_ROWS = 10_000  # tables this long are built into records on first use, not on load
 
 
-class LazyRecords(Sequence):
+class LazyRecords(Sequence[Any]):
     """A big table loaded from the cache: its Arrow columns now, its records when first indexed or iterated.
 
     Behaves as the tuple of records it stands for (length, indexing, iteration, equality, hashing, ``+``, pickling as a
@@ -185,7 +188,8 @@ class LazyRecords(Sequence):
     __slots__ = ("_arrow", "_name", "_items")
 
     def __init__(self, arrow: Any, name: str):
-        self._arrow, self._name, self._items = arrow, name, None
+        self._arrow, self._name = arrow, name
+        self._items: tuple[Any, ...] | None = None
 
     @property
     def columns(self) -> Any:
@@ -197,7 +201,7 @@ class LazyRecords(Sequence):
         return self._items
 
     def __len__(self) -> int:
-        return self._arrow.num_rows
+        return int(self._arrow.num_rows)
 
     def __getitem__(self, i: Any) -> Any:
         return self._all()[i]
@@ -237,11 +241,12 @@ def _arrow_type(kind: str) -> Any:
             "months": pa.list_(pa.float64())}.get(kind, pa.string())
 
 
-def _to_arrow(table: Table, cls: type, records: tuple[Any, ...]) -> Any:
+def _to_arrow(table: Table, records: tuple[Any, ...]) -> Any:
     import pyarrow as pa
 
     cols: dict[str, Any] = {}
     for col in table.cols:
+        values: list[Any]
         if col.kind == "sources":
             values = [";".join(ids) if (ids := dict(r.src).get(col.name)) else None for r in records]
         else:

@@ -135,13 +135,13 @@ class RouteResult:
         days = option.days_median if quantile == "median" else option.days_p90
         return (dt.datetime.fromisoformat(self.depart) + dt.timedelta(days=days)).isoformat(timespec="minutes")
 
-    def to_frame(self):  # noqa: ANN201 - a pandas DataFrame (pandas imported on use)
+    def to_frame(self):
         """The options as a DataFrame, one row each (1 = best)."""
         from silkway.routing.views import options_frame
 
         return options_frame(self)
 
-    def legs_frame(self, option: int = 1):  # noqa: ANN201
+    def legs_frame(self, option: int = 1):
         """The legs of option ``option`` (1 = best) as a DataFrame."""
         from silkway.routing.views import legs_frame
 

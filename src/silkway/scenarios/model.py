@@ -8,8 +8,9 @@ See docs/studies.md for the format with examples.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -176,7 +177,10 @@ def _day(day: date) -> date:
         raise ValueError(str(exc)) from None
 
 
-def _check_positive(set_: dict[str, float], scale: dict[str, float]) -> None:
+_Field = TypeVar("_Field", bound=str)
+
+
+def _check_positive(set_: Mapping[_Field, float], scale: Mapping[_Field, float]) -> None:
     for k, v in {**set_, **scale}.items():
         if not v > 0:
             raise ValueError(f"'{k}' must be > 0 (got {v})")

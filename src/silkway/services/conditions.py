@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from silkway.atomic import atomic_write_text
-from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE  # noqa: F401 - re-exported for callers
+from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE
 from silkway.errors import SilkwayError
-from silkway.network.dataset import DEFAULT_DATASET, default_dataset_path
+from silkway.network.dataset import DEFAULT_DATASET
+from silkway.network.dataset import default_dataset_path as default_dataset_path  # re-exported for the CLI
 from silkway.network.schema import MANIFEST_FILE, TABLES
 from silkway.routing.conditions import FREE, Conditions, ConditionsKind, ElementKey, ElementKind, check_row, parse_kind, pooled
 
@@ -41,8 +42,12 @@ def dataset_digest(dataset: PathLike = None) -> str:
     return h.hexdigest()[:16]
 
 
+# one row of typical_waits.csv: as_of, kind, target, node, month (0 = the year), trains, mean wait_h
+WaitRow = tuple[str, str, str, str, int, int, float]
+
+
 def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFAULT_AS_OF, replications: int = 3, seed: int = 0,
-                        progress: Callable[[str], None] | None = None) -> list[tuple]:
+                        progress: Callable[[str], None] | None = None) -> list[WaitRow]:
     """Rows of ``typical_waits.csv``: for each as-of day, ``replications`` simulated years of the baseline (the dataset's
     demand, default options: closures included) with seeds ``seed, seed+1, …``; waits pooled over the replications."""
     from silkway.services.simulation import load_inputs
@@ -50,16 +55,16 @@ def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFA
 
     if replications < 1:
         raise SilkwayError("replications must be at least 1")
-    rows: list[tuple] = []
+    rows: list[WaitRow] = []
     for day in as_of:
         net, demand = load_inputs(dataset, None, day)
-        total_t = total_w = None
+        runs = []
         for r in range(replications):
             if progress:
                 progress(f"as of {day}: replication {r + 1}/{replications} (seed {seed + r})")
-            sw = monthly_station_waits(net, demand, seed=seed + r)
-            total_t = sw.trains if total_t is None else total_t + sw.trains
-            total_w = sw.wait_h if total_w is None else total_w + sw.wait_h
+            runs.append(monthly_station_waits(net, demand, seed=seed + r))
+        sw = runs[-1]
+        total_t, total_w = sum(x.trains for x in runs[1:]) + runs[0].trains, sum(x.wait_h for x in runs[1:]) + runs[0].wait_h
         for i, (kind, target, node) in enumerate(zip(sw.kind, sw.target, sw.node, strict=True)):
             year_t, year_w = total_t[i].sum(), total_w[i].sum()
             if year_t == 0:
@@ -71,7 +76,7 @@ def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFA
     return rows
 
 
-def write_typical_waits(rows: list[tuple], path: str | os.PathLike[str], *, dataset: PathLike, as_of: Sequence[str], replications: int,
+def write_typical_waits(rows: list[WaitRow], path: str | os.PathLike[str], *, dataset: PathLike, as_of: Sequence[str], replications: int,
                         seed: int, command: str) -> Path:
     from silkway import __version__
 
@@ -197,7 +202,7 @@ def _parquet_conditions(p: Path) -> Conditions:
 
     try:
         st = pd.read_parquet(p)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets one clear message
+    except Exception as exc:
         raise SilkwayError(f"{p}: cannot be read as Parquet: {exc}") from None
     need = {"station_id", "kind", "node_id", "trains", "mean_wait_h"}
     if not need <= set(st.columns):

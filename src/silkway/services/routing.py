@@ -10,9 +10,14 @@ from typing import Any
 from silkway.network import Network
 from silkway.network.model import Node
 from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
-from silkway.routing import Router, RouteResult
+from silkway.routing import Router as Router  # re-exported: the type interfaces hold
+from silkway.routing import RouteResult
 from silkway.routing.conditions import Conditions
-from silkway.routing.planner import conditions_of, route_day, router_at
+from silkway.routing.objectives import FIELD as FIELD  # re-exported: the figure each objective ranks by
+from silkway.routing.objectives import shown as shown  # re-exported: the rounding the ranking uses
+from silkway.routing.planner import conditions_of
+from silkway.routing.planner import route_day as route_day  # re-exported: the interfaces parse a route day here
+from silkway.routing.planner import router_at as router_at  # re-exported: the web app keeps one router per day
 from silkway.services.network import load_dated
 
 PathLike = str | os.PathLike[str] | None

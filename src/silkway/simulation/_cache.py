@@ -54,7 +54,7 @@ class KernelCache(FunctionCache):
     _impl_class = _KernelCacheImpl
 
 
-def cache_on_kernel_sources(*dispatchers) -> None:  # noqa: ANN002 (numba dispatchers)
+def cache_on_kernel_sources(*dispatchers) -> None:
     """Give each compiled function (``@njit(cache=True)``) the kernel-wide cache; call before its first compilation."""
     for d in dispatchers:
         d._cache = KernelCache(d.py_func)

@@ -29,7 +29,7 @@ PLANNER_ALTERNATIVES = 5  # corridor-diverse options asked of the planner per pa
 PLANNER_SAMPLES = 16  # the planner's time sampling is not used here (only its paths), so keep it small
 
 
-def via_candidates(b, demand: Demand, routes: list, avoid: Avoid, planner: PlannerRoutes) -> list:
+def via_candidates(b, demand: Demand, avoid: Avoid, planner: PlannerRoutes) -> list:
     """Each pair may also take the via-sequence (corridor) of any other flow sharing its origin or destination."""
     from silkway.simulation.plan import build_route
 

@@ -31,7 +31,7 @@ class StationWaits:
     wait_h: np.ndarray
 
 
-def monthly_station_waits(net: Network, demand: Demand, *, seed: int = 0, options: SimOptions = SimOptions()) -> StationWaits:  # noqa: B008
+def monthly_station_waits(net: Network, demand: Demand, *, seed: int = 0, options: SimOptions = SimOptions()) -> StationWaits:
     """One simulated year (365 days after the warm-up) of ``net`` and ``demand``; waits per station and month."""
     from silkway.simulation._kernel import run_until
     from silkway.simulation.engine import prepare
