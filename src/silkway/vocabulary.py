@@ -16,6 +16,31 @@ class RouteMode(StrEnum):
     ADAPTIVE = "adaptive"
 
 
+class Mode(StrEnum):
+    """How a link is travelled (``links.csv`` ``mode``): by train, by truck, by rail ferry, by feeder ship or by
+    deep-sea ship. Values compare equal to the strings the dataset holds."""
+
+    RAIL = "rail"
+    ROAD = "road"
+    FERRY = "ferry"
+    FEEDER = "feeder"
+    SEA = "sea"
+
+
+LAND_MODES = frozenset({Mode.RAIL, Mode.ROAD})
+WATER_MODES = frozenset({Mode.FERRY, Mode.FEEDER, Mode.SEA})  # a vessel carries the train's containers
+RAIL_BORNE_MODES = frozenset({Mode.RAIL, Mode.FERRY, Mode.FEEDER})  # what a block train's corridor may use
+
+
+class RouteSource(StrEnum):
+    """Where a simulated route comes from: ``demand`` = a demand row's own route; ``corridor`` = the via-sequence of
+    another row sharing an end (an adaptive-mode candidate); ``planner`` = an alternative of the route planner."""
+
+    DEMAND = "demand"
+    CORRIDOR = "corridor"
+    PLANNER = "planner"
+
+
 class BackendKind(StrEnum):
     """Where a study's or an investment search's replications run: ``local`` = worker processes on this machine;
     ``dask`` = a Dask cluster (``silkway study``: a running scheduler at ``--address``; ``silkway invest``: a local

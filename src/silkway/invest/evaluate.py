@@ -65,7 +65,7 @@ class EvalSpec:
 class Evaluator:
     """Simulate portfolios on demand, reusing every stored evaluation."""
 
-    def __init__(self, spec: EvalSpec, backend: Backend, store: EvalStore, fn: ReplicateFn = invest_replication,
+    def __init__(self, spec: EvalSpec, backend: Backend, store: EvalStore, fn: ReplicateFn[Applied] = invest_replication,
                  progress: Callable[[int], None] | None = None):
         self.spec, self.backend, self.store, self.fn, self.progress = spec, backend, store, fn, progress
         self.cache = store.load()

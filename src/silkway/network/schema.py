@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODES = ("rail", "road", "ferry", "feeder", "sea")
+from silkway.vocabulary import Mode
+
+MODES = tuple(m.value for m in Mode)
 ENERGIES = ("electric", "diesel", "hfo", "vlsfo", "mdo")
 NODE_KINDS = ("city", "terminal", "junction", "border", "port", "dry_port")
 FACILITY_KINDS = ("gauge_change", "border", "seaport", "dry_port", "terminal")

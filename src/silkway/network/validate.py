@@ -22,9 +22,8 @@ from silkway.network.model import Network
 from silkway.network.schema import CORRIDORS, REQUIRED_PARAMS, TABLES
 from silkway.network.validate_dates import dated_keys, without_reversed_periods
 from silkway.network.validate_traffic import _p, acceptance, background, gauge_directions
+from silkway.vocabulary import LAND_MODES, WATER_MODES
 
-LAND_MODES = ("rail", "road")
-WATER_MODES = ("ferry", "feeder", "sea")
 ENERGY_BY_MODE = {
     "rail": ("electric", "diesel"),
     "road": ("diesel", "electric"),

@@ -28,10 +28,11 @@ from silkway.network.seasons import closed_probability
 from silkway.routing.conditions import Conditions, ElementKey, ElementKind
 from silkway.routing.search import next_departure
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
+from silkway.vocabulary import WATER_MODES
 
 Extra = tuple[float, float, float, ElementKey | None]  # (queue_h, p_closed, closed_h, element)
 NO_EXTRA: Extra = (0.0, 0.0, 0.0, None)
-VESSEL_MODES = frozenset({"ferry", "feeder", "sea"})
+VESSEL_MODES = WATER_MODES
 
 
 class Calendar:

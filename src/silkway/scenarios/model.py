@@ -16,9 +16,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from silkway.errors import SilkwayError
 from silkway.limits import DAYS, SCALE, WARMUP_DAYS, check_day
+from silkway.vocabulary import Mode
 
 FORMAT_VERSION = 1
-Mode = Literal["rail", "road", "ferry", "feeder", "sea"]
 LinkField = Literal["tracks", "capacity_trains_day", "departures_per_week", "capacity_teu_per_departure", "speed_km_day"]
 FacilityField = Literal[
     "capacity_trains_day", "capacity_teu_day", "handling_h_median", "handling_h_p90", "customs_h_median", "customs_h_p90",

@@ -35,6 +35,7 @@ from silkway.vocabulary import BackendKind
 PathLike = str | os.PathLike[str]
 
 if TYPE_CHECKING:
+    from silkway.scenarios.replicate import SimInputs
     from silkway.services.study_result import StudyResult
 
 
@@ -82,7 +83,7 @@ def diff(path_a: PathLike, path_b: PathLike) -> tuple[list[Change], list[Change]
     return diff_definitions(a.scenario, b.scenario), _located(b, lambda: diff_effects(a.scenario, b.scenario, net))
 
 
-def prepare(loaded: LoadedScenario) -> StudyScenario:
+def prepare(loaded: LoadedScenario) -> StudyScenario[SimInputs]:
     """Apply a scenario to its dataset and demand: the inputs every replication of it receives."""
     net = network_for(loaded)
     from silkway.simulation import dataset_demand, read_demand
@@ -160,14 +161,14 @@ def backend_for(name: BackendKind | str, workers: int = 2, address: str | None =
     raise ScenarioError(f"unknown backend '{name}' (local or dask)")
 
 
-def simulation_replicate() -> ReplicateFn:
+def simulation_replicate() -> ReplicateFn[SimInputs]:
     from silkway.scenarios.replicate import simulate_replication
 
     return simulate_replication
 
 
 def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
-        progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn | None = None) -> StudyRun:
+        progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn[Any] | None = None) -> StudyRun:
     refuse_in_spawn_bootstrap()  # before the store is opened (its lock would stop a worker re-running the script)
     with ResultsStore(store_path) as store:
         return run_study(spec, store, replicate or simulation_replicate(), backend or LocalBackend(2), progress)

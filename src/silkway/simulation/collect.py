@@ -67,7 +67,7 @@ def _shipments(prep: Prepared, trains: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "shipment_id": np.arange(n), "flow_id": _cat(route, [f.flow_id for f in flows]),
         "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
-        "corridor": _cat(route, [f.corridor for f in flows]),
+        "corridor": _cat(route, [f.corridor for f in flows]), "route_source": _cat(route, [f.source.value for f in flows]),
         "teu": W[L.SHTEU][:n], "created_day": created, "train_id": train, "delivered_day": delivered,
         "transit_days": delivered - created,
     })
@@ -96,6 +96,7 @@ def _with_booking(prep: Prepared, bk: Booked, released: pd.DataFrame) -> pd.Data
         "shipment_id": np.arange(n_all), "flow_id": _cat(route, [f.flow_id for f in flows]),
         "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
         "corridor": _cat(route, [f.corridor for f in flows]), "own_corridor": _cat(bk.own_route, [f.corridor for f in flows]),
+        "route_source": _cat(route, [f.source.value for f in flows]),
         "booking": pd.Categorical.from_codes(bk.status.astype(np.int64), list(STATUS)),
         "teu": np.full(n_all, prep.options.container_teu), "created_day": created, "released_day": rel, "held_days": np.where(ok, bk.hold_h / 24.0, np.nan),
         "train_id": train, "delivered_day": delivered, "transit_days": delivered - rel,

@@ -21,6 +21,7 @@ import numpy as np
 from silkway.errors import DataError, Problem
 from silkway.limits import FLOW_TEU_PER_WEEK, formula_problem, strict_float
 from silkway.network.model import Network
+from silkway.vocabulary import RouteSource
 
 COLUMNS = ("flow_id", "origin", "destination", "corridor", "via", "teu_per_week", "season_amplitude", "season_peak_day", "src", "note")
 REQUIRED = ("flow_id", "origin", "destination", "corridor", "teu_per_week")
@@ -38,6 +39,8 @@ class Flow:
     season_peak_day: float = 0.0
     src: tuple[str, ...] = ()
     note: str | None = None
+    source: RouteSource = RouteSource.DEMAND  # a demand row, or a candidate route the simulation made for one
+    candidate_of: str | None = None  # a candidate's demand row (flow_id); its own flow_id is only a readable label
 
     def rate_teu_per_day(self, day: np.ndarray) -> np.ndarray:
         season = 1.0 + self.season_amplitude * np.cos(2.0 * math.pi * (np.asarray(day) - self.season_peak_day) / 365.0)

@@ -22,8 +22,9 @@ from silkway.simulation.choice import PlannerRoutes, planner_candidates, via_can
 from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.options import SimOptions
 from silkway.simulation.paths import Avoid, CorridorPath, corridor_path, gauge_yards
+from silkway.vocabulary import WATER_MODES
 
-VESSEL_MODES = ("ferry", "feeder", "sea")
+VESSEL_MODES = WATER_MODES
 
 
 @dataclass

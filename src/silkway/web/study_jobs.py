@@ -31,7 +31,7 @@ class StudyRunner:
     """
 
     make_spec: MakeSpec = studies_svc.make_spec
-    replicate: ReplicateFn | None = None
+    replicate: ReplicateFn[Any] | None = None
     workers: int = 2
 
     def __call__(self, ctx: JobContext, paths: list[Path], replications: int, seed: int, days: int,
