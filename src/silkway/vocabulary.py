@@ -32,6 +32,39 @@ WATER_MODES = frozenset({Mode.FERRY, Mode.FEEDER, Mode.SEA})  # a vessel carries
 RAIL_BORNE_MODES = frozenset({Mode.RAIL, Mode.FERRY, Mode.FEEDER})  # what a block train's corridor may use
 
 
+class Platform(StrEnum):
+    """What a shipment rides on at a node of the route planner's state graph: a train of either gauge, a truck, a
+    rail ferry, a feeder or a deep-sea ship (the graph's state order is this order)."""
+
+    RAIL1435 = "rail1435"
+    RAIL1520 = "rail1520"
+    ROAD = "road"
+    FERRY = "ferry"
+    FEEDER = "feeder"
+    SEA = "sea"
+
+
+class LegKind(StrEnum):
+    """One element of a planned door-to-door chain (``Leg.kind``): ``move`` on a link, ``wait`` for the next
+    scheduled departure, ``handling``, ``customs``, or ``queue`` (the expected congestion wait, typical conditions)."""
+
+    MOVE = "move"
+    WAIT = "wait"
+    HANDLING = "handling"
+    CUSTOMS = "customs"
+    QUEUE = "queue"
+
+
+class FacilityKind(StrEnum):
+    """``facilities.csv`` ``facility_kind``."""
+
+    GAUGE_CHANGE = "gauge_change"
+    BORDER = "border"
+    SEAPORT = "seaport"
+    DRY_PORT = "dry_port"
+    TERMINAL = "terminal"
+
+
 class RouteSource(StrEnum):
     """Where a simulated route comes from: ``demand`` = a demand row's own route; ``corridor`` = the via-sequence of
     another row sharing an end (an adaptive-mode candidate); ``planner`` = an alternative of the route planner."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.objectives import Objective
+from silkway.vocabulary import LegKind
 
 
 class ViaKind(StrEnum):
@@ -28,7 +29,7 @@ class Via:
     label: str
 
 
-QUEUE = "queue"  # the leg kind of an expected congestion wait (typical conditions)
+QUEUE = LegKind.QUEUE  # the leg kind of an expected congestion wait (typical conditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +86,14 @@ class RouteOption:
 
     @property
     def link_ids(self) -> tuple[str, ...]:
-        return tuple(leg.link_id for leg in self.legs if leg.kind == "move" and leg.link_id)
+        return tuple(leg.link_id for leg in self.legs if leg.kind == LegKind.MOVE and leg.link_id)
 
     @property
     def countries(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(leg.country for leg in self.legs if leg.country))
 
     def hours_by_kind(self) -> dict[str, float]:
-        out = {"move": 0.0, "wait": 0.0, "handling": 0.0, "customs": 0.0, QUEUE: 0.0}
+        out = {k.value: 0.0 for k in LegKind}
         for leg in self.legs:
             out[leg.kind] += leg.hours
         return out
