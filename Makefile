@@ -38,8 +38,10 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_study.py
 	$(PY) benchmarks/bench_web.py --workers 200 --seconds 60
 
+# Static checks, run by .ci/run before the tests: ruff (lint) and mypy (types; settings in pyproject.toml [tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

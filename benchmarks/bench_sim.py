@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 KPIS = ("trains_border_horgos", "trains_border_alashankou", "trans_caspian_teu", "delivered_teu")
 
 
-def silkway_run(net, demand, seed: int):  # noqa: ANN001, ANN201
+def silkway_run(net, demand, seed: int):
     from silkway.simulation import SimOptions
     from silkway.simulation.collect import collect
     from silkway.simulation.engine import prepare, run

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "examples" / "baseline-2023.yaml"
 
 
-def timed_study(replications: int, backend, seed: int = 1) -> tuple[float, float]:  # noqa: ANN001
+def timed_study(replications: int, backend, seed: int = 1) -> tuple[float, float]:
     """(wall seconds of the whole study incl. pool start-up, mean seconds per replication in the workers)."""
     spec = svc.make_spec([BASELINE], replications, seed=seed)
     with tempfile.TemporaryDirectory() as tmp:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hardening"))
 
-from cli_fuzz import COMMANDS, Place, reset, run_case  # noqa: E402
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from cli_fuzz import COMMANDS, Place, reset, run_case
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
 
 def fuzz(command: str, cases: int, place: Place, rng_seed: int) -> tuple[Counter[int], list[str], float]:

@@ -18,9 +18,9 @@ import simpy
 from silkway.simulation import _layout as L
 from silkway.simulation.engine import Prepared
 
-DIST_DRAW = {L.DIST_ZERO: lambda rng, a, b: 0.0, L.DIST_DET: lambda rng, a, b: a,
+DIST_DRAW = {L.DIST_ZERO: lambda _rng, _a, _b: 0.0, L.DIST_DET: lambda _rng, a, _b: a,
              L.DIST_LOGNORMAL: lambda rng, a, b: math.exp(a + b * rng.standard_normal()),
-             L.DIST_EXP: lambda rng, a, b: rng.exponential(a)}
+             L.DIST_EXP: lambda rng, a, _b: rng.exponential(a)}
 
 
 class Windows:

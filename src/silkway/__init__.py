@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):  # noqa: ANN202 - a function or class of silkway
+def __getattr__(name: str):
     if name in _LAZY:
         return getattr(_importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'silkway' has no attribute {name!r}")

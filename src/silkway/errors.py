@@ -52,3 +52,7 @@ class ScenarioError(SilkwayError):
 
 class SimulationError(SilkwayError):
     """A simulation cannot run with the given inputs."""
+
+
+class StoreError(SilkwayError):
+    """The results store cannot be opened or does not hold what was asked for."""

@@ -136,10 +136,10 @@ _DIRS = r"(westbound|eastbound)"
 # (pattern, builder): the first match wins; a builder gets the regex groups and the Places and returns
 # (name, subject, unit, good, group, core); every family is a count, volume or time: never below 0
 _PATTERNS = (
-    (rf"generated_teu_{_DIRS}", lambda m, p: (f"Cargo ready to ship, {m[0]}", m[0], "TEU", Good.NEUTRAL, Group.DELIVERY, False)),
-    (rf"delivered_teu_{_DIRS}", lambda m, p: (f"Cargo delivered, {m[0]}", m[0], "TEU", Good.HIGHER, Group.DELIVERY, False)),
-    (rf"refused_teu_{_DIRS}", lambda m, p: (f"Cargo refused, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
-    (rf"diverted_teu_{_DIRS}", lambda m, p: (f"Cargo diverted, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
+    (rf"generated_teu_{_DIRS}", lambda m, _p: (f"Cargo ready to ship, {m[0]}", m[0], "TEU", Good.NEUTRAL, Group.DELIVERY, False)),
+    (rf"delivered_teu_{_DIRS}", lambda m, _p: (f"Cargo delivered, {m[0]}", m[0], "TEU", Good.HIGHER, Group.DELIVERY, False)),
+    (rf"refused_teu_{_DIRS}", lambda m, _p: (f"Cargo refused, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
+    (rf"diverted_teu_{_DIRS}", lambda m, _p: (f"Cargo diverted, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
     (r"diverted_teu_(.+)_to_(.+)", lambda m, p: (f"Diverted from {p.corridor(m[0])} to {p.corridor(m[1])}",
                                                  f"{p.corridor(m[0])} → {p.corridor(m[1])}", "TEU", Good.NEUTRAL, Group.BOOKING, False)),
     (r"throughput_teu_corridor_(.+)", lambda m, p: (f"Delivered via {p.corridor(m[0])}", p.corridor(m[0]), "TEU", Good.HIGHER,

@@ -13,6 +13,7 @@ import numbers
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from silkway.errors import SilkwayError
 
@@ -36,8 +37,9 @@ class Bound:
             raise SilkwayError(f"{label} must be a whole number (got {_short(value)})")
         if not isinstance(value, numbers.Integral) and not math.isfinite(value):
             raise SilkwayError(f"{label} must be a finite number (got {value})")
-        low_ok = value > self.lo if self.lo_open else value >= self.lo
-        if not (low_ok and value <= self.hi):
+        v = cast(float, value)  # a real number (checked above); not float(): a huge int would overflow
+        low_ok = v > self.lo if self.lo_open else v >= self.lo
+        if not (low_ok and v <= self.hi):
             raise SilkwayError(f"{label} must be {self.describe()} (got {_short(value)})")
 
     def describe(self) -> str:

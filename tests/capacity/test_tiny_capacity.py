@@ -16,7 +16,7 @@ from silkway.network.model import Closure
 TRAIN_TEU = 100.0
 
 
-def only(report, label: str = "test"):  # noqa: ANN001, ANN201
+def only(report, label: str = "test"):
     (c,) = [c for c in report.corridors if c.corridor == label]
     return c
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.backends import LocalBackend
 from silkway.services import studies as svc
 
@@ -42,8 +41,6 @@ def test_every_required_example_exists():
     assert "double-trade-green-double-track" in names  # the combination
 
 
-@pytest.mark.skipif(not (default_dataset_path() / "demand.csv").is_file(),
-                    reason="the embedded dataset has no demand.csv yet (being written by the simulation helper)")
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_matches_golden(path: Path, tmp_path: Path, update_golden: bool):
     got = summarise(path, tmp_path)

@@ -24,7 +24,7 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "baseline-2023.yaml"
 OBSERVED = Path(__file__).parents[2] / "examples" / "observed-2023.csv"
 
 
-def _run(*args: str):  # noqa: ANN202
+def _run(*args: str):
     r = CliRunner().invoke(app, list(args))
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     return r

@@ -96,7 +96,7 @@ def test_dataset_table_that_is_not_a_regular_file_in_the_folder(dataset_copy, fi
     assert ("is a FIFO (named pipe), not a regular file" if target == "fifo in folder" else "leads out of its folder") in text
 
 
-def test_dataset_manifest_fifo(dataset_copy, fifo: Path) -> None:
+def test_dataset_manifest_fifo(dataset_copy) -> None:
     folder = dataset_copy()
     (folder / "manifest.toml").unlink()
     os.mkfifo(folder / "manifest.toml")

@@ -22,7 +22,7 @@ def invest_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_inputs(invest_dir: Path):  # noqa: ANN201
+def tiny_inputs(invest_dir: Path):
     """(applied scenario, catalogue) of the fixture: trade x 3 on the tiny chain."""
     from silkway.services.invest import read_catalogue
     from silkway.services.studies import load, prepare

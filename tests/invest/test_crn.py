@@ -13,7 +13,7 @@ REPS, DAYS = 10, 30
 PAIRS = [(EMPTY, frozenset({"yard"})), (frozenset({"ferry"}), frozenset({"ferry", "track"}))]
 
 
-def _diff_variance(tiny_inputs, crn: bool) -> list[float]:  # noqa: ANN001
+def _diff_variance(tiny_inputs, crn: bool) -> list[float]:
     applied, cat = tiny_inputs
     ev = Evaluator(EvalSpec(applied, cat, DAYS, seed=11, crn=crn), LocalBackend(1), MemoryStore())
     out = []
@@ -24,7 +24,7 @@ def _diff_variance(tiny_inputs, crn: bool) -> list[float]:  # noqa: ANN001
     return out
 
 
-def test_crn_shrinks_the_variance_of_differences(tiny_inputs) -> None:  # noqa: ANN001
+def test_crn_shrinks_the_variance_of_differences(tiny_inputs) -> None:
     with_crn = _diff_variance(tiny_inputs, True)
     independent = _diff_variance(tiny_inputs, False)
     for v_crn, v_ind in zip(with_crn, independent, strict=True):

@@ -16,7 +16,7 @@ DELTA = 100.0  # TEU over 30 days: the indifference zone of the guarantee (the f
 ALPHA = 0.05
 
 
-def test_kn_finds_the_bottleneck_upgrade_with_the_stated_probability(tiny_inputs) -> None:  # noqa: ANN001
+def test_kn_finds_the_bottleneck_upgrade_with_the_stated_probability(tiny_inputs) -> None:
     applied, cat = tiny_inputs
     judge = Judge(Objective.DELIVERED, cat, DAYS)
     candidates = feasible_portfolios(judge, BUDGET, 24)
@@ -32,7 +32,7 @@ def test_kn_finds_the_bottleneck_upgrade_with_the_stated_probability(tiny_inputs
     assert correct >= 6, correct
 
 
-def test_plan_frontier_and_build_order(tiny_inputs) -> None:  # noqa: ANN001
+def test_plan_frontier_and_build_order(tiny_inputs) -> None:
     applied, cat = tiny_inputs
     ev = Evaluator(EvalSpec(applied, cat, DAYS, seed=7), LocalBackend(1), MemoryStore())
     p = plan(ev, Judge(Objective.DELIVERED, cat, DAYS), Settings(BUDGET, reps=3, delta=DELTA))
@@ -46,7 +46,7 @@ def test_plan_frontier_and_build_order(tiny_inputs) -> None:  # noqa: ANN001
     assert p.simulations_run == p.simulations_total  # a memory store: everything was simulated here
 
 
-def test_npv_objective_charges_capital(tiny_inputs) -> None:  # noqa: ANN001
+def test_npv_objective_charges_capital(tiny_inputs) -> None:
     from silkway.invest.objective import Economics
 
     applied, cat = tiny_inputs

@@ -18,7 +18,7 @@ HEAD_C = "change_id,project_id,target_kind,target_id,op,field,value,src,note\n"
 
 
 @pytest.fixture(scope="module")
-def tiny_net(invest_dir: Path):  # noqa: ANN201
+def tiny_net(invest_dir: Path):
     return read_dataset(invest_dir)
 
 
@@ -35,7 +35,7 @@ def test_embedded_catalogue_is_valid_and_sourced() -> None:
     assert text.count("\n") == len(cat.projects) + 1
 
 
-def test_fixture_catalogue(invest_dir: Path, tiny_net) -> None:  # noqa: ANN001
+def test_fixture_catalogue(invest_dir: Path, tiny_net) -> None:
     cat = read_catalogue(invest_dir, tiny_net)
     assert cat.ids == ("ferry", "yard", "track")
     assert cat.cost({"ferry", "track"}) == 100
@@ -43,7 +43,7 @@ def test_fixture_catalogue(invest_dir: Path, tiny_net) -> None:  # noqa: ANN001
     assert (ferry.target_kind, ferry.target_id, ferry.op, ferry.field, ferry.value) == (ChangeTarget.LINK, "l4", ChangeOp.SET, "departures_per_week", 3)
 
 
-def test_every_problem_located_at_once(tiny_net) -> None:  # noqa: ANN001
+def test_every_problem_located_at_once(tiny_net) -> None:
     projects = HEAD_P + ("a,A,ferry,10,A-test,1,A-test,10,A-test,\n"
                          "a,A again,ferry,10,A-test,1,A-test,10,A-test,\n"
                          "b,B,moonbase,-5,S-nowhere,1,,10,A-test,\n"
@@ -73,7 +73,7 @@ def test_every_problem_located_at_once(tiny_net) -> None:  # noqa: ANN001
         assert any(s.startswith(where) and what in s for s in shown), (where, what, shown)
 
 
-def test_unknown_source_is_located(tiny_net) -> None:  # noqa: ANN001
+def test_unknown_source_is_located(tiny_net) -> None:
     with pytest.raises(DataError) as err:
         parse_projects(HEAD_P + "a,A,ferry,10,S-made-up,1,A-test,10,A-test,\n", HEAD_C + "x1,a,link,l4,set,tracks,2,A-test,\n", tiny_net)
     assert [str(p) for p in err.value.problems] == ["projects.csv, line 2, field 'capital_usd_src': source id 'S-made-up' is not in sources.csv"]

@@ -14,7 +14,7 @@ from silkway.scenarios.backends import LocalBackend
 FINGERPRINT = {"scenario": "tiny-x3", "days": 20, "seed": 5}
 
 
-def test_interrupted_run_resumes_without_recomputing(tiny_inputs, tmp_path: Path) -> None:  # noqa: ANN001
+def test_interrupted_run_resumes_without_recomputing(tiny_inputs, tmp_path: Path) -> None:
     applied, cat = tiny_inputs
     spec = EvalSpec(applied, cat, 20, seed=5)
     portfolios = [EMPTY, frozenset({"ferry"}), frozenset({"yard"})]

@@ -21,7 +21,7 @@ def test_tpe_on_a_known_knapsack() -> None:
     def value(p: frozenset[str]) -> float:
         return float(sum(w[int(i[1:])] for i in p))
 
-    def sample(ps, reps):  # noqa: ANN001, ANN202
+    def sample(ps, reps):
         calls.extend(ps)
         return {p: [value(p)] * reps for p in ps}
 

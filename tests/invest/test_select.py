@@ -11,7 +11,7 @@ import pytest
 from silkway.invest.select import kn_eta, kn_select
 
 
-def normal_sampler(means: dict[frozenset[str], float], rng: np.random.Generator, common_sd: float, sd: float = 1.0):  # noqa: ANN201
+def normal_sampler(means: dict[frozenset[str], float], rng: np.random.Generator, common_sd: float, sd: float = 1.0):
     """Replication r of every system shares Z_r (common random numbers) plus its own noise."""
     rows: dict[frozenset[str], list[float]] = {p: [] for p in means}
     common: list[float] = []
@@ -61,6 +61,6 @@ def test_constants_and_errors() -> None:
     # η for k = 2, n0 = 10, α = 0.05: ½[(0.1)^(-2/9) − 1]
     assert kn_eta(0.05, 2, 10) == pytest.approx(0.5 * (0.1 ** (-2 / 9) - 1))
     with pytest.raises(ValueError, match="n0"):
-        kn_select([frozenset({"a"}), frozenset()], lambda p, n: {}, delta=1, n0=1)
+        kn_select([frozenset({"a"}), frozenset()], lambda _p, _n: {}, delta=1, n0=1)
     with pytest.raises(ValueError, match="delta"):
-        kn_select([frozenset({"a"}), frozenset()], lambda p, n: {}, delta=0)
+        kn_select([frozenset({"a"}), frozenset()], lambda _p, _n: {}, delta=0)

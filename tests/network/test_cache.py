@@ -4,6 +4,7 @@ and the column-wise parser gives exactly the row-by-row parser's records."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,18 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(dataset_copy, tmp_path, damage):
     assert (cache.hits, cache.rebuilt) == (0, 1)
     assert again == fresh and again.link_by_id.keys() == fresh.link_by_id.keys()
     assert read_dated_dataset(folder, cache=cache) == fresh and cache.hits == 1  # the rebuilt entry is good
+
+
+def test_an_unreadable_entry_is_logged_with_its_cause(dataset_copy, tmp_path, caplog):
+    folder = dataset_copy()
+    cache = DatasetCache(tmp_path / "cache")
+    read_dated_dataset(folder, cache=cache)
+    (entry,) = (tmp_path / "cache" / "datasets").iterdir()
+    (entry / "meta.json").write_text("{not json", encoding="utf-8")  # an exception inside the cache, not a mismatch
+    with caplog.at_level(logging.WARNING, logger="silkway.network.cache"):
+        read_dated_dataset(folder, cache=cache)
+    (rec,) = caplog.records
+    assert entry.name in rec.getMessage() and rec.exc_info is not None and cache.rebuilt == 1
 
 
 def test_where_the_cache_lives(tmp_path):

@@ -138,7 +138,7 @@ def test_corruption_gives_located_data_error_or_network(data: st.DataObject, n: 
 def _is_utf8_csv(path: Path) -> bool:
     try:
         rows = read_rows(path.parent, path.name)
-    except (UnicodeDecodeError, Exception):  # noqa: BLE001 - only decides which corruptions apply
+    except (UnicodeDecodeError, Exception):
         return False
     return bool(rows) and bool(rows[0])
 

@@ -66,4 +66,4 @@ def test_cli_avoid_russia_and_places():
     everything = runner.invoke(app, ["places"]).output
     assert f"places: {len(read_dataset().nodes)}" in everything and "TR Türkiye" in everything
     bad = runner.invoke(app, ["route", "Xi'an", "Duisbrg"])
-    assert bad.exit_code != 0
+    assert bad.exit_code == 1 and "unknown place 'Duisbrg'. Did you mean: Duisburg?" in bad.output

@@ -26,6 +26,7 @@ def test_parts_add_up_and_a_route_without_timetables_has_no_timetable_part(route
         scheduled = any(leg.kind == "wait" for leg in opt.legs)
         if not scheduled:  # only rail and road: no departure to miss or catch
             assert opt.gap_timetable_days == pytest.approx(0, abs=1e-9)
+    assert any(not any(leg.kind == "wait" for leg in o.legs) for o in res.options)  # the branch above ran
     northern = next(o for o in res.options if o.corridor == "northern")
     assert northern.gap_variability_days > 0.5  # right-skewed steps: the gap of the issue is mostly this
 

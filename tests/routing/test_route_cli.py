@@ -39,10 +39,18 @@ def test_json_and_geojson(tiny_dir):
 
 
 def test_avoid_comma_list_and_repeats(tiny_dir):
-    res = runner.invoke(app, ["route", "west", "isle", "--dataset", str(tiny_dir), "--avoid", "RU,ferry"])
-    assert res.exit_code != 0
-    res2 = runner.invoke(app, ["route", "west", "isle", "--dataset", str(tiny_dir), "--avoid", "AM", "--avoid", "ferry"])
-    assert res2.exit_code != 0
+    """Every item of a comma list and of repeated ``--avoid`` is applied. Tiny's one route uses rail and a ferry, not
+    road or sea: avoiding road and sea keeps it (and both are recorded), avoiding road and ferry (or KZ) leaves none, and
+    the message names the ferry (KZ), not an unknown place (which a list taken as one name would be)."""
+    base = ["route", "west", "isle", "--dataset", str(tiny_dir)]
+    for avoid in (["--avoid", "road,sea"], ["--avoid", "road", "--avoid", "sea"], ["--avoid", " road , sea "]):
+        res = runner.invoke(app, [*base, *avoid, "--json"])
+        assert res.exit_code == 0, res.output
+        assert json.loads(res.stdout)["constraints"]["avoid"] == ["mode:road", "mode:sea"]
+    for avoid, named in ((["--avoid", "road,ferry"], "avoid mode ferry"), (["--avoid", "road", "--avoid", "ferry"], "avoid mode ferry"),
+                         (["--avoid", "road,KZ"], "avoid country KZ")):
+        res = runner.invoke(app, [*base, *avoid])
+        assert res.exit_code == 1 and named in res.output, res.output
 
 
 def test_errors_are_clean_messages_without_traceback(tiny_dir):
@@ -64,9 +72,17 @@ def test_embedded_default_dataset_table():
 
 
 def test_public_api_and_service(tiny_dir):
+    """What the service adds to the API: the dataset read from its folder and the conditions resolved for that folder.
+    With free conditions it plans what the API plans on the same network; its default (typical) on tiny, which has no
+    typical_waits.csv, says so and plans free; on the embedded dataset the typical waits add expected queue time."""
     net = read_dataset(tiny_dir)
-    # free conditions on both: tiny has no typical waits, and the two say why in different words (no folder / no file)
     direct = silkway.route(net, "west", "isle", conditions="free")
-    via_service = svc.plan_route("west", "isle", dataset=tiny_dir, conditions="free")
-    assert direct.to_dict() == via_service.to_dict()
+    assert svc.plan_route("west", "isle", dataset=tiny_dir, conditions="free").to_dict() == direct.to_dict()
+    default = svc.plan_route("west", "isle", dataset=tiny_dir).to_dict()
+    assert default["conditions"]["kind"] == "free" and "no typical_waits.csv" in default["conditions"]["label"]
+    assert default["options"] == direct.to_dict()["options"]
+    typical = svc.plan_route("Xi'an", "Duisburg")
+    free = svc.plan_route("Xi'an", "Duisburg", conditions="free")
+    assert typical.to_dict()["conditions"]["kind"] == "typical" and free.to_dict()["conditions"]["kind"] == "free"
+    assert typical.best.expected_wait_days > 0 == free.best.expected_wait_days
     assert svc.to_geojson(direct, net)["silkway"]["options"][0]["corridor"] == direct.best.corridor

@@ -47,7 +47,7 @@ def test_killed_worker_loses_no_replication(cluster, tmp_path):
     spec = double_spec(replications=10, seed=11, sleep_s=0.25)
     killed = []
 
-    def kill_one_worker(done, total):
+    def kill_one_worker(done, _total):
         if done >= 3 and not killed:
             os.kill(pids[0], signal.SIGKILL)  # a worker process this test's cluster started
             killed.append(pids[0])

@@ -71,7 +71,7 @@ def test_interrupt_keeps_whole_replications_and_resume_matches_uninterrupted(tmp
     spec = double_spec(replications=5)
     calls = []
 
-    def stop_after_three(done, total):
+    def stop_after_three(done, _total):
         calls.append(done)
         if done == 3:
             raise KeyboardInterrupt

@@ -89,3 +89,11 @@ def test_kernel_compile_state_follows_numba_cache(monkeypatch):
     assert sim.kernel_compiled() is True
     monkeypatch.setattr(run_until._cache._cache_file, "_load_index", lambda: {})
     assert sim.kernel_compiled() is False
+
+
+def test_the_service_scales_the_demand_it_simulates(sim_tiny_dir):
+    """``silkway simulate --scale`` goes through the service: the demand it simulates is the dataset's × scale."""
+    one = svc.run_simulation(sim_tiny_dir, days=5, seed=0, options=SimOptions(warmup_days=0))
+    two = svc.run_simulation(sim_tiny_dir, days=5, seed=0, options=SimOptions(warmup_days=0), scale=2.0)
+    assert [2 * f.teu_per_week for f in one.demand.flows] == [f.teu_per_week for f in two.demand.flows]
+    assert two.result.kpis()["generated_teu"] > one.result.kpis()["generated_teu"]

@@ -43,7 +43,7 @@ def test_scaling_and_trade_helper():
     assert d.scaled(2.0).teu_per_week == 320.0
     assert [f.teu_per_week for f in d.scaled_od("a", "b", 3.0).flows] == [300.0, 150.0, 10.0]
     assert [f.teu_per_week for f in d.scaled_od("a", "b", 3.0, both_directions=False).flows] == [300.0, 50.0, 10.0]
-    assert [f.teu_per_week for f in d.scaled_corridor(None, "middle", 0.5).flows] == [100.0, 50.0, 5.0]
+    assert [f.teu_per_week for f in d.scaled_corridor("middle", 0.5).flows] == [100.0, 50.0, 5.0]
     # US$ 52.1775 M a year at US$ 10,000 per TEU = 5,217.75 TEU a year = 100 TEU a week
     assert teu_per_week_from_trade_usd(52_177_500, 10_000) == pytest.approx(100.0)
     assert d.with_trade_usd("a", "b", 52_177_500, 10_000).flows[0].teu_per_week == pytest.approx(200.0)
@@ -51,7 +51,7 @@ def test_scaling_and_trade_helper():
         d.scaled(-1)
 
 
-def test_default_demand_sources_are_known(tiny_net):
+def test_default_demand_sources_are_known():
     """Every default flow cites sources, and every id it cites is a row of the dataset's sources.csv."""
     from silkway.network import read_dataset
     net = read_dataset()

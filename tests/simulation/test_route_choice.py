@@ -8,6 +8,7 @@ from silkway.errors import SimulationError
 from silkway.network import read_dataset
 from silkway.network.model import Closure
 from silkway.simulation import SimOptions, default_demand, simulate
+from silkway.vocabulary import RouteSource
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,13 @@ def _xian_eu_shares(result) -> dict[str, float]:
     return sh[mask].flow_id.astype(str).value_counts(normalize=True).to_dict()
 
 
+def _source_shares(result, origin: str, destination: str) -> dict[str, float]:
+    """Share of the pair's shipments on each kind of route (demand row, another row's corridor, the planner's)."""
+    sh = result.shipments
+    mask = (sh.origin.astype(str) == origin) & (sh.destination.astype(str) == destination)
+    return sh[mask].route_source.astype(str).value_counts(normalize=True).to_dict()
+
+
 def test_adaptive_mode_leaves_a_closed_border(net):
     closed = Closure("horgos-shut", "node", "horgos", "recurring", duration_days=60, start_day_of_year=1)
     demand = default_demand(net)
@@ -29,7 +37,9 @@ def test_adaptive_mode_leaves_a_closed_border(net):
                         options=SimOptions(warmup_days=0, extra_closures=(closed,), route_mode="adaptive"))
     assert _xian_eu_shares(fixed) == {"xian_malaszewicze": 1.0}
     shares = _xian_eu_shares(adaptive)
-    assert sum(v for k, v in shares.items() if "~" in k) > 0.9  # nearly all switch to a candidate (via Alashankou)
+    assert shares.get("xian_malaszewicze", 0.0) < 0.1  # nearly all switch to a candidate (via Alashankou)
+    assert _source_shares(adaptive, "xian", "malaszewicze").get(RouteSource.DEMAND, 0.0) < 0.1
+    assert _source_shares(fixed, "xian", "malaszewicze") == {RouteSource.DEMAND: 1.0}
     assert adaptive.border_trains().get("horgos", 0) == 0 and fixed.border_trains().get("horgos", 0) == 0
     assert adaptive.kpis()["trains_border_alashankou"] > fixed.kpis()["trains_border_alashankou"] + 200
 
@@ -68,8 +78,7 @@ def test_adaptive_alternatives_come_from_the_route_planner(net):
     opts = dict(warmup_days=0, extra_closures=(closed,), use_closures=False)
     fixed = simulate(net, demand, days=30, seed=1, options=SimOptions(**opts))
     adaptive = simulate(net, demand, days=30, seed=1, options=SimOptions(route_mode="adaptive", **opts))
-    used = adaptive.shipments.flow_id.astype(str).value_counts(normalize=True)
-    assert used[[k for k in used.index if k.startswith("x~planner:")]].sum() > 0.9
+    assert _source_shares(adaptive, "xian", "malaszewicze").get(RouteSource.PLANNER, 0.0) > 0.9
     assert adaptive.border_trains().get("horgos", 0) == 0 and adaptive.border_trains().get("alashankou", 0) >= 20  # 3,000 TEU in 100-TEU trains
     k_fixed, k_adaptive = fixed.kpis(), adaptive.kpis()
     assert k_fixed["delivered_teu"] == 0 < k_adaptive["delivered_teu"]  # the fixed route waits out the closure
@@ -108,7 +117,8 @@ def test_expected_time_of_a_sea_route_counts_the_sailing():
 
     net = read_dataset(as_of="2023-06-30")
     _, routes = build(net, default_demand(net), SimOptions(route_mode="adaptive"))
-    sea = [r for r in routes if r.flow.flow_id.endswith("~planner:sea")]
+    sea = [r for r in routes if r.flow.source is RouteSource.PLANNER and r.flow.corridor == "sea"]
+    assert all(r.flow.candidate_of in {f.flow_id for f in default_demand(net).flows} for r in sea)
     assert sea, "the planner offers the deep-sea route as an alternative"
     for r in sea:
         sailing_h = sum(net.link_by_id[leg.link_id].time_h_median for leg in r.path.legs if net.link_by_id[leg.link_id].mode == "sea")

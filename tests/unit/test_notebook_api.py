@@ -17,7 +17,7 @@ def test_dir_lists_the_public_api_and_no_typing_names():
     assert callable(silkway.study) and callable(silkway.route)
 
 
-def test_network_frames_and_repr(tmp_path):
+def test_network_frames_and_repr():
     net = silkway.read_dataset(None)
     nodes, links, facs = net.nodes_frame(), net.links_frame(), net.facilities_frame()
     assert len(nodes) == len(net.nodes) and nodes.loc["dostyk", "name"] == "Dostyk"

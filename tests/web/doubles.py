@@ -46,7 +46,7 @@ def replicate_double(job: Job, inputs: dict) -> ReplicationOutput:
 
 
 def double_runner(sleep_s: float = 0.0, fail_rep: int | None = None) -> StudyRunner:
-    def make_spec(paths, replications, seed=0, days=None, label=None):  # noqa: ANN001 - same signature as the service
+    def make_spec(paths, replications, seed=0, days=None, label=None):
         return make_spec_double(paths, replications, seed, days, label, sleep_s, fail_rep)
 
     return StudyRunner(make_spec=make_spec, replicate=replicate_double, workers=1)

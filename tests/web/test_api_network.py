@@ -44,7 +44,7 @@ def test_broken_dataset_is_listed_invalid_and_its_network_is_503(tmp_path: Path,
         assert c.post("/api/routes", json={"dataset": "good", "origin": "west", "destination": "harbour"}).status_code == 200
 
 
-def test_network_geojson_has_every_node_and_link(client: TestClient, tiny_dir: Path) -> None:
+def test_network_geojson_has_every_node_and_link(client: TestClient) -> None:
     gj = client.get("/api/datasets/tiny/network").json()
     assert gj["type"] == "FeatureCollection"
     kinds = [f["properties"]["kind"] for f in gj["features"]]

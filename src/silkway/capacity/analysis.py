@@ -27,7 +27,7 @@ from silkway.simulation.options import SimOptions
 ALL = "all"
 
 
-def analyse(net: Network, demand: Demand, options: SimOptions = SimOptions(), *, closures: bool = True) -> CapacityReport:  # noqa: B008
+def analyse(net: Network, demand: Demand, options: SimOptions = SimOptions(), *, closures: bool = True) -> CapacityReport:
     """The capacity of every corridor (each direction, and ``all`` flows of a direction) and of every border
     crossing, gauge yard and Caspian crossing, on ``net`` with ``demand``'s routes."""
     g = compile_graph(net, demand, options, closures=closures)

@@ -110,7 +110,7 @@ def curve_figure(table: pd.DataFrame, capacity_teu_year: Mapping[str, float] | N
     return fig
 
 
-def _panel(ax, table: pd.DataFrame, metric: str | None, keys: Sequence[str], colours: Mapping[str, str], unit: float) -> None:  # noqa: ANN001
+def _panel(ax, table: pd.DataFrame, metric: str | None, keys: Sequence[str], colours: Mapping[str, str], unit: float) -> None:
     for key in keys:
         g = table[(table.metric == metric) & (table.corridor == key)] if metric else table[table.metric == key]
         if len(g):

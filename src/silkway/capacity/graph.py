@@ -54,7 +54,7 @@ class CapacityGraph:
         return self.builder.stations[i]
 
 
-def compile_graph(net: Network, demand: Demand, options: SimOptions = SimOptions(), *,  # noqa: B008 (frozen)
+def compile_graph(net: Network, demand: Demand, options: SimOptions = SimOptions(), *,
                   closures: bool = True) -> CapacityGraph:
     """Plan the demand's routes as the simulation does (fixed routes) and read every station's capacity."""
     b, routes = build(net, demand, replace(options, route_mode="fixed"))
@@ -132,15 +132,17 @@ def _replay(src: PlanBuilder, dst: PlanBuilder) -> list[StationSpec]:
     net = dst.net
     out = []
     for s in src.stations:
+        i: int | None
         if s.kind == "link":
-            lk = net.link_by_id[s.target]
-            out.append(dst.stations[dst.rail_link(lk, s.node_id)])
+            i = dst.rail_link(net.link_by_id[s.target], s.node_id)
         elif s.kind == "quay":
-            out.append(dst.stations[dst.quay(net.link_by_id[s.target], s.node_id)])
+            i = dst.quay(net.link_by_id[s.target], s.node_id)
         elif s.kind == "handling":
-            out.append(dst.stations[dst.yard(tuple(net.facility_by_id[f] for f in s.target.split("+")))])
+            i = dst.yard(tuple(net.facility_by_id[f] for f in s.target.split("+")))
         else:
-            out.append(dst.stations[dst.customs(net.facility_by_id[s.target])])
+            i = dst.customs(net.facility_by_id[s.target])
+        assert i is not None  # s is a station of the source plan, so the same facility gives one here
+        out.append(dst.stations[i])
     return out
 
 

@@ -19,7 +19,6 @@ from silkway.cli._commands import COMMANDS
 from silkway.errors import DataError, SilkwayError
 
 if TYPE_CHECKING:
-    import click
     from rich.console import Console
 
     console: Console
@@ -35,17 +34,17 @@ class SilkwayGroup(TyperGroup):
 
     _listing = False
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             if self._listing:  # the overview help: the summary is enough, no import
                 return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
             self._load(COMMANDS[cmd_name][0])
         return self.commands.get(cmd_name)
 
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if not args or args[0] in self.commands or args[0] in COMMANDS:
             return super().resolve_command(ctx, args)
         # an unknown name: typer suggests close matches among the group's commands, so offer it every name (none runs)
@@ -55,7 +54,7 @@ class SilkwayGroup(TyperGroup):
         finally:
             self.commands = loaded
 
-    def format_commands(self, ctx: click.Context, formatter: Any) -> None:
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:
             super().format_commands(ctx, formatter)
@@ -70,7 +69,7 @@ class SilkwayGroup(TyperGroup):
         for name, cmd in typer.main.get_group(app).commands.items():
             self.commands.setdefault(name, cmd)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context class is private (typer._click)
         from rich.text import Text
 
         console_err = _console("console_err")
@@ -152,7 +151,7 @@ DATASET_HELP = "Dataset folder (default: the embedded 'eurasia' dataset)."
 AS_OF_HELP = "The network as of this date, YYYY-MM-DD (default: the dataset's reference date)."
 
 
-def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - stands in for rich.table.Table
+def Table(*args: Any, **kwargs: Any) -> Any:
     """``rich.table.Table``, imported when a command first prints a table (not for ``--help``)."""
     from rich.table import Table as RichTable
 

@@ -32,9 +32,7 @@ def capacity(
     out: Annotated[Path, typer.Option("--out", help="Folder for the curve's CSV, Parquet and PNG.")] = Path("capacity-out"),
 ) -> None:
     """Capacity per corridor and per element (maximum flow / minimum cut), and optionally the simulated saturation curve."""
-    from silkway.capacity.curve import parse_multipliers
-
-    mults = parse_multipliers(multipliers) if curve else ()
+    mults = svc.parse_multipliers(multipliers) if curve else ()
     if curve:
         check_folder(out)
         for bound, value in ((limits.REPLICATIONS, replications), (limits.DAYS, days), (limits.SEED, seed), *((limits.SCALE, m) for m in mults)):
@@ -69,7 +67,7 @@ def _print(r: CapacityReport) -> None:
     console.print(t)
 
 
-def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> None:  # noqa: ANN001
+def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("saturation curve"), BarColumn(), TextColumn("{task.fields[what]}"), TimeElapsedColumn(),

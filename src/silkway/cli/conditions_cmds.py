@@ -58,6 +58,4 @@ def check(dataset: Annotated[Path | None, typer.Option("--dataset", help=DATASET
 
 
 def _default_dataset() -> Path:
-    from silkway.network.dataset import default_dataset_path  # the network stack, only when a command runs
-
-    return default_dataset_path()
+    return svc.default_dataset_path()

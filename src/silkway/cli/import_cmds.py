@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from silkway.cli._app import LazyModule, app, console, lit
 from silkway.errors import DataError
+
+if TYPE_CHECKING:
+    from silkway.services.importing import ImportReport
 
 svc = LazyModule("silkway.services.importing")
 
@@ -39,7 +42,7 @@ def import_geojson(file: Annotated[Path, typer.Argument(help="GeoJSON FeatureCol
     _show(svc.import_geojson(file, svc.ImportOptions(out, name, country, default_gauge, date, snap_km, force)))
 
 
-def _show(r: svc.ImportReport) -> None:
+def _show(r: ImportReport) -> None:
     console.print(f"wrote {r.folder}: {r.n_nodes} nodes, {r.n_links} links ({r.total_km:,.1f} km), {r.n_facilities} facilities",
                   highlight=False, soft_wrap=True)
     console.print("[bold]To fill in[/] (also in TODO.md):", markup=True)

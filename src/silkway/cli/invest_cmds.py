@@ -10,16 +10,17 @@ import typer
 
 from silkway.atomic import check_folder
 from silkway.cli._app import LazyModule, Table, app, console, lit
+from silkway.vocabulary import BackendKind, InvestObjective
 
 svc = LazyModule("silkway.services.invest")
-OBJECTIVES = ("delivered", "refused_diverted", "p90", "npv")
 
 
 @app.command()
 def invest(
     scenario: Annotated[Path, typer.Option("--scenario", help="Demand scenario YAML (e.g. examples/double-trade.yaml).")],
     budget: Annotated[float, typer.Option("--budget", help="Capital budget, USD (e.g. 3e9).")],
-    objective: Annotated[str, typer.Option("--objective", help="delivered | refused_diverted | p90 | npv.")] = "delivered",
+    objective: Annotated[InvestObjective, typer.Option("--objective", help="What a portfolio is judged by.",
+                                                       case_sensitive=False)] = InvestObjective.DELIVERED,
     replications: Annotated[int, typer.Option("--replications", "-r", help="First-stage CRN replications per portfolio.")] = 5,
     days: Annotated[int | None, typer.Option("--days", help="Horizon in days (default: the scenario's).")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
@@ -30,7 +31,8 @@ def invest(
     project: Annotated[list[str] | None, typer.Option("--project", help="Only these project ids (repeatable).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local Dask workers (1 = in this process).")] = 2,
     address: Annotated[str | None, typer.Option("--address", help="An existing Dask scheduler, tcp://HOST:PORT.")] = None,
-    backend: Annotated[str, typer.Option("--backend", help="dask (a local cluster unless --address) or local (processes).")] = "dask",
+    backend: Annotated[BackendKind, typer.Option("--backend", help="dask (a local cluster unless --address) or local (processes).",
+                                             case_sensitive=False)] = BackendKind.DASK,
     store: Annotated[Path | None, typer.Option("--store", help="Folder of stored evaluations (resume).")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the frontier chart (PNG) here.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for frontier.csv, build_order.csv, invest.json, "
@@ -38,13 +40,9 @@ def invest(
 ) -> None:
     """Choose the portfolio of upgrades within a budget (ranking and selection with a stated guarantee), print the
     efficient frontier and the staged build order with 95% confidence intervals."""
-    if objective not in OBJECTIVES:
-        raise typer.BadParameter(f"one of {', '.join(OBJECTIVES)}", param_hint="--objective")
-    from silkway.invest.model import Objective
-
     if out is not None:
         check_folder(out, "--out folder")  # before the simulations, not after
-    req = svc.InvestRequest(scenario, budget, Objective(objective), replications, days, seed, alpha, delta, max_reps, trials,
+    req = svc.InvestRequest(scenario, budget, objective, replications, days, seed, alpha, delta, max_reps, trials,
                             tuple(project or ()), workers, address, backend, store if store is not None else svc.DEFAULT_INVEST_STORE)
     t0 = time.perf_counter()
     try:
@@ -59,9 +57,8 @@ def invest(
         console.print("wrote " + ", ".join(str(p) for p in svc.write_outputs(outcome, out)), highlight=False)
 
 
-def _print(out, wall_s: float) -> None:  # noqa: ANN001
-    from silkway.invest.model import portfolio_key
-    from silkway.invest.plan import probability_statement
+def _print(out, wall_s: float) -> None:
+    from silkway.services.invest import portfolio_key, probability_statement
 
     p = out.plan
     unit = "USD" if p.objective.value == "npv" else ("days" if p.objective.value == "p90" else "TEU")

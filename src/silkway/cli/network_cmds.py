@@ -78,9 +78,7 @@ def _print_changes(dataset: Path | None, before: str, after: str) -> None:
     for col in ("table", "id", "change", "line before", "line after"):
         t.add_column(col, overflow="fold")
     for c in found:
-        from silkway.network.dates import show_value
-
-        what = c.what if c.what != "changed" else "; ".join(f"{f}: {show_value(a)} → {show_value(b)}" for f, a, b in c.fields)
+        what = c.what if c.what != "changed" else "; ".join(f"{f}: {svc.show_value(a)} → {svc.show_value(b)}" for f, a, b in c.fields)
         t.add_row(c.table, c.key, what, str(c.line_before or ""), str(c.line_after or ""))
     console.print(t)
     console.print(f"{len(found)} change(s)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -101,9 +101,7 @@ def _ranked_by(objective: Objective) -> str:
 
 def _fig(o: RouteOption, objective: Objective) -> str:
     """A displayed figure, formatted with the rounding the ranking uses (silkway.routing.objectives.shown)."""
-    from silkway.routing.objectives import FIELD, shown
-
-    value = shown(getattr(o, FIELD[objective]), objective)
+    value = svc.shown(getattr(o, svc.FIELD[objective]), objective)
     return f"{value:.1f}" if objective in (Objective.TIME, Objective.P90) else f"{value:,.0f}"
 
 
@@ -116,7 +114,7 @@ def reconciliation_lines(o: RouteOption) -> list[str]:
             f"  = median door to door {o.days_median:.1f} d (P90 {o.days_p90:.1f} d)"]
 
 
-def _legs_table(best: RouteOption, name: dict[str, str]) -> Table:
+def _legs_table(best: RouteOption, name: dict[str, str]) -> Any:
     t = Table(title=f"Legs of option 1 ({best.corridor})", caption="queue = expected wait (typical conditions); waits under 0.05 h "
               "are not listed", caption_justify="left")
     for col in ("day", "step", "where", "what", "hours", "cost USD", "CO2e kg"):

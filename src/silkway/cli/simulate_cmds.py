@@ -35,15 +35,10 @@ def simulate(
                                                      "blocked flows detour, flows from/to an avoided place are dropped.")] = None,
 ) -> None:
     """Simulate container flows (trains, gauge breaks, borders, ferries) and report throughput, transit times, bottlenecks."""
-    from silkway.simulation import SimOptions
-
     check_folder(out)  # before the run, not after it
     limits.SCALE.check(scale, "--scale")
-    options = SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share,
-                         avoid=tuple(avoid or ()))
-    net, dem = svc.load_inputs(dataset, demand, as_of)
-    if scale != 1.0:
-        dem = dem.scaled(scale)
+    options = svc.SimOptions(route_mode=route_mode, warmup_days=warmup_days, green_channel_share=green_channel_share,
+                             avoid=tuple(avoid or ()))
     if svc.kernel_compiled() is False:
         console.print(svc.COMPILE_NOTE, highlight=False)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,12 +50,12 @@ def simulate(
         def progress(done: float, total: float) -> None:
             bar.update(task, completed=done / total, day=f"day {done:.0f}/{total:.0f}")
 
-        from silkway.simulation import simulate as run
-        result = run(net, dem, days=days, seed=seed, options=options, progress=progress)
-    if net.as_of:
-        console.print(f"network as of {net.as_of}", highlight=False)
-    _print(result)
-    files = svc.write_outputs(result, out, net)
+        run = svc.run_simulation(dataset, demand, days=days, seed=seed, options=options, progress=progress, as_of=as_of,
+                                 scale=scale)
+    if run.network.as_of:
+        console.print(f"network as of {run.network.as_of}", highlight=False)
+    _print(run.result)
+    files = svc.write_outputs(run.result, out, run.network)
     console.print(f"wrote {len(files)} files to {out}/ (Parquet tables, stations and vessel_links as GeoParquet, kpis.json, "
                   "summary.txt, queues.png, transit_times.png)")
 

@@ -12,6 +12,7 @@ from rich.markup import escape
 from silkway.atomic import check_file, check_folder
 from silkway.cli._app import LazyModule, Table, app, console, lit
 from silkway.defaults import DEFAULT_STORE
+from silkway.vocabulary import BackendKind
 
 svc = LazyModule("silkway.services.studies")
 
@@ -55,7 +56,7 @@ def study(
     replications: Annotated[int, typer.Option("--replications", "-r", help="Replications per scenario.")] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Study seed; replication seeds derive from (seed, scenario hash, index).")] = 0,
     days: Annotated[int | None, typer.Option("--days", help="Horizon in days (default: the first scenario's, else 365).")] = None,
-    backend: Annotated[str, typer.Option("--backend", help="local (processes) or dask.")] = "local",
+    backend: Annotated[BackendKind, typer.Option("--backend", help="local (processes) or dask.", case_sensitive=False)] = BackendKind.LOCAL,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
     address: Annotated[str | None, typer.Option("--address", help="Dask scheduler, tcp://HOST:PORT.")] = None,
     store: Annotated[Path, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
@@ -75,7 +76,7 @@ def study(
         raise typer.Exit(130) from None
 
 
-def _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis) -> None:  # noqa: ANN001
+def _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis) -> None:
     spec = svc.make_spec(list(scenarios), replications, seed=seed, days=days, crn=crn)
     be = svc.backend_for(backend, workers, address)
     console.print(f"study {spec.study_id}: {len(spec.scenarios)} scenario(s) × {replications} replication(s), "
@@ -162,7 +163,7 @@ def demo(
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("study", total=None)
         res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
-                       backend=svc.backend_for("local", workers), routes=routes,
+                       backend=svc.backend_for(BackendKind.LOCAL, workers), routes=routes,
                        progress=lambda done, total: bar.update(task, completed=done, total=total))
     console.print(f"study {res.record.study_id}: {res.run.ran} replications run, {res.run.skipped} reused, "
                   f"{res.run.wall_s:.0f} s")
@@ -191,7 +192,7 @@ def _compile_note() -> None:
         console.print(sim.COMPILE_NOTE, highlight=False)
 
 
-def print_routes(routes) -> None:  # noqa: ANN001
+def print_routes(routes) -> None:
     """Best options per pair; 'via' lists the border crossings and ports on the way."""
     from silkway.services.network import load
 
@@ -208,7 +209,7 @@ def print_routes(routes) -> None:  # noqa: ANN001
     console.print(t)
 
 
-def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thin CLI glue
+def run_with_progress(spec, store: Path, backend):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     columns = (TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
@@ -221,10 +222,10 @@ def run_with_progress(spec, store: Path, backend):  # noqa: ANN001, ANN201 - thi
         return svc.run(spec, store, backend, progress=update)
 
 
-def print_summary(rec, table, all_kpis: bool = False) -> None:  # noqa: ANN001
+def print_summary(rec, table, all_kpis: bool = False) -> None:
     """The headline KPIs (every KPI with ``all_kpis``) named for people: mean [95% CI] per scenario, Δ to the baseline
     with * when significant after the correction for multiple comparisons; how it was computed below the table."""
-    from silkway.scenarios.numfmt import interval, num
+    interval, num = svc.interval, svc.num
 
     names = [s["name"] for s in rec.scenarios]
     t = Table(title=f"KPIs: mean [95% CI] per scenario; Δ = difference to {names[0]}, * = significant", title_justify="left")

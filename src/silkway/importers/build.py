@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from silkway.importers.countries import Area, assign
 from silkway.importers.graph import Chain, Contracted, VertexKind
-from silkway.network.model import Facility, Link, Manifest, Network, Node, Source
+from silkway.network.model import CostRate, EmissionFactor, Facility, Link, Manifest, Network, Node, Param, Source
 from silkway.network.validate import GEOMETRY_END_KM, MIN_DETOUR, components, great_circle_km, polyline_km
 
 P90_SINGLE, P90_DOUBLE = 1.5, 1.3
@@ -39,9 +40,9 @@ class Origin:
 class Reference:
     """Rows a dataset needs that no map holds: copied from a reference dataset with the sources they cite."""
 
-    emission_factors: tuple
-    cost_rates: tuple
-    params: tuple
+    emission_factors: tuple[EmissionFactor, ...]
+    cost_rates: tuple[CostRate, ...]
+    params: tuple[Param, ...]
     sources: tuple[Source, ...]
     label: str
 
@@ -66,7 +67,7 @@ class Built:
     left_out: list[str] = field(default_factory=list)
 
 
-def build(result: Contracted, boundaries: list[Area], origin: Origin, reference: Reference, speeds,
+def build(result: Contracted, boundaries: Sequence[Area], origin: Origin, reference: Reference, speeds,
           default_country: str | None, link_prefix: str = "rail_") -> Built:
     crossing = {i for i, c in enumerate(result.chains) if _crosses(result, c)}
     given = {k: (v.lon, v.lat, v.country) for k, v in result.vertices.items()}

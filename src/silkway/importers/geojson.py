@@ -25,7 +25,8 @@ class _Grid:
     """Vertices by 0.01° cell, to find the one within ``snap_km`` of a point."""
 
     def __init__(self, snap_km: float):
-        self.snap_km, self.cells = snap_km, {}
+        self.snap_km = snap_km
+        self.cells: dict[tuple[int, int], list[Any]] = {}
         self.cell = max(0.01, snap_km / 100.0)
 
     def _key(self, lon: float, lat: float) -> tuple[int, int]:
@@ -64,7 +65,8 @@ def read_geojson(path: str | os.PathLike[str], default_gauge: int | None = None,
     for i, feat in enumerate(doc["features"], start=1):
         geom = (feat or {}).get("geometry") or {}
         props = (feat or {}).get("properties") or {}
-        kind, coords = geom.get("type"), geom.get("coordinates")
+        kind = geom.get("type")
+        coords: Any = geom.get("coordinates")  # any JSON: the readers below reject what is not coordinates
         try:
             if kind == "Point":
                 v = _point(-len(vertices) - 1, coords, props)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +68,7 @@ def read_osm(path: str | os.PathLike[str], default_gauge: int | None = None, sna
         header = osmium.io.Reader(str(file), osmium.osm.osm_entity_bits.NOTHING)
         stamp = header.header().get("osmosis_replication_timestamp") or header.header().get("timestamp")
         header.close()
+        obj: Any  # osmium yields nodes, ways, relations and areas; each branch tests which
         for obj in osmium.FileProcessor(str(file)).with_locations().with_areas():
             if obj.is_area():
                 b = _boundary(obj)
@@ -123,7 +125,8 @@ def _boundary(area) -> Boundary | None:
     code = tags.get("ISO3166-1:alpha2") or tags.get("ISO3166-1")
     if tags.get("boundary") != "administrative" or tags.get("admin_level") != "2" or not code or len(code) != 2:
         return None
-    outer, inner = [], []
+    outer: list[Ring] = []
+    inner: list[Ring] = []
     for ring in area.outer_rings():
         outer.append([(n.lon, n.lat) for n in ring])
         inner.extend([(n.lon, n.lat) for n in r] for r in area.inner_rings(ring))
@@ -142,7 +145,7 @@ def _way(obj, default_gauge: int | None, skipped: Counter[str]) -> _Way | None:
     if gauge is None and why == "no gauge tag" and default_gauge:
         gauge = (default_gauge,)
     if gauge is None:
-        skipped[why + (" (give --default-gauge)" if why == "no gauge tag" else "")] += 1
+        skipped[(why or "no gauge") + (" (give --default-gauge)" if why == "no gauge tag" else "")] += 1
         return None
     refs, points = [], []
     for n in obj.nodes:

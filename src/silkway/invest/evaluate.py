@@ -35,7 +35,7 @@ class MemoryStore:
     def load(self) -> dict[tuple[str, int], dict[str, float]]:
         return dict(self.rows)
 
-    def write(self, portfolio: Portfolio, rep: int, seed: int, kpis: Mapping[str, float], wall_s: float) -> None:
+    def write(self, portfolio: Portfolio, rep: int, _seed: int, kpis: Mapping[str, float], _wall_s: float) -> None:
         self.rows[(portfolio_key(portfolio), rep)] = dict(kpis)
 
 
@@ -65,7 +65,7 @@ class EvalSpec:
 class Evaluator:
     """Simulate portfolios on demand, reusing every stored evaluation."""
 
-    def __init__(self, spec: EvalSpec, backend: Backend, store: EvalStore, fn: ReplicateFn = invest_replication,
+    def __init__(self, spec: EvalSpec, backend: Backend, store: EvalStore, fn: ReplicateFn[Applied] = invest_replication,
                  progress: Callable[[int], None] | None = None):
         self.spec, self.backend, self.store, self.fn, self.progress = spec, backend, store, fn, progress
         self.cache = store.load()

@@ -11,14 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from silkway.vocabulary import InvestObjective
 
-class Objective(StrEnum):
-    """What a portfolio is judged by (every objective is maximised; see objective.py)."""
-
-    DELIVERED = "delivered"  # TEU delivered in the reported period
-    REFUSED_DIVERTED = "refused_diverted"  # minus the TEU refused at the origin or diverted to another corridor
-    P90 = "p90"  # minus the P90 transit time (days)
-    NPV = "npv"  # net present value (USD) over the appraisal period against doing nothing
+Objective = InvestObjective  # defined once, in silkway.vocabulary (the CLI lists it without loading this package)
 
 
 class ChangeOp(StrEnum):

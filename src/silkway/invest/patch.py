@@ -28,9 +28,9 @@ def apply_portfolio(net: Network, catalogue: Catalogue, portfolio: Portfolio) ->
     for c in changes:
         if c.op is ChangeOp.OPEN:
             net = open_link(net, c.target_id, where=c.change_id)
-    links = tuple(LinkChange(ids=(c.target_id,), **{c.op.value: {c.field: c.value}}, note=c.change_id)  # type: ignore[arg-type]
+    links = tuple(LinkChange(ids=(c.target_id,), **{c.op.value: {c.field: c.value}}, note=c.change_id)
                   for c in changes if c.target_kind is ChangeTarget.LINK and c.op is not ChangeOp.OPEN)
-    facilities = tuple(FacilityChange(ids=(c.target_id,), **{c.op.value: {c.field: c.value}}, note=c.change_id)  # type: ignore[arg-type]
+    facilities = tuple(FacilityChange(ids=(c.target_id,), **{c.op.value: {c.field: c.value}}, note=c.change_id)
                        for c in changes if c.target_kind is ChangeTarget.FACILITY)
     if links or facilities:
         patch = Scenario(silkway_scenario=1, name="portfolio", links=links, facilities=facilities)

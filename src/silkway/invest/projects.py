@@ -36,7 +36,7 @@ def parse_projects(projects_text: str, changes_text: str, net: Network, label: s
                     for sid in r.get(col.name) or ():
                         if sid not in sources:
                             problems.append(Problem(file, r["_line"], col.name, f"source id '{sid}' is not in sources.csv"))
-    known = {r["project_id"] for r in prow.rows} | {r.get("project_id") for r in prow.broken}
+    known: set[str] = {r["project_id"] for r in prow.rows} | {pid for r in prow.broken if (pid := r.get("project_id"))}
     changes: dict[str, list[Change]] = {}
     for r in crow.rows:
         ch = _change(r, full, known, problems)

@@ -47,7 +47,7 @@ def kn_eta(alpha: float, k: int, n0: int) -> float:
 
 
 def kn_select(candidates: Sequence[Portfolio], sample: Sampler, *, alpha: float = 0.05, delta: float, n0: int = 5,
-              max_reps: int = 60, step: int = 1, cost: Callable[[Portfolio], float] = lambda p: 0.0) -> Selection:
+              max_reps: int = 60, step: int = 1, cost: Callable[[Portfolio], float] = lambda _p: 0.0) -> Selection:
     """Run KN over ``candidates``; ``step`` replications are added per stage (1 = fully sequential)."""
     if n0 < 2:
         raise ValueError("KN needs n0 >= 2 first-stage replications")
@@ -70,11 +70,11 @@ def kn_select(candidates: Sequence[Portfolio], sample: Sampler, *, alpha: float 
     r, stages = n0, [n0]
     guaranteed = True
     while True:  # screen at r (first at n0), then stop or add replications
-        means = {i: float(np.mean(x[cands[i]][:r])) for i in alive}
+        stage = {i: float(np.mean(x[cands[i]][:r])) for i in alive}
         keep = []
         for i in alive:
             w = {j: max(0.0, delta / (2 * r) * (h2 * s2[i, j] / delta**2 - r)) for j in alive}
-            if all(means[i] >= means[j] - w[j] for j in alive if j != i):
+            if all(stage[i] >= stage[j] - w[j] for j in alive if j != i):
                 keep.append(i)
         for i in set(alive) - set(keep):
             eliminated[cands[i]] = r

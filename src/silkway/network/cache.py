@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -30,6 +31,7 @@ from typing import Any
 from silkway.network.model import Manifest, Network
 from silkway.network.schema import TABLES, Table
 
+logger = logging.getLogger(__name__)
 CACHE_FORMAT = 2
 ENV_DIR = "SILKWAY_CACHE_DIR"
 _OFF = ("", "off", "0", "none", "no")
@@ -100,7 +102,8 @@ class DatasetCache:
             return None
         try:
             net = _read_entry(entry, key)
-        except Exception:  # noqa: BLE001 - any damage (truncated, altered, foreign files): drop the entry, rebuild it
+        except Exception:  # a damaged or foreign entry is a cache miss: rebuilt from the CSV tables
+            logger.warning("dataset cache entry %s is unreadable; rebuilding it", entry, exc_info=True)
             net = None
         if net is None:
             shutil.rmtree(entry, ignore_errors=True)
@@ -163,7 +166,7 @@ def _read_entry(folder: Path, key: str) -> Network | None:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != CACHE_FORMAT or meta.get("key") != key or set(meta["files"]) != set(TABLES):
         return None
-    tables = {}
+    tables: dict[str, Any] = {}
     for name, table in TABLES.items():
         info = meta["files"][name]
         path = folder / info["file"]
@@ -193,7 +196,7 @@ def _read_entry(folder: Path, key: str) -> Network | None:
 LAZY_ROWS = 10_000  # tables this long are built into records on first use, not on load
 
 
-class LazyRecords(Sequence):
+class LazyRecords(Sequence[Any]):
     """A big table loaded from the cache: its Arrow columns now, its records when first indexed or iterated.
 
     Behaves as the tuple of records it stands for (length, indexing, iteration, equality, hashing, ``+``, pickling as a
@@ -202,7 +205,8 @@ class LazyRecords(Sequence):
     __slots__ = ("_arrow", "_name", "_items")
 
     def __init__(self, arrow: Any, name: str):
-        self._arrow, self._name, self._items = arrow, name, None
+        self._arrow, self._name = arrow, name
+        self._items: tuple[Any, ...] | None = None
 
     @property
     def columns(self) -> Any:
@@ -214,7 +218,7 @@ class LazyRecords(Sequence):
         return self._items
 
     def __len__(self) -> int:
-        return self._arrow.num_rows
+        return int(self._arrow.num_rows)
 
     def __getitem__(self, i: Any) -> Any:
         return self._all()[i]
@@ -258,6 +262,7 @@ def _columns(table: Table, records: Sequence[Any]) -> dict[str, list[Any]]:
     """The records as plain columns: lists joined by ';', a geometry as its flat coordinates, dates as dates."""
     cols: dict[str, list[Any]] = {}
     for col in table.cols:
+        values: list[Any]
         if col.kind == "sources":
             values = [";".join(ids) if (ids := dict(r.src).get(col.name)) else None for r in records]
         else:

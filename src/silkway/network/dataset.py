@@ -69,12 +69,12 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
     data = {MANIFEST_FILE: _read_bytes(folder, MANIFEST_FILE, problems)}
     data.update({t.file: _read_bytes(folder, t.file, problems, required=name not in OPTIONAL_TABLES) for name, t in TABLES.items()})
     key = inputs_key(list(data.items())) if cache is not None and not problems else None
-    if key is not None and (cached := cache.load(key)) is not None:
+    if key is not None and cache is not None and (cached := cache.load(key)) is not None:
         return cached
     from silkway.network.validate import validate_network
     manifest = _manifest_of(data[MANIFEST_FILE], problems)
     parsed = {name: _parse_table(folder, name, table, data[table.file], problems) for name, table in TABLES.items()}
-    records = {name: p.records if p.records is not None else tuple(_record(name, TABLES[name], r) for r in p.rows)
+    records: dict[str, Any] = {name: p.records if p.records is not None else tuple(_record(name, TABLES[name], r) for r in p.rows)
                for name, p in parsed.items()}
     if manifest is None or problems:
         # Cross-table rules on what did parse still help; they stay silent about rows that exist
@@ -88,7 +88,7 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
     problems = validate_network(network)
     if problems:
         raise DataError(sort_problems(problems), source=label)
-    if key is not None:
+    if key is not None and cache is not None:
         cache.save(key, network)
     return network
 
@@ -119,7 +119,7 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def build_network(manifest: Manifest, rows: dict[str, list[Row]]) -> Network:
-    tables: dict[str, tuple[Any, ...]] = {}
+    tables: dict[str, Any] = {}
     for name, table in TABLES.items():
         tables[name] = tuple(_record(name, table, r) for r in rows.get(name, []))
     return Network(manifest=manifest, **tables)
@@ -283,7 +283,7 @@ def _format_cell(kind: str, value: Any) -> str:
     if kind == "yesno":
         return "yes" if value else "no"
     if kind == "date":
-        return value.isoformat()
+        return str(value.isoformat())
     if kind == "geometry":
         return format_geometry(value)
     if kind == "months":

@@ -45,7 +45,7 @@ def snapshot(net: Network, day: date | None = None) -> Network:
     day = day if day is not None else (net.as_of or full.manifest.reference_date)
     if day is None:
         return full
-    tables: dict[str, tuple[Any, ...]] = {name: tuple(r for r in full.table(name) if valid_on(r, day)) for name in DATED_TABLES}
+    tables: dict[str, Any] = {name: tuple(r for r in full.table(name) if valid_on(r, day)) for name in DATED_TABLES}
     linked = {n for lk in tables["links"] for n in (lk.from_node, lk.to_node)}
     ever = {n for lk in full.links for n in (lk.from_node, lk.to_node)}
     nodes = tuple(n for n in full.nodes if n.node_id in linked or n.node_id not in ever)
@@ -120,6 +120,7 @@ def changes(net: Network, before: date, after: date) -> list[Change]:
             ra, rb = rows_a.get(k), rows_b.get(k)
             label = "/".join(map(str, k))
             if ra is None:
+                assert rb is not None  # k is a key of one of the two tables
                 out.append(Change(name, label, "added", line_after=rb.line))
             elif rb is None:
                 out.append(Change(name, label, "removed", line_before=ra.line))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 SKIP = {"src", "line", "geometry"}  # provenance maps, source line numbers and polylines stay on the objects
 
 
-def frame(rows: tuple, index: str) -> pd.DataFrame:
+def frame(rows: tuple[Any, ...], index: str) -> pd.DataFrame:
     """One row per record, one column per field (lists joined with ';'), indexed by ``index``."""
     import pandas as pd
 

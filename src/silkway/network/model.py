@@ -7,17 +7,22 @@ the record came from (``None`` when built in code); it is not part of equality.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SrcMap = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def _line() -> int | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +229,7 @@ class Manifest:
     licence: str
     description: str = ""
     format_version: int = 1
-    reference_date: date | None = None  # the network's default date (--as-of) when rows are dated
+    reference_date: datetime.date | None = None  # the network's default date (--as-of) when rows are dated
 
 
 RECORD_TYPES: dict[str, type] = {
@@ -259,19 +264,19 @@ class Network:
     as_of: date | None = None  # the date this network holds on (a snapshot, network/dates.py); None = every dated row
     dated: Network | None = field(default=None, compare=False, repr=False)  # a snapshot's full dated network
 
-    def nodes_frame(self):  # noqa: ANN201 - a pandas DataFrame (pandas is imported on use)
+    def nodes_frame(self) -> pd.DataFrame:
         """Nodes as a DataFrame indexed by node_id."""
         from silkway.network.frames import frame
 
         return frame(self.nodes, "node_id")
 
-    def links_frame(self):  # noqa: ANN201
+    def links_frame(self) -> pd.DataFrame:
         """Links as a DataFrame indexed by link_id (lists joined with ';'; geometry left on the objects)."""
         from silkway.network.frames import frame
 
         return frame(self.links, "link_id")
 
-    def facilities_frame(self):  # noqa: ANN201
+    def facilities_frame(self) -> pd.DataFrame:
         """Facilities as a DataFrame indexed by facility_id."""
         from silkway.network.frames import frame
 
@@ -345,8 +350,9 @@ class Network:
         line = link.geometry or ((a.lon, a.lat), (b.lon, b.lat))
         return line[::-1] if from_node == link.to_node != link.from_node else line
 
-    def table(self, name: str) -> tuple:
-        return getattr(self, name)
+    def table(self, name: str) -> tuple[Any, ...]:
+        rows: tuple[Any, ...] = getattr(self, name)
+        return rows
 
     def at(self, day: date | None = None) -> Network:
         """The network as it holds on ``day`` (default: the manifest's reference date): dated rows valid that

@@ -150,9 +150,10 @@ def parse_geometry(text: str) -> tuple[tuple[tuple[float, float], ...] | None, s
     for i, part in enumerate(text.split(";"), start=1):
         xy = part.split()
         values = [_finite(v) for v in xy]
-        if len(xy) != 2 or None in values:
+        lon, lat = values if len(values) == 2 else (None, None)
+        if lon is None or lat is None:
             return None, f"point {i} '{show(part.strip())}' is not 'lon lat' (two numbers separated by a space; points separated by ;)"
-        points.append((values[0], values[1]))
+        points.append((lon, lat))
     return tuple(points), None
 
 

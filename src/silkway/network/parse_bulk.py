@@ -196,7 +196,7 @@ def build_records(name: str, table: Table, values: dict[str, list[Any]], lines: 
         return got
 
     srcs = list(map(src_of, zip(*(values[c] for c in src_cols), strict=True))) if src_cols else [()] * n
-    args = []
+    args: list[list[Any]] = []
     for f in fields(cls):
         if f.name == "src":
             args.append(srcs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from silkway.network.model import Network, Source
@@ -129,7 +130,7 @@ def provenance(net: Network) -> ProvenanceReport:
             fields.append(FieldProvenance(name, col.name, col.src or "", real + assumption + unsourced, real, assumption, unsourced, mirror_only))
     real_sources = [s for s in net.sources if s.kind == "source"]
 
-    def flags(reason_of) -> tuple[SourceFlag, ...]:
+    def flags(reason_of: Callable[[Source], str | None]) -> tuple[SourceFlag, ...]:
         return tuple(SourceFlag(s.source_id, r, uses[s.source_id]) for s in real_sources if (r := reason_of(s)))
 
     return ProvenanceReport(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODES = ("rail", "road", "ferry", "feeder", "sea")
+from silkway.vocabulary import FacilityKind, Mode
+
+MODES = tuple(m.value for m in Mode)
 ENERGIES = ("electric", "diesel", "hfo", "vlsfo", "mdo")
 NODE_KINDS = ("city", "terminal", "junction", "border", "port", "dry_port")
-FACILITY_KINDS = ("gauge_change", "border", "seaport", "dry_port", "terminal")
+FACILITY_KINDS = tuple(k.value for k in FacilityKind)
 GAUGES_MM = (1435, 1520)
 CORRIDORS = ("china", "northern", "middle", "kti", "highway", "sea", "kz", "europe")
 NON_EMPTY_TABLES = ("sources", "nodes", "links", "emission_factors", "cost_rates", "params")

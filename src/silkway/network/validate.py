@@ -10,9 +10,9 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,9 +22,8 @@ from silkway.network.model import Network
 from silkway.network.schema import CORRIDORS, REQUIRED_PARAMS, TABLES
 from silkway.network.validate_dates import dated_keys, without_reversed_periods
 from silkway.network.validate_traffic import _p, acceptance, background, gauge_directions
+from silkway.vocabulary import LAND_MODES, WATER_MODES
 
-LAND_MODES = ("rail", "road")
-WATER_MODES = ("ferry", "feeder", "sea")
 ENERGY_BY_MODE = {
     "rail": ("electric", "diesel"),
     "road": ("diesel", "electric"),
@@ -123,7 +122,7 @@ def validate_network(net: Network, check_connectivity: bool = True, unparsed: Un
     return problems
 
 
-def _unique_keys(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
+def _unique_keys(net: Network, problems: list[Problem], _unparsed: Unparsed) -> None:
     """Keys are unique, except that a dated table may repeat a key on rows whose periods follow each other."""
     for name, table in TABLES.items():
         if table.dated:
@@ -218,7 +217,7 @@ def _link_length(net: Network, lk: Any, problems: list[Problem]) -> None:
         _p(problems, "links", lk, "distance_km", f"{lk.distance_km:g} km is more than {MAX_DETOUR[lk.mode]:g}x the straight line ({gc:.0f} km): check the distance or the coordinates")
 
 
-def _geometry(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
+def _geometry(net: Network, problems: list[Problem], _unparsed: Unparsed) -> None:
     """A link's polyline: at least 2 points, each a valid lon/lat, starting near its from_node and ending near its
     to_node, and not shorter than MIN_DETOUR x the great circle between the nodes."""
     for lk in net.links:
@@ -353,10 +352,13 @@ def _params(net: Network, problems: list[Problem], unparsed: Unparsed) -> None:
             _p(problems, "params", have[name], "value", f"required parameter '{name}' must be greater than 0, not {have[name].value:g}")
 
 
-def components(node_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[set[str]]:
+_Node = TypeVar("_Node", bound=Hashable)  # a node id: str in a dataset, int in an import
+
+
+def components(node_ids: Iterable[_Node], edges: Iterable[tuple[_Node, _Node]]) -> list[set[_Node]]:
     """Connected components of an undirected graph, largest first (ties in the order of ``node_ids``); edges naming
     a node not in ``node_ids`` are ignored. Union-find over arrays (numpy), so a million nodes take a second."""
-    index: dict[str, int] = {}
+    index: dict[_Node, int] = {}
     for n in node_ids:
         index.setdefault(n, len(index))
     pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index]
@@ -368,7 +370,7 @@ def components(node_ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> lis
     sizes = np.bincount(root, minlength=len(index))[roots]
     ordered = roots[np.lexsort((first[roots], -sizes))]
     names = list(index)
-    members: dict[int, set[str]] = {int(r): set() for r in ordered}
+    members: dict[int, set[_Node]] = {int(r): set() for r in ordered}
     for name, r in zip(names, root.tolist(), strict=True):
         members[r].add(name)
     return [members[int(r)] for r in ordered]

@@ -56,7 +56,7 @@ def without_reversed_periods(net: Network) -> Network:
     def fix(r: Any) -> Any:
         return replace(r, valid_from=None, valid_to=None) if r.valid_from and r.valid_to and r.valid_to < r.valid_from else r
 
-    tables = {name: tuple(fix(r) for r in net.table(name)) for name, t in TABLES.items() if t.dated}
+    tables: dict[str, Any] = {name: tuple(fix(r) for r in net.table(name)) for name, t in TABLES.items() if t.dated}
     return replace(net, **tables)
 
 

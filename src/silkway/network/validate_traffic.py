@@ -16,7 +16,7 @@ def _p(problems: list[Problem], table: str, rec: Any, field: str | None, msg: st
     problems.append(Problem(TABLES[table].file, getattr(rec, "line", None), field, msg))
 
 
-def gauge_directions(net: Network, problems: list[Problem], unparsed: Any) -> None:
+def gauge_directions(net: Network, problems: list[Problem], _unparsed: Any) -> None:
     """``gauge_to_mm`` names one of the facility's own gauges, on a facility that changes gauge."""
     for f in net.facilities:
         if not f.gauge_to_mm:
@@ -43,11 +43,11 @@ def background(net: Network, problems: list[Problem], unparsed: Any) -> None:
                 _p(problems, "background", b, "direction", "a facility's background traffic has no direction: write 'both'")
             _trains(problems, b, "facility", facs[b.target_id].capacity_trains_day)
         else:
-            _on_link(net, problems, b, links[b.target_id])
+            _on_link(problems, b, links[b.target_id])
     _fills_capacity(net, problems)
 
 
-def _on_link(net: Network, problems: list[Problem], b: Background, lk: Link) -> None:
+def _on_link(problems: list[Problem], b: Background, lk: Link) -> None:
     if lk.mode == "rail":
         _trains(problems, b, f"rail link '{lk.link_id}'", lk.capacity_trains_day)
     elif lk.mode == "ferry":

@@ -183,8 +183,8 @@ def _spots(net: Network, delay: dict[str, float]) -> list[plots.Spot]:
             where[_key(f.facility_id)] = (n.lon, n.lat)
     for lk in net.links:
         line = net.line_of(lk)
-        where[_key(lk.link_id)] = line[len(line) // 2] if len(line) > 2 else tuple(
-            (a + b) / 2 for a, b in zip(line[0], line[-1], strict=True))
+        (x0, y0), (x1, y1) = line[0], line[-1]
+        where[_key(lk.link_id)] = line[len(line) // 2] if len(line) > 2 else ((x0 + x1) / 2, (y0 + y1) / 2)
         for end in (lk.from_node, lk.to_node):
             where[_key(f"{lk.link_id}_quay_{end}")] = (nodes[end].lon, nodes[end].lat)
     for key in delay:  # pooled yards 'a+b': at the first yard

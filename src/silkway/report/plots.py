@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def _bounds(net: Network) -> tuple[float, float, float, float]:
     return min(lons) - 2, max(lons) + 2, min(lats) - 3, max(lats) + 3
 
 
-def _legends(ax, scale: MapScale, diff: bool) -> None:  # noqa: ANN001
+def _legends(ax, scale: MapScale, diff: bool) -> None:
     """Modes (or more/less than the baseline), line widths in TEU and circle sizes in train-hours of added delay."""
     if diff:
         kinds = [Line2D([], [], color=DIFF_COLOURS[True], lw=3, label="more"),  # short: the legend sits right of the axes
@@ -138,11 +139,12 @@ def _legends(ax, scale: MapScale, diff: bool) -> None:  # noqa: ANN001
 OFFSETS = ((6, 6), (6, -14), (-6, 6), (-6, -14), (10, 18), (10, -26), (-10, 18), (-10, -26), (16, -4), (-16, -4))
 
 
-def place_labels(ax, items: list[tuple[float, float, str]], fontsize: float = 7) -> list:  # noqa: ANN001
+def place_labels(ax, items: list[tuple[float, float, str]], fontsize: float = 7) -> list:
     """Annotate points greedily (largest first, as given): each label takes the first offset whose box overlaps no label
     already placed; a label with no free place is left out (the circle and the table still show it)."""
     renderer = ax.figure.canvas.get_renderer()
-    placed, texts = [], []
+    placed: list[Any] = []
+    texts: list[Any] = []
     for lon, lat, text in items:
         for dx, dy in OFFSETS:
             t = ax.annotate(text, (lon, lat), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize, zorder=5,

@@ -32,11 +32,12 @@ from silkway.network.seasons import closed_probability
 from silkway.routing.conditions import Conditions, ElementKey, ElementKind, Quantiles
 from silkway.routing.search import next_departure
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
+from silkway.vocabulary import WATER_MODES
 
 Wait = tuple[ElementKey, float, Quantiles | None]  # an expected wait before a step: element, mean hours, quantiles (or None)
 Extra = tuple[float, float, float, tuple[Wait, ...]]  # (queue_h = Σ mean hours of the waits, p_closed, closed_h, waits)
 NO_EXTRA: Extra = (0.0, 0.0, 0.0, ())
-VESSEL_MODES = frozenset({"ferry", "feeder", "sea"})
+VESSEL_MODES = WATER_MODES
 
 
 class Calendar:

@@ -9,6 +9,7 @@ from typing import Any
 
 from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.objectives import Objective
+from silkway.vocabulary import LegKind
 
 
 class ViaKind(StrEnum):
@@ -28,7 +29,7 @@ class Via:
     label: str
 
 
-QUEUE = "queue"  # the leg kind of an expected congestion wait (typical conditions)
+QUEUE = LegKind.QUEUE  # the leg kind of an expected congestion wait (typical conditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +86,14 @@ class RouteOption:
 
     @property
     def link_ids(self) -> tuple[str, ...]:
-        return tuple(leg.link_id for leg in self.legs if leg.kind == "move" and leg.link_id)
+        return tuple(leg.link_id for leg in self.legs if leg.kind == LegKind.MOVE and leg.link_id)
 
     @property
     def countries(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(leg.country for leg in self.legs if leg.country))
 
     def hours_by_kind(self) -> dict[str, float]:
-        out = {"move": 0.0, "wait": 0.0, "handling": 0.0, "customs": 0.0, QUEUE: 0.0}
+        out = {k.value: 0.0 for k in LegKind}
         for leg in self.legs:
             out[leg.kind] += leg.hours
         return out
@@ -135,13 +136,13 @@ class RouteResult:
         days = option.days_median if quantile == "median" else option.days_p90
         return (dt.datetime.fromisoformat(self.depart) + dt.timedelta(days=days)).isoformat(timespec="minutes")
 
-    def to_frame(self):  # noqa: ANN201 - a pandas DataFrame (pandas imported on use)
+    def to_frame(self):
         """The options as a DataFrame, one row each (1 = best)."""
         from silkway.routing.views import options_frame
 
         return options_frame(self)
 
-    def legs_frame(self, option: int = 1):  # noqa: ANN201
+    def legs_frame(self, option: int = 1):
         """The legs of option ``option`` (1 = best) as a DataFrame."""
         from silkway.routing.views import legs_frame
 

@@ -18,10 +18,16 @@ __all__ = ["DECIMALS", "FIELD", "Objective", "displayed", "dominates", "pareto_m
 
 
 class Figures(Protocol):
-    days_median: float
-    days_p90: float
-    cost_usd: float
-    co2e_kg: float
+    """What ranking reads of a route (read-only: routes are frozen records)."""
+
+    @property
+    def days_median(self) -> float: ...
+    @property
+    def days_p90(self) -> float: ...
+    @property
+    def cost_usd(self) -> float: ...
+    @property
+    def co2e_kg(self) -> float: ...
 
 
 FIELD = {Objective.TIME: "days_median", Objective.P90: "days_p90", Objective.COST: "cost_usd", Objective.CO2E: "co2e_kg"}

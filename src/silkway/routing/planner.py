@@ -28,7 +28,7 @@ from silkway.routing.corridors import (
 from silkway.routing.hazards import Calendar, Hazards, StepRisk, annotate, path_risks
 from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
-from silkway.routing.regions import build_regions
+from silkway.routing.regions import Regions, build_regions
 from silkway.routing.search import Path, Query, best_path, pareto_paths
 from silkway.routing.stategraph import StateGraph
 from silkway.routing.timeline import Draws, Located, LognormalTable, SamplePlan, nominal_legs, path_steps, sample_hours, sample_plan
@@ -165,7 +165,7 @@ class Router:
         idx = self.graph.node_index
         q = Query(idx[o], idx[d], depart_h, tuple(idx[v] for v in vias), max_transfers)
         allowed = self.allowed(av)
-        rules = self.regions
+        rules: Regions | None = self.regions
         front = pareto_paths(self.graph, q, allowed, rules)
         uncapped = pareto_paths(self.graph, replace(q, max_transfers=None), allowed, rules) if not front and q.max_transfers is not None else []
         if uncapped:  # routes obeying the rules exist, only not within the transfer cap: the cap is the cause, not the via
@@ -271,7 +271,7 @@ class Router:
         fewest transfers such a route needs (at most ``upper``, the fewest on the uncapped Pareto set)."""
         net, ids = self.net, self.graph.node_ids
         a, b = net.node_by_id[ids[q.origin]].name, net.node_by_id[ids[q.dest]].name
-        k = next((k for k in range(q.max_transfers + 1, upper)
+        k = next((k for k in range((q.max_transfers or 0) + 1, upper)  # called only with a cap (q.max_transfers set)
                   if pareto_paths(self.graph, replace(q, max_transfers=k), allowed, self.regions)), upper)
         return (f"no route from {a} to {b} satisfies the constraints; it becomes feasible without: max transfers "
                 f"{q.max_transfers} (a route that re-enters no country and crosses no water body twice needs {k} transfers)")

@@ -53,7 +53,7 @@ def build_regions(g: StateGraph) -> Regions:
     countries = sorted({n.country for n in net.nodes})
     body = water_bodies(g)
     n_bodies = len(set(body.values()))
-    first_link = {}
+    first_link: dict[int, str] = {}
     for lk in net.links:
         if lk.mode in WATER:
             first_link.setdefault(body[lk.from_node], lk.link_id)

@@ -45,7 +45,7 @@ def geojson(result: RouteResult, net: Network) -> dict[str, Any]:
     feats: list[dict[str, Any]] = []
     for rank, opt in enumerate(result.options):
         for leg in opt.legs:
-            if leg.kind != "move":
+            if leg.kind != "move" or leg.link_id is None:
                 continue
             feats.append({
                 "type": "Feature",

@@ -7,8 +7,9 @@ scenario can never leak into another. Place names are resolved tolerantly (ids, 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from silkway.errors import RoutingError, ScenarioError
 from silkway.network.model import Closure, Facility, Link, Network
@@ -87,7 +88,7 @@ def apply_demand(scenario: Scenario, net: Network, demand: Demand) -> Demand:
             corridors = demand.corridors()
             if g.corridor not in corridors:
                 raise ScenarioError(f"{where}.corridor: no demand flow on corridor '{g.corridor}' (flows use: {', '.join(corridors)})")
-            demand = demand.scaled_corridor(net, g.corridor, g.factor)
+            demand = demand.scaled_corridor(g.corridor, g.factor)
         else:
             demand = demand.scaled(g.factor)
     if any(g.factor == 0 for g in scenario.demand.growth):
@@ -186,8 +187,11 @@ def _select_facilities(net: Network, ids: tuple[str, ...], node: str | None, kin
     return tuple(f.facility_id for f in found)
 
 
-def _change(record: Any, set_: dict[str, float], scale: dict[str, float], where: str) -> Any:
-    values: dict[str, float] = dict(set_)
+_Field = TypeVar("_Field", bound=str)
+
+
+def _change(record: Any, set_: Mapping[_Field, float], scale: Mapping[_Field, float], where: str) -> Any:
+    values: dict[str, float] = {str(k): v for k, v in set_.items()}
     for key, factor in scale.items():
         current = getattr(record, key)
         if current is None:

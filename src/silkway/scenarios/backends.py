@@ -60,7 +60,7 @@ def _init_worker(inputs: dict[str, Any], parent_pid: int | None = None) -> None:
     _WORKER_INPUTS.update(inputs)
 
 
-def _run_in_worker(fn: ReplicateFn, job: Job) -> ReplicationOutput:
+def _run_in_worker(fn: ReplicateFn[Any], job: Job) -> ReplicationOutput:
     return timed(fn, job, _WORKER_INPUTS[job.scenario_hash])
 
 
@@ -71,7 +71,7 @@ class LocalBackend:
 
     workers: int = 2
 
-    def run(self, fn: ReplicateFn, jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
+    def run(self, fn: ReplicateFn[Any], jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
         if not jobs:
             return
         if self.workers <= 1:
@@ -112,7 +112,7 @@ class DaskBackend:
     address: str
     timeout_s: float = 30.0
 
-    def run(self, fn: ReplicateFn, jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
+    def run(self, fn: ReplicateFn[Any], jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
         if not jobs:
             return
         from distributed import Client, as_completed

@@ -18,10 +18,17 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from silkway.errors import ScenarioError
 from silkway.limits import strict_float
 from silkway.network.model import Network
+
+if TYPE_CHECKING:  # the simulation package is imported lazily
+    from silkway.simulation import Demand, SimOptions
+
+# simulate_fn(net, demand, days, seed, options) -> KPIs
+SimulateFn = Callable[[Network, "Demand", int, int, "SimOptions"], dict[str, float]]
 
 BORDER_PREFIX = "trains_border_"
 
@@ -43,7 +50,7 @@ class CalibrationResult:
     after: dict[str, float]  # simulated means with the calibrated demand
     iterations: int
     replications: int
-    demand: object  # silkway.simulation.Demand
+    demand: Demand
 
     def rel_error(self, which: str = "after") -> dict[str, float]:
         sim = self.after if which == "after" else self.before
@@ -74,7 +81,7 @@ def parse_observed(text: str, label: str = "observed.csv") -> list[Observation]:
     return out
 
 
-def border_groups(net: Network, demand, options, kpis: list[str]) -> dict[str, tuple[str, ...]]:  # noqa: ANN001
+def border_groups(net: Network, demand: Demand, options: SimOptions, kpis: list[str]) -> dict[str, tuple[str, ...]]:
     """For each ``trains_border_<node>`` the flows whose planned route passes ``node``."""
     from silkway.simulation.plan import build
 
@@ -93,14 +100,14 @@ def border_groups(net: Network, demand, options, kpis: list[str]) -> dict[str, t
     return groups
 
 
-def scale_groups(demand, groups: dict[str, tuple[str, ...]], factors: dict[str, float]):  # noqa: ANN001, ANN201
+def scale_groups(demand: Demand, groups: dict[str, tuple[str, ...]], factors: dict[str, float]) -> Demand:
     by_flow = {f: factors[k] for k, ids in groups.items() for f in ids}
     return type(demand)(tuple(replace(f, teu_per_week=f.teu_per_week * by_flow.get(f.flow_id, 1.0)) for f in demand.flows))
 
 
-def calibrate(net: Network, demand, options, observations: list[Observation], *, days: int = 365,  # noqa: ANN001
+def calibrate(net: Network, demand: Demand, options: SimOptions, observations: list[Observation], *, days: int = 365,
               seeds: tuple[int, ...] = (1, 2, 3), max_iter: int = 6, tol: float = 0.005,
-              simulate_fn: Callable | None = None, progress: Callable[[int, dict[str, float]], None] | None = None,
+              simulate_fn: SimulateFn | None = None, progress: Callable[[int, dict[str, float]], None] | None = None,
               ) -> CalibrationResult:
     """Fit the per-border factors; ``simulate_fn(net, demand, days, seed, options) -> kpis`` (default: the engine)."""
     sim = simulate_fn or _engine
@@ -126,7 +133,7 @@ def calibrate(net: Network, demand, options, observations: list[Observation], *,
     return CalibrationResult(factors, groups, observed, before, current, it, len(seeds), scale_groups(demand, groups, factors))
 
 
-def demand_csv(demand, notes: dict[str, str] | None = None) -> str:  # noqa: ANN001
+def demand_csv(demand: Demand, notes: dict[str, str] | None = None) -> str:
     """A demand as CSV in the simulation's format (``silkway.simulation.demand.COLUMNS``)."""
     from silkway.simulation.demand import COLUMNS
 
@@ -140,7 +147,7 @@ def demand_csv(demand, notes: dict[str, str] | None = None) -> str:  # noqa: ANN
     return buf.getvalue()
 
 
-def _engine(net: Network, demand, days: int, seed: int, options) -> dict[str, float]:  # noqa: ANN001
+def _engine(net: Network, demand: Demand, days: int, seed: int, options: SimOptions) -> dict[str, float]:
     from silkway.simulation import simulate
 
     return simulate(net, demand, days=days, seed=seed, options=options).kpis()

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from silkway.kpi_catalogue import Group, describe, position
 from silkway.scenarios.numfmt import interval, num, pvalue
+
+if TYPE_CHECKING:
+    from silkway.capacity.model import CapacityReport
 
 QUEUE_PREFIX = "max_queue_trains_"
 DELAY_PREFIX = "added_delay_train_h_"
@@ -110,10 +114,10 @@ def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
         c = change(table, scenario, base, kpi, " TEU")
         if c:
             lines.append(f"{label}: {c}")
-    shifts = [f"{_row(table, scenario, k).get('subject') or k.removeprefix('diverted_teu_').replace('_to_', ' → ')} "
-              f"{_n(_row(table, scenario, k)['mean'])}"
-              for k in sorted(table["kpi"].unique()) if k.startswith("diverted_teu_") and "_to_" in k
-              and _row(table, scenario, k) is not None and _row(table, scenario, k)["mean"] > 0]
+    diverted = {k: r for k in sorted(table["kpi"].unique()) if k.startswith("diverted_teu_") and "_to_" in k
+                and (r := _row(table, scenario, k)) is not None}
+    shifts = [f"{r.get('subject') or k.removeprefix('diverted_teu_').replace('_to_', ' → ')} {_n(r['mean'])}"
+              for k, r in diverted.items() if r["mean"] > 0]
     if shifts:
         lines.append("where the diverted cargo goes (TEU, mean): " + ", ".join(shifts))
     corridors = sorted(k.removeprefix("throughput_teu_corridor_") for k in table["kpi"].unique() if k.startswith("throughput_teu_corridor_"))
@@ -154,10 +158,9 @@ def what_it_buys(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
             lines.append(f"{label}: {c}")
     corridors = sorted(k.removeprefix("transit_days_median_corridor_") for k in table["kpi"].unique()
                        if k.startswith("transit_days_median_corridor_"))
-    per = [f"{_subject(table, 'transit_days_median_corridor_' + c)} {_n(_row(table, scenario, 'transit_days_median_corridor_' + c)['diff'], '+')} d"
-           for c in corridors
-           if _row(table, scenario, "transit_days_median_corridor_" + c) is not None
-           and _row(table, scenario, "transit_days_median_corridor_" + c)["significant"]]
+    per_corridor = {c: r for c in corridors if (r := _row(table, scenario, "transit_days_median_corridor_" + c)) is not None}
+    per = [f"{_subject(table, 'transit_days_median_corridor_' + c)} {_n(r['diff'], '+')} d"
+           for c, r in per_corridor.items() if r["significant"]]
     lines.append("significant median changes by corridor: " + (", ".join(per) if per else "none"))
     less = growth(table, scenario, base, DELAY_PREFIX, sign=-1)
     if less:
@@ -175,11 +178,11 @@ def _subject(table: pd.DataFrame, kpi: str) -> str:
     return str(r.iloc[0]["subject"]) if len(r) and "subject" in r and r.iloc[0]["subject"] else kpi.rsplit("_corridor_", 1)[-1]
 
 
-def capacity_lines(report) -> list[str]:  # noqa: ANN001 (a silkway.capacity CapacityReport)
+def capacity_lines(report: CapacityReport) -> list[str]:
     """How much each corridor can carry (analytic maximum flow) and what binds it, one line per corridor and direction."""
     out = []
     for c in report.corridors:
-        if c.corridor == "all" or c.trains_day is None:
+        if c.corridor == "all" or c.trains_day is None or c.teu_year is None:
             continue
         out.append(f"{c.corridor} {c.direction}: {_n(c.trains_day)} trains/day = {_n(c.teu_year)} TEU/yr "
                    f"(2023 demand uses {c.utilisation:.0%}); binding: {', '.join(c.binding) or 'none'}")

@@ -8,16 +8,17 @@ See docs/studies.md for the format with examples.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from silkway.errors import SilkwayError
 from silkway.limits import DAYS, SCALE, WARMUP_DAYS, check_day
+from silkway.vocabulary import Mode
 
 FORMAT_VERSION = 1
-Mode = Literal["rail", "road", "ferry", "feeder", "sea"]
 LinkField = Literal["tracks", "capacity_trains_day", "departures_per_week", "capacity_teu_per_departure", "speed_km_day"]
 FacilityField = Literal[
     "capacity_trains_day", "capacity_teu_day", "handling_h_median", "handling_h_p90", "customs_h_median", "customs_h_p90",
@@ -176,7 +177,10 @@ def _day(day: date) -> date:
         raise ValueError(str(exc)) from None
 
 
-def _check_positive(set_: dict[str, float], scale: dict[str, float]) -> None:
+_Field = TypeVar("_Field", bound=str)
+
+
+def _check_positive(set_: Mapping[_Field, float], scale: Mapping[_Field, float]) -> None:
     for k, v in {**set_, **scale}.items():
         if not v > 0:
             raise ValueError(f"'{k}' must be > 0 (got {v})")

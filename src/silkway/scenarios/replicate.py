@@ -8,12 +8,16 @@ worker and a :class:`~silkway.scenarios.study.Job` per replication.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from silkway.scenarios.apply import Applied
 from silkway.scenarios.study import Job, ReplicationOutput
+
+if TYPE_CHECKING:  # the simulation package is imported lazily (in the workers)
+    from silkway.simulation import SimulationResult
 
 TRANSIT_BIN_DAYS = 0.5
 
@@ -43,11 +47,11 @@ def simulate_replication(job: Job, inputs: SimInputs) -> ReplicationOutput:
     return ReplicationOutput(result.kpis(), details)
 
 
-def _details(result, route_links: dict[str, tuple[str, ...]]) -> pd.DataFrame:  # noqa: ANN001
+def _details(result: SimulationResult, route_links: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     return pd.concat([_queues(result), _transit(result), _flows(result, route_links)], ignore_index=True)
 
 
-def _queues(result) -> pd.DataFrame:  # noqa: ANN001
+def _queues(result: SimulationResult) -> pd.DataFrame:
     """Daily maximum queue (trains) per handling and quay station over the reported period (the web map places these
     at their facility's node; link stations, sampled for simulate's own plot, are left out here)."""
     q = result.facilities
@@ -60,7 +64,7 @@ def _queues(result) -> pd.DataFrame:  # noqa: ANN001
                          "y": daily["queue_trains"].astype(float)})
 
 
-def _transit(result) -> pd.DataFrame:  # noqa: ANN001
+def _transit(result: SimulationResult) -> pd.DataFrame:
     """TEU delivered in the reported period by corridor and transit time (0.5-day bins)."""
     sh = result.shipments
     done = sh[(sh["created_day"] >= 0) & sh["delivered_day"].notna() & (sh["delivered_day"] <= result.days)]
@@ -70,7 +74,7 @@ def _transit(result) -> pd.DataFrame:  # noqa: ANN001
                          "y": g["teu"].astype(float)})
 
 
-def _flows(result, route_links: dict[str, tuple[str, ...]]) -> pd.DataFrame:  # noqa: ANN001
+def _flows(result: SimulationResult, route_links: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """TEU carried per link by the trains that departed in the reported period."""
     tr = result.trains
     tr = tr[(tr["departed_day"] >= 0) & (tr["departed_day"] <= result.days)]

@@ -32,7 +32,7 @@ import pandas as pd
 
 from silkway.atomic import check_file, ensure_folder
 from silkway.defaults import DEFAULT_STORE
-from silkway.errors import SilkwayError
+from silkway.errors import StoreError
 
 __all__ = ["DEFAULT_STORE", "ResultsStore", "StoreError", "StudyRecord"]
 
@@ -51,10 +51,6 @@ CREATE TABLE IF NOT EXISTS details (
 """
 
 DETAIL_COLUMNS = ["kind", "key", "x", "y"]
-
-
-class StoreError(SilkwayError):
-    """The results store cannot be opened or does not hold what was asked for."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +198,7 @@ def _sigint_deferred() -> Iterator[None]:
         yield
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
     try:
         yield
     finally:

@@ -14,21 +14,25 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import pandas as pd
 
 from silkway.scenarios.store import ResultsStore, StudyRecord
 
+# What a replication function receives besides its Job: the product's is scenarios.replicate.SimInputs (the applied
+# network, demand and options); tests pass small doubles. One study's scenarios share the type.
+InputsT = TypeVar("InputsT")
+
 
 @dataclass(frozen=True)
-class StudyScenario:
+class StudyScenario(Generic[InputsT]):
     """A scenario as a study sees it: name, hash, definition (for the store) and prepared inputs."""
 
     name: str
     hash: str
     definition: dict[str, Any]
-    inputs: Any = None  # whatever the replication function needs (e.g. applied Network, Demand, SimOptions)
+    inputs: InputsT  # what the replication function needs
 
 
 @dataclass(frozen=True)
@@ -50,18 +54,20 @@ class ReplicationOutput:
     wall_s: float = 0.0
 
 
-ReplicateFn = Callable[[Job, Any], ReplicationOutput]
+# one seeded replication of one scenario (runs in a worker): (job, the scenario's inputs) -> KPIs and details
+ReplicateFn = Callable[[Job, InputsT], ReplicationOutput]
 
 
 class Backend(Protocol):
-    def run(self, fn: ReplicateFn, jobs: list[Job], inputs: dict[str, Any]) -> Iterator[tuple[Job, ReplicationOutput]]:
+    def run(self, fn: ReplicateFn[InputsT], jobs: list[Job],
+            inputs: dict[str, InputsT]) -> Iterator[tuple[Job, ReplicationOutput]]:
         """Yield (job, output) as replications finish; stop cleanly when the generator is closed."""
         ...
 
 
 @dataclass(frozen=True)
 class StudySpec:
-    scenarios: tuple[StudyScenario, ...]
+    scenarios: tuple[StudyScenario[Any], ...]
     replications: int
     seed: int = 0
     days: int = 365
@@ -118,7 +124,7 @@ def plan_jobs(spec: StudySpec, finished: set[tuple[str, int]]) -> list[Job]:
     return jobs
 
 
-def run_study(spec: StudySpec, store: ResultsStore, fn: ReplicateFn, backend: Backend,
+def run_study(spec: StudySpec, store: ResultsStore, fn: ReplicateFn[Any], backend: Backend,
               progress: Callable[[int, int], None] | None = None) -> StudyRun:
     """Run the missing replications of ``spec`` and store each as it finishes.
 
@@ -149,7 +155,7 @@ def run_study(spec: StudySpec, store: ResultsStore, fn: ReplicateFn, backend: Ba
     return run
 
 
-def timed(fn: ReplicateFn, job: Job, inputs: Any) -> ReplicationOutput:
+def timed(fn: ReplicateFn[InputsT], job: Job, inputs: InputsT) -> ReplicationOutput:
     """Run ``fn`` and record its wall time (executed in the worker)."""
     t0 = time.perf_counter()
     out = fn(job, inputs)

@@ -20,7 +20,7 @@ _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class _StrictLoader(_Base):  # type: ignore[misc]
     """A safe loader whose mappings refuse a key that appears twice."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
@@ -34,7 +34,8 @@ class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
             if first != key_node.start_mark.line + 1:
                 raise _Duplicate(f"key '{str(key)[:60]}' appears twice (lines {first} and {key_node.start_mark.line + 1})",
                                  key_node.start_mark.line + 1)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 class _Duplicate(Exception):
@@ -55,7 +56,7 @@ def load(text: str, label: str) -> Any:
                     raise ScenarioError(f"{label} (line {event.start_mark.line + 1}): nested more than {MAX_NESTING} levels deep")
             elif isinstance(event, _CLOSE):
                 depth -= 1
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_StrictLoader)
     except _Duplicate as exc:
         raise ScenarioError(f"{label} (line {exc.line}): {exc}") from None
     except yaml.YAMLError as exc:

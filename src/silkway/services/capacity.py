@@ -15,6 +15,7 @@ import pandas as pd
 from silkway.atomic import atomic_write_bytes
 from silkway.capacity import CapacityReport, analyse
 from silkway.capacity.curve import curve_figure, kpi_rows, summarise
+from silkway.capacity.curve import parse_multipliers as parse_multipliers  # re-exported for the CLI
 from silkway.errors import SilkwayError
 from silkway.network import Network
 from silkway.simulation import Demand, SimOptions
@@ -67,6 +68,13 @@ def capacity_of(net: Network, dataset: PathLike = None) -> CapacityReport:
     return analyse(net, dataset_demand(dataset, net), SimOptions())
 
 
+def dataset_inputs(net: Network, dataset: PathLike, label: str) -> Inputs:
+    """An already loaded network (snapshot) with its dataset's demand and the default options (the web app's curve)."""
+    from silkway.simulation import dataset_demand
+
+    return Inputs(net, dataset_demand(dataset, net), SimOptions(), label)
+
+
 def report_dict(report: CapacityReport) -> dict[str, Any]:
     """JSON-ready: enums as their values, dates as ISO text."""
     d = asdict(report)
@@ -102,7 +110,7 @@ def saturation_curve(got: Inputs, multipliers: tuple[float, ...], *, replication
     if not days > 0:
         raise SilkwayError(f"--days must be > 0 (got {days})")
     seeds = tuple(seed + r for r in range(replications))
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     total, done, interrupted = len(multipliers) * replications, 0, False
     try:
         for m in multipliers:

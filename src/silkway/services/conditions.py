@@ -21,13 +21,15 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from silkway.atomic import atomic_write_text
-from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE  # noqa: F401 - re-exported for callers
+from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE
 from silkway.errors import SilkwayError
-from silkway.network.dataset import DEFAULT_DATASET, default_dataset_path
+from silkway.network.dataset import DEFAULT_DATASET
+from silkway.network.dataset import default_dataset_path as default_dataset_path  # re-exported for the CLI
 from silkway.network.schema import MANIFEST_FILE, TABLES
 from silkway.routing.conditions import (
     ALL_DESTINATIONS,
@@ -61,8 +63,15 @@ def dataset_digest(dataset: PathLike = None) -> str:
     return h.hexdigest()[:16]
 
 
+# one row of typical_waits.csv: as_of, kind, target, node, month (0 = the year), trains, mean wait_h
+if TYPE_CHECKING:
+    from silkway.simulation.waits import StationWaits
+
+WaitRow = tuple[Any, ...]  # (as_of, kind, target, node, month, trains, mean_h, quantiles...)
+
+
 def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFAULT_AS_OF, replications: int = 3, seed: int = 0,
-                        progress: Callable[[str], None] | None = None) -> list[tuple]:
+                        progress: Callable[[str], None] | None = None) -> list[WaitRow]:
     """Rows of ``typical_waits.csv``: for each as-of day, ``replications`` simulated years of the baseline (the dataset's
     demand, default options: closures included) with seeds ``seed, seed+1, …``; waits pooled over the replications.
     Station rows: the per-train waits (to the hour, ``simulation/waits.py``) of the month or year; origin rows: the
@@ -72,7 +81,7 @@ def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFA
 
     if replications < 1:
         raise SilkwayError("replications must be at least 1")
-    rows: list[tuple] = []
+    rows: list[WaitRow] = []
     for day in as_of:
         net, demand = load_inputs(dataset, None, day)
         runs = []
@@ -91,7 +100,7 @@ def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFA
     return rows
 
 
-def _element_rows(day: str, kind: str, target: str, node: str, values: np.ndarray, weights: np.ndarray, month: np.ndarray) -> list[tuple]:
+def _element_rows(day: str, kind: str, target: str, node: str, values: np.ndarray, weights: np.ndarray, month: np.ndarray) -> list[WaitRow]:
     """The year row (month 0) and a row per month with trains: count, mean and quantiles of the waits."""
     from silkway.simulation.waits import weighted_quantiles
 
@@ -109,7 +118,7 @@ def _element_rows(day: str, kind: str, target: str, node: str, values: np.ndarra
     return out
 
 
-def _origin_rows(day: str, runs: list) -> list[tuple]:
+def _origin_rows(day: str, runs: list[StationWaits]) -> list[WaitRow]:
     """Origin waits per flow (origin, destination) and per origin (``*``), pooled over the replications."""
     pairs = sorted({p for x in runs for p in x.flows})
     origin, dest, month, wait = [], [], [], []
@@ -130,7 +139,7 @@ def _origin_rows(day: str, runs: list) -> list[tuple]:
     return out
 
 
-def write_typical_waits(rows: list[tuple], path: str | os.PathLike[str], *, dataset: PathLike, as_of: Sequence[str], replications: int,
+def write_typical_waits(rows: list[WaitRow], path: str | os.PathLike[str], *, dataset: PathLike, as_of: Sequence[str], replications: int,
                         seed: int, command: str) -> Path:
     from silkway import __version__
 
@@ -274,7 +283,7 @@ def _parquet_conditions(p: Path) -> Conditions:
 
     try:
         st = pd.read_parquet(p)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file gets one clear message
+    except Exception as exc:
         raise SilkwayError(f"{p}: cannot be read as Parquet: {exc}") from None
     need = {"station_id", "kind", "node_id", "trains", "mean_wait_h"}
     if not need <= set(st.columns):

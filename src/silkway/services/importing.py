@@ -16,6 +16,7 @@ from silkway.importers.build import Built, Origin, Reference, build
 from silkway.importers.graph import border_crossings, contract, largest_component
 from silkway.network.cache import default_cache
 from silkway.network.dataset import read_dataset, read_dated_dataset, write_dataset
+from silkway.network.model import CostRate, EmissionFactor, Param
 from silkway.network.schema import REQUIRED_PARAMS
 
 TODO_FILE = "TODO.md"
@@ -104,7 +105,7 @@ def _reference() -> Reference:
     """Emission factors, cost rates and the required parameters of the embedded dataset, with the sources they cite."""
     net = read_dataset(None)
     params = tuple(p for p in net.params if p.param in REQUIRED_PARAMS)
-    rows = (*[e for e in net.emission_factors if e.mode == "rail"], *[r for r in net.cost_rates if r.mode == "rail"], *params)
+    rows: tuple[EmissionFactor | CostRate | Param, ...] = (*[e for e in net.emission_factors if e.mode == "rail"], *[r for r in net.cost_rates if r.mode == "rail"], *params)
     cited = {sid for r in rows for _col, ids in r.src for sid in ids}
     return Reference(net.emission_factors, net.cost_rates, params, tuple(s for s in net.sources if s.source_id in cited),
                      f"silkway's embedded eurasia dataset {net.manifest.version}")

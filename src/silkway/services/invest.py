@@ -17,17 +17,18 @@ from typing import Any
 from silkway.defaults import DEFAULT_STORE
 from silkway.errors import ScenarioError
 from silkway.invest.evaluate import EvalSpec, EvalStore, Evaluator, Judge, MemoryStore
-from silkway.invest.model import Catalogue, Objective
+from silkway.invest.model import Catalogue, Objective, portfolio_key
 from silkway.invest.objective import Economics
-from silkway.invest.plan import InvestPlan, Settings, plan
+from silkway.invest.plan import InvestPlan, Settings, plan, probability_statement
 from silkway.invest.result import InvestResult, summarise
 from silkway.network.model import Network
 from silkway.scenarios.backends import DaskBackend, LocalBackend
 from silkway.scenarios.study import Backend
 from silkway.services.projects import catalogue_digest, read_catalogue, validate_projects
+from silkway.vocabulary import BackendKind
 
 __all__ = ["DEFAULT_INVEST_STORE", "InvestOutcome", "InvestRequest", "backend_for", "catalogue_digest", "invest", "plan_investments",
-           "read_catalogue", "validate_projects", "write_outputs", "write_plot"]
+           "portfolio_key", "probability_statement", "read_catalogue", "validate_projects", "write_outputs", "write_plot"]
 
 PathLike = str | os.PathLike[str]
 DEFAULT_INVEST_STORE = Path(DEFAULT_STORE).parent / "invest"
@@ -48,7 +49,7 @@ class InvestRequest:
     projects: tuple[str, ...] = ()  # restrict to these project ids (default: every project of the dataset)
     workers: int = 2
     address: str | None = None  # an existing Dask scheduler (tcp://host:port)
-    backend: str = "dask"  # "dask" (a local cluster unless --address) or "local" (processes)
+    backend: BackendKind = BackendKind.DASK  # a local Dask cluster unless --address; or local processes
     store: PathLike | None = DEFAULT_INVEST_STORE  # None: keep nothing (no resume)
 
 
@@ -128,10 +129,10 @@ def backend_for(req: InvestRequest) -> Iterator[Backend]:
     if req.address:
         yield DaskBackend(req.address)
         return
-    if req.backend == "local" or req.workers <= 1:
+    if req.backend == BackendKind.LOCAL or req.workers <= 1:
         yield LocalBackend(max(1, req.workers))
         return
-    if req.backend != "dask":
+    if req.backend != BackendKind.DASK:
         raise ScenarioError(f"unknown backend '{req.backend}' (dask or local)")
     from distributed import LocalCluster
 

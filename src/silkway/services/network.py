@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +14,7 @@ from silkway.network import Network, Node
 from silkway.network.cache import default_cache
 from silkway.network.dataset import read_dated_dataset
 from silkway.network.dates import Change, changes, parse_as_of
+from silkway.network.dates import show_value as show_value  # re-exported: how the CLI prints a changed value
 from silkway.network.places import country_name, network_countries, search_places
 
 PathLike = str | os.PathLike[str] | None
@@ -88,7 +89,7 @@ class NetworkSummary:
 
 def summarize(net: Network) -> NetworkSummary:
     breaks = sorted({f.node_id for f in net.facilities if f.changes_gauge})
-    km: Counter[str] = Counter()
+    km: dict[str, float] = defaultdict(float)  # distance_km per mode
     for lk in net.links:
         km[lk.mode] += lk.distance_km
     facilities = [

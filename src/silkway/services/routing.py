@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from silkway.network import Network
 from silkway.network.model import Node
 from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
-from silkway.routing import Router, RouteResult
+from silkway.routing import Router as Router  # re-exported: the type interfaces hold
+from silkway.routing import RouteResult
 from silkway.routing.conditions import Conditions
-from silkway.routing.planner import conditions_of, route_day, router_at
+from silkway.routing.objectives import FIELD as FIELD  # re-exported: the figure each objective ranks by
+from silkway.routing.objectives import shown as shown  # re-exported: the rounding the ranking uses
+from silkway.routing.planner import conditions_of
+from silkway.routing.planner import route_day as route_day  # re-exported: the interfaces parse a route day here
+from silkway.routing.planner import router_at as router_at  # re-exported: the web app keeps one router per day
 from silkway.services.network import load_dated
+from silkway.vocabulary import Objective
 
 PathLike = str | os.PathLike[str] | None
 
@@ -34,8 +41,23 @@ def network_day(router: Router, *, as_of: date | str | None = None, depart: date
     return day.isoformat() if day else None
 
 
+class RouteOptions(TypedDict, total=False):
+    """The options of :meth:`silkway.routing.Router.route` a caller may give :func:`plan_route`."""
+
+    teu: float
+    depart: date | datetime | str | None
+    avoid: Iterable[str]
+    via: Iterable[str]
+    max_transfers: int | None
+    objective: Objective | str
+    alternatives: int
+    samples: int
+    seed: int
+
+
 def plan_route(origin: str, destination: str, *, dataset: PathLike = None, router: Router | None = None,
-               conditions: str | os.PathLike[str] | Conditions | None = "typical", as_of: date | str | None = None, **options: Any) -> RouteResult:
+               conditions: str | os.PathLike[str] | Conditions | None = "typical", as_of: date | str | None = None,
+               **options: Unpack[RouteOptions]) -> RouteResult:
     """Plan one shipment; ``options`` as :meth:`silkway.routing.Router.route`. ``conditions``: ``typical`` (the waits
     shipped in ``dataset``'s folder for the route's day), ``free``, a waits file or simulation output (services.conditions)."""
     r = router if router is not None else router_for(dataset, as_of=as_of, depart=options.get("depart"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -13,10 +14,12 @@ from silkway import jsonsafe
 from silkway.atomic import atomic_write_bytes, atomic_write_text
 from silkway.network import Network
 from silkway.services.network import load
-from silkway.simulation import Demand, SimOptions, SimulationResult, dataset_demand, read_demand, simulate
+from silkway.simulation import Demand, SimulationResult, dataset_demand, read_demand, simulate
+from silkway.simulation import SimOptions as SimOptions  # re-exported: the options record interfaces fill in
 from silkway.simulation.core import Progress
 from silkway.simulation.plots import queue_figure, transit_figure
 
+logger = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str] | None
 TABLES = ("shipments", "trains", "facilities", "stations", "conservation", "vessel_links")
 
@@ -46,7 +49,8 @@ def kernel_compiled() -> bool | None:
         from silkway.simulation._kernel import run_until
 
         return bool(run_until._cache._cache_file._load_index())  # numba's own staleness check (source stamp)
-    except Exception:  # noqa: BLE001 - a private numba API: when it changes, say nothing rather than fail
+    except Exception:  # numba internals differ between versions: the note is then left out, nothing else changes
+        logger.debug("cannot tell whether the simulation kernel is compiled", exc_info=True)
         return None
 
 
@@ -65,8 +69,12 @@ def load_inputs(dataset: PathLike = None, demand_file: PathLike = None, as_of: d
 
 
 def run_simulation(dataset: PathLike = None, demand_file: PathLike = None, *, days: float = 365, seed: int = 0,
-                   options: SimOptions | None = None, progress: Progress | None = None, as_of: date | str | None = None) -> SimulationRun:
+                   options: SimOptions | None = None, progress: Progress | None = None, as_of: date | str | None = None,
+                   scale: float = 1.0) -> SimulationRun:
+    """Load the network (as of ``as_of``) and the demand (× ``scale``), then simulate ``days`` days after the warm-up."""
     net, demand = load_inputs(dataset, demand_file, as_of)
+    if scale != 1.0:
+        demand = demand.scaled(scale)
     result = simulate(net, demand, days=days, seed=seed, options=options or SimOptions(), progress=progress)
     return SimulationRun(net, demand, result)
 

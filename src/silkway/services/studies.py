@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,16 +22,21 @@ from silkway.network import Network
 from silkway.network.dataset import default_dataset_path
 from silkway.scenarios.apply import Applied, apply, apply_network, option_changes
 from silkway.scenarios.backends import DaskBackend, LocalBackend, refuse_in_spawn_bootstrap
+from silkway.scenarios.calibrate import CalibrationResult, Observation
 from silkway.scenarios.diff import Change, diff_definitions, diff_effects
 from silkway.scenarios.load import LoadedScenario, folder_digest, load_scenario
+from silkway.scenarios.numfmt import interval as interval  # re-exported: how the CLI prints a confidence interval
+from silkway.scenarios.numfmt import num as num  # re-exported: how the CLI prints a number
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
 from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
 from silkway.scenarios.summary import method_notes, summarize_kpis
 from silkway.services.network import load as load_network
+from silkway.vocabulary import BackendKind
 
 PathLike = str | os.PathLike[str]
 
 if TYPE_CHECKING:
+    from silkway.scenarios.replicate import SimInputs
     from silkway.services.study_result import StudyResult
 
 
@@ -79,7 +84,7 @@ def diff(path_a: PathLike, path_b: PathLike) -> tuple[list[Change], list[Change]
     return diff_definitions(a.scenario, b.scenario), _located(b, lambda: diff_effects(a.scenario, b.scenario, net))
 
 
-def prepare(loaded: LoadedScenario) -> StudyScenario:
+def prepare(loaded: LoadedScenario) -> StudyScenario[SimInputs]:
     """Apply a scenario to its dataset and demand: the inputs every replication of it receives."""
     net = network_for(loaded)
     from silkway.simulation import dataset_demand, read_demand
@@ -115,7 +120,7 @@ def code_version() -> str:
     return f"silkway {__version__} {commit}{'-dirty' if dirty else ''}"
 
 
-def make_spec(paths: list[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = True,
+def make_spec(paths: Sequence[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = True,
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
     refuse_in_spawn_bootstrap()
     if not paths:
@@ -146,25 +151,25 @@ def _check(*checks: tuple[limits.Bound, Any, str]) -> None:
             raise ScenarioError(str(exc)) from None
 
 
-def backend_for(name: str, workers: int = 2, address: str | None = None) -> LocalBackend | DaskBackend:
-    if name == "local":
+def backend_for(name: BackendKind | str, workers: int = 2, address: str | None = None) -> LocalBackend | DaskBackend:
+    if name == BackendKind.LOCAL:
         _check((limits.WORKERS, workers, "workers"))
         return LocalBackend(workers)
-    if name == "dask":
+    if name == BackendKind.DASK:
         if not address:
             raise ScenarioError("--backend dask needs --address tcp://HOST:PORT (a running Dask scheduler)")
         return DaskBackend(address)
     raise ScenarioError(f"unknown backend '{name}' (local or dask)")
 
 
-def simulation_replicate() -> ReplicateFn:
+def simulation_replicate() -> ReplicateFn[SimInputs]:
     from silkway.scenarios.replicate import simulate_replication
 
     return simulate_replication
 
 
 def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
-        progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn | None = None) -> StudyRun:
+        progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn[Any] | None = None) -> StudyRun:
     refuse_in_spawn_bootstrap()  # before the store is opened (its lock would stop a worker re-running the script)
     with ResultsStore(store_path) as store:
         return run_study(spec, store, replicate or simulation_replicate(), backend or LocalBackend(2), progress)
@@ -225,7 +230,7 @@ def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STO
 
 
 def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *, days: int = 365, replications: int = 3,
-              seed: int = 0, out: PathLike | None = None, progress: Callable[[int, dict[str, float]], None] | None = None):  # noqa: ANN201
+              seed: int = 0, out: PathLike | None = None, progress: Callable[[int, dict[str, float]], None] | None = None) -> tuple[CalibrationResult, list[Observation]]:
     """Fit per-border demand factors to observed counts; write the calibrated demand CSV to ``out``.
 
     The network, demand and options are those of ``scenario_path`` (default: the embedded dataset
@@ -306,7 +311,8 @@ def demo(examples_dir: PathLike | None = None, *, replications: int = 20, seed: 
                       lines)
 
 
-DEMO_CURVE = dict(multipliers=(0.5, 1.0, 2.0, 3.0), replications=2, days=60.0)  # ≈ 20 s: enough to show the plateau
+# the demo's saturation curve: ≈ 20 s, enough to show the plateau
+DEMO_CURVE_MULTIPLIERS, DEMO_CURVE_REPLICATIONS, DEMO_CURVE_DAYS = (0.5, 1.0, 2.0, 3.0), 2, 60.0
 
 
 def _demo_capacity(baseline: Path, seed: int) -> tuple[list[str], Any]:
@@ -320,8 +326,8 @@ def _demo_capacity(baseline: Path, seed: int) -> tuple[list[str], Any]:
 
     got, cap = capacity(scenario=baseline)
     lines = capacity_lines(cap)
-    curve = with_capacity(saturation_curve(got, DEMO_CURVE["multipliers"], replications=DEMO_CURVE["replications"],
-                                           days=DEMO_CURVE["days"], seed=seed), cap)
+    curve = with_capacity(saturation_curve(got, DEMO_CURVE_MULTIPLIERS, replications=DEMO_CURVE_REPLICATIONS,
+                                           days=DEMO_CURVE_DAYS, seed=seed), cap)
     buf = io.BytesIO()
     curve_figure(curve.table, curve.capacity_teu_year, f"Saturation curve — {got.label}").savefig(buf, format="png")
     note = (f"multipliers {', '.join(f'{m:g}' for m in curve.multipliers)}; {len(curve.seeds)} replications of {curve.days:g} days "

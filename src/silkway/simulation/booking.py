@@ -145,7 +145,7 @@ def _alternatives(routes: list[RouteSpec], vot: float) -> tuple[np.ndarray, np.n
         for j in by_pair.get((r.flow.origin, r.flow.destination), []):
             if j != k:
                 alts.append(j)
-                gcs.append(routes[j].cost_usd_per_teu + vot * routes[j].base_h / 24.0)
+                gcs.append((routes[j].cost_usd_per_teu or 0.0) + vot * routes[j].base_h / 24.0)  # by_pair: costed routes only
         ptr.append(len(alts))
     return np.array(ptr, np.int64), np.array(alts, np.int64), np.array(gcs, np.float64)
 

@@ -24,12 +24,13 @@ from silkway.errors import RoutingError, SimulationError
 from silkway.network.model import Network
 from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.paths import Avoid, CorridorPath, PathLeg, gauge_yards
+from silkway.vocabulary import RouteSource
 
 PLANNER_ALTERNATIVES = 5  # corridor-diverse options asked of the planner per pair
 PLANNER_SAMPLES = 16  # the planner's time sampling is not used here (only its paths), so keep it small
 
 
-def via_candidates(b, demand: Demand, routes: list, avoid: Avoid, planner: PlannerRoutes) -> list:
+def via_candidates(b, demand: Demand, avoid: Avoid, planner: PlannerRoutes) -> list:
     """Each pair may also take the via-sequence (corridor) of any other flow sharing its origin or destination."""
     from silkway.simulation.plan import build_route
 
@@ -39,7 +40,8 @@ def via_candidates(b, demand: Demand, routes: list, avoid: Avoid, planner: Plann
         for g in demand.flows:
             if g.via and (g.origin == f.origin or g.destination == f.destination) and (f.origin, f.destination, g.via) not in seen:
                 seen.add((f.origin, f.destination, g.via))
-                alt = Flow(f"{f.flow_id}~{g.flow_id}", f.origin, f.destination, g.corridor, 0.0, g.via, src=f.src)
+                alt = Flow(f"{f.flow_id}~{g.flow_id}", f.origin, f.destination, g.corridor, 0.0, g.via, src=f.src,
+                           source=RouteSource.CORRIDOR, candidate_of=f.flow_id)
                 try:
                     route = build_route(b, alt, avoid)
                 except SimulationError:
@@ -80,7 +82,8 @@ class PlannerRoutes:
         out = []
         for corridor, cost_usd, path in self._planned(flow.origin, flow.destination, with_road):
             alt = Flow(f"{flow.flow_id}~planner:{corridor}", flow.origin, flow.destination, corridor, flow.teu_per_week,
-                       (), flow.season_amplitude, flow.season_peak_day, flow.src, "route from the route planner")
+                       (), flow.season_amplitude, flow.season_peak_day, flow.src, "route from the route planner",
+                       source=RouteSource.PLANNER, candidate_of=flow.flow_id)
             try:
                 r = build_route(b, alt, Avoid(), path=path)
                 out.append(replace(r, cost_usd_per_teu=cost_usd))

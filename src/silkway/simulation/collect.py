@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from silkway.simulation import _layout as L
-from silkway.simulation.engine import Prepared
+from silkway.simulation.engine import Booked, Prepared
 from silkway.simulation.result import CASPIAN_COUNTRIES, SimulationResult
 
 
@@ -67,20 +67,19 @@ def _shipments(prep: Prepared, trains: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "shipment_id": np.arange(n), "flow_id": _cat(route, [f.flow_id for f in flows]),
         "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
-        "corridor": _cat(route, [f.corridor for f in flows]),
+        "corridor": _cat(route, [f.corridor for f in flows]), "route_source": _cat(route, [f.source.value for f in flows]),
         "teu": W.shteu[:n], "created_day": created, "train_id": train, "delivered_day": delivered,
         "transit_days": delivered - created,
     })
-    return _with_booking(prep, out) if prep.booking is not None else out
+    return _with_booking(prep, prep.booking, out) if prep.booking is not None else out
 
 
-def _with_booking(prep: Prepared, released: pd.DataFrame) -> pd.DataFrame:
+def _with_booking(prep: Prepared, bk: Booked, released: pd.DataFrame) -> pd.DataFrame:
     """Shipments in booking order: when each container was ready (``created_day``) and released (``released_day``),
     ``held_days`` its train was held at the origin by booking (the wait for the train to fill is not counted), its ``booking`` (own, diverted, refused) and ``own_corridor``; transit counts from
     release. Refused containers are rows without a train."""
     from silkway.simulation.booking import STATUS
 
-    bk = prep.booking
     flows = [rt.flow for rt in prep.routes]
     idx = bk.kernel
     n_all = len(idx)
@@ -97,6 +96,7 @@ def _with_booking(prep: Prepared, released: pd.DataFrame) -> pd.DataFrame:
         "shipment_id": np.arange(n_all), "flow_id": _cat(route, [f.flow_id for f in flows]),
         "origin": _cat(route, [f.origin for f in flows]), "destination": _cat(route, [f.destination for f in flows]),
         "corridor": _cat(route, [f.corridor for f in flows]), "own_corridor": _cat(bk.own_route, [f.corridor for f in flows]),
+        "route_source": _cat(route, [f.source.value for f in flows]),
         "booking": pd.Categorical.from_codes(bk.status.astype(np.int64), list(STATUS)),
         "teu": np.full(n_all, prep.options.container_teu), "created_day": created, "released_day": rel, "held_days": np.where(ok, bk.hold_h / 24.0, np.nan),
         "train_id": train, "delivered_day": delivered, "transit_days": delivered - rel,
@@ -161,14 +161,13 @@ def _conservation(prep: Prepared, shipments: pd.DataFrame) -> pd.DataFrame:
         out["refused"] = np.searchsorted(refused, t, side="right")
         out["held"] = np.searchsorted(np.sort(bk.created_h[ok]), t, side="right") - np.searchsorted(rel, t, side="right")
         out["generated"] = np.searchsorted(created, t, side="right")
-        _by_direction(prep, out, t, shipments, sc)
+        _by_direction(prep, bk, out, t, shipments, sc)
     return out
 
 
-def _by_direction(prep: Prepared, out: pd.DataFrame, t: np.ndarray, shipments: pd.DataFrame, sc: np.ndarray) -> None:
+def _by_direction(prep: Prepared, bk: Booked, out: pd.DataFrame, t: np.ndarray, shipments: pd.DataFrame, sc: np.ndarray) -> None:
     """The same balance per direction: generated, held and refused from the booking, delivered from the shipments'
     delivery times, in system from the kernel's own count over its trains (by their route's direction)."""
-    bk = prep.booking
     west_route = np.array([prep.builder.net.node_by_id[r.flow.destination].lon < prep.builder.net.node_by_id[r.flow.origin].lon
                            for r in prep.routes])
     ok = bk.kernel >= 0

@@ -14,7 +14,7 @@ from silkway.simulation.result import SimulationResult
 Progress = Callable[[float, float], None]  # (simulated days done, total days)
 
 
-def simulate(net: Network, demand: Demand | None = None, *, days: float = 365, seed: int = 0, options: SimOptions = SimOptions(),  # noqa: B008 (frozen)
+def simulate(net: Network, demand: Demand | None = None, *, days: float = 365, seed: int = 0, options: SimOptions = SimOptions(),
              progress: Progress | None = None) -> SimulationResult:
     """Simulate ``days`` days (after ``options.warmup_days`` of warm-up) of container flows over ``net``.
 

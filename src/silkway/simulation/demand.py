@@ -21,6 +21,7 @@ import numpy as np
 from silkway.errors import DataError, Problem
 from silkway.limits import FLOW_TEU_PER_WEEK, formula_problem, strict_float
 from silkway.network.model import Network
+from silkway.vocabulary import RouteSource
 
 COLUMNS = ("flow_id", "origin", "destination", "corridor", "via", "teu_per_week", "season_amplitude", "season_peak_day", "src", "note")
 REQUIRED = ("flow_id", "origin", "destination", "corridor", "teu_per_week")
@@ -38,6 +39,8 @@ class Flow:
     season_peak_day: float = 0.0
     src: tuple[str, ...] = ()
     note: str | None = None
+    source: RouteSource = RouteSource.DEMAND  # a demand row, or a candidate route the simulation made for one
+    candidate_of: str | None = None  # a candidate's demand row (flow_id); its own flow_id is only a readable label
 
     def rate_teu_per_day(self, day: np.ndarray) -> np.ndarray:
         season = 1.0 + self.season_amplitude * np.cos(2.0 * math.pi * (np.asarray(day) - self.season_peak_day) / 365.0)
@@ -66,8 +69,8 @@ class Demand:
         return Demand(tuple(replace(f, teu_per_week=f.teu_per_week * factor) if (f.origin, f.destination) in pairs else f
                             for f in self.flows))
 
-    def scaled_corridor(self, net: Network | None, corridor: str, factor: float) -> Demand:
-        """Flows on ``corridor`` × ``factor`` (``net`` is accepted for interface symmetry; not needed)."""
+    def scaled_corridor(self, corridor: str, factor: float) -> Demand:
+        """Flows on ``corridor`` × ``factor``."""
         _check_factor(factor)
         return Demand(tuple(replace(f, teu_per_week=f.teu_per_week * factor) if f.corridor == corridor else f for f in self.flows))
 
@@ -147,25 +150,26 @@ def _parse_row(row: dict, net: Network, file: str, line: int, problems: list[Pro
     for col, nid in places:
         if nid and nid not in net.node_by_id and not (col == "via" and nid in net.link_by_id):
             problems.append(Problem(file, line, col, f"unknown {'node or link' if col == 'via' else 'node'} '{nid}'"))
-    nums = {}
+    nums: dict[str, float | None] = {}
     for col, default in (("teu_per_week", None), ("season_amplitude", 0.0), ("season_peak_day", 0.0)):
         raw = cell.get(col, "")
         if not raw:
             nums[col] = default
             continue
         try:
-            nums[col] = strict_float(raw)  # ASCII digits only: no 3_02, no ٣٠٢
+            nums[col] = value = strict_float(raw)  # ASCII digits only: no 3_02, no ٣٠٢
         except ValueError:
             problems.append(Problem(file, line, col, f"not a number: '{raw}'"))
             continue
-        if not math.isfinite(nums[col]) or (col != "season_peak_day" and nums[col] < 0):
+        if not math.isfinite(value) or (col != "season_peak_day" and value < 0):
             problems.append(Problem(file, line, col, f"must be a finite number >= 0 (got {raw})"))
-        elif col == "teu_per_week" and nums[col] > FLOW_TEU_PER_WEEK.hi:
+        elif col == "teu_per_week" and value > FLOW_TEU_PER_WEEK.hi:
             problems.append(Problem(file, line, col, f"must be {FLOW_TEU_PER_WEEK.describe()} (got {raw})"))
     if (nums.get("season_amplitude") or 0.0) > 1.0:
         problems.append(Problem(file, line, "season_amplitude", "must be <= 1 (rates cannot go negative)"))
     src = tuple(s.strip() for s in cell.get("src", "").split(";") if s.strip())
-    if len(problems) > n0:
+    teu = nums.get("teu_per_week")
+    if len(problems) > n0 or teu is None:  # teu_per_week is REQUIRED: a missing value is a problem above
         return None
-    return Flow(cell["flow_id"], cell["origin"], cell["destination"], cell["corridor"], nums["teu_per_week"], via,
+    return Flow(cell["flow_id"], cell["origin"], cell["destination"], cell["corridor"], teu, via,
                 nums["season_amplitude"] or 0.0, nums["season_peak_day"] or 0.0, src, cell.get("note") or None)

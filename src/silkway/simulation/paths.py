@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from silkway.errors import RoutingError
 from silkway.network.model import Facility, Link, Network
+from silkway.vocabulary import RAIL_BORNE_MODES
 
-RAIL_MODES = frozenset({"rail", "ferry", "feeder"})
+RAIL_MODES = RAIL_BORNE_MODES
 MODES_BY_CORRIDOR = {"highway": frozenset({"road"}), "sea": frozenset({"rail", "feeder", "sea"})}
 
 

@@ -22,8 +22,9 @@ from silkway.simulation.choice import PlannerRoutes, planner_candidates, via_can
 from silkway.simulation.demand import Demand, Flow
 from silkway.simulation.options import SimOptions
 from silkway.simulation.paths import Avoid, CorridorPath, corridor_path, gauge_yards
+from silkway.vocabulary import WATER_MODES
 
-VESSEL_MODES = ("ferry", "feeder", "sea")
+VESSEL_MODES = WATER_MODES
 
 
 @dataclass
@@ -231,9 +232,10 @@ def link_capacity(net: Network, lk: Link, u: str) -> float | None:
 
 
 def _weighted(values: list[float | None], weights: list[float]) -> float | None:
-    if any(v is None for v in values):
+    known = [v for v in values if v is not None]
+    if len(known) < len(values):
         return values[0] if len(values) == 1 else None
-    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)  # type: ignore[operator]
+    return sum(v * w for v, w in zip(known, weights, strict=True)) / sum(weights)
 
 
 def _sailing_mean_h(b: PlanBuilder, link_id: str) -> float:
@@ -287,7 +289,7 @@ def build(net: Network, demand: Demand, options: SimOptions) -> tuple[PlanBuilde
     planner = PlannerRoutes(b)
     routes = [_route_or_detour(b, f, demand, avoid, planner) for f in demand.flows]
     if options.route_mode == "adaptive":
-        routes += via_candidates(b, demand, routes, avoid, planner)
+        routes += via_candidates(b, demand, avoid, planner)
         routes += planner_candidates(b, planner, routes)
     elif options.booking:
         routes += planner_candidates(b, planner, routes)  # where booked-out cargo may divert (booking.py)

@@ -51,7 +51,7 @@ def transit_figure(result: SimulationResult) -> Figure:
         hi = float(np.nanpercentile(done.transit_days, 99.5)) if len(done) else 1.0
         bins = np.linspace(0, max(hi, 1.0), 60)
         for c in corridors:
-            ax.hist(done.loc[done.corridor == c, "transit_days"], bins=bins, histtype="step", lw=1.4, label=c, density=True)
+            ax.hist(done.loc[done.corridor == c, "transit_days"], bins=list(bins), histtype="step", lw=1.4, label=c, density=True)
         ax.legend()
     ax.set_xlabel("transit time, days (shipment created → delivered)")
     ax.set_ylabel("density")

@@ -50,7 +50,7 @@ class StationWaits:
     origin_wait_h: np.ndarray
 
 
-def monthly_station_waits(net: Network, demand: Demand, *, seed: int = 0, options: SimOptions = SimOptions()) -> StationWaits:  # noqa: B008
+def monthly_station_waits(net: Network, demand: Demand, *, seed: int = 0, options: SimOptions = SimOptions()) -> StationWaits:
     """One simulated year (365 days after the warm-up) of ``net`` and ``demand``; waits per station, hour and month,
     and the origin wait of every container."""
     from silkway.simulation.engine import advance, prepare

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.web.api_network import DatasetName, registry
-from silkway.web.api_studies import JobStatus, _jobs, _settings, _status
+from silkway.web.deps import JobStatus, app_jobs, app_settings, status_of
 from silkway.web.jobs import DuplicateJob, JobContext, TooManyJobs
 
 router = APIRouter(prefix="/api", tags=["capacity"])
@@ -36,9 +36,8 @@ class CurveRequest(BaseModel):
              summary="Submit a saturation curve (silkway capacity --curve) as a background job; poll GET /api/jobs/{job_id}")
 def submit_curve(request: Request, dataset: DatasetName, body: CurveRequest) -> JobStatus:
     from silkway.services import capacity as cap_svc  # loads the simulation: only when asked
-    from silkway.simulation import SimOptions, dataset_demand
 
-    s = _settings(request)
+    s = app_settings(request)
     problems = []
     if len(set(body.multipliers)) != len(body.multipliers):
         problems.append("multipliers: each multiplier at most once")
@@ -52,7 +51,7 @@ def submit_curve(request: Request, dataset: DatasetName, body: CurveRequest) -> 
     folder = registry(request).folder(dataset)
     report = cap_svc.capacity_of(net, folder)  # a dataset without demand is a clear 4xx now, not a failed job later
     label = f"{net.manifest.name} {net.manifest.version} as of {net.as_of}"
-    got = cap_svc.Inputs(net, dataset_demand(folder, net), SimOptions(), label)
+    got = cap_svc.dataset_inputs(net, folder, label)
     multipliers = tuple(sorted(body.multipliers))
 
     def run(ctx: JobContext) -> dict:
@@ -66,9 +65,9 @@ def submit_curve(request: Request, dataset: DatasetName, body: CurveRequest) -> 
     params = {"dataset": dataset, **body.model_dump(mode="json")}
     key = "curve:" + json.dumps(params, sort_keys=True)
     try:
-        job = _jobs(request).submit("capacity-curve", params, run, key=key)
+        job = app_jobs(request).submit("capacity-curve", params, run, key=key)
     except TooManyJobs as exc:
         raise HTTPException(429, str(exc)) from None
     except DuplicateJob as exc:
         raise HTTPException(409, str(exc)) from None
-    return _status(job)
+    return status_of(job)

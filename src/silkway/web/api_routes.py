@@ -12,9 +12,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.limits import MAX_TRANSFERS, ROUTE_TEU
-from silkway.routing import Objective
-from silkway.routing.planner import route_day
 from silkway.services import routing as routing_svc
+from silkway.vocabulary import Objective
 from silkway.web.settings import NAME_PATTERN
 
 router = APIRouter(prefix="/api", tags=["routes"])
@@ -121,7 +120,7 @@ async def plan_route(request: Request, body: RouteRequest) -> Response:
 
 def _plan(app: FastAPI, body: RouteRequest) -> bytes:
     name = body.dataset or app.state.settings.default_dataset
-    day = route_day(body.as_of, body.depart)  # a bad date is a SilkwayError: the app answers 4xx with its message
+    day = routing_svc.route_day(body.as_of, body.depart)  # a bad date is a SilkwayError: the app answers 4xx with its message
     planner = app.state.datasets.router(name, day)
     result = routing_svc.plan_route(body.origin, body.destination, dataset=app.state.datasets.folder(name), router=planner,
                                     conditions=body.conditions, as_of=body.as_of, teu=body.teu, depart=body.depart,

@@ -11,13 +11,13 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway import limits
-from silkway.errors import SilkwayError
-from silkway.scenarios.store import StoreError
+from silkway.errors import SilkwayError, StoreError
 from silkway.services import studies as studies_svc
 from silkway.services import study_views as results
 from silkway.web import catalogue
-from silkway.web.jobs import DuplicateJob, Job, JobManager, TooManyJobs
-from silkway.web.settings import NAME_PATTERN, WebSettings
+from silkway.web.deps import JobStatus, app_jobs, app_settings, status_of
+from silkway.web.jobs import DuplicateJob, Job, TooManyJobs
+from silkway.web.settings import NAME_PATTERN
 
 router = APIRouter(prefix="/api", tags=["studies"])
 ScenarioName = Annotated[str, Field(pattern=NAME_PATTERN)]
@@ -58,33 +58,6 @@ class StudyRequest(BaseModel):
     label: str | None = Field(None, max_length=100)
 
 
-class JobStatus(BaseModel):
-    job_id: str
-    kind: str
-    state: str
-    done: int
-    total: int
-    fraction: float
-    message: str
-    params: dict[str, Any]
-    result: dict[str, Any] | None = None
-    error: str | None = None
-
-
-def _settings(request: Request) -> WebSettings:
-    return request.app.state.settings
-
-
-def _jobs(request: Request) -> JobManager:
-    return request.app.state.jobs
-
-
-def _status(job: Job) -> JobStatus:
-    return JobStatus(job_id=job.job_id, kind=job.kind, state=job.state.value, done=job.done, total=job.total,
-                     fraction=round(job.fraction, 4), message=job.message, params=job.params,
-                     result=job.result, error=job.error)
-
-
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenario files offered by this app (bases first)")
 def list_scenarios(request: Request) -> list[ScenarioInfo]:
     infos = [ScenarioInfo(**catalogue.describe(p)) for p in request.app.state.scenarios.values()]
@@ -93,9 +66,9 @@ def list_scenarios(request: Request) -> list[ScenarioInfo]:
 
 @router.post("/scenarios/validate", response_model=ValidateResult, summary="Validate scenario YAML against a dataset")
 def validate_scenario(request: Request, body: ValidateRequest) -> ValidateResult:
-    name = body.dataset or _settings(request).default_dataset
+    name = body.dataset or app_settings(request).default_dataset
     request.app.state.datasets.get(name)  # 404 / 503 for a dataset not served or broken
-    folder = _settings(request).datasets[name]
+    folder = app_settings(request).datasets[name]
     try:
         catalogue.refuse_paths(body.text)
         with tempfile.TemporaryDirectory(prefix="silkway-validate-") as tmp:
@@ -122,7 +95,7 @@ def _jsonable(v: Any) -> Any:
 
 @router.post("/jobs", response_model=JobStatus, status_code=202, summary="Submit a study as a background job")
 def submit_study(request: Request, body: StudyRequest) -> JobStatus:
-    s = _settings(request)
+    s = app_settings(request)
     problems = []
     if body.days > s.max_days:
         problems.append(f"days: at most {s.max_days} on this server (got {body.days})")
@@ -143,22 +116,22 @@ def submit_study(request: Request, body: StudyRequest) -> JobStatus:
     params = body.model_dump()
     key = json.dumps([body.scenarios, body.days, body.seed])  # what identifies a study in the store
     try:
-        job = _jobs(request).submit("study", params, lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days,
+        job = app_jobs(request).submit("study", params, lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days,
                                                                         body.label, s.results_dir), key=key)
     except TooManyJobs as exc:
         raise HTTPException(429, str(exc)) from None
     except DuplicateJob as exc:
         raise HTTPException(409, str(exc)) from None
-    return _status(job)
+    return status_of(job)
 
 
 @router.get("/jobs", response_model=list[JobStatus], summary="Jobs of this server, newest first")
 def list_jobs(request: Request) -> list[JobStatus]:
-    return [_status(j) for j in _jobs(request).list()]
+    return [status_of(j) for j in app_jobs(request).list()]
 
 
 def _job(request: Request, job_id: str) -> Job:
-    job = _jobs(request).get(job_id)
+    job = app_jobs(request).get(job_id)
     if job is None:
         raise HTTPException(404, f"no job '{job_id}' (jobs are kept in memory until the server stops)")
     return job
@@ -166,15 +139,15 @@ def _job(request: Request, job_id: str) -> Job:
 
 @router.get("/jobs/{job_id}", response_model=JobStatus, summary="Status and progress of a job")
 def job_status(request: Request, job_id: JobId) -> JobStatus:
-    return _status(_job(request, job_id))
+    return status_of(_job(request, job_id))
 
 
 @router.delete("/jobs/{job_id}", response_model=JobStatus, summary="Cancel a job (it stops after its current replication)")
 def cancel_job(request: Request, job_id: JobId) -> JobStatus:
     _job(request, job_id)
-    job = _jobs(request).cancel(job_id)
+    job = app_jobs(request).cancel(job_id)
     assert job is not None
-    return _status(job)
+    return status_of(job)
 
 
 @router.get("/jobs/{job_id}/results", summary="Results of a finished study job")
@@ -190,7 +163,7 @@ def job_results(request: Request, job_id: JobId) -> dict[str, Any]:
 @router.get("/studies", summary="Studies in the results store, newest first")
 def list_stored(request: Request) -> list[dict[str, Any]]:
     try:
-        return results.list_studies(_settings(request).results_dir)
+        return results.list_studies(app_settings(request).results_dir)
     except StoreError as exc:  # e.g. `silkway study` in another process holds the store
         raise HTTPException(503, f"the results store cannot be read now: {exc}") from None
 
@@ -198,7 +171,7 @@ def list_stored(request: Request) -> list[dict[str, Any]]:
 @router.get("/studies/{study_id}", summary="A stored study: KPIs vs baseline with 95% CI, queue, transit and flow series")
 def stored_study(request: Request, study_id: StudyId) -> dict[str, Any]:
     try:
-        out = results.study_results(_settings(request).results_dir, study_id)
+        out = results.study_results(app_settings(request).results_dir, study_id)
     except StoreError as exc:
         raise HTTPException(503, f"the results store cannot be read now: {exc}") from None
     if out is None:

@@ -8,16 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import HTTPException
 
 from silkway import jsonsafe
 from silkway.errors import DataError
-from silkway.network import Network
-from silkway.routing import Router
-from silkway.routing.planner import router_at
 from silkway.services import network as net_svc
 from silkway.services import routing as routing_svc
+
+if TYPE_CHECKING:
+    from silkway.network import Network
+    from silkway.routing import Router
 
 
 @dataclass(frozen=True)
@@ -92,4 +94,4 @@ class DatasetRegistry:
         if as_of is None:
             return self.get(name).router
         self.get(name)  # loads (or reports) the dataset
-        return router_at(self._dated[name], as_of)
+        return routing_svc.router_at(self._dated[name], as_of)

@@ -9,6 +9,7 @@ stands even if a cancel arrived after its last report). Jobs live in memory, per
 from __future__ import annotations
 
 import itertools
+import logging
 import queue
 import threading
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 from silkway.errors import SilkwayError
 
+logger = logging.getLogger(__name__)
 FINISHED_KEPT = 100
 SHUTDOWN_WAIT_S = 10.0
 
@@ -155,10 +157,12 @@ class JobManager:
             job.result = fn(JobContext(job))
         except JobCancelled:
             return self._finish(job, JobState.cancelled, "cancelled")
-        except SilkwayError as exc:
+        except SilkwayError as exc:  # bad input: the user reads the message; no traceback is needed
+            logger.info("job %s (%s) failed: %s", job.job_id, job.kind, exc)
             job.error = str(exc)
             return self._finish(job, JobState.failed, "failed")
-        except Exception as exc:  # noqa: BLE001 - a job's bug must not kill the worker; it is reported
+        except Exception as exc:  # a bug: the client gets one line, the server log keeps the traceback
+            logger.exception("job %s (%s) failed with an unexpected error", job.job_id, job.kind)
             job.error = f"internal error: {type(exc).__name__}: {exc}"
             return self._finish(job, JobState.failed, "failed")
         self._finish(job, JobState.done, "done")

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from silkway.scenarios.study import ReplicateFn, StudySpec
 from silkway.services import studies as studies_svc
 from silkway.services.study_views import store_path
+from silkway.vocabulary import BackendKind
 from silkway.web.jobs import JobContext
 
-MakeSpec = Callable[..., StudySpec]
+if TYPE_CHECKING:
+    from silkway.scenarios.study import ReplicateFn, StudySpec
+
+MakeSpec = Callable[..., "StudySpec"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class StudyRunner:
     """
 
     make_spec: MakeSpec = studies_svc.make_spec
-    replicate: ReplicateFn | None = None
+    replicate: ReplicateFn[Any] | None = None
     workers: int = 2
 
     def __call__(self, ctx: JobContext, paths: list[Path], replications: int, seed: int, days: int,
@@ -40,7 +43,7 @@ class StudyRunner:
         def progress(done: int, total: int) -> None:
             ctx.progress(done, total, f"{done}/{total} replications")
 
-        backend = studies_svc.backend_for("local", self.workers)
+        backend = studies_svc.backend_for(BackendKind.LOCAL, self.workers)
         run = studies_svc.run(spec, store_path(results_dir), backend=backend, progress=progress, replicate=self.replicate)
         return {"study_id": run.study_id, "ran": run.ran, "skipped": run.skipped, "total": run.total,
                 "wall_s": round(run.wall_s, 3)}
