@@ -18,11 +18,12 @@ def test_embedded_full_query_p50_under_5ms_cpu():
     assert emb["cpu_p50_ms"] < 5.0
 
 
-def test_synthetic_point_to_point_beats_every_peer():
+def test_synthetic_planner_search_agrees_with_and_beats_every_peer():
     syn = bench_synthetic(100_000, n_queries=30, n_nx=10, seed=2026)
-    assert all(syn["agree"].values()), syn["agree"]
-    for peer in ("networkx", "igraph", "rustworkx", "scipy"):
-        t = syn[peer + "_cpu"]
-        ratio = float(np.median(t)) / float(np.median(syn["silkway_cpu"][: len(t)]))
-        print(peer, f"{ratio:.1f}x")
-        assert ratio >= (20.0 if peer == "networkx" else 1.0), (peer, ratio)
+    for label in ("symmetric", "asymmetric"):
+        assert all(syn[(label, "agree")].values()), syn[(label, "agree")]
+        for peer in ("networkx", "igraph", "rustworkx", "scipy"):
+            t = syn[(label, peer + "_cpu")]
+            ratio = float(np.median(t)) / float(np.median(syn[(label, "silkway_cpu")][: len(t)]))
+            print(label, peer, f"{ratio:.1f}x")
+            assert ratio >= 1.0, (label, peer, ratio)

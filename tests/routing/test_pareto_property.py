@@ -1,5 +1,7 @@
 """Property tests on small random networks: the Pareto set equals brute-force enumeration of simple
-paths (with and without a transfer cap, via points and the corridor rules), the planner relaxes the corridor rules
+paths (with and without a transfer cap, via points and the corridor rules; also on state graphs whose arcs get
+independent, direction-dependent time, cost and CO2e, and within the stated (1 + ε) when the ε-dominance cap is
+forced), the lower bounds never exceed the brute-force optimum, the planner relaxes the corridor rules
 only when no route obeys them at any transfer count, and avoided countries, nodes and modes never appear in a
 returned route."""
 
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from silkway.errors import RoutingError
 from silkway.network.model import CostRate, EmissionFactor, Facility, Link, Manifest, Network, Node, Param, Source
 from silkway.routing import Router
-from silkway.routing.search import Query, arc_time, pareto_paths
+from silkway.routing.search import Query, arc_time, lower_bounds, pareto_front, pareto_paths
 from silkway.routing.stategraph import N_PLATFORMS, SPN, platform_index
 
 COUNTRIES = ("AA", "BB", "CC")
@@ -220,3 +222,81 @@ def test_rules_relaxed_only_when_no_route_obeys_them_at_any_transfer_count(net, 
     assert res.constraints["corridor_rules"] == bool(ruled[None])
     assert ruled[cap] if res.constraints["corridor_rules"] else free
     event("rules kept" if res.constraints["corridor_rules"] else "rules relaxed")
+
+
+def _skew(g, data):
+    """Give every arc of ``g`` its own time before and after the departure, cost and CO2e, drawn independently per
+    direction (asymmetric) and per criterion (they pull in different directions), before the graph is compiled."""
+    n = len(g.head)
+    ints = lambda lo, hi: [float(x) for x in data.draw(st.lists(st.integers(lo, hi), min_size=n, max_size=n))]  # noqa: E731
+    g.pre_h, g.post_h, g.cost, g.co2e = ints(0, 30), ints(1, 300), ints(0, 400), ints(0, 400)
+
+
+def _crit(paths, depart, cap):
+    return {tuple(round(v, 6) for v in ((p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu, p.transfers)
+                                        if cap is not None else (p.arrival_h - depart, p.cost_usd_per_teu, p.co2e_kg_per_teu)))
+            for p in paths}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_pareto_equals_brute_force_on_asymmetric_mixed_criteria(net, data):
+    """Each direction of each arc gets independent time, cost and CO2e (timetables kept: waits still apply): the
+    compiled search with its reverse-search lower bounds returns exactly the brute-force Pareto set, and each bound is
+    at most the best value of its criterion over every route on from that state."""
+    router = Router(net)
+    g = router.graph
+    _skew(g, data)
+    rules = data.draw(st.booleans())
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    cap = data.draw(st.one_of(st.none(), st.integers(0, 2)))
+    depart = float(data.draw(st.integers(0, 167)))
+    via = tuple(data.draw(st.lists(st.integers(0, len(net.nodes) - 1), max_size=1)))
+    ok = _own_mask(net, g, set(data.draw(st.lists(st.sampled_from(("BB", "DD")), max_size=1))), set(), set())
+    front = pareto_front(g, Query(o, d, depart, via, cap), ok, router.regions if rules else None, eps=0.0)
+    try:
+        brute = _brute_front(g, o, d, depart, ok, cap, via, rules)
+    except _TooMany:
+        reject()
+    assert front.eps == 0.0
+    assert _crit(front.paths, depart, cap) == brute
+    try:
+        free = _brute_front(g, o, d, 0.0, ok, None)  # no rules, no via: the bounds ignore both
+    except _TooMany:
+        reject()
+    lb = lower_bounds(g, d, ok)
+    for k in range(3):  # the bound of the best start state is at most the brute-force optimum of each criterion
+        starts = []
+        for p in range(N_PLATFORMS):
+            hub = g.hub(g.node_ids[o], p)
+            start = 0.0 if hub is None else (hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu)[k]
+            starts.append(lb[k][o * SPN + 2 * p] + start)
+        if free:
+            assert min(starts) <= min(x[k] for x in free) + 1e-6
+    event(f"front size {min(len(brute), 4)}")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_eps_cap_keeps_its_guarantee(net, data):
+    """With the ε-dominance cap forced from the first route on (max_front=0), every route of the exact (brute-force)
+    Pareto set has a returned route within (1 + ε) on time since departure, cost and CO2e, and every returned route
+    is a real one (no better than some exact Pareto route)."""
+    router = Router(net)
+    g = router.graph
+    _skew(g, data)
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    eps = data.draw(st.sampled_from((0.05, 0.2, 0.5)))
+    ok = [True] * len(g.head)
+    front = pareto_front(g, Query(o, d, 0.0), ok, None, max_front=0, eps=eps)
+    try:
+        brute = _brute_front(g, o, d, 0.0, ok, None)
+    except _TooMany:
+        reject()
+    got = _crit(front.paths, 0.0, None)
+    assert bool(got) == bool(brute)
+    for b in brute:
+        assert any(all(x <= (1 + eps) * y + 1e-6 for x, y in zip(r, b, strict=True)) for r in got)
+    for r in got:
+        assert any(all(y <= x + 1e-6 for x, y in zip(r, b, strict=True)) for b in brute)
+    event(f"thinned {len(brute) - len(got)}" if front.eps else "exact")

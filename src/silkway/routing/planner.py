@@ -28,8 +28,8 @@ from silkway.routing.corridors import (
 from silkway.routing.hazards import Calendar, Hazards, StepRisk, annotate, path_risks
 from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
-from silkway.routing.regions import Regions, build_regions
-from silkway.routing.search import Path, Query, best_path, pareto_paths
+from silkway.routing.regions import build_regions
+from silkway.routing.search import MAX_FRONT, Path, Query, best_path, pareto_front, pareto_paths
 from silkway.routing.stategraph import StateGraph
 from silkway.routing.timeline import Draws, Located, LognormalTable, SamplePlan, nominal_legs, path_steps, sample_hours, sample_plan
 
@@ -41,6 +41,8 @@ METHOD = ("exact Pareto label-setting over (node, platform) states with timetabl
           "door-to-door time quantiles by Monte Carlo: {n} draws, seed {seed}, each step lognormal from its median and P90, "
           "waits recomputed from each sampled arrival, random closures drawn at their rate for the month; "
           "conditions: {conditions}; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
+THINNED = ("; the Pareto set passed {n} routes, so it was thinned by ε-dominance: every exact Pareto route has one here "
+           "within {pct:g}% on each of time, cost and CO2e")
 RELAXED = " (relaxed for this query: no route obeys it{why})"
 PATH_CACHE = 4096  # paths whose query-independent data a router keeps
 
@@ -95,25 +97,25 @@ class Router:
         self.lognormals = LognormalTable()
         self.hazards = Hazards(net)
         self.conditions_cache: dict[tuple, Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
-        self._allowed: dict[Avoid, list[bool]] = {}
+        self._allowed: dict[Avoid, np.ndarray] = {}
         self._paths: dict[tuple, PathInfo] = {}
         self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
 
-    def _corridor_penalty(self, corridor: str) -> list[float]:
+    def _corridor_penalty(self, corridor: str) -> np.ndarray:
         g = self.graph
         out = []
         for link in g.link:
             tags = set(g.net.links[link].corridor) - GENERIC_CORRIDORS if link >= 0 else set()
             out.append(FOREIGN_PENALTY if tags and corridor not in tags else 1.0)
-        return out
+        return np.asarray(out, dtype=np.float64)
 
-    def allowed(self, avoid: Avoid) -> list[bool]:
+    def allowed(self, avoid: Avoid) -> np.ndarray:
         """Arc flags for an avoid-set, memoised per router (bounded: a server sees many distinct sets)."""
         mask = self._allowed.get(avoid)
         if mask is None:
             if len(self._allowed) >= 256:
                 self._allowed.clear()
-            mask = self._allowed[avoid] = allowed_arcs(self.graph, avoid)
+            mask = self._allowed[avoid] = np.asarray(allowed_arcs(self.graph, avoid), dtype=np.bool_)
         return mask
 
     def resolve(self, name: str) -> str:
@@ -165,15 +167,17 @@ class Router:
         idx = self.graph.node_index
         q = Query(idx[o], idx[d], depart_h, tuple(idx[v] for v in vias), max_transfers)
         allowed = self.allowed(av)
-        rules: Regions | None = self.regions
-        front = pareto_paths(self.graph, q, allowed, rules)
+        rules = self.regions
+        found = pareto_front(self.graph, q, allowed, rules)
+        front = found.paths
         uncapped = pareto_paths(self.graph, replace(q, max_transfers=None), allowed, rules) if not front and q.max_transfers is not None else []
         if uncapped:  # routes obeying the rules exist, only not within the transfer cap: the cap is the cause, not the via
             # points or the network, so the rules stay (relaxing them would answer with a detour that re-enters countries)
             raise RoutingError(self._why_capped(q, allowed, min(p.transfers for p in uncapped)))
         if not front:  # only a route re-entering a country (or recrossing a sea) exists: the via points or the network demand it
             rules = None
-            front = pareto_paths(self.graph, q, allowed)
+            found = pareto_front(self.graph, q, allowed)
+            front = found.paths
             if not front:
                 raise RoutingError(self._why_infeasible(q, av))
         calendar = Calendar(depart_dt, depart_h)
@@ -184,10 +188,12 @@ class Router:
                        "corridor_rules": rules is not None}
         why = " without re-entering" if vias else ""
         relaxed = "" if rules is not None else RELAXED.format(why=" with these via points" if why else "")
-        return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints,
-                           METHOD.format(n=samples, seed=seed, relaxed=relaxed, conditions=cond.label), cond)
+        method = METHOD.format(n=samples, seed=seed, relaxed=relaxed, conditions=cond.label)
+        if found.eps:
+            method += THINNED.format(n=MAX_FRONT, pct=found.eps * 100)
+        return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints, method, cond)
 
-    def _candidates(self, q: Query, allowed: list[bool], rules, front: list[Path], obj: Objective) -> list[Path]:
+    def _candidates(self, q: Query, allowed: np.ndarray, rules, front: list[Path], obj: Objective) -> list[Path]:
         """The Pareto set (nominal criteria) plus, for each other corridor, the best route steered towards it."""
         k = obj.search_criterion
         candidates = {p.arcs: p for p in front}
@@ -257,16 +263,14 @@ class Router:
                     "no single one of them is the cause")
         return f"no route from {a} to {b}: the network does not connect them"
 
-
-
-    def _feasible(self, q: Query, allowed: list[bool]) -> bool:
+    def _feasible(self, q: Query, allowed: np.ndarray) -> bool:
         """Whether any route answers ``q`` (corridor rules not applied); exact under a transfer cap, which the
         single-criterion search does not count."""
         if q.max_transfers is None:
             return best_path(self.graph, q, allowed, 0) is not None
         return bool(pareto_paths(self.graph, q, allowed))
 
-    def _why_capped(self, q: Query, allowed: list[bool], upper: int) -> str:
+    def _why_capped(self, q: Query, allowed: np.ndarray, upper: int) -> str:
         """The message when routes obeying the corridor rules exist but none within ``q.max_transfers``; it names the
         fewest transfers such a route needs (at most ``upper``, the fewest on the uncapped Pareto set)."""
         net, ids = self.net, self.graph.node_ids

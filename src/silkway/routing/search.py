@@ -3,20 +3,31 @@
 Time is absolute: hours after Monday 00:00 of the departure week, so scheduled arcs wait for their
 next departure. Waiting is allowed anywhere, so arrival times are FIFO and a label that is no better
 in (time, cost, CO2e[, transfers]) than another at the same state can be discarded: the Pareto
-label-setting below is exact (checked against brute-force enumeration in the tests).
+label-setting is exact (checked against brute-force enumeration in the tests). Both searches run compiled
+(:mod:`silkway.routing.kernels`) over the graph's arrays (:meth:`StateGraph.arrays`), with per-criterion lower bounds
+to the destination from reverse searches (:func:`lower_bounds`) to drop labels that cannot reach the Pareto set.
+
+When a query's Pareto set grows past :data:`MAX_FRONT` routes, the search goes on with ε-dominance against the routes
+found (ε = :data:`FRONT_EPS`): every route of the exact Pareto set then has a returned route no worse than (1 + ε) ×
+its time, cost and CO2e. :attr:`Front.eps` says whether that happened (0.0: the set is exact).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
+from silkway.routing import kernels
 from silkway.routing.regions import Regions
-from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph, platform_index
+from silkway.routing.stategraph import N_PLATFORMS, SPN, Arrays, StateGraph
 
 EPS = 1e-9
 INF = float("inf")
+MAX_FRONT = 64  # Pareto routes of one query before ε-dominance sets in
+FRONT_EPS = 0.01  # ε of the guarantee: every exact Pareto route has a returned one within 1 % on each criterion
+NO_VIA = np.empty(0, dtype=np.int64)
 
 
 def next_departure(t: float, period_h: float, offset_h: float) -> float:
@@ -53,18 +64,30 @@ class Query:
     max_transfers: int | None = None
 
 
-def _start_labels(g: StateGraph, q: Query, allowed: list[bool]) -> list[tuple[float, float, float, int]]:
-    out = []
-    for p in range(N_PLATFORMS):
-        s = q.origin * SPN + 2 * p
-        if not any(allowed[a] for a in g.out[s]):
-            continue
-        hub = g.hub(g.node_ids[q.origin], p)
-        if hub is None:
-            out.append((q.depart_h, 0.0, 0.0, s))
-        else:
-            out.append((q.depart_h + hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu, s))
-    return out
+@dataclass(frozen=True, slots=True)
+class Front:
+    """The Pareto routes of a query, fastest first; ``eps`` > 0 when the set was thinned by ε-dominance."""
+
+    paths: list[Path]
+    eps: float
+    labels: int  # labels created by the search (a measure of its work)
+
+
+def _allowed(allowed) -> np.ndarray:
+    return allowed if isinstance(allowed, np.ndarray) else np.asarray(allowed, dtype=np.bool_)
+
+
+def _start(g: StateGraph, ar: Arrays, q: Query, ok: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Start labels: one per platform with an allowed arc at the origin, after loading where a facility does it."""
+    states = q.origin * SPN + 2 * np.arange(N_PLATFORMS, dtype=np.int64)
+    used = np.array([ok[ar.arcs[ar.indptr[s]:ar.indptr[s + 1]]].any() for s in states.tolist()], dtype=np.bool_)
+    hub = g.hub_arrays(q.origin)
+    return states[used], q.depart_h + hub[0][used], hub[1][used], hub[2][used]
+
+
+def _finish(g: StateGraph, dest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unloading at the destination per platform (time, cost, CO2e; zero where no facility does it)."""
+    return g.hub_arrays(dest)
 
 
 def _first_layer(q: Query) -> int:
@@ -74,178 +97,104 @@ def _first_layer(q: Query) -> int:
     return layer
 
 
-def _finish(g: StateGraph, state: int, t: float, c: float, e: float) -> tuple[float, float, float]:
-    hub = g.hub(g.node_of(state), platform_index(state))
-    if hub is None:
-        return t, c, e
-    return t + hub.median_h, c + hub.cost_usd_per_teu, e + hub.co2e_kg_per_teu
+def lower_bounds(g: StateGraph, dest: int, allowed, compute: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per state, lower bounds on the time (hours, waits for departures left out), cost and CO2e per TEU of any way
+    on to node ``dest`` over the allowed arcs, unloading included (inf: no way). Kept on the graph per (destination,
+    allowed arcs), a few at a time; with ``compute=False`` only a kept result is returned (else None)."""
+    ok = _allowed(allowed)
+    cache = g.bounds_cache
+    key = (dest, id(ok))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is ok:
+        return hit[1]
+    if not compute:
+        return None
+    ar = g.arrays()
+    fin = _finish(g, dest)
+    seeds = np.arange(dest * SPN, (dest + 1) * SPN, dtype=np.int64)
+    plat = (seeds // 2) % N_PLATFORMS
+    out = kernels.bounds(ar.rindptr, ar.rarcs, ar.tail, ar.fixed_h, ar.cost, ar.co2e, ok, seeds,
+                         fin[0][plat], fin[1][plat], fin[2][plat], g.n_states)
+    if len(cache) >= 16:
+        cache.clear()
+    cache[key] = (ok, out)
+    return out
 
 
-def _dominated(bag: list[tuple], t: float, c: float, e: float, tr: int, use_tr: bool, mask: int = 0) -> bool:
-    """Whether a label of ``bag`` is no worse on every criterion and has left no country the new label may still
-    enter (its mask is a subset: every extension of the new label is open to it too)."""
-    for lb in bag:
-        if lb[0] <= t + EPS and lb[1] <= c + EPS and lb[2] <= e + EPS and (not use_tr or lb[3] <= tr) and not lb[5] & ~mask:
-            return True
-    return False
+def _rule_words(g: StateGraph, rules: Regions | None) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    if rules is None:
+        z = g.arrays().zero_words
+        return False, z, z, z, z
+    return (True, *g.region_words(rules))
 
 
-def pareto_paths(g: StateGraph, q: Query, allowed: list[bool], rules: Regions | None = None) -> list[Path]:
+def pareto_front(g: StateGraph, q: Query, allowed, rules: Regions | None = None, *, max_front: int = MAX_FRONT,
+                 eps: float = FRONT_EPS) -> Front:
     """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped.
 
     With ``rules`` only routes that never re-enter a region they have left (a country, or a water body after an
     international crossing of it; see :mod:`silkway.routing.regions`) are searched; each label carries the bitmask
     of the regions left, and a label dominates another only when its mask is a subset, so the set stays exact
-    for the restricted problem. The hot loop is kept in one function on purpose (calls cost more than the work
-    in CPython)."""
+    for the restricted problem. Past ``max_front`` routes, ε-dominance (module docstring); ``eps=0`` keeps it exact."""
+    ar = g.arrays()
+    ok = _allowed(allowed)
     use_tr = q.max_transfers is not None
-    cap = q.max_transfers if use_tr else 1 << 30
-    n_layers = len(q.via) + 1
-    last = n_layers - 1
-    labels: list[tuple] = []  # (t, c, e, tr, state, layer, arc, parent, mask)
-    alive: list[bool] = []
-    bags: dict[int, list[tuple]] = {}  # state-layer key -> [(t, c, e, tr, label index, mask)]
-    finals: list[tuple] = []  # (t, c, e, tr, label index, 0)
-    heap: list[tuple] = []
-    layer0 = _first_layer(q)
-    for t, c, e, s in _start_labels(g, q, allowed):
-        labels.append((t, c, e, 0, s, layer0, -1, -1, 0))
-        alive.append(True)
-        bags.setdefault(s * n_layers + layer0, []).append((t, c, e, 0, len(labels) - 1, 0))
-        heapq.heappush(heap, (t, c, e, len(labels) - 1))
-    head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
-    pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
-    dest, via = q.dest, q.via
-    enter, leave = (rules.enter, rules.leave) if rules is not None else (None, None)
-    while heap:
-        t, c, e, i = heapq.heappop(heap)
-        if not alive[i]:
-            continue
-        _, _, _, tr, s, layer, _, _, mask = labels[i]
-        if s // SPN == dest and layer == last:
-            ft, fc, fe = _finish(g, s, t, c, e)
-            if not _dominated(finals, ft, fc, fe, tr, use_tr):
-                finals = [f for f in finals if not (ft <= f[0] + EPS and fc <= f[1] + EPS and fe <= f[2] + EPS and (not use_tr or tr <= f[3]))]
-                finals.append((ft, fc, fe, tr, i, 0))
-            continue
-        for a in out[s]:
-            if not allowed[a]:
-                continue
-            mask2 = mask
-            if enter is not None:
-                if mask & enter[a]:
-                    continue
-                mask2 = mask | leave[a]
-            tr2 = tr + transfer[a]
-            if tr2 > cap:
-                continue
-            t2 = t + pre[a]
-            if period[a]:
-                t2 = next_departure(t2, period[a], offset[a])
-            t2 += post[a]
-            c2, e2 = c + cost[a], e + co2e[a]
-            if finals and _dominated(finals, t2, c2, e2, tr2, use_tr):
-                continue
-            s2 = head[a]
-            layer2 = layer + 1 if layer < last and s2 // SPN == via[layer] else layer
-            key = s2 * n_layers + layer2
-            bag = bags.get(key)
-            if bag:
-                if _dominated(bag, t2, c2, e2, tr2, use_tr, mask2):
-                    continue
-                keep = []
-                for lb in bag:
-                    if t2 <= lb[0] + EPS and c2 <= lb[1] + EPS and e2 <= lb[2] + EPS and (not use_tr or tr2 <= lb[3]) and not mask2 & ~lb[5]:
-                        alive[lb[4]] = False
-                    else:
-                        keep.append(lb)
-                bag = keep
-            else:
-                bag = []
-            n = len(labels)
-            labels.append((t2, c2, e2, tr2, s2, layer2, a, i, mask2))
-            alive.append(True)
-            bag.append((t2, c2, e2, tr2, n, mask2))
-            bags[key] = bag
-            heapq.heappush(heap, (t2, c2, e2, n))
-    return [_path(labels, f) for f in sorted(finals)]
+    lb = lower_bounds(g, q.dest, ok)
+    use_rules, e0, e1, l0, l1 = _rule_words(g, rules)
+    ss, ts, cs, es = _start(g, ar, q, ok)
+    ft, fc, fe = _finish(g, q.dest)
+    via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
+    lf, li, fi, ff, used, n = kernels.pareto(
+        ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
+        use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
+        q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], q.depart_h, float(eps), max_front)
+    finals = sorted((float(ff[k, 0]), float(ff[k, 1]), float(ff[k, 2]), int(fi[k, 1]), int(fi[k, 0])) for k in range(len(fi)))
+    return Front([_path(li, f) for f in finals], eps if used else 0.0, int(n))
 
 
-def _path(labels: list[tuple], final: tuple) -> Path:
-    ft, fc, fe, tr, i, _ = final
-    arcs = []
-    end_state = labels[i][4]
-    while labels[i][6] >= 0:
-        arcs.append(labels[i][6])
-        i = labels[i][7]
-    return Path(labels[i][4], tuple(reversed(arcs)), end_state, ft, fc, fe, tr)
+def pareto_paths(g: StateGraph, q: Query, allowed, rules: Regions | None = None) -> list[Path]:
+    """The Pareto routes of :func:`pareto_front` (exact up to :data:`MAX_FRONT` routes)."""
+    return pareto_front(g, q, allowed, rules).paths
 
 
-def best_path(g: StateGraph, q: Query, allowed: list[bool], objective: int, penalty: list[float] | None = None,
-              rules: Regions | None = None) -> Path | None:
+def _path(li: np.ndarray, final: tuple) -> Path:
+    ft, fc, fe, tr, i = final
+    arcs, first = kernels.trace(li, i, kernels.L_ARC, kernels.L_PARENT)
+    return Path(int(li[first, kernels.L_STATE]), tuple(arcs.tolist()), int(li[i, kernels.L_STATE]), ft, fc, fe, tr)
+
+
+def best_path(g: StateGraph, q: Query, allowed, objective: int, penalty=None, rules: Regions | None = None) -> Path | None:
     """Time-dependent Dijkstra on one criterion (0 time, 1 cost, 2 CO2e) with an optional per-arc
     multiplier ``penalty`` on that criterion (a heuristic to steer alternatives; the returned criteria
-    are the path's true ones). With ``rules`` each state keeps the regions left by its best label and no arc
-    re-enters one of them: the path found obeys the rules, though a rule-abiding path through a state
-    reached first by another may be missed (this search only proposes alternatives)."""
-    n_layers = len(q.via) + 1
-    last = n_layers - 1
-    size = g.n_states * n_layers
-    key_of = [INF] * size  # tentative key per state-layer
-    label: list[tuple | None] = [None] * size  # (t, c, e, tr, arc, parent key, mask of regions left)
-    done = [False] * size
-    heap: list[tuple] = []
-    layer0 = _first_layer(q)
-    for t, c, e, s in _start_labels(g, q, allowed):
-        sk = s * n_layers + layer0
-        k0 = (t, c, e)[objective]
-        if k0 < key_of[sk]:
-            key_of[sk], label[sk] = k0, (t, c, e, 0, -1, -1, 0)
-            heapq.heappush(heap, (k0, sk))
-    head, out, cost, co2e, transfer = g.head, g.out, g.cost, g.co2e, g.transfer
-    pre, period, offset, post = g.pre_h, g.period_h, g.offset_h, g.post_h
-    dest, via = q.dest, q.via
-    enter, leave = (rules.enter, rules.leave) if rules is not None else (None, None)
-    result = None
-    while heap:
-        key, sk = heapq.heappop(heap)
-        if done[sk]:
-            continue
-        done[sk] = True
-        s, layer = divmod(sk, n_layers)
-        t, c, e, tr, _, _, mask = label[sk]
-        if s // SPN == dest and layer == last:
-            ft, fc, fe = _finish(g, s, t, c, e)
-            fkey = key + (ft - t, fc - c, fe - e)[objective]
-            if result is None or fkey < result[0]:
-                result = (fkey, sk, ft, fc, fe, tr)
-            continue
-        if result is not None and key >= result[0]:
-            break
-        for a in out[s]:
-            if not allowed[a] or (enter is not None and mask & enter[a]):
-                continue
-            s2 = head[a]
-            layer2 = layer + 1 if layer < last and s2 // SPN == via[layer] else layer
-            sk2 = s2 * n_layers + layer2
-            if done[sk2]:
-                continue
-            t2 = t + pre[a]
-            if period[a]:
-                t2 = next_departure(t2, period[a], offset[a])
-            t2 += post[a]
-            delta = t2 - t if objective == 0 else (cost[a] if objective == 1 else co2e[a])
-            k2 = key + (delta * penalty[a] if penalty else delta)
-            if k2 < key_of[sk2]:
-                key_of[sk2] = k2
-                label[sk2] = (t2, c + cost[a], e + co2e[a], tr + transfer[a], a, sk, mask | leave[a] if leave is not None else 0)
-                heapq.heappush(heap, (k2, sk2))
-    if result is None:
+    are the path's true ones). When the query's lower bounds are at hand (the Pareto search of the same query computed
+    them) the search is goal-directed by the criterion's bound (A*), else a Dijkstra that stops at the destination. With ``rules`` each state keeps the
+    regions left by its best label and no arc re-enters one of them: the path found obeys the rules, though a
+    rule-abiding path through a state reached first by another may be missed (this search only proposes
+    alternatives)."""
+    ar = g.arrays()
+    ok = _allowed(allowed)
+    pen = ar.ones if penalty is None else (penalty if isinstance(penalty, np.ndarray) else np.asarray(penalty, dtype=np.float64))
+    kept = lower_bounds(g, q.dest, ok, compute=False)
+    if kept is None:
+        lb = ar.zero_bound
+    else:
+        lb = kept[objective]
+        scale = min(1.0, float(pen.min())) if len(pen) else 1.0
+        if scale != 1.0:  # multipliers below 1 shrink the bound with them
+            lb = lb * max(scale, 0.0)
+    use_rules, e0, e1, l0, l1 = _rule_words(g, rules)
+    ss, ts, cs, es = _start(g, ar, q, ok)
+    ft, fc, fe = _finish(g, q.dest)
+    via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
+    sk, _key, lf, li = kernels.best(
+        ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
+        use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS, ft, fc, fe,
+        objective, pen, lb)
+    if sk < 0:
         return None
-    _, sk, ft, fc, fe, tr = result
-    arcs = []
+    n_layers = len(q.via) + 1
     end_state = sk // n_layers
-    while label[sk][4] >= 0:
-        arcs.append(label[sk][4])
-        sk = label[sk][5]
-    return Path(sk // n_layers, tuple(reversed(arcs)), end_state, ft, fc, fe, tr)
+    p = (end_state // 2) % N_PLATFORMS
+    t, c, e, tr = float(lf[sk, 0] + ft[p]), float(lf[sk, 1] + fc[p]), float(lf[sk, 2] + fe[p]), int(li[sk, 2])
+    arcs, first = kernels.trace(li, sk, 0, 1)
+    return Path(int(first // n_layers), tuple(arcs.tolist()), end_state, t, c, e, tr)

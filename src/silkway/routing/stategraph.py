@@ -12,13 +12,16 @@ each gauge, road, and the three water modes. Arcs are
   ``seaport``, rail↔road through a ``terminal``, ``dry_port`` or ``seaport``. A transfer pays the
   facility's handling time and fee and one hub operation of CO2e.
 
-Cost and CO2e are kept per TEU (both are linear in the shipment size). Arrays are plain Python lists:
-the search visits them element by element, which lists do faster than numpy scalars.
+Cost and CO2e are kept per TEU (both are linear in the shipment size). The arcs are kept as Python lists (read
+per path by the timeline, corridors and hazards) and compiled once into numpy arrays, :meth:`StateGraph.arrays`: the
+CSR (forward star) and its reverse that the compiled searches (:mod:`silkway.routing.kernels`) run on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from silkway.emissions import hub_co2e_kg, intensity, leg_co2e_kg
 from silkway.errors import RoutingError
@@ -61,6 +64,39 @@ class Hub:
     co2e_kg_per_teu: float
 
 
+@dataclass(frozen=True, eq=False)
+class Arrays:
+    """The state graph as arrays: arcs of state ``s`` are ``arcs[indptr[s]:indptr[s+1]]`` in the order of ``out[s]``,
+    arcs into ``s`` are ``rarcs[rindptr[s]:rindptr[s+1]]``; per arc its head and tail, the median hours before the
+    departure (``pre_h``), the timetable (``period_h`` 0 = continuous, ``offset_h``), the hours after (``post_h``),
+    ``fixed_h`` = pre + post (the arc's time without the wait), cost and CO2e per TEU and 1 for a transfer."""
+
+    indptr: np.ndarray
+    arcs: np.ndarray
+    rindptr: np.ndarray
+    rarcs: np.ndarray
+    head: np.ndarray
+    tail: np.ndarray
+    pre_h: np.ndarray
+    period_h: np.ndarray
+    offset_h: np.ndarray
+    post_h: np.ndarray
+    fixed_h: np.ndarray
+    cost: np.ndarray
+    co2e: np.ndarray
+    transfer: np.ndarray
+    ones: np.ndarray  # float64 1.0 per arc (no penalty)
+    zero_words: np.ndarray  # int64 0 per arc (no region rule)
+    zero_bound: np.ndarray  # float64 0 per state (no lower bound)
+
+
+def _csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
+    return indptr, order
+
+
 def platform_index(state: int) -> int:
     return (state // 2) % N_PLATFORMS
 
@@ -96,6 +132,10 @@ class StateGraph:
         self.arc_mode: list[str] = []
         self.facility: list[str | None] = []
         self._hubs: dict[tuple[str, int], Hub | None] = {}
+        self._arrays: Arrays | None = None
+        self._hub_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._words: dict[int, tuple] = {}
+        self.bounds_cache: dict[tuple, tuple] = {}  # search.lower_bounds per (destination, allowed arcs)
         tpt = net.param.get("tonnes_per_teu")
         hub_kg = net.param.get("transship_co2e_kg_per_teu")
         if tpt is None or hub_kg is None:
@@ -114,6 +154,35 @@ class StateGraph:
 
     def node_of(self, state: int) -> str:
         return self.node_ids[state // SPN]
+
+    def arrays(self) -> Arrays:
+        """The arcs as numpy arrays (built on first use, then kept)."""
+        if self._arrays is None:
+            f = lambda xs: np.asarray(xs, dtype=np.float64)  # noqa: E731
+            head, tail = np.asarray(self.head, dtype=np.int64), np.asarray(self.tail, dtype=np.int64)
+            indptr, arcs = _csr(tail, self.n_states)
+            rindptr, rarcs = _csr(head, self.n_states)
+            pre, post = f(self.pre_h), f(self.post_h)
+            self._arrays = Arrays(indptr, arcs, rindptr, rarcs, head, tail, pre, f(self.period_h), f(self.offset_h), post,
+                                  pre + post, f(self.cost), f(self.co2e), np.asarray(self.transfer, dtype=np.int64),
+                                  np.ones(len(head)), np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states))
+        return self._arrays
+
+    def region_words(self, rules) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The region bitmasks of ``rules`` (a :class:`~silkway.routing.regions.Regions` of this graph) as two 64-bit
+        words per arc: enter low/high, leave low/high."""
+        hit = self._words.get(id(rules))
+        if hit is None or hit[0] is not rules:
+            if len(rules.names) > 126:
+                raise RoutingError(f"the corridor rule handles at most 126 countries and water bodies; this network has "
+                                   f"{len(rules.names)}")
+            low, high = (1 << 63) - 1, 63
+
+            def words(xs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+                return (np.array([x & low for x in xs], dtype=np.int64), np.array([x >> high for x in xs], dtype=np.int64))
+
+            hit = self._words[id(rules)] = (rules, *words(rules.enter), *words(rules.leave))
+        return hit[1:]
 
     # -- building -------------------------------------------------------------------------------------
     def _append(self, tail: int, head: int, steps: tuple[Step, ...], **kw) -> None:
@@ -192,6 +261,18 @@ class StateGraph:
         if key not in self._hubs:
             self._hubs[key] = self._find_hub(node_id, platform)
         return self._hubs[key]
+
+    def hub_arrays(self, node: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Loading/unloading at node index ``node`` per platform: (hours, cost, CO2e) arrays, zero where no facility."""
+        hit = self._hub_rows.get(node)
+        if hit is None:
+            out = np.zeros((3, N_PLATFORMS))
+            for p in range(N_PLATFORMS):
+                hub = self.hub(self.node_ids[node], p)
+                if hub is not None:
+                    out[:, p] = hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu
+            hit = self._hub_rows[node] = (out[0], out[1], out[2])
+        return hit
 
     def _find_hub(self, node_id: str, platform: int) -> Hub | None:
         water = PLATFORMS[platform] in WATER

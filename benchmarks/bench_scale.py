@@ -1,0 +1,115 @@
+"""Scale table of the route planner (issue 13): synthetic datasets of 10k / 100k / 1M nodes.
+
+    .venv/bin/python benchmarks/bench_scale.py                     # 10k, 100k, 1M
+    .venv/bin/python benchmarks/bench_scale.py --nodes 10000 100000 --queries 5
+
+For each size: the dataset is written once by ``make_synthetic.py`` to $TMPDIR/silkway-synthetic-N-2026 (speeds,
+electrification and so time, cost and CO2e differ per link: mixed criteria). Then
+
+* the whole command, ``/usr/bin/time -v python -m silkway route --dataset D n0 nLAST --conditions free`` (opposite
+  corners) (wall clock and
+  peak memory, the first run: the dataset cache is built when absent, as a user's first command would);
+* in one process: the dataset load, the router build, and ``Router.route`` (full query: exact Pareto set, the corridor
+  alternatives (3), and median/P90 from 1,000 Monte Carlo draws) on ``--queries`` random origin-destination pairs,
+  with the Pareto set's size and whether the ε-dominance cap was used.
+
+Load averages are printed with every figure; quote quiet-machine figures only from a quiet run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load() -> str:
+    return " / ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def dataset(n: int, seed: int = 2026) -> Path:
+    sys.path.insert(0, str(HERE))
+    from make_synthetic import make
+
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"silkway-synthetic-{n}-{seed}"
+    if not (folder / "manifest.toml").exists():
+        make(n, folder, seed)
+    return folder
+
+
+def whole_command(folder: Path, a: str, b: str) -> dict:
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "silkway", "route", "--dataset", str(folder), a, b, "--conditions", "free"]
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", p.stderr)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall.group(1).split(":")))) if wall else float("nan")
+    return {"ok": p.returncode == 0, "wall_s": secs, "rss_mib": int(rss.group(1)) / 1024 if rss else float("nan"),
+            "error": p.stderr.strip().splitlines()[-1] if p.returncode else ""}
+
+
+def in_process(folder: Path, n_queries: int, seed: int) -> dict:
+    from silkway.network import read_dataset
+    from silkway.routing import Router
+
+    t0 = time.perf_counter()
+    net = read_dataset(folder)
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    r = Router(net)
+    r.graph.arrays()
+    build_s = time.perf_counter() - t0
+    rng = np.random.default_rng(seed)
+    ids = [n.node_id for n in net.nodes]
+    r.route(ids[0], ids[1], samples=10, conditions=None)  # numba warm-up (its disk cache)
+    wall, cpu, fronts, eps = [], [], [], 0
+    for _ in range(n_queries):
+        a, b = rng.choice(len(ids), 2, replace=False)
+        w0, c0 = time.perf_counter(), time.process_time()
+        res = r.route(ids[a], ids[b], samples=1000, alternatives=3)
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+        fronts.append(len(res.pareto))
+        eps += "thinned by ε-dominance" in res.method
+    return {"load_s": load_s, "build_s": build_s, "wall_ms": np.array(wall) * 1e3, "cpu_ms": np.array(cpu) * 1e3,
+            "front": fronts, "eps": eps, "nodes": len(net.nodes), "links": len(net.links)}
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--nodes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--queries", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--skip-command", action="store_true", help="skip the /usr/bin/time -v run of the whole command")
+    args = ap.parse_args(argv)
+    rows = []
+    for n in args.nodes:
+        folder = dataset(n)
+        load0 = _load()
+        with open(folder / "nodes.csv", "rb") as fh:
+            count = sum(1 for _ in fh) - 1
+        cmd = None if args.skip_command else whole_command(folder, "n0", f"n{count - 1}")  # opposite corners of the grid
+        ip = in_process(folder, args.queries, args.seed)
+        rows.append((n, cmd, ip, load0, _load()))
+        print(f"done {n} (load {_load()})", file=sys.stderr, flush=True)
+    print("| nodes / links | `silkway route` whole command (wall, peak RSS) | load dataset | build router | full query p50 / max "
+          "wall (CPU p50) | Pareto routes (median, max) | ε cap used | load avg before → after |")
+    print("|---|---|---|---|---|---|---|---|")
+    for _n, cmd, ip, l0, l1 in rows:
+        c = "—" if cmd is None else (f"{cmd['wall_s']:.1f} s, {cmd['rss_mib']:.0f} MiB" if cmd["ok"] else f"failed: {cmd['error']}")
+        print(f"| {ip['nodes']:,} / {ip['links']:,} | {c} | {ip['load_s']:.2f} s | {ip['build_s']:.2f} s | "
+              f"{np.median(ip['wall_ms']):.0f} / {ip['wall_ms'].max():.0f} ms ({np.median(ip['cpu_ms']):.0f} ms) | "
+              f"{int(np.median(ip['front']))}, {max(ip['front'])} | {ip['eps']} of {len(ip['front'])} | {l0} → {l1} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,385 @@
+"""The planner's compiled searches (numba, ``cache=True``) over the arrays of :class:`~silkway.routing.stategraph.Arrays`.
+
+* :func:`bounds` — per-criterion lower bounds to the destination: one Dijkstra per criterion on the *reversed*
+  state graph from every destination state (seeded with that state's unloading), so the bound of a state is the
+  least time, cost or CO2e of any way on to the destination along the arcs in their own direction (correct for
+  directed, asymmetric costs). The time bound counts every arc's fixed hours and no wait for a departure: waits are
+  never negative, so it stays a lower bound with timetables.
+* :func:`pareto` — the exact Pareto label-setting of :mod:`silkway.routing.search`, labels in arrays, popped in order
+  of (time + time bound, cost, CO2e, label number); a label whose criteria plus the bounds are dominated by a route
+  already found is dropped. With ``eps > 0`` and more than ``max_front`` routes found, domination by a found route is
+  tested on (1 + eps) × the label's durations: every route of the exact Pareto set then has a returned route within
+  a factor (1 + eps) on each of time, cost and CO2e (labels at one state are still compared exactly).
+* :func:`best` — time-dependent Dijkstra on one criterion with per-arc multipliers (the corridor alternatives).
+
+Region masks (the corridor rule) are two 64-bit words per arc: up to 128 countries and water bodies.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+EPS = 1e-9
+# label integer columns
+L_STATE, L_LAYER, L_ARC, L_PARENT, L_TR, L_M0, L_M1, L_NEXT = range(8)
+
+
+@nb.njit(cache=True, inline="always")
+def _next_departure(t, period, offset):
+    return offset + np.ceil((t - offset) / period - EPS) * period
+
+
+@nb.njit(cache=True, inline="always")
+def _less(hk, hi, i, j):
+    if hk[i, 0] != hk[j, 0]:
+        return hk[i, 0] < hk[j, 0]
+    if hk[i, 1] != hk[j, 1]:
+        return hk[i, 1] < hk[j, 1]
+    if hk[i, 2] != hk[j, 2]:
+        return hk[i, 2] < hk[j, 2]
+    return hi[i] < hi[j]
+
+
+@nb.njit(cache=True, inline="always")
+def _swap(hk, hi, i, j):
+    for k in range(3):
+        x = hk[i, k]
+        hk[i, k] = hk[j, k]
+        hk[j, k] = x
+    y = hi[i]
+    hi[i] = hi[j]
+    hi[j] = y
+
+
+@nb.njit(cache=True)
+def _push(hk, hi, size, k0, k1, k2, idx):
+    if size == hk.shape[0]:
+        hk2 = np.empty((2 * size, 3))
+        hi2 = np.empty(2 * size, dtype=np.int64)
+        hk2[:size] = hk
+        hi2[:size] = hi
+        hk, hi = hk2, hi2
+    i = size
+    hk[i, 0], hk[i, 1], hk[i, 2], hi[i] = k0, k1, k2, idx
+    while i > 0:
+        p = (i - 1) >> 1
+        if not _less(hk, hi, i, p):
+            break
+        _swap(hk, hi, i, p)
+        i = p
+    return hk, hi, size + 1
+
+
+@nb.njit(cache=True)
+def _pop(hk, hi, size):
+    idx = hi[0]
+    size -= 1
+    if size > 0:
+        hk[0] = hk[size]
+        hi[0] = hi[size]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and _less(hk, hi, c + 1, c):
+            c += 1
+        if not _less(hk, hi, c, i):
+            break
+        _swap(hk, hi, i, c)
+        i = c
+    return idx, size
+
+
+@nb.njit(cache=True)
+def _dijkstra(indptr, arcs, other, weight, allowed, seeds, seed_val, n):
+    """Least sum of ``weight`` from the seeds over the arcs ``arcs[indptr[u]:indptr[u+1]]`` (u → other[a])."""
+    dist = np.full(n, np.inf)
+    done = np.zeros(n, dtype=np.bool_)
+    hk = np.zeros((64, 3))
+    hi = np.empty(64, dtype=np.int64)
+    size = 0
+    for i in range(seeds.shape[0]):
+        s = seeds[i]
+        if seed_val[i] < dist[s]:
+            dist[s] = seed_val[i]
+            hk, hi, size = _push(hk, hi, size, seed_val[i], 0.0, 0.0, s)
+    while size > 0:
+        d = hk[0, 0]
+        u, size = _pop(hk, hi, size)
+        if done[u]:
+            continue
+        done[u] = True
+        for j in range(indptr[u], indptr[u + 1]):
+            a = arcs[j]
+            if not allowed[a]:
+                continue
+            v = other[a]
+            nd = d + weight[a]
+            if nd < dist[v]:
+                dist[v] = nd
+                hk, hi, size = _push(hk, hi, size, nd, 0.0, 0.0, v)
+    return dist
+
+
+@nb.njit(cache=True)
+def bounds(rindptr, rarcs, tail, fixed_h, cost, co2e, allowed, seeds, seed_t, seed_c, seed_e, n_states):
+    """Lower bounds (time, cost, CO2e) from every state to the destination: Dijkstra over the reversed arcs."""
+    lt = _dijkstra(rindptr, rarcs, tail, fixed_h, allowed, seeds, seed_t, n_states)
+    lc = _dijkstra(rindptr, rarcs, tail, cost, allowed, seeds, seed_c, n_states)
+    le = _dijkstra(rindptr, rarcs, tail, co2e, allowed, seeds, seed_e, n_states)
+    return lt, lc, le
+
+
+@nb.njit(cache=True)
+def _final_dominated(ff, fi, nf, t, c, e, tr, use_tr, depart, eps):
+    """Whether a found route (rows of ``ff``: time, cost, CO2e; ``fi``: transfers) is no worse than (1 + eps) × the
+    candidate's durations on every criterion."""
+    f = 1.0 + eps
+    for k in range(nf):
+        if (ff[k, 0] - depart <= f * (t - depart) + EPS and ff[k, 1] <= f * c + EPS and ff[k, 2] <= f * e + EPS
+                and (not use_tr or fi[k, 1] <= tr)):
+            return True
+    return False
+
+
+@nb.njit(cache=True)
+def _grow_labels(lf, li, n):
+    if n < lf.shape[0]:
+        return lf, li
+    lf2 = np.empty((2 * n, 3))
+    li2 = np.empty((2 * n, 8), dtype=np.int64)
+    lf2[:n] = lf[:n]
+    li2[:n] = li[:n]
+    return lf2, li2
+
+
+@nb.njit(cache=True)
+def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
+           use_rules, enter0, enter1, leave0, leave1,
+           start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms, cap, use_tr,
+           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, depart, eps, max_front):
+    """The Pareto label-setting; returns (label floats, label ints, finals [label, transfers], final criteria,
+    number of finals, whether the eps rule was used, number of labels)."""
+    n_layers = via.shape[0] + 1
+    last = n_layers - 1
+    n_states = indptr.shape[0] - 1
+    bag = np.full(n_states * n_layers, -1, dtype=np.int64)
+    lf = np.empty((1024, 3))
+    li = np.empty((1024, 8), dtype=np.int64)
+    alive = np.ones(1024, dtype=np.bool_)
+    hk = np.empty((1024, 3))
+    hi = np.empty(1024, dtype=np.int64)
+    ff = np.empty((16, 3))
+    fi = np.empty((16, 2), dtype=np.int64)
+    nf = 0
+    size = 0
+    n = 0
+    eps_now = 0.0
+    for k in range(start_s.shape[0]):
+        s = start_s[k]
+        lf, li = _grow_labels(lf, li, n)
+        lf[n, 0], lf[n, 1], lf[n, 2] = start_t[k], start_c[k], start_e[k]
+        li[n, L_STATE], li[n, L_LAYER], li[n, L_ARC], li[n, L_PARENT], li[n, L_TR] = s, layer0, -1, -1, 0
+        li[n, L_M0], li[n, L_M1] = 0, 0
+        key = s * n_layers + layer0
+        li[n, L_NEXT] = bag[key]
+        bag[key] = n
+        hk, hi, size = _push(hk, hi, size, start_t[k] + lb_t[s], start_c[k], start_e[k], n)
+        n += 1
+    alive = np.ones(lf.shape[0], dtype=np.bool_)
+    while size > 0:
+        i, size = _pop(hk, hi, size)
+        if not alive[i]:
+            continue
+        t, c, e = lf[i, 0], lf[i, 1], lf[i, 2]
+        s, layer, tr, m0, m1 = li[i, L_STATE], li[i, L_LAYER], li[i, L_TR], li[i, L_M0], li[i, L_M1]
+        if s // spn == dest and layer == last:
+            p = (s // 2) % n_platforms
+            ft, fc, fe = t + fin_t[p], c + fin_c[p], e + fin_e[p]
+            if not _final_dominated(ff, fi, nf, ft, fc, fe, tr, use_tr, depart, eps_now):
+                kept = 0
+                for k in range(nf):
+                    if not (ft <= ff[k, 0] + EPS and fc <= ff[k, 1] + EPS and fe <= ff[k, 2] + EPS and (not use_tr or tr <= fi[k, 1])):
+                        ff[kept] = ff[k]
+                        fi[kept] = fi[k]
+                        kept += 1
+                nf = kept
+                if nf == ff.shape[0]:
+                    ff2 = np.empty((2 * nf, 3))
+                    fi2 = np.empty((2 * nf, 2), dtype=np.int64)
+                    ff2[:nf] = ff
+                    fi2[:nf] = fi
+                    ff, fi = ff2, fi2
+                ff[nf, 0], ff[nf, 1], ff[nf, 2] = ft, fc, fe
+                fi[nf, 0], fi[nf, 1] = i, tr
+                nf += 1
+                if nf > max_front and eps > 0.0:
+                    eps_now = eps
+            continue
+        if nf and _final_dominated(ff, fi, nf, t + lb_t[s], c + lb_c[s], e + lb_e[s], tr, use_tr, depart, eps_now):
+            continue
+        for j in range(indptr[s], indptr[s + 1]):
+            a = arcs[j]
+            if not allowed[a]:
+                continue
+            n0, n1 = m0, m1
+            if use_rules:
+                if (m0 & enter0[a]) != 0 or (m1 & enter1[a]) != 0:
+                    continue
+                n0, n1 = m0 | leave0[a], m1 | leave1[a]
+            tr2 = tr + transfer[a]
+            if tr2 > cap:
+                continue
+            s2 = head[a]
+            if lb_t[s2] == np.inf:
+                continue
+            t2 = t + pre[a]
+            if period[a] != 0.0:
+                t2 = _next_departure(t2, period[a], offset[a])
+            t2 += post[a]
+            c2, e2 = c + cost[a], e + co2e[a]
+            if nf and _final_dominated(ff, fi, nf, t2 + lb_t[s2], c2 + lb_c[s2], e2 + lb_e[s2], tr2, use_tr, depart, eps_now):
+                continue
+            layer2 = layer
+            if layer < last and s2 // spn == via[layer]:
+                layer2 = layer + 1
+            key = s2 * n_layers + layer2
+            dominated = False
+            x = bag[key]
+            while x >= 0:
+                if (alive[x] and lf[x, 0] <= t2 + EPS and lf[x, 1] <= c2 + EPS and lf[x, 2] <= e2 + EPS
+                        and (not use_tr or li[x, L_TR] <= tr2) and (li[x, L_M0] & ~n0) == 0 and (li[x, L_M1] & ~n1) == 0):
+                    dominated = True
+                    break
+                x = li[x, L_NEXT]
+            if dominated:
+                continue
+            # drop the labels of the bag the new one dominates, and unlink dead ones
+            prev = -1
+            x = bag[key]
+            while x >= 0:
+                nxt = li[x, L_NEXT]
+                if alive[x] and (t2 <= lf[x, 0] + EPS and c2 <= lf[x, 1] + EPS and e2 <= lf[x, 2] + EPS
+                                 and (not use_tr or tr2 <= li[x, L_TR]) and (n0 & ~li[x, L_M0]) == 0 and (n1 & ~li[x, L_M1]) == 0):
+                    alive[x] = False
+                if not alive[x]:
+                    if prev < 0:
+                        bag[key] = nxt
+                    else:
+                        li[prev, L_NEXT] = nxt
+                else:
+                    prev = x
+                x = nxt
+            if n == lf.shape[0]:
+                lf, li = _grow_labels(lf, li, n)
+                alive2 = np.ones(lf.shape[0], dtype=np.bool_)
+                alive2[:n] = alive[:n]
+                alive = alive2
+            lf[n, 0], lf[n, 1], lf[n, 2] = t2, c2, e2
+            li[n, L_STATE], li[n, L_LAYER], li[n, L_ARC], li[n, L_PARENT], li[n, L_TR] = s2, layer2, a, i, tr2
+            li[n, L_M0], li[n, L_M1] = n0, n1
+            alive[n] = True
+            li[n, L_NEXT] = bag[key]
+            bag[key] = n
+            hk, hi, size = _push(hk, hi, size, t2 + lb_t[s2], c2, e2, n)
+            n += 1
+    return lf, li, fi[:nf].copy(), ff[:nf].copy(), eps_now > 0.0, n
+
+
+@nb.njit(cache=True)
+def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
+         use_rules, enter0, enter1, leave0, leave1,
+         start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms,
+         fin_t, fin_c, fin_e, objective, penalty, lb):
+    """Time-dependent Dijkstra (A* with the admissible ``lb``) on one criterion with per-arc multipliers ``penalty``
+    (>= the scale the bound was built for). Returns (found, end key, per state-layer label floats [t, c, e] and ints
+    [arc, parent key, transfers])."""
+    n_layers = via.shape[0] + 1
+    last = n_layers - 1
+    size_sl = (indptr.shape[0] - 1) * n_layers
+    g = np.full(size_sl, np.inf)
+    lf = np.empty((size_sl, 3))
+    li = np.empty((size_sl, 5), dtype=np.int64)  # arc, parent, transfers, m0, m1: set wherever g is
+    done = np.zeros(size_sl, dtype=np.bool_)
+    hk = np.zeros((256, 3))
+    hi = np.empty(256, dtype=np.int64)
+    size = 0
+    for k in range(start_s.shape[0]):
+        s = start_s[k]
+        sk = s * n_layers + layer0
+        k0 = start_t[k] if objective == 0 else (start_c[k] if objective == 1 else start_e[k])
+        if k0 < g[sk]:
+            g[sk] = k0
+            lf[sk, 0], lf[sk, 1], lf[sk, 2] = start_t[k], start_c[k], start_e[k]
+            li[sk, 0], li[sk, 1], li[sk, 2], li[sk, 3], li[sk, 4] = -1, -1, 0, 0, 0
+            hk, hi, size = _push(hk, hi, size, k0 + lb[s], 0.0, 0.0, sk)
+    best_key = np.inf
+    best_sk = -1
+    while size > 0:
+        f = hk[0, 0]
+        sk, size = _pop(hk, hi, size)
+        if done[sk]:
+            continue
+        if f >= best_key:
+            break
+        done[sk] = True
+        s = sk // n_layers
+        layer = sk - s * n_layers
+        t, c, e = lf[sk, 0], lf[sk, 1], lf[sk, 2]
+        key = g[sk]
+        if s // spn == dest and layer == last:
+            p = (s // 2) % n_platforms
+            fkey = key + (fin_t[p] if objective == 0 else (fin_c[p] if objective == 1 else fin_e[p]))
+            if fkey < best_key:
+                best_key = fkey
+                best_sk = sk
+            continue
+        m0, m1 = li[sk, 3], li[sk, 4]
+        for j in range(indptr[s], indptr[s + 1]):
+            a = arcs[j]
+            if not allowed[a]:
+                continue
+            if use_rules and ((m0 & enter0[a]) != 0 or (m1 & enter1[a]) != 0):
+                continue
+            s2 = head[a]
+            if lb[s2] == np.inf:
+                continue
+            layer2 = layer
+            if layer < last and s2 // spn == via[layer]:
+                layer2 = layer + 1
+            sk2 = s2 * n_layers + layer2
+            if done[sk2]:
+                continue
+            t2 = t + pre[a]
+            if period[a] != 0.0:
+                t2 = _next_departure(t2, period[a], offset[a])
+            t2 += post[a]
+            delta = t2 - t if objective == 0 else (cost[a] if objective == 1 else co2e[a])
+            k2 = key + delta * penalty[a]
+            if k2 < g[sk2]:
+                g[sk2] = k2
+                lf[sk2, 0], lf[sk2, 1], lf[sk2, 2] = t2, c + cost[a], e + co2e[a]
+                li[sk2, 0], li[sk2, 1], li[sk2, 2] = a, sk, li[sk, 2] + transfer[a]
+                if use_rules:
+                    li[sk2, 3], li[sk2, 4] = m0 | leave0[a], m1 | leave1[a]
+                hk, hi, size = _push(hk, hi, size, k2 + lb[s2], 0.0, 0.0, sk2)
+    return best_sk, best_key, lf, li
+
+
+@nb.njit(cache=True)
+def trace(li, i, arc_col, parent_col):
+    """The arcs from the start to label (or state-layer) ``i`` following the parent links, in order."""
+    n = 0
+    j = i
+    while li[j, arc_col] >= 0:
+        n += 1
+        j = li[j, parent_col]
+    out = np.empty(n, dtype=np.int64)
+    j = i
+    while li[j, arc_col] >= 0:
+        n -= 1
+        out[n] = li[j, arc_col]
+        j = li[j, parent_col]
+    return out, j
