@@ -55,8 +55,11 @@ def simulate(
         def progress(done: float, total: float) -> None:
             bar.update(task, completed=done / total, day=f"day {done:.0f}/{total:.0f}")
 
+        from silkway.interrupts import run_interruptibly
         from silkway.simulation import simulate as run
-        result = run(net, dem, days=days, seed=seed, options=options, progress=progress)
+
+        # in a worker thread: Ctrl-C is seen at once even during the kernel's compile (minutes of native code)
+        result = run_interruptibly(lambda: run(net, dem, days=days, seed=seed, options=options, progress=progress))
     if net.as_of:
         console.print(f"network as of {net.as_of}", highlight=False)
     _print(result)
