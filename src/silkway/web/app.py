@@ -16,7 +16,7 @@ from silkway.errors import DataError, SilkwayError
 from silkway.web import api_capacity, api_network, api_routes, api_studies, catalogue, guard
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
-from silkway.web.route_cache import RouteCache
+from silkway.web.route_cache import RouteCache, RouteFastPath
 from silkway.web.settings import WebSettings
 from silkway.web.study_jobs import StudyRunner
 
@@ -49,6 +49,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.state.study_runner = study_runner or StudyRunner()
     app.state.route_cache = RouteCache(settings.route_cache_entries)
     _add_error_handlers(app)
+    app.add_middleware(RouteFastPath, state=app.state)  # inside the guards (added next): limits and request ids first
     guard.add_guards(app, settings.max_body_bytes)
     app.include_router(api_network.router)
     app.include_router(api_routes.router)
