@@ -16,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from silkway.web.guard import replaying
+
 RawKey = tuple[bytes, bytes, bytes]  # content type, query string, body
 MAX_RAW_BODY = 4096  # bodies remembered for the fast path (a route request is ~100 bytes); larger ones take the slow path
 PATH = "/api/routes"
@@ -108,13 +110,4 @@ class RouteFastPath:
             await send({"type": "http.response.body", "body": content})
             return
         scope.setdefault("state", {})["route_raw_key"] = raw
-        replayed = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
