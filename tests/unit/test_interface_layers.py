@@ -24,6 +24,7 @@ ALLOWED = {
     "silkway.jsonsafe": "JSON encoding of results (no NaN/inf): an output format, not domain code",
     "silkway.atomic": "atomic file writes and output-folder checks an interface does before a long run",
     "silkway.safe_io": "bounded, located reads of user-given files",
+    "silkway.interrupts": "process plumbing: Ctrl-C seen at once while a long run works in a thread",
 }
 
 

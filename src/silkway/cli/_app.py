@@ -84,7 +84,9 @@ class SilkwayGroup(TyperGroup):
             console_err.print(Text.assemble(("error:", "bold red"), f" {exc}"), highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            console_err.print("interrupted", highlight=False)
+            from silkway.interrupts import announce
+
+            console_err.print(announce(), highlight=False)
             raise typer.Exit(130) from None
 
 

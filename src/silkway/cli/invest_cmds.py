@@ -48,7 +48,9 @@ def invest(
     try:
         outcome = svc.invest(req)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]: finished evaluations are stored; run the same command again to resume", markup=True)
+        from silkway.interrupts import announce
+
+        console.print(f"[yellow]{announce()}[/]: finished evaluations are stored; run the same command again to resume", markup=True)
         raise typer.Exit(130) from None
     _print(outcome, time.perf_counter() - t0)
     if plot is not None:

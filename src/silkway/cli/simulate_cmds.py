@@ -50,8 +50,11 @@ def simulate(
         def progress(done: float, total: float) -> None:
             bar.update(task, completed=done / total, day=f"day {done:.0f}/{total:.0f}")
 
-        run = svc.run_simulation(dataset, demand, days=days, seed=seed, options=options, progress=progress, as_of=as_of,
-                                 scale=scale)
+        from silkway.interrupts import run_interruptibly
+
+        # in a worker thread: Ctrl-C is seen at once even during the kernel's compile (minutes of native code)
+        run = run_interruptibly(lambda: svc.run_simulation(dataset, demand, days=days, seed=seed, options=options,
+                                                           progress=progress, as_of=as_of, scale=scale))
     if run.network.as_of:
         console.print(f"network as of {run.network.as_of}", highlight=False)
     _print(run.result)

@@ -72,7 +72,9 @@ def study(
     try:
         _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]: finished replications are stored; run the same command again to resume", markup=True)
+        from silkway.interrupts import announce
+
+        console.print(f"[yellow]{announce()}[/]: finished replications are stored; run the same command again to resume", markup=True)
         raise typer.Exit(130) from None
 
 

@@ -43,8 +43,8 @@ def with_geometry(table: Any, geometries: Sequence[dict[str, Any] | None]) -> An
     return table.replace_schema_metadata(meta)
 
 
-def write_geoparquet(table: Any, geometries: Sequence[dict[str, Any] | None], out: str | os.PathLike[str]) -> Path:
-    """Write ``table`` (pyarrow Table or pandas DataFrame) with its geometries as one GeoParquet file, atomically."""
+def geoparquet_bytes(table: Any, geometries: Sequence[dict[str, Any] | None]) -> bytes:
+    """``table`` (pyarrow Table or pandas DataFrame) with its geometries as the bytes of one GeoParquet file."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -52,7 +52,12 @@ def write_geoparquet(table: Any, geometries: Sequence[dict[str, Any] | None], ou
         table = pa.Table.from_pandas(table, preserve_index=False)
     buf = io.BytesIO()
     pq.write_table(with_geometry(table, geometries), buf)
-    return atomic_write_bytes(Path(out), buf.getvalue())
+    return buf.getvalue()
+
+
+def write_geoparquet(table: Any, geometries: Sequence[dict[str, Any] | None], out: str | os.PathLike[str]) -> Path:
+    """Write ``table`` with its geometries as one GeoParquet file, atomically."""
+    return atomic_write_bytes(Path(out), geoparquet_bytes(table, geometries))
 
 
 def features_table(features: Sequence[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:

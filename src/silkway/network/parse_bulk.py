@@ -46,6 +46,9 @@ def parse_table_bulk(table: Table, name: str, text: str) -> tuple[Any, ...] | No
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
+    from silkway.interrupts import quiet_arrow_signals
+
+    quiet_arrow_signals()  # Ctrl-C during the read: Python's handler, not pyarrow's (which can hang the read)
     if "\x00" in text or "\r" in text and "\r\n" not in text or _ODD_QUOTE.search(text):
         return None
     header_line = text.split("\n", 1)[0]

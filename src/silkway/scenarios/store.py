@@ -18,10 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +29,7 @@ import pandas as pd
 from silkway.atomic import check_file, ensure_folder
 from silkway.defaults import DEFAULT_STORE
 from silkway.errors import StoreError
+from silkway.interrupts import sigint_deferred
 
 __all__ = ["DEFAULT_STORE", "ResultsStore", "StoreError", "StudyRecord"]
 
@@ -116,7 +113,7 @@ class ResultsStore:
         d = details if details is not None and len(details) else pd.DataFrame(columns=DETAIL_COLUMNS)
         d = d[DETAIL_COLUMNS].astype({"kind": str, "key": str, "x": float, "y": float})
         ids = [study.study_id, scenario_hash, rep]
-        with _sigint_deferred():  # Ctrl-C during the transaction takes effect right after it
+        with sigint_deferred():  # Ctrl-C during the transaction takes effect right after it
             self.con.execute("BEGIN")
             try:
                 self.con.execute("INSERT INTO replications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,22 +186,6 @@ class ResultsStore:
             os.replace(tmp, target)
             written.append(target)
         return written
-
-
-@contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold SIGINT (Ctrl-C) until the block ends, then raise KeyboardInterrupt (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if received:
-        raise KeyboardInterrupt
 
 
 def _sql_path(p: Path) -> str:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from silkway import jsonsafe
-from silkway.atomic import atomic_write_bytes, atomic_write_text
+from silkway.atomic import atomic_write_bytes
+from silkway.interrupts import sigint_deferred
 from silkway.network import Network
 from silkway.services.network import load
 from silkway.simulation import Demand, SimulationResult, dataset_demand, read_demand, simulate
@@ -82,23 +83,25 @@ def run_simulation(dataset: PathLike = None, demand_file: PathLike = None, *, da
 def write_outputs(result: SimulationResult, out_dir: str | os.PathLike[str], net: Network | None = None) -> list[Path]:
     """Per-shipment, per-train, per-facility tables (Parquet), KPIs (JSON), summary (text), plots (PNG). Given the
     simulated network, ``stations.parquet`` (a point per station's node) and ``vessel_links.parquet`` (the sea or ferry
-    line) are GeoParquet: a map of waits and sailings in any GIS."""
-    from silkway.network.geoparquet import write_geoparquet
+    line) are GeoParquet: a map of waits and sailings in any GIS. Everything is rendered first, then the files are
+    written with Ctrl-C held until the last one is in place: all or none."""
+    from silkway.network.geoparquet import geoparquet_bytes
 
     out = Path(out_dir)
-    written = []
+    files: dict[Path, bytes] = {}
     for name in TABLES:
         frame = getattr(result, name)
         if net is not None and name in GEOMETRY_OF:
-            written.append(write_geoparquet(frame, GEOMETRY_OF[name](frame, net), out / f"{name}.parquet"))
+            files[out / f"{name}.parquet"] = geoparquet_bytes(frame, GEOMETRY_OF[name](frame, net))
             continue
         buf = io.BytesIO()
         frame.to_parquet(buf, index=False)
-        written.append(atomic_write_bytes(out / f"{name}.parquet", buf.getvalue()))
-    written.append(atomic_write_text(out / "kpis.json", jsonsafe.dumps(result.kpis(), indent=1, sort_keys=True)))
-    written.append(atomic_write_text(out / "summary.txt", result.summary() + "\n"))
+        files[out / f"{name}.parquet"] = buf.getvalue()
+    files[out / "kpis.json"] = jsonsafe.dumps(result.kpis(), indent=1, sort_keys=True).encode()
+    files[out / "summary.txt"] = (result.summary() + "\n").encode()
     for name, fig in (("queues.png", queue_figure(result)), ("transit_times.png", transit_figure(result))):
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
-        written.append(atomic_write_bytes(out / name, buf.getvalue()))
-    return written
+        files[out / name] = buf.getvalue()
+    with sigint_deferred():
+        return [atomic_write_bytes(path, data) for path, data in files.items()]

@@ -115,6 +115,9 @@ async def plan_route(request: Request, body: RouteRequest) -> Response:
         # responsive under many concurrent requests instead of making all threads fight for the GIL.
         content = await anyio.to_thread.run_sync(partial(_plan, app, body), limiter=_limiter(app))
         app.state.route_cache.put(key, content)
+    raw = request.scope.get("state", {}).get("route_raw_key")
+    if raw is not None:  # the exact request bytes validated to this key: RouteFastPath answers them next time
+        app.state.route_cache.remember(raw, name, key[2])
     return Response(content, media_type="application/json")
 
 

@@ -17,7 +17,7 @@ from silkway.services.invest import InvestRunner
 from silkway.web import api_capacity, api_invest, api_network, api_routes, api_studies, catalogue, guard
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
-from silkway.web.route_cache import RouteCache
+from silkway.web.route_cache import RouteCache, RouteFastPath
 from silkway.web.settings import WebSettings
 from silkway.web.study_jobs import StudyRunner
 
@@ -51,6 +51,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.state.invest_runner = InvestRunner()  # tests swap it for one with workers=1
     app.state.route_cache = RouteCache(settings.route_cache_entries)
     _add_error_handlers(app)
+    app.add_middleware(RouteFastPath, state=app.state)  # inside the guards (added next): limits and request ids first
     guard.add_guards(app, settings.max_body_bytes)
     app.include_router(api_network.router)
     app.include_router(api_routes.router)

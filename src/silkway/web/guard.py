@@ -85,16 +85,21 @@ class BodyGuard:
         if b"json" in content_type and json_depth(body) > MAX_NESTING:
             await _answer(send_with_id, 422, f"the JSON body is nested more than {MAX_NESTING} levels deep")
             return
-        replayed = False
+        await self.app(scope, replaying(body, receive), send_with_id)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send_with_id)
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the app the already read ``body`` first (one message), then the real messages."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _answer(send: Send, status: int, message: str) -> None:
