@@ -129,12 +129,12 @@ def test_outputs_are_all_written_or_none_when_ctrl_c_comes_during_the_writes(tmp
 
     import matplotlib.figure
 
-    monkeypatch.setattr(sim_svc, "queue_figure", lambda r: matplotlib.figure.Figure())
-    monkeypatch.setattr(sim_svc, "transit_figure", lambda r: matplotlib.figure.Figure())
+    monkeypatch.setattr(sim_svc, "queue_figure", lambda _r: matplotlib.figure.Figure())
+    monkeypatch.setattr(sim_svc, "transit_figure", lambda _r: matplotlib.figure.Figure())
     real = sim_svc.atomic_write_bytes
     written: list[Path] = []
 
-    def write(path, data):  # noqa: ANN001
+    def write(path, data):
         if not written:
             os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first file
         written.append(real(path, data))
@@ -168,7 +168,7 @@ def test_pyarrow_never_takes_over_ctrl_c_while_a_table_is_read(tiny_dir: Path, m
     during: list[int] = []
 
     class Source(real_io.BytesIO):
-        def read(self, *a):  # noqa: ANN002 - pyarrow reads the table from here, inside its read
+        def read(self, *a):
             during.append(_c_sigint_handler())
             return super().read(*a)
 

@@ -110,6 +110,6 @@ def test_the_fast_path_memory_is_bounded() -> None:
         cache.put(("d", "v", f"q{i}"), b"answer")
         cache.remember((b"application/json", b"", f"q{i}".encode()), "d", f"q{i}")
     assert len(cache) == 2 and len(cache._raw) == 8
-    assert cache.lookup((b"application/json", b"", b"q19"), lambda name: "v") == b"answer"
-    assert cache.lookup((b"application/json", b"", b"q0"), lambda name: "v") is None  # dropped
-    assert cache.lookup((b"application/json", b"", b"q19"), lambda name: "w") is None  # another version
+    assert cache.lookup((b"application/json", b"", b"q19"), lambda _name: "v") == b"answer"
+    assert cache.lookup((b"application/json", b"", b"q0"), lambda _name: "v") is None  # dropped
+    assert cache.lookup((b"application/json", b"", b"q19"), lambda _name: "w") is None  # another version

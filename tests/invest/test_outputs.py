@@ -15,14 +15,14 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def planned(invest_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def planned(invest_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     store = tmp_path_factory.mktemp("invest_out") / "store"
     result = silkway.plan_investments(invest_dir / "scenario.yaml", 100, "delivered", replications=3, days=20, delta=100.0, workers=1,
                             store=store)
     return result, store
 
 
-def test_python_api_returns_frames(planned) -> None:  # noqa: ANN001
+def test_python_api_returns_frames(planned) -> None:
     r, _ = planned
     assert isinstance(r, InvestResult) and r.build_order == ("ferry",)
     f = r.to_frame()
@@ -34,7 +34,7 @@ def test_python_api_returns_frames(planned) -> None:  # noqa: ANN001
     assert b.loc[0, "name"] == r.names["ferry"] != "ferry"
 
 
-def test_stored_result_round_trips_and_is_listed(planned) -> None:  # noqa: ANN001
+def test_stored_result_round_trips_and_is_listed(planned) -> None:
     from silkway.services.invest import stored_result, stored_runs
 
     r, store = planned
@@ -49,7 +49,7 @@ def test_stored_result_round_trips_and_is_listed(planned) -> None:  # noqa: ANN0
     assert len(geometry["track"]["lines"]) == 2  # two changes on the same link l2
 
 
-def test_out_files_and_report_section(planned, invest_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+def test_out_files_and_report_section(planned, invest_dir: Path, tmp_path: Path) -> None:
     from silkway.services.invest import load_result, report_section, stored_runs
 
     r, store = planned

@@ -34,10 +34,10 @@ class SilkwayGroup(TyperGroup):
 
     _listing = False
 
-    def list_commands(self, ctx: Any) -> list[str]:
+    def list_commands(self, _ctx: Any) -> list[str]:
         return list(dict.fromkeys([*COMMANDS, *self.commands]))
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+    def get_command(self, _ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             if self._listing:  # the overview help: the summary is enough, no import
                 return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])

@@ -10,7 +10,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):  # noqa: ANN202 - validate_network, loaded on first use (a cached dataset load skips it)
+def __getattr__(name: str):
     if name == "validate_network":
         from silkway.network.validate import validate_network
 

@@ -196,7 +196,7 @@ def _truth_clearance(truth, fc: Forecast) -> np.ndarray:
 
 def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float = 60, seed: int = 0, members: int = 30,
              horizon_days: float = 20, at_days: tuple[float, ...] = (24, 28, 32), step_h: float = 6.0,
-             perturb: Perturbations = Perturbations()) -> Scores:  # noqa: B008 (frozen)
+             perturb: Perturbations = Perturbations()) -> Scores:
     """Forecasts at ``at_days`` (days since hour 0) by the assimilating desk, the desk without assimilation and the
     static planner, scored against the truth."""
     truth, obs = truth_feed(net, demand, options, days=days, seed=seed, perturb=perturb, step_h=step_h,

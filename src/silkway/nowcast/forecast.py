@@ -136,7 +136,7 @@ def _member(desk: Desk, obs: list[Observation], t0_h: float, horizon_h: float, m
     ws = warm_prepare(desk.builder, desk.routes, desk.demand, o, days=(end_h - warm_h) / 24.0, seed=int(ss.generate_state(1)[0]),
                       closures=desk.net.closures if o.use_closures else (), observations=obs, t0_h=t0_h, origin=desk.origin,
                       arrivals=arrivals, rng=rng, service_scale=mult[i],
-                      closure_left=lambda nominal, elapsed: rng.exponential(max(nominal, 1.0)))
+                      closure_left=lambda nominal, _elapsed: rng.exponential(max(nominal, 1.0)))
     W = ws.prep.work
     ids = list(ws.train_index)
     qlen = W[L.SI][:, L.S_QLEN].copy()
