@@ -48,7 +48,8 @@ class SilkwayGroup(TyperGroup):
         if not args or args[0] in self.commands or args[0] in COMMANDS:
             return super().resolve_command(ctx, args)
         # an unknown name: typer suggests close matches among the group's commands, so offer it every name (none runs)
-        loaded, self.commands = self.commands, {**dict.fromkeys(COMMANDS), **self.commands}
+        loaded = self.commands
+        self.commands = {**dict.fromkeys(COMMANDS), **self.commands}  # type: ignore[dict-item]  # names only, none runs
         try:
             return super().resolve_command(ctx, args)
         finally:

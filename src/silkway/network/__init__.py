@@ -10,7 +10,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name == "validate_network":
         from silkway.network.validate import validate_network
 

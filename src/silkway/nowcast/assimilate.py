@@ -115,9 +115,11 @@ class Assimilator:
         """Weight by the new evidence: service ``durations`` (h) per station, ``containers`` departed against the
         demand's ``expected_containers`` over the window ending at ``now_h``; ``interval_h``: the feed's reporting
         interval (None: every milestone is reported)."""
+        demand = self.demand
+        assert demand is not None  # set by __post_init__
         days = 0.0 if self.last_h is None else max(0.0, (now_h - self.last_h) / 24.0)
         self.last_h = now_h
-        for f in [*self.service.values(), self.demand]:
+        for f in [*self.service.values(), demand]:
             f.step(days, self.rng)
         for s, xs in durations.items():
             m = models[s]
@@ -126,14 +128,15 @@ class Assimilator:
             f = self.service.setdefault(s, LogFilter.prior(self.n, PRIOR_SD_SERVICE, self.rng))
             f.update(_service_loglik(np.asarray(xs), m, f.log_theta, interval_h), self.rng)
         if expected_containers > 0:
-            lam = np.exp(self.demand.log_theta) * expected_containers
-            self.demand.update(containers * np.log(lam) - lam, self.rng)
+            lam = np.exp(demand.log_theta) * expected_containers
+            demand.update(containers * np.log(lam) - lam, self.rng)
 
     def members(self, n_stations: int) -> tuple[np.ndarray, np.ndarray]:
         """(service multipliers [N, stations], demand multipliers [N]) for the N ensemble members."""
         m = np.ones((self.n, n_stations))
         for s, f in self.service.items():
             m[:, s] = self.rng.permutation(f.draw(self.rng))
+        assert self.demand is not None  # set by __post_init__
         return m, self.rng.permutation(self.demand.draw(self.rng))
 
 

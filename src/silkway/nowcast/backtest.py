@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -204,7 +205,8 @@ def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float =
     fopts = replace(options, booking=False)
     desks = {"assimilated": Desk(net, demand, fopts, origin=ORIGIN, members=members, seed=seed + 1, feed_interval_h=step_h),
              "no_assimilation": Desk(net, demand, fopts, origin=ORIGIN, members=members, seed=seed + 1, assimilate=False)}
-    out, cache = Scores(), {}
+    out = Scores()
+    cache: dict[Any, Any] = {}
     for day in at_days:
         t0 = day * 24.0
         seen = [o for o in obs if (o.time - ORIGIN).total_seconds() / 3600.0 <= t0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,12 +114,12 @@ class Desk:
                         np.array([r[5] for r in runs]).reshape(self.members, len(stations)), q0, dmult, problems)
 
 
-_JOB: tuple | None = None  # the forecast being run by forked workers (inherited, never pickled)
+_JOB: tuple[Any, ...] | None = None  # the forecast being run by forked workers (inherited, never pickled)
 
 
 def _member_of_job(i: int):
     assert _JOB is not None
-    return _member(*_JOB, i)
+    return _member(*_JOB, i)  # type: ignore[call-arg]  # _JOB holds the first six arguments (set by forecast)
 
 
 def _member(desk: Desk, obs: list[Observation], t0_h: float, horizon_h: float, mult: np.ndarray, dmult: np.ndarray, i: int):

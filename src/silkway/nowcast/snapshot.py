@@ -30,7 +30,10 @@ def snapshot(prep: Prepared, t0_h: float, origin: datetime, closures: tuple[Clos
     ti, tf, si, sf, vi, lf, rst = W[L.TI], W[L.TF], W[L.SI], W[L.SF], W[L.VI], W[L.LF], W[L.RST]
     at = lambda h: at_hours(h, origin)  # noqa: E731
     n_heap = int(W[L.CTR][L.C_HSIZE])
-    heap = [(float(W[L.HT][i]), *map(int, W[L.HI][i])) for i in range(n_heap)]
+    heap: list[tuple[float, int, int, int, int]] = []
+    for i in range(n_heap):
+        seq, kind_, a_, b_ = map(int, W[L.HI][i])
+        heap.append((float(W[L.HT][i]), seq, kind_, a_, b_))
     heap.sort(key=lambda e: (e[0], e[1]))
     landing: dict[int, list[float]] = {}
     varrive, vready, deadline = {}, {}, {}
@@ -80,8 +83,8 @@ def snapshot(prep: Prepared, t0_h: float, origin: datetime, closures: tuple[Clos
         spec = b.stations[s]
         place, stage, node = spec.target.split("+")[0], Stage(spec.kind), spec.node_id
         if spec.kind != "quay":
-            kind = ObsKind.ARRIVED if queued[tr] == s else ObsKind.STARTED
-            out.append(Observation(at(tf[tr, L.TF_ENTER]), kind, train_id=tid, place=place, stage=stage, node=node))
+            seen = ObsKind.ARRIVED if queued[tr] == s else ObsKind.STARTED
+            out.append(Observation(at(tf[tr, L.TF_ENTER]), seen, train_id=tid, place=place, stage=stage, node=node))
             continue
         lnk = spec.vlink
         per = tf[tr, L.TF_LOAD] / max(int(ti[tr, L.T_NCONT]), 1)

@@ -28,7 +28,7 @@ from silkway.routing.corridors import (
 from silkway.routing.hazards import Calendar, Hazards, StepRisk, annotate, path_risks
 from silkway.routing.model import QUEUE, RouteOption, RouteResult
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
-from silkway.routing.regions import build_regions
+from silkway.routing.regions import Regions, build_regions
 from silkway.routing.search import MAX_FRONT, Path, Query, best_path, pareto_front, pareto_paths
 from silkway.routing.stategraph import StateGraph
 from silkway.routing.timeline import Draws, Located, LognormalTable, SamplePlan, nominal_legs, path_steps, sample_hours, sample_plan
@@ -167,7 +167,7 @@ class Router:
         idx = self.graph.node_index
         q = Query(idx[o], idx[d], depart_h, tuple(idx[v] for v in vias), max_transfers)
         allowed = self.allowed(av)
-        rules = self.regions
+        rules: Regions | None = self.regions
         found = pareto_front(self.graph, q, allowed, rules)
         front = found.paths
         uncapped = pareto_paths(self.graph, replace(q, max_transfers=None), allowed, rules) if not front and q.max_transfers is not None else []

@@ -104,7 +104,7 @@ def _element_rows(day: str, kind: str, target: str, node: str, values: np.ndarra
     """The year row (month 0) and a row per month with trains: count, mean and quantiles of the waits."""
     from silkway.simulation.waits import weighted_quantiles
 
-    out = []
+    out: list[WaitRow] = []
     levels = np.asarray(QUANTILE_LEVELS)
     for m in range(13):
         sel = weights > 0 if m == 0 else (weights > 0) & (month == m)

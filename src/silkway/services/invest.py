@@ -62,7 +62,7 @@ class InvestOutcome:
     store_dir: Path | None
     loaded: int  # evaluations found in the store at the start
     result: InvestResult
-    geometry: dict[str, dict[str, list]]  # project id → where it acts (lines, points): the map of chosen upgrades
+    geometry: dict[str, dict[str, list[Any]]]  # project id → where it acts (lines, points): the map of chosen upgrades
     network: Network  # the scenario's network (before any project): the map's background
 
 
@@ -158,13 +158,13 @@ def frontier_png(result: InvestResult) -> bytes:
     return png(frontier_figure(result))
 
 
-def map_png(result: InvestResult, geometry: dict[str, dict[str, list]], network: Network) -> bytes:
+def map_png(result: InvestResult, geometry: dict[str, dict[str, list[Any]]], network: Network) -> bytes:
     from silkway.report.invest_map import upgrades_map
 
     return upgrades_map(network, result, geometry)
 
 
-def load_result(path: PathLike) -> tuple[InvestResult, dict[str, dict[str, list]]]:
+def load_result(path: PathLike) -> tuple[InvestResult, dict[str, dict[str, list[Any]]]]:
     """A result written by ``silkway invest --out`` (``invest.json``) or kept in the store (``result-*.json``)."""
     import json
 
@@ -195,7 +195,7 @@ def stored_runs(root: PathLike = DEFAULT_INVEST_STORE) -> list[dict[str, object]
     return out
 
 
-def stored_result(root: PathLike, run_id: str, result: str) -> tuple[InvestResult, dict[str, dict[str, list]]] | None:
+def stored_result(root: PathLike, run_id: str, result: str) -> tuple[InvestResult, dict[str, dict[str, list[Any]]]] | None:
     """A stored result by run id and file stem (``result-delivered-1500000000``); None if there is none."""
     p = Path(root) / run_id / f"{result}.json"
     return load_result(p) if p.is_file() else None
@@ -250,7 +250,7 @@ class InvestRunner:
         ctx.progress(0, 0, "preparing the scenario and the projects")
         req = InvestRequest(fields["scenario"], fields["budget_usd"], Objective(fields["objective"]), fields["replications"],
                             fields["days"], fields["seed"], delta=fields.get("delta"), max_reps=fields["max_reps"], trials=fields["trials"],
-                            projects=tuple(fields["projects"]), workers=self.workers, backend="local", store=store)
+                            projects=tuple(fields["projects"]), workers=self.workers, backend=BackendKind.LOCAL, store=store)
 
         def progress(n: int) -> None:
             ctx.progress(n, 0, f"{n} simulations run")

@@ -9,11 +9,15 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from silkway.atomic import atomic_write_bytes, atomic_write_text, ensure_folder
 from silkway.errors import DataError, SilkwayError
 
 PathLike = str | os.PathLike[str] | None
+
+if TYPE_CHECKING:
+    from silkway.nowcast.backtest import Scores
 
 
 @dataclass
@@ -51,7 +55,7 @@ def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon
     if not 1 <= members <= 1000:
         raise SilkwayError(f"--members must be 1..1000 (got {members})")
     t_at = _at(at)
-    obs = read_observations(observed)
+    obs = read_observations(Path(observed))
     net, demand = load_inputs(dataset, as_of=t_at.date().isoformat())
     problems = check_places(obs, set(net.node_by_id), set(net.link_by_id), set(net.facility_by_id), {f.flow_id for f in demand.flows},
                             Path(observed).name)
@@ -73,7 +77,8 @@ def write_nowcast(run: NowcastRun, out_dir: str | os.PathLike[str]) -> list[Path
     """eta.parquet / eta.csv, clearance.parquet / clearance.csv, eta.png (P10–P90 bands), each written atomically."""
     out = ensure_folder(out_dir)
     written = []
-    for name, df in (("eta", run.eta), ("clearance", run.clearance)):
+    for name in ("eta", "clearance"):
+        df = getattr(run, name)
         buf = io.BytesIO()
         df.to_parquet(buf, index=False)
         written.append(atomic_write_bytes(out / f"{name}.parquet", buf.getvalue()))
@@ -87,7 +92,7 @@ def write_nowcast(run: NowcastRun, out_dir: str | os.PathLike[str]) -> list[Path
 
 
 def run_backtest(*, dataset: PathLike = None, days: float = 60, seed: int = 0, members: int = 30, horizon_days: float = 20,
-                 at_days: tuple[float, ...] = (24, 28, 32)):
+                 at_days: tuple[float, ...] = (24, 28, 32)) -> Scores:
     """The backtest of silkway.nowcast.backtest on the dataset's 2023 network and demand; returns its Scores."""
     from silkway.nowcast.backtest import backtest
     from silkway.services.simulation import load_inputs

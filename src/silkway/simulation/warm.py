@@ -148,7 +148,7 @@ class _Warm:
             W[k] = np.concatenate([W[k], np.zeros((n + 1, width), W[k].dtype)])
         W[L.HT] = np.zeros(len(W[L.HT]) + 4 * n + 64)
         W[L.HI] = np.zeros((len(W[L.HT]), 4), np.int64)
-        self.prep.work = tuple(W)
+        self.prep.work = L.Work(*W)
 
     def _closures(self) -> None:
         """Windows starting after t0 as the cold plan draws them, plus the closures observed in force at t0."""
@@ -174,11 +174,11 @@ class _Warm:
                 end = start + nominal
             end = max(end, self.t0 + 1e-6)  # still in force at t0 (not yet observed to end)
             target = SimpleNamespace(target_kind=o.target_kind.value if o.target_kind else "node", target_id=place)
-            windows += [(res, start, end, cid) for res in _targets(self.b, target)]
+            windows += [(res, start, end, cid) for res in _targets(self.b, target)]  # type: ignore[arg-type]  # reads target_kind, target_id only
         n_res = len(self.b.stations) + len(self.b.vlinks)
         W[L.CLP], W[L.CLS], W[L.CLE] = _csr(windows, n_res)
         W[L.CLC] = np.zeros(n_res, np.int64)
-        self.prep.work = tuple(W)
+        self.prep.work = L.Work(*W)
         self.prep.closures = windows
 
     def _route(self, flow_id: str, rows: list[Observation]) -> tuple[int, list[tuple[Observation, int]]] | None:

@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.errors import SilkwayError
-from silkway.invest.model import Objective
 from silkway.services import invest as svc
-from silkway.web.api_studies import JobStatus, _status
+from silkway.vocabulary import InvestObjective as Objective
+from silkway.web.deps import JobStatus, status_of
 from silkway.web.jobs import DuplicateJob, TooManyJobs
 from silkway.web.settings import NAME_PATTERN
 
@@ -91,4 +91,4 @@ def submit(request: Request, body: InvestJobRequest) -> JobStatus:
         raise HTTPException(409, str(exc)) from None
     except SilkwayError as exc:
         raise HTTPException(422, str(exc)) from None
-    return _status(job)
+    return status_of(job)
