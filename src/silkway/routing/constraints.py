@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from silkway.errors import RoutingError
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
 from silkway.network.schema import MODES
+
+if TYPE_CHECKING:
+    from silkway.routing.stategraph import StateGraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,7 @@ def _listing(codes: frozenset[str]) -> str:
     return ", ".join(f"{c} {country_name(c)}" if country_name(c) != c else c for c in sorted(codes))
 
 
-def allowed_arcs(graph, avoid: Avoid) -> list[bool]:
+def allowed_arcs(graph: StateGraph, avoid: Avoid) -> list[bool]:
     """One flag per arc of ``graph`` (a StateGraph): False when the arc touches anything avoided."""
     if not avoid:
         return [True] * len(graph.head)

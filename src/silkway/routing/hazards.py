@@ -34,6 +34,8 @@ from silkway.routing.search import next_departure
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
 from silkway.vocabulary import WATER_MODES
 
+Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1), as timeline.path_steps gives them
+
 Wait = tuple[ElementKey, float, Quantiles | None]  # an expected wait before a step: element, mean hours, quantiles (or None)
 Extra = tuple[float, float, float, tuple[Wait, ...]]  # (queue_h = Σ mean hours of the waits, p_closed, closed_h, waits)
 NO_EXTRA: Extra = (0.0, 0.0, 0.0, ())
@@ -73,8 +75,8 @@ class Hazards:
             if c.kind == "random" and c.events_per_year:
                 self.by.setdefault((c.target_kind, c.target_id), []).append(c)
         self._p: dict[tuple[str, int | None], float] = {}
-        self._static: dict[tuple, tuple[Closure, ...]] = {}  # closures of a step's link, per (arc, kind, facility)
-        self._elements: dict[tuple, ElementKey | None] = {}
+        self._static: dict[tuple[int, str, str | None], tuple[Closure, ...]] = {}  # closures of a step's link, per (arc, kind, facility)
+        self._elements: dict[tuple[int, str, str | None, str], ElementKey | None] = {}
 
     def p(self, c: Closure, month: int | None) -> float:
         key = (c.closure_id, month)
@@ -83,7 +85,7 @@ class Hazards:
             v = self._p[key] = closed_probability(c, month)
         return v
 
-    def closures_of(self, g: StateGraph, steps: list, k: int, visit_start: bool) -> list[Closure]:
+    def closures_of(self, g: StateGraph, steps: list[Located], k: int, visit_start: bool) -> list[Closure]:
         """Closures hitting step ``k`` of a located path (see the module docstring)."""
         step, u, _, a = steps[k]
         key = (a, step.kind, step.facility_id)
@@ -129,13 +131,13 @@ def element_of(g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
     return None
 
 
-def origin_leaves_by_train(g: StateGraph, steps: list) -> bool:
+def origin_leaves_by_train(g: StateGraph, steps: list[Located]) -> bool:
     """Whether the route leaves its origin by an unscheduled rail link (a block train that departs when full)."""
     for step, _, _, a in steps:
         if step.kind == WAIT:
             return False
         if step.kind == MOVE:
-            return g.net.links[g.link[a]].mode == "rail"
+            return bool(g.net.links[g.link[a]].mode == "rail")
     return False
 
 
@@ -155,7 +157,7 @@ def _wait(conditions: Conditions, element: ElementKey, month: int | None, less_h
 StepRisk = tuple[tuple[Closure, ...], "ElementKey | None"]  # per step of a path: the closures hitting it, its element
 
 
-def path_risks(g: StateGraph, steps: list, hazards: Hazards) -> tuple[list[StepRisk], bool]:
+def path_risks(g: StateGraph, steps: list[Located], hazards: Hazards) -> tuple[list[StepRisk], bool]:
     """What about a path does not depend on the query: per step the closures that can hit it and the element it queues
     at, and whether it leaves its origin by an unscheduled rail link (a router keeps it with the path)."""
     risks: list[StepRisk] = []
@@ -165,7 +167,7 @@ def path_risks(g: StateGraph, steps: list, hazards: Hazards) -> tuple[list[StepR
     return risks, origin_leaves_by_train(g, steps)
 
 
-def annotate(g: StateGraph, steps: list, hazards: Hazards, conditions: Conditions, calendar: Calendar, depart_h: float,
+def annotate(g: StateGraph, steps: list[Located], hazards: Hazards, conditions: Conditions, calendar: Calendar, depart_h: float,
              risks: tuple[list[StepRisk], bool] | None = None) -> list[Extra]:
     """The :data:`Extra` of each step, walking the nominal chain (medians, expected waits, timetable waits);
     ``risks``: the path's :func:`path_risks` if known."""

@@ -136,13 +136,13 @@ class RouteResult:
         days = option.days_median if quantile == "median" else option.days_p90
         return (dt.datetime.fromisoformat(self.depart) + dt.timedelta(days=days)).isoformat(timespec="minutes")
 
-    def to_frame(self):
+    def to_frame(self) -> Any:  # pandas DataFrame (pandas is imported on use)
         """The options as a DataFrame, one row each (1 = best)."""
         from silkway.routing.views import options_frame
 
         return options_frame(self)
 
-    def legs_frame(self, option: int = 1):
+    def legs_frame(self, option: int = 1) -> Any:  # pandas DataFrame
         """The legs of option ``option`` (1 = best) as a DataFrame."""
         from silkway.routing.views import legs_frame
 

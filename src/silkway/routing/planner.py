@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from silkway.routing.corridors import (
     water_crossings,
 )
 from silkway.routing.hazards import Calendar, Hazards, StepRisk, annotate, path_risks
-from silkway.routing.model import QUEUE, RouteOption, RouteResult
+from silkway.routing.model import QUEUE, Leg, RouteOption, RouteResult, Via
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
 from silkway.routing.regions import Regions, build_regions
 from silkway.routing.search import MAX_FRONT, Path, Query, best_path, pareto_front, pareto_paths
@@ -52,7 +52,7 @@ class PathInfo(NamedTuple):
     risks: tuple[list[StepRisk], bool]
     node_ids: tuple[str, ...]
     corridor: str
-    via: tuple
+    via: tuple[Via, ...]
     plan: SamplePlan
 
 
@@ -96,9 +96,9 @@ class Router:
         self.regions = build_regions(self.graph)
         self.lognormals = LognormalTable()
         self.hazards = Hazards(net)
-        self.conditions_cache: dict[tuple, Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
+        self.conditions_cache: dict[tuple[object, ...], Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
         self._allowed: dict[Avoid, np.ndarray] = {}
-        self._paths: dict[tuple, PathInfo] = {}
+        self._paths: dict[tuple[object, ...], PathInfo] = {}
         self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
 
     def _corridor_penalty(self, corridor: str) -> np.ndarray:
@@ -193,7 +193,7 @@ class Router:
             method += THINNED.format(n=MAX_FRONT, pct=found.eps * 100)
         return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints, method, cond)
 
-    def _candidates(self, q: Query, allowed: np.ndarray, rules, front: list[Path], obj: Objective) -> list[Path]:
+    def _candidates(self, q: Query, allowed: np.ndarray, rules: Regions | None, front: list[Path], obj: Objective) -> list[Path]:
         """The Pareto set (nominal criteria) plus, for each other corridor, the best route steered towards it."""
         k = obj.search_criterion
         candidates = {p.arcs: p for p in front}
@@ -295,7 +295,7 @@ def _quantiles(h: np.ndarray) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def _reconcile(dr: Draws, legs: list, nominal_h: float) -> tuple[float, float, float, float]:
+def _reconcile(dr: Draws, legs: list[Leg], nominal_h: float) -> tuple[float, float, float, float]:
     """Median and P90 of the door-to-door draws, and the gap median − legs' total split in two (hours):
     step variability = median of the summed step draws (waits left out) − the sum of the steps' medians (a sum of
     right-skewed lognormals has a median above the sum of medians); timetable = the rest (waits for departures
@@ -326,7 +326,7 @@ def router_of(net: Network) -> Router:
     router = cache.get(_ATTACHED)
     if router is None:
         router = cache.setdefault(_ATTACHED, Router(net))
-    return router
+    return cast(Router, router)
 
 
 _PERIODS = "_silkway_period_routers"  # routers of a dated network's snapshots, one per period without changes
@@ -345,7 +345,7 @@ def router_at(net: Network, day: dt.date | None) -> Router:
     cache = vars(full).setdefault(_PERIODS, {})
     if key not in cache:
         cache[key] = Router(full.at(key))
-    return cache[key]
+    return cast(Router, cache[key])
 
 
 def route_day(as_of: dt.date | str | None, depart: dt.date | dt.datetime | str | None) -> dt.date | None:

@@ -15,13 +15,17 @@ its time, cost and CO2e. :attr:`Front.eps` says whether that happened (0.0: the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
 from silkway.routing import kernels
 from silkway.routing.regions import Regions
 from silkway.routing.stategraph import N_PLATFORMS, SPN, Arrays, StateGraph
+
+Bounds = tuple[np.ndarray, np.ndarray, np.ndarray]  # per state: time h, cost USD, CO2e kg lower bounds
 
 EPS = 1e-9
 INF = float("inf")
@@ -73,7 +77,7 @@ class Front:
     labels: int  # labels created by the search (a measure of its work)
 
 
-def _allowed(allowed) -> np.ndarray:
+def _allowed(allowed: np.ndarray | Sequence[bool]) -> np.ndarray:
     return allowed if isinstance(allowed, np.ndarray) else np.asarray(allowed, dtype=np.bool_)
 
 
@@ -97,7 +101,7 @@ def _first_layer(q: Query) -> int:
     return layer
 
 
-def lower_bounds(g: StateGraph, dest: int, allowed, compute: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool], compute: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Per state, lower bounds on the time (hours, waits for departures left out), cost and CO2e per TEU of any way
     on to node ``dest`` over the allowed arcs, unloading included (inf: no way). Kept on the graph per (destination,
     allowed arcs), a few at a time; with ``compute=False`` only a kept result is returned (else None)."""
@@ -106,7 +110,7 @@ def lower_bounds(g: StateGraph, dest: int, allowed, compute: bool = True) -> tup
     key = (dest, id(ok))
     hit = cache.get(key)
     if hit is not None and hit[0] is ok:
-        return hit[1]
+        return cast(Bounds, hit[1])
     if not compute:
         return None
     ar = g.arrays()
@@ -118,7 +122,7 @@ def lower_bounds(g: StateGraph, dest: int, allowed, compute: bool = True) -> tup
     if len(cache) >= 16:
         cache.clear()
     cache[key] = (ok, out)
-    return out
+    return cast(Bounds, out)
 
 
 def _rule_words(g: StateGraph, rules: Regions | None) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -128,7 +132,7 @@ def _rule_words(g: StateGraph, rules: Regions | None) -> tuple[bool, np.ndarray,
     return (True, *g.region_words(rules))
 
 
-def pareto_front(g: StateGraph, q: Query, allowed, rules: Regions | None = None, *, max_front: int = MAX_FRONT,
+def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None, *, max_front: int = MAX_FRONT,
                  eps: float = FRONT_EPS) -> Front:
     """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped.
 
@@ -140,6 +144,7 @@ def pareto_front(g: StateGraph, q: Query, allowed, rules: Regions | None = None,
     ok = _allowed(allowed)
     use_tr = q.max_transfers is not None
     lb = lower_bounds(g, q.dest, ok)
+    assert lb is not None  # computed (compute=True)
     use_rules, e0, e1, l0, l1 = _rule_words(g, rules)
     ss, ts, cs, es = _start(g, ar, q, ok)
     ft, fc, fe = _finish(g, q.dest)
@@ -152,18 +157,18 @@ def pareto_front(g: StateGraph, q: Query, allowed, rules: Regions | None = None,
     return Front([_path(li, f) for f in finals], eps if used else 0.0, int(n))
 
 
-def pareto_paths(g: StateGraph, q: Query, allowed, rules: Regions | None = None) -> list[Path]:
+def pareto_paths(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None) -> list[Path]:
     """The Pareto routes of :func:`pareto_front` (exact up to :data:`MAX_FRONT` routes)."""
     return pareto_front(g, q, allowed, rules).paths
 
 
-def _path(li: np.ndarray, final: tuple) -> Path:
+def _path(li: np.ndarray, final: tuple[float, float, float, int, int]) -> Path:
     ft, fc, fe, tr, i = final
     arcs, first = kernels.trace(li, i, kernels.L_ARC, kernels.L_PARENT)
     return Path(int(li[first, kernels.L_STATE]), tuple(arcs.tolist()), int(li[i, kernels.L_STATE]), ft, fc, fe, tr)
 
 
-def best_path(g: StateGraph, q: Query, allowed, objective: int, penalty=None, rules: Regions | None = None) -> Path | None:
+def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], objective: int, penalty: np.ndarray | Sequence[float] | None = None, rules: Regions | None = None) -> Path | None:
     """Time-dependent Dijkstra on one criterion (0 time, 1 cost, 2 CO2e) with an optional per-arc
     multiplier ``penalty`` on that criterion (a heuristic to steer alternatives; the returned criteria
     are the path's true ones). When the query's lower bounds are at hand (the Pareto search of the same query computed

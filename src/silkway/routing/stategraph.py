@@ -19,13 +19,18 @@ CSR (forward star) and its reverse that the compiled searches (:mod:`silkway.rou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from silkway.emissions import hub_co2e_kg, intensity, leg_co2e_kg
 from silkway.errors import RoutingError
 from silkway.network.model import Facility, Link, Network
+
+if TYPE_CHECKING:
+    from silkway.routing.regions import Regions
 
 PLATFORMS = ("rail1435", "rail1520", "road", "ferry", "feeder", "sea")
 N_PLATFORMS = len(PLATFORMS)
@@ -134,8 +139,8 @@ class StateGraph:
         self._hubs: dict[tuple[str, int], Hub | None] = {}
         self._arrays: Arrays | None = None
         self._hub_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._words: dict[int, tuple] = {}
-        self.bounds_cache: dict[tuple, tuple] = {}  # search.lower_bounds per (destination, allowed arcs)
+        self._words: dict[int, tuple[Any, ...]] = {}  # id(rules) -> (rules, four word arrays)
+        self.bounds_cache: dict[tuple[int, int], tuple[np.ndarray, Any]] = {}  # search.lower_bounds per (destination, allowed arcs)
         tpt = net.param.get("tonnes_per_teu")
         hub_kg = net.param.get("transship_co2e_kg_per_teu")
         if tpt is None or hub_kg is None:
@@ -158,7 +163,10 @@ class StateGraph:
     def arrays(self) -> Arrays:
         """The arcs as numpy arrays (built on first use, then kept)."""
         if self._arrays is None:
-            f = lambda xs: np.asarray(xs, dtype=np.float64)  # noqa: E731
+
+            def f(xs: Sequence[float]) -> np.ndarray:
+                return np.asarray(xs, dtype=np.float64)
+
             head, tail = np.asarray(self.head, dtype=np.int64), np.asarray(self.tail, dtype=np.int64)
             indptr, arcs = _csr(tail, self.n_states)
             rindptr, rarcs = _csr(head, self.n_states)
@@ -168,7 +176,7 @@ class StateGraph:
                                   np.ones(len(head)), np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states))
         return self._arrays
 
-    def region_words(self, rules) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def region_words(self, rules: Regions) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The region bitmasks of ``rules`` (a :class:`~silkway.routing.regions.Regions` of this graph) as two 64-bit
         words per arc: enter low/high, leave low/high."""
         hit = self._words.get(id(rules))
@@ -185,7 +193,7 @@ class StateGraph:
         return hit[1:]
 
     # -- building -------------------------------------------------------------------------------------
-    def _append(self, tail: int, head: int, steps: tuple[Step, ...], **kw) -> None:
+    def _append(self, tail: int, head: int, steps: tuple[Step, ...], **kw: Any) -> None:
         arc = len(self.head)
         self.out[tail].append(arc)
         self.tail.append(tail)

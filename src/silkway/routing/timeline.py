@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def nominal_legs(g: StateGraph, steps: list[Located], depart_h: float, teu: floa
                             link_id=target if kind in ("link", "quay") else None))
             t += mean_h
         hours = next_departure(t, step.period_h, step.offset_h) - t if step.kind == WAIT else step.median_h
-        extra = {}
+        extra: dict[str, Any] = {}
         if step.kind == MOVE:
             lk = g.net.links[g.link[a]]
             extra = dict(link_id=lk.link_id, mode=lk.mode, platform=PLATFORMS[platform_index(g.tail[a])], distance_km=lk.distance_km,
@@ -161,10 +161,13 @@ def sample_quantiles(q: np.ndarray, u: np.ndarray | None = None, segments: tuple
     """Draws from distributions given by their quantiles ``q[r]`` at :data:`QUANTILE_LEVELS` (linear between them),
     one per uniform ``u[r, i]`` (or its precomputed :func:`quantile_segments`): the inverse of the piecewise-linear
     distribution function."""
-    pos, frac = segments if segments is not None else quantile_segments(u)
+    if segments is None:
+        assert u is not None  # one of the two is given
+        segments = quantile_segments(u)
+    pos, frac = segments
     rows = np.arange(q.shape[0])[:, None]
     qlo = q[rows, pos]
-    return qlo + (q[rows, pos + 1] - qlo) * frac
+    return np.asarray(qlo + (q[rows, pos + 1] - qlo) * frac)
 
 
 class SamplePlan(NamedTuple):
@@ -260,6 +263,7 @@ def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, s
     draws = np.asarray(medians)[:, None] * table.factors(seed, n, longest)[which, rows] if rows else np.zeros((0, n))
     u = table.uniforms(seed, n, longest) if crow or any(x[8] for layout in layouts for x in layout) else None
     if crow:
+        assert u is not None
         closed = u[0, crow] < np.asarray(cp)[:, None]
         cdraws = np.where(closed, u[1, crow] * np.asarray(cl)[:, None], 0.0)
     else:
@@ -290,6 +294,7 @@ def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, s
             if wait is not None:
                 t = wait.offset_h + np.ceil((t - wait.offset_h) / wait.period_h - EPS) * wait.period_h
                 if wclosure is not None:  # the sailing is cancelled: the first one after the reopening
+                    assert u is not None
                     k, p, length = wclosure
                     later = t + u[1, k] * length
                     later = wait.offset_h + np.ceil((later - wait.offset_h) / wait.period_h - EPS) * wait.period_h
