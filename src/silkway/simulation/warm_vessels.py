@@ -112,6 +112,8 @@ def place_vessels(w, pending) -> None:
                 vi[v, L.V_PART] = tr
                 vf[v, L.VF_LOAD] += tf[tr, L.TF_BOARDED]
         vi[v, L.V_SIDE] = side
+        if vi[v, L.V_PART] >= 0:  # a part boards only when the deck is full (the kernel's take): nothing more fits
+            vf[v, L.VF_LOAD] = max(vf[v, L.VF_LOAD], lf[lnk, L.LF_CAP1 if side else L.LF_CAP])
         if last.kind == ObsKind.SAILED:
             vi[v, L.V_STATE] = 1
             if last.teu is not None:
