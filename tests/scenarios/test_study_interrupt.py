@@ -18,7 +18,11 @@ from silkway.scenarios.study import run_study
 
 HERE = Path(__file__).resolve().parent
 
+# The child resets SIGINT to Python's handler, so the test does not depend on how it was launched (a process started
+# in the background by a shell may inherit SIGINT ignored, and Python then installs no handler).
 SCRIPT = textwrap.dedent("""
+    import signal
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import sys
     sys.path.insert(0, {here!r})
     from study_doubles import double_spec, replicate_double
