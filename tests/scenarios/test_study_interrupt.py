@@ -19,7 +19,8 @@ from silkway.scenarios.study import run_study
 HERE = Path(__file__).resolve().parent
 
 # The child resets SIGINT to Python's handler, so the test does not depend on how it was launched (a process started
-# in the background by a shell may inherit SIGINT ignored, and Python then installs no handler).
+# in the background by a shell inherits SIGINT ignored, and Python then installs no handler: the old test failed
+# every time it was launched with `nohup … &`).
 SCRIPT = textwrap.dedent("""
     import signal
     signal.signal(signal.SIGINT, signal.default_int_handler)
