@@ -72,6 +72,7 @@ def test_cli_study_report_and_errors(tmp_path):
     text = " ".join(res.output.split())  # rich wraps at the terminal width
     assert "paired t-tests" in text and "Holm" in text and "Cargo delivered" in text
     assert "warning: only 2 replication(s) per scenario" in text
+    assert "[dim]" not in text and "[yellow]" not in text and "[/]" not in text  # styles applied, not printed
     assert (tmp_path / "pq" / "kpis.parquet").is_file()
     again = runner.invoke(app, ["study", str(BASE), str(FERRIES), "-r", "2", "--seed", "5", "--store", str(store), "--workers", "1"])
     assert "0 replication(s) run, 4 already stored" in " ".join(again.output.split())

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from silkway.atomic import check_file, check_folder
 from silkway.cli._app import LazyModule, Table, app, console, lit
@@ -258,4 +257,4 @@ def print_summary(rec, table, all_kpis: bool = False) -> None:
     if hidden:
         console.print(f"({hidden} more KPIs with --all, and in the report)")
     for note in svc.notes(rec, table):
-        console.print(("[yellow]" if note.startswith("warning") else "[dim]") + f"{escape(note)}[/]", highlight=False)
+        console.print(("[yellow]" if note.startswith("warning") else "[dim]") + f"{lit(note)}[/]", highlight=False, markup=True)
