@@ -23,6 +23,7 @@ from silkway.network.model import Closure
 from silkway.nowcast.observations import CLOSURE_KINDS, END_KINDS, Observation, ObsKind, hours_since
 from silkway.simulation import _layout as L
 from silkway.simulation._kernel import push
+from silkway.simulation._station import append_train
 from silkway.simulation.demand import Demand
 from silkway.simulation.engine import Prepared, _csr, _targets, prepare
 from silkway.simulation.options import SimOptions
@@ -286,12 +287,7 @@ class _Warm:
         si, ti, tf = W[L.SI], W[L.TI], W[L.TF]
         for s, items in queues.items():
             for since, _, tr in sorted(items, key=lambda x: (x[0], x[1])):
-                ti[tr, L.T_NEXT] = -1
-                if si[s, L.S_QTAIL] >= 0:
-                    ti[si[s, L.S_QTAIL], L.T_NEXT] = tr
-                else:
-                    si[s, L.S_QHEAD] = tr
-                si[s, L.S_QTAIL] = tr
+                append_train(ti, si, s, L.S_QHEAD, L.S_QTAIL, tr)
                 si[s, L.S_QLEN] += 1
                 tf[tr, L.TF_ENTER] = since
             if si[s, L.S_KIND] == L.KIND_SERVER:

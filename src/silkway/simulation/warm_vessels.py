@@ -11,6 +11,7 @@ from scipy.special import ndtr, ndtri
 
 from silkway.nowcast.observations import Observation, ObsKind
 from silkway.simulation import _layout as L
+from silkway.simulation._station import append_train
 from silkway.simulation.plan import PlanBuilder
 
 
@@ -101,12 +102,7 @@ def place_vessels(w, pending) -> None:
             continue
         for _, tr, whole in load:
             if whole:
-                ti[tr, L.T_NEXT] = -1
-                if vi[v, L.V_TAIL] >= 0:
-                    ti[vi[v, L.V_TAIL], L.T_NEXT] = tr
-                else:
-                    vi[v, L.V_HEAD] = tr
-                vi[v, L.V_TAIL] = tr
+                append_train(ti, vi, v, L.V_HEAD, L.V_TAIL, tr)
                 vf[v, L.VF_LOAD] += tf[tr, L.TF_LOAD]
             else:
                 vi[v, L.V_PART] = tr
