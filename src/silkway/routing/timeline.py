@@ -90,7 +90,7 @@ class LognormalTable:
     the embedded dataset at 1,000 draws)."""
 
     def __init__(self, keep: int = 2):
-        self.sigma_index: dict[tuple[float, float], int] = {}
+        self.sigma_index: dict[float, int] = {}
         self.sigmas: list[float] = []
         self.keep = keep
         self._tables: dict[tuple[int, int], np.ndarray] = {}
@@ -99,11 +99,13 @@ class LognormalTable:
         self._wait_segments: tuple[tuple[int, int, int] | None, tuple[np.ndarray, np.ndarray]] = (None, (np.zeros(0), np.zeros(0)))
 
     def index(self, step: Step) -> int:
-        key = (step.median_h, step.p90_h)
-        i = self.sigma_index.get(key)
+        # Keyed on the sigma itself, not on (median, P90): the factors depend on sigma alone, and a network whose
+        # links all have distinct times but few distinct spreads (every real one) keeps a table of a few rows.
+        sigma = sigma_from_p90(step.median_h, step.p90_h)
+        i = self.sigma_index.get(sigma)
         if i is None:
-            i = self.sigma_index[key] = len(self.sigmas)
-            self.sigmas.append(sigma_from_p90(step.median_h, step.p90_h))
+            i = self.sigma_index[sigma] = len(self.sigmas)
+            self.sigmas.append(sigma)
         return i
 
     def factors(self, seed: int, n: int, rows: int) -> np.ndarray:
