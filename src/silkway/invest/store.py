@@ -2,7 +2,7 @@
 as each result arrives. A killed run leaves only whole files; re-running loads them and simulates the rest.
 
 Layout: ``ROOT/<run id>/run.json`` (what the evaluations depend on: scenario hash, projects digest, horizon,
-seed, dataset and code version) and ``ROOT/<run id>/evals/<portfolio hash>-<rep>.json``. The run id is a digest
+seed, dataset and a digest of the model's source code) and ``ROOT/<run id>/evals/<portfolio hash>-<rep>.json``. The run id is a digest
 of run.json, so evaluations of different inputs or code never mix.
 """
 

@@ -5,6 +5,7 @@ as it finishes (resumable), and return the plan (selected portfolio, frontier, b
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -66,8 +67,28 @@ class InvestOutcome:
     network: Network  # the scenario's network (before any project): the map's background
 
 
+MODEL_PACKAGES = ("simulation", "network", "scenarios", "invest", "routing", "capacity")
+
+
+def model_code_digest(root: Path | None = None) -> str:
+    """``silkway <version>`` plus a SHA-256 over the source of every package whose code decides an evaluation's result.
+
+    The store's run id is keyed on it, not on the git commit: a commit that only touches docs, tests or the web app
+    keeps every stored simulation, while an edit of the model's code (in a checkout or an installed copy alike) starts
+    a new run."""
+    from silkway import __version__
+
+    root = root or Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for pkg in MODEL_PACKAGES:
+        for f in sorted((root / pkg).rglob("*.py")):
+            h.update(f.relative_to(root).as_posix().encode())
+            h.update(f.read_bytes())
+    return f"silkway {__version__} {h.hexdigest()[:16]}"
+
+
 def invest(req: InvestRequest, progress: Callable[[int], None] | None = None) -> InvestOutcome:
-    from silkway.services.studies import code_version, dataset_version, load, prepare
+    from silkway.services.studies import dataset_version, load, prepare
 
     if req.budget_usd < 0:
         raise ScenarioError("--budget must be >= 0")
@@ -92,7 +113,7 @@ def invest(req: InvestRequest, progress: Callable[[int], None] | None = None) ->
         from silkway.invest.store import FileStore
 
         fingerprint = {"scenario": loaded.hash, "projects": catalogue_digest(loaded.scenario.dataset), "days": days,
-                       "seed": req.seed, "dataset": dataset_version(loaded), "code": code_version()}
+                       "seed": req.seed, "dataset": dataset_version(loaded), "model": model_code_digest()}
         fs = FileStore(req.store, fingerprint)
         store, store_dir = fs, fs.dir
     settings = Settings(req.budget_usd, req.replications, req.alpha, req.delta, req.max_reps, trials=req.trials,
