@@ -34,3 +34,21 @@ def test_crn_shrinks_the_variance_of_differences(tiny_inputs) -> None:
         assert ratio > 10, (v_crn, v_ind)
     # these projects change nothing that binds: with common random numbers the replications are identical
     assert with_crn == [0.0, 0.0]
+
+
+def test_crn_shrinks_the_variance_of_a_binding_difference(tiny_inputs) -> None:
+    """The pairs above change nothing that binds, so their CRN differences are exactly zero (a degenerate check of
+    the mechanism). The third weekly ferry removes the fixture's bottleneck: the paired difference then carries real
+    noise from interacting randomness, and CRN must still shrink its variance (measured ≈ 2.6× at 30 replications)."""
+    applied, cat = tiny_inputs
+    a, b = EMPTY, frozenset({"ferry"})
+    v = {}
+    for crn in (True, False):
+        ev = Evaluator(EvalSpec(applied, cat, DAYS, seed=11, crn=crn), LocalBackend(1), MemoryStore())
+        k = ev.kpis([a, b], 30)
+        d = [x["delivered_teu"] - y["delivered_teu"] for x, y in zip(k[b], k[a], strict=True)]
+        assert np.mean(d) > 300  # the ferry does bind: it carries more
+        v[crn] = float(np.var(d, ddof=1))
+    print(f"\nbinding pair: variance of paired differences independent {v[False]:,.1f}, CRN {v[True]:,.1f}")
+    assert v[True] > 0  # not degenerate: randomness interacts with the project
+    assert v[False] / v[True] > 1.5
