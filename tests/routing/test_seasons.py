@@ -71,3 +71,15 @@ def test_suez_closure_by_date():
                                                            conditions=FREE).best
     assert "sea_shanghai_rotterdam" in before.link_ids and "sea_shanghai_rotterdam_cape" in after.link_ids
     assert after.days_median > before.days_median + 7
+
+
+def test_black_sea_feeder_p90_is_longer_in_january_than_july(caspian):
+    """Poti → Constanța by feeder: Black Sea storms close the Georgian ports mostly in the cold season (closures.csv,
+    A-season-blacksea, ~6× likelier in January than in July), so the P90 departing on a January Monday is longer."""
+    jan = caspian.route("Poti", "Constanța", depart="2024-01-08", samples=4000, conditions=FREE, alternatives=1,
+                        avoid=["rail", "road"]).best
+    jul = caspian.route("Poti", "Constanța", depart="2024-07-08", samples=4000, conditions=FREE, alternatives=1,
+                        avoid=["rail", "road"]).best
+    assert "fd_poti_constanta" in jan.link_ids
+    assert jan.link_ids == jul.link_ids
+    assert jan.days_p90 > jul.days_p90 + 0.1
