@@ -3,14 +3,16 @@ located errors for bad files (422, never a 500), the size cap (413) and the boun
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
 from silkway.services import network as net_svc
 from silkway.web import WebSettings, create_app
+
+from .test_api_capacity import wait
 
 pytestmark = pytest.mark.timeout(600)
 AT = "2023-02-15T00:00Z"
@@ -29,16 +31,6 @@ def example(eurasia: TestClient) -> dict:
     got = eurasia.get("/api/nowcast/example")
     assert got.status_code == 200, got.text
     return got.json()
-
-
-def wait(client: TestClient, job_id: str, timeout_s: float = 500) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/jobs/{job_id}").json()
-        if job["state"] in ("done", "failed", "cancelled"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
 def test_example_is_the_shipped_file_and_checks(eurasia: TestClient, example: dict) -> None:
@@ -88,6 +80,17 @@ def test_nowcast_job_on_the_example(eurasia: TestClient, example: dict) -> None:
             assert len(waiting) == q["queue_trains"], q
         c = [q[f"clear_p{p}_h"] for p in (10, 50, 90)]
         assert [x for x in c if x is not None] == sorted(x for x in c if x is not None)
+    # the forecast of the Python API (and CLI) with the same seed: the same bands
+    from silkway.services.nowcast import run_nowcast
+
+    shipped = Path(__file__).resolve().parents[2] / "examples" / "observations.csv"
+    api = run_nowcast(shipped, AT, horizon_days=10, members=4, seed=1).eta.set_index("train_id")
+    assert sorted(api.index) == sorted(t["train_id"] for t in trains)
+    t0 = {round(api.loc[t["train_id"], "eta_p50_h"] - t["eta_p50_h"], 1) for t in trains if t["eta_p50_h"] is not None}
+    assert len(t0) == 1  # hours after `at` = the service's hours since the run's origin − t0
+    for t in trains:
+        want = api.loc[t["train_id"], "eta_p50"]
+        assert t["eta_p50"] == (None if pd.isna(want) else want.strftime("%Y-%m-%dT%H:%M:00Z")), t
     # the same request again: answered from the cache, same forecast
     again = wait(eurasia, eurasia.post("/api/datasets/eurasia/nowcast", json=body).json()["job_id"])
     assert again["result"]["cached"] is True and again["result"]["trains"] == trains

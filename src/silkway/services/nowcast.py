@@ -18,7 +18,11 @@ from silkway.errors import DataError, SilkwayError
 PathLike = str | os.PathLike[str] | None
 
 if TYPE_CHECKING:
+    from silkway.network.model import Network
     from silkway.nowcast.backtest import Scores
+    from silkway.nowcast.forecast import Desk
+    from silkway.nowcast.observations import Observation
+    from silkway.simulation.demand import Demand
 
 
 @dataclass
@@ -54,7 +58,7 @@ def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon
     return forecast_from(obs, t_at, net, demand, horizon_days=horizon_days, members=members, seed=seed, workers=workers)[1]
 
 
-def nowcast_inputs(obs: list, file: str, at: datetime, dataset: PathLike = None) -> tuple:
+def nowcast_inputs(obs: list[Observation], file: str, at: datetime, dataset: PathLike = None) -> tuple[Network, Demand]:
     """The network as of ``at``'s day and the demand; a DataError locating the places, nodes and flows of ``obs``
     (read from ``file``) that they do not know."""
     from silkway.nowcast.observations import check_places
@@ -68,8 +72,8 @@ def nowcast_inputs(obs: list, file: str, at: datetime, dataset: PathLike = None)
     return net, demand
 
 
-def forecast_from(obs: list, at: datetime, net: object, demand: object, *, horizon_days: float, members: int, seed: int = 0,
-                  workers: int = 1) -> tuple[object, NowcastRun]:
+def forecast_from(obs: list[Observation], at: datetime, net: Network, demand: Demand, *, horizon_days: float, members: int,
+                  seed: int = 0, workers: int = 1) -> tuple[Desk, NowcastRun]:
     """The forecasting desk (its plan: stations and routes) and the run of the ensemble from the state ``obs``
     describe at ``at``."""
     import pandas as pd
@@ -80,7 +84,7 @@ def forecast_from(obs: list, at: datetime, net: object, demand: object, *, horiz
 
     options = SimOptions(booking=False)
     origin = datetime(at.year, 1, 1, tzinfo=at.tzinfo) - timedelta(days=options.warmup_days)  # hour 0 of the run
-    desk = Desk(net, demand, options, origin=origin, members=members, seed=seed)  # type: ignore[arg-type]
+    desk = Desk(net, demand, options, origin=origin, members=members, seed=seed)
     t0 = hours_since(at, origin)
     fc = desk.forecast(obs, t0, horizon_days * 24.0, workers=max(1, min(workers, os.cpu_count() or 1)))
     eta = fc.eta_table()

@@ -10,12 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silkway import limits
 from silkway.defaults import examples_dir
 from silkway.errors import DataError, Problem, SilkwayError
 from silkway.services.nowcast import PathLike, _at, forecast_from, nowcast_inputs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from silkway.network.model import Network
+    from silkway.nowcast.forecast import Desk, Forecast
+    from silkway.nowcast.observations import Observation
+    from silkway.simulation.demand import Demand
 
 EXAMPLE = "observations.csv"  # the example observation file shipped in examples/ (package data)
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -30,7 +38,7 @@ def example_observations() -> tuple[str, str]:
     return EXAMPLE, path.read_text(encoding="utf-8")
 
 
-def parse_observations(text: str, name: str) -> list:
+def parse_observations(text: str, name: str) -> list[Observation]:
     """The observations of a file's text (JSON lines if ``name`` ends in .jsonl/.ndjson/.json, else CSV), sorted by
     time; a DataError listing every bad row (file, line, field, what)."""
     from silkway.nowcast.observations import parse_text
@@ -43,7 +51,7 @@ def parse_observations(text: str, name: str) -> list:
     return obs
 
 
-def summarize(obs: list, name: str) -> dict[str, Any]:
+def summarize(obs: list[Observation], name: str) -> dict[str, Any]:
     """Rows, trains, time range, rows per kind, and a forecast time to suggest (the last observation, to the hour)."""
     last = obs[-1].time
     suggested = last.replace(minute=0, second=0, microsecond=0)
@@ -61,10 +69,10 @@ class NowcastInput:
     """A checked request: its observations, the forecast time, the network and demand they refer to."""
 
     name: str
-    observations: list
+    observations: list[Observation]
     at: datetime
-    net: Any
-    demand: Any
+    net: Network
+    demand: Demand
     digest: str  # sha256 of the file's text and name: with the parameters, what identifies a result
 
 
@@ -95,17 +103,19 @@ def nowcast_view(inp: NowcastInput, *, horizon_days: float, members: int, seed: 
                  progress: Progress | None = None) -> dict[str, Any]:
     """Run the ensemble and describe it for the map and tables (times as ISO 8601 UTC, hours after ``at``; a quantile
     beyond the horizon is None)."""
-    step = progress or (lambda done, total, message: None)
+    step = progress or (lambda *_: None)
     step(1, 3, f"forecasting: {members} members over {horizon_days:g} days")
     desk, run = forecast_from(inp.observations, inp.at, inp.net, inp.demand, horizon_days=horizon_days, members=members, seed=seed)
     step(2, 3, "placing the trains on the map")
-    fc = run.forecast
-    places = _train_places(desk, inp.observations, fc.t0_h, horizon_days)  # type: ignore[attr-defined]
-    t0 = fc.t0_h  # type: ignore[attr-defined]
+    fc: Forecast = run.forecast  # type: ignore[assignment]  # NowcastRun keeps it untyped (lazy imports)
+    places = _train_places(desk, inp.observations, fc.t0_h, horizon_days)
+    t0 = fc.t0_h
     net = inp.net
     name = _namer(net)
     trains = []
-    for row in run.eta.itertuples(index=False):  # type: ignore[attr-defined]
+    eta: pd.DataFrame = run.eta  # NowcastRun keeps its tables untyped (lazy imports)
+    clearance: pd.DataFrame = run.clearance
+    for row in eta.itertuples(index=False):
         place = places.get(row.train_id)
         if place is None:
             continue
@@ -116,22 +126,22 @@ def nowcast_view(inp: NowcastInput, *, horizon_days: float, members: int, seed: 
                        "p_arrive": round(float(row.p_arrive_within_horizon), 4)})
     trains.sort(key=lambda t: (t["eta_p50_h"] is None, t["eta_p50_h"] or 0.0, t["train_id"]))
     queues = []
-    for row in run.clearance.itertuples(index=False):  # type: ignore[attr-defined]
+    for row in clearance.itertuples(index=False):
         spec = desk.builder.stations[desk.builder.index[row.station]]
-        j = fc.stations.index(row.station)  # type: ignore[attr-defined]
-        cleared = [x for x in fc.clearance_h[:, j] if math.isfinite(x)]  # type: ignore[attr-defined]
+        j = fc.stations.index(row.station)
+        cleared = [x for x in fc.clearance_h[:, j] if math.isfinite(x)]
         queues.append({"station": row.station, "kind": spec.kind, "node_id": spec.node_id, "name": _station_name(net, spec),
                        "link_id": spec.target if spec.kind in ("link", "quay") else None, "both_ways": row.station.endswith(":both"),
                        "queue_trains": int(row.queue_trains_t0), "clear_p10_h": _finite(row.clear_p10_h),
                        "clear_p50_h": _finite(row.clear_p50_h), "clear_p90_h": _finite(row.clear_p90_h),
                        "p_clear": round(len(cleared) / max(1, members), 4)})
     queues.sort(key=lambda q: -q["queue_trains"])
-    dm = sorted(float(x) for x in fc.demand_multiplier)  # type: ignore[attr-defined]
+    dm = sorted(float(x) for x in fc.demand_multiplier)
     step(3, 3, "done")
     return {"file": inp.name, "at": iso(inp.at), "horizon_days": horizon_days, "members": members, "seed": seed,
             "network_as_of": inp.at.date().isoformat(), "trains": trains, "queues": queues,
             "demand_multiplier": {"p10": dm[int(0.1 * (len(dm) - 1))], "p50": dm[len(dm) // 2], "p90": dm[int(0.9 * (len(dm) - 1))]},
-            "problems": [_problem(p) for p in fc.problems]}  # type: ignore[attr-defined]
+            "problems": [_problem(p) for p in fc.problems]}
 
 
 def problem_dicts(exc: DataError) -> list[dict[str, Any]]:
@@ -143,7 +153,7 @@ def _problem(p: Problem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "field": p.field, "message": p.message, "text": str(p)}
 
 
-def _train_places(desk: Any, obs: list, t0_h: float, horizon_days: float) -> dict[str, dict[str, Any]]:
+def _train_places(desk: Desk, obs: list[Observation], t0_h: float, horizon_days: float) -> dict[str, dict[str, Any]]:
     """Per train in the warm start: where it is (a node, or a fraction along a link), what it is doing, and the legs
     left to its destination. The kernel's own placement (the forecast's warm start, built once more without demand)."""
     import numpy as np
@@ -158,18 +168,19 @@ def _train_places(desk: Any, obs: list, t0_h: float, horizon_days: float) -> dic
                       closures=desk.net.closures if o.use_closures else (), observations=obs, t0_h=t0_h, origin=desk.origin,
                       arrivals=(np.empty(0), np.empty(0, dtype=np.int64)))
     W = ws.prep.work
-    last: dict[str, Any] = {}
-    for ob in obs:
-        if ob.train_id and hours_since(ob.time, desk.origin) <= t0_h + 1e-9:
-            last[ob.train_id] = ob
-    out = {}
+    last: dict[str, Observation] = {}
+    for row in obs:
+        if row.train_id and hours_since(row.time, desk.origin) <= t0_h + 1e-9:
+            last[row.train_id] = row
+    out: dict[str, dict[str, Any]] = {}
     for tid, tr in ws.train_index.items():
         route = ws.prep.routes[int(W[L.TI][tr, L.T_ROUTE])]
         legs = list(route.path.legs)
         pos = int(W[L.TI][tr, L.T_POS])
         ob = last.get(tid)
-        base = {"flow_id": route.flow.flow_id, "origin": route.flow.origin, "destination": route.flow.destination,
-                "last_kind": ob.kind.value if ob else None, "last_time": iso(ob.time) if ob else None, "last_line": ob.line if ob else None}
+        kind = ob.kind if ob is not None else None
+        base: dict[str, Any] = {"flow_id": route.flow.flow_id, "origin": route.flow.origin, "destination": route.flow.destination,
+                "last_kind": kind.value if kind else None, "last_time": iso(ob.time) if ob else None, "last_line": ob.line if ob else None}
         if pos < 0:
             out[tid] = {**base, "node_id": route.flow.origin, "link_id": None, "fraction": None, "doing": "forming",
                         "remaining": _legs(legs)}
@@ -181,16 +192,16 @@ def _train_places(desk: Any, obs: list, t0_h: float, horizon_days: float) -> dic
         since = hours_since(ob.time, desk.origin) if ob else t0_h
         if spec.kind in ("link", "quay"):
             i = next((k for k, leg in enumerate(legs) if leg.link_id == spec.target), 0)
-            moving = here and ((spec.kind == "link" and ob.kind == ObsKind.STARTED) or ob.kind == ObsKind.SAILED)
+            moving = here and ((spec.kind == "link" and kind == ObsKind.STARTED) or kind == ObsKind.SAILED)
             mean_h = spec.mean_h if spec.kind == "link" else _sailing_h(desk.builder, spec.target)
             fraction = min(0.95, max(0.05, (t0_h - since) / mean_h)) if moving and mean_h > 0 else None
             doing = ("sailing" if spec.kind == "quay" else "moving") if moving else (
-                "loading" if here and ob.kind == ObsKind.LOADED_ON_FERRY else "waiting for a vessel" if spec.kind == "quay" else "waiting to depart")
+                "loading" if here and kind == ObsKind.LOADED_ON_FERRY else "waiting for a vessel" if spec.kind == "quay" else "waiting to depart")
             out[tid] = {**base, "node_id": legs[i].from_node if legs else spec.node_id, "link_id": spec.target if moving else None,
                         "to_node": legs[i].to_node if legs else None, "fraction": fraction, "doing": doing, "remaining": _legs(legs[i:])}
         else:
             i = next((k for k, leg in enumerate(legs) if leg.from_node == spec.node_id), len(legs))
-            busy = here and ob.kind == ObsKind.STARTED
+            busy = here and kind == ObsKind.STARTED
             out[tid] = {**base, "node_id": spec.node_id, "link_id": None, "fraction": None,
                         "doing": f"{spec.kind} in progress" if busy else f"waiting for {spec.kind}", "remaining": _legs(legs[i:])}
     return out
@@ -213,7 +224,7 @@ def _sailing_h(builder: Any, link_id: str) -> float:
     return math.exp(builder.vlinks[v].mu + builder.vlinks[v].sigma ** 2 / 2.0) if v is not None else 0.0
 
 
-def _legs(legs: list) -> list[list[str]]:
+def _legs(legs: list[Any]) -> list[list[str]]:
     return [[leg.link_id, leg.from_node, leg.to_node] for leg in legs]
 
 

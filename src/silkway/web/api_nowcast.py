@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,8 +21,8 @@ from silkway import limits
 from silkway.errors import DataError
 from silkway.services import nowcast_view as svc
 from silkway.web.api_network import DatasetName, registry
-from silkway.web.deps import JobStatus, app_jobs, status_of
-from silkway.web.jobs import DuplicateJob, JobContext, TooManyJobs
+from silkway.web.deps import JobStatus, submit_job
+from silkway.web.jobs import JobContext
 
 router = APIRouter(prefix="/api", tags=["nowcast"])
 CACHE_ENTRIES = 16  # finished forecasts kept per app (each a few hundred kB)
@@ -120,10 +120,4 @@ def submit(request: Request, dataset: DatasetName, body: NowcastRequest) -> Any:
         ctx.progress(1, 1, "answered from the cache")
         return {**hit, "cached": True}
 
-    try:
-        job = app_jobs(request).submit("nowcast", params, run, key=key)
-    except TooManyJobs as exc:
-        raise HTTPException(429, str(exc)) from None
-    except DuplicateJob as exc:
-        raise HTTPException(409, str(exc)) from None
-    return status_of(job)
+    return submit_job(request, "nowcast", params, run, key)
