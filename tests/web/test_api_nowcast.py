@@ -101,7 +101,7 @@ def test_nowcast_job_on_the_example(eurasia: TestClient, example: dict) -> None:
 
 def test_bad_rows_are_located(eurasia: TestClient) -> None:
     rows = [HEADER,
-            "2023-02-10T00:00Z,departed,T1,,,xian_duisburg,xian,,,,,100,50,,,",
+            "2023-02-10T00:00Z,departed,T1,,,xian_malaszewicze,xian,,,,,100,50,,,",
             "yesterday,arrived,T1,,,,dostyk,handling,,,,,,,,",
             "2023-02-11T00:00Z,teleported,T1,,,,dostyk,handling,,,,,,,,",
             "2023-02-11T01:00Z,queue_count,,,,,dostyk,handling,,,,,,-3,,"]
@@ -112,7 +112,7 @@ def test_bad_rows_are_located(eurasia: TestClient) -> None:
     assert all(p["file"] == "feed.csv" and p["message"] for p in problems)
     assert "feed.csv, line 3, field 'time'" in got.json()["detail"]["problems"][0]
     # rows that parse but name places the network does not know: located too (the check endpoint says the same)
-    unknown = "\n".join([HEADER, "2023-02-10T00:00Z,departed,T1,,,xian_duisburg,atlantis,,,,,100,50,,,"])
+    unknown = "\n".join([HEADER, "2023-02-10T00:00Z,departed,T1,,,xian_malaszewicze,atlantis,,,,,100,50,,,"])
     for url, extra in (("/nowcast", {"at": AT}), ("/nowcast/check", {})):
         got = eurasia.post(f"/api/datasets/eurasia{url}", json={"file": "feed.csv", "text": unknown, **extra})
         assert got.status_code == 422 and got.json()["problems"][0]["line"] == 2 and got.json()["problems"][0]["field"] == "place"
@@ -121,6 +121,12 @@ def test_bad_rows_are_located(eurasia: TestClient) -> None:
     assert got.status_code == 422 and [p["line"] for p in got.json()["problems"]] == [1, 2]
     got = eurasia.post("/api/datasets/eurasia/nowcast/check", json={"file": "feed.csv", "text": HEADER})
     assert got.status_code == 422 and "no rows" in got.text
+    got = eurasia.post("/api/datasets/eurasia/nowcast/check", json={"file": "feed.jsonl", "text": "[" * 100_000 + "]" * 100_000})
+    assert got.status_code == 422 and "nested too deeply" in got.text  # not a RecursionError (500)
+    # a spreadsheet's byte-order mark before the header is not part of the first column's name
+    bom = "\ufeff" + "\n".join([HEADER, "2023-02-10T00:00Z,departed,T1,,,xian_malaszewicze,xian,,,,,100,50,,,"])
+    got = eurasia.post("/api/datasets/eurasia/nowcast/check", json={"file": "feed.csv", "text": bom})
+    assert got.status_code == 200 and got.json()["rows"] == 1, got.text
 
 
 def test_limits(eurasia: TestClient, example: dict, tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def test_example_forecast_shows_eta_table_and_markers(browser, server: LiveServe
 
 def test_bad_file_shows_located_errors(browser, server: LiveServer) -> None:
     text = ("time,kind,train_id,flow_id,place,stage,teu,containers\n"
-            "2023-02-10T00:00Z,departed,T1,xian_duisburg,xian,,100,50\n"
+            "2023-02-10T00:00Z,departed,T1,xian_malaszewicze,xian,,100,50\n"
             "tomorrow,arrived,T1,,dostyk,handling,,\n"
             "2023-02-11T00:00Z,arrived,T1,,dostyk,lunch,,\n")
     with open_app(browser, server.url, tab="nowcast") as page:

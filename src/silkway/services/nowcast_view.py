@@ -39,11 +39,16 @@ def example_observations() -> tuple[str, str]:
 
 
 def parse_observations(text: str, name: str) -> list[Observation]:
-    """The observations of a file's text (JSON lines if ``name`` ends in .jsonl/.ndjson/.json, else CSV), sorted by
-    time; a DataError listing every bad row (file, line, field, what)."""
+    """The observations of a file's text (JSON lines if ``name`` ends in .jsonl/.ndjson/.json, else CSV; a leading
+    byte-order mark, as spreadsheets write, is dropped), sorted by time; a DataError listing every bad row (file,
+    line, field, what)."""
     from silkway.nowcast.observations import parse_text
 
-    obs, problems = parse_text(text, name, jsonl=Path(name).suffix.lower() in JSONL_SUFFIXES)
+    try:
+        obs, problems = parse_text(text.removeprefix("\ufeff"), name, jsonl=Path(name).suffix.lower() in JSONL_SUFFIXES)
+    except RecursionError:  # json.loads of a line nested thousands deep
+        raise DataError([Problem(name, None, None, "a JSON line is nested too deeply to read: an observation is one flat "
+                                                   "object")], source="observations") from None
     if problems:
         raise DataError(problems, source="observations")
     if not obs:
