@@ -27,7 +27,7 @@ export function fmtDays(h) {
 // the horizon runs the bar off the right edge (an open end).
 export function bandBar(t, horizonH) {
   const title = `P10 ${fmtDays(t.eta_p10_h)}, P50 ${fmtDays(t.eta_p50_h)}, P90 ${fmtDays(t.eta_p90_h)} from now; ${Math.round(100 * t.p_arrive)}% of members arrive within the horizon`;
-  if (t.eta_p10_h === null) return `<div class="band beyond" title="${title}">beyond the horizon</div>`;
+  if (t.eta_p10_h === null) return `<div class="band beyond" title="${title}">beyond</div>`;
   const x = (h) => (h === null ? 100 : Math.max(0, Math.min(100, (100 * h) / horizonH)));
   const lo = x(t.eta_p10_h), hi = x(t.eta_p90_h);
   const open = t.eta_p90_h === null ? " open" : "";
