@@ -63,6 +63,8 @@ STUDY_RUNS = 1_000_000  # replications × scenarios of one study
 WORKERS = Bound("workers", 1, 256, integer=True)
 ALTERNATIVES = Bound("alternatives", 1, 20, integer=True)
 MAX_TRANSFERS = Bound("max_transfers", 0, 50, integer=True)
+NOWCAST_HORIZON_DAYS = Bound("horizon_days", 0, 120, lo_open=True)  # a nowcast's forecast horizon
+NOWCAST_MEMBERS = Bound("members", 1, 1000, integer=True)  # ensemble members of one nowcast
 #: The simulated volume of one run: TEU per week × simulated weeks (warm-up included). The 2023 demand over a year
 #: is 1.4 million TEU; this allows 20 times that (a run of about 10 million containers).
 SIM_TEU = 30_000_000

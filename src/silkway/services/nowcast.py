@@ -11,13 +11,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from silkway import limits
 from silkway.atomic import atomic_write_bytes, atomic_write_text, ensure_folder
 from silkway.errors import DataError, SilkwayError
 
 PathLike = str | os.PathLike[str] | None
 
 if TYPE_CHECKING:
+    from silkway.network.model import Network
     from silkway.nowcast.backtest import Scores
+    from silkway.nowcast.forecast import Desk
+    from silkway.nowcast.observations import Observation
+    from silkway.simulation.demand import Demand
 
 
 @dataclass
@@ -43,34 +48,50 @@ def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon
                 members: int = 30, seed: int = 0, workers: int = 1) -> NowcastRun:
     """Forecast per-train ETAs (P10/P50/P90) and queue clearance from the observations up to ``at``; ``workers``
     processes run the members (same results whatever the number)."""
+    from silkway.nowcast.observations import read_observations
+
+    limits.NOWCAST_HORIZON_DAYS.check(horizon_days, "--horizon")
+    limits.NOWCAST_MEMBERS.check(members, "--members")
+    t_at = _at(at)
+    obs = read_observations(Path(observed))
+    net, demand = nowcast_inputs(obs, Path(observed).name, t_at, dataset)
+    return forecast_from(obs, t_at, net, demand, horizon_days=horizon_days, members=members, seed=seed, workers=workers)[1]
+
+
+def nowcast_inputs(obs: list[Observation], file: str, at: datetime, dataset: PathLike = None) -> tuple[Network, Demand]:
+    """The network as of ``at``'s day and the demand; a DataError locating the places, nodes and flows of ``obs``
+    (read from ``file``) that they do not know."""
+    from silkway.nowcast.observations import check_places
+    from silkway.services.simulation import load_inputs
+
+    net, demand = load_inputs(dataset, as_of=at.date().isoformat())
+    problems = check_places(obs, set(net.node_by_id), set(net.link_by_id), set(net.facility_by_id), {f.flow_id for f in demand.flows},
+                            file)
+    if problems:
+        raise DataError(problems, source="observations")
+    return net, demand
+
+
+def forecast_from(obs: list[Observation], at: datetime, net: Network, demand: Demand, *, horizon_days: float, members: int,
+                  seed: int = 0, workers: int = 1) -> tuple[Desk, NowcastRun]:
+    """The forecasting desk (its plan: stations and routes) and the run of the ensemble from the state ``obs``
+    describe at ``at``."""
     import pandas as pd
 
     from silkway.nowcast.forecast import Desk
-    from silkway.nowcast.observations import check_places, hours_since, read_observations
-    from silkway.services.simulation import load_inputs
+    from silkway.nowcast.observations import hours_since
     from silkway.simulation.options import SimOptions
 
-    if not 0 < horizon_days <= 120:
-        raise SilkwayError(f"--horizon must be in (0, 120] days (got {horizon_days})")
-    if not 1 <= members <= 1000:
-        raise SilkwayError(f"--members must be 1..1000 (got {members})")
-    t_at = _at(at)
-    obs = read_observations(Path(observed))
-    net, demand = load_inputs(dataset, as_of=t_at.date().isoformat())
-    problems = check_places(obs, set(net.node_by_id), set(net.link_by_id), set(net.facility_by_id), {f.flow_id for f in demand.flows},
-                            Path(observed).name)
-    if problems:
-        raise DataError(problems, source="observations")
     options = SimOptions(booking=False)
-    origin = datetime(t_at.year, 1, 1, tzinfo=t_at.tzinfo) - timedelta(days=options.warmup_days)  # hour 0 of the run
+    origin = datetime(at.year, 1, 1, tzinfo=at.tzinfo) - timedelta(days=options.warmup_days)  # hour 0 of the run
     desk = Desk(net, demand, options, origin=origin, members=members, seed=seed)
-    t0 = hours_since(t_at, origin)
+    t0 = hours_since(at, origin)
     fc = desk.forecast(obs, t0, horizon_days * 24.0, workers=max(1, min(workers, os.cpu_count() or 1)))
     eta = fc.eta_table()
     for c in ("eta_p10_h", "eta_p50_h", "eta_p90_h"):
         eta[c.replace("_h", "")] = pd.to_datetime([origin + timedelta(hours=float(h)) if math.isfinite(h) else pd.NaT
                                                     for h in eta[c]], utc=True).floor("min")
-    return NowcastRun(t_at, fc, eta, fc.clearance_table())
+    return desk, NowcastRun(at, fc, eta, fc.clearance_table())
 
 
 def write_nowcast(run: NowcastRun, out_dir: str | os.PathLike[str]) -> list[Path]:

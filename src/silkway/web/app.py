@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 import silkway
 from silkway.errors import DataError, SilkwayError
 from silkway.services.invest import InvestRunner
-from silkway.web import api_capacity, api_invest, api_network, api_routes, api_studies, catalogue, guard
+from silkway.web import api_capacity, api_invest, api_network, api_nowcast, api_routes, api_studies, catalogue, guard
 from silkway.web.datasets import DatasetRegistry
 from silkway.web.jobs import JobManager
 from silkway.web.route_cache import RouteCache, RouteFastPath
@@ -58,6 +58,7 @@ def create_app(settings: WebSettings | None = None, study_runner: StudyRunner | 
     app.include_router(api_studies.router)
     app.include_router(api_capacity.router)
     app.include_router(api_invest.router)
+    app.include_router(api_nowcast.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the served datasets")
     def health() -> dict[str, object]:

@@ -17,7 +17,7 @@ async function handle(resp) {
   return data;
 }
 
-function describe(data) {
+export function describe(data) {
   const d = data && data.detail;
   if (!d) return null;
   if (typeof d === "string") return d;

@@ -5,6 +5,7 @@ import { Planner } from "./planner.js";
 import { Studies } from "./studies.js";
 import { Capacity } from "./capacity.js";
 import { Invest } from "./invest.js";
+import { Nowcast } from "./nowcast.js";
 
 const $ = (sel) => document.querySelector(sel);
 const status = (text) => { $("#status").textContent = text; };
@@ -15,7 +16,8 @@ async function main() {
   const studies = new Studies(map, $("#tab-study"));
   const capacity = new Capacity(map, $("#tab-capacity"));
   const invest = new Invest($("#invest"));
-  window.silkway = { map, planner, studies, capacity, invest }; // for the browser tests and the curious
+  const nowcast = new Nowcast(map, $("#tab-nowcast"));
+  window.silkway = { map, planner, studies, capacity, invest, nowcast }; // for the browser tests and the curious
   for (const tab of document.querySelectorAll("nav .tab")) {
     tab.addEventListener("click", () => {
       showTab(tab.dataset.tab);
@@ -37,6 +39,7 @@ async function main() {
     await studies.setDataset(name);
     await capacity.setDataset(name);
     await invest.setDataset();
+    nowcast.setDataset(name);
     status(`${summary.name} ${summary.version}: ${summary.n_nodes} nodes, ${summary.n_links} links, ${summary.n_facilities} facilities`);
     document.body.dataset.ready = "true";
   };
