@@ -6,8 +6,10 @@ Run:
     .venv/bin/python benchmarks/bench_routing.py --nodes 20000   # quicker synthetic graph
 
 Part 1, embedded dataset: latency of a full query (Pareto set + corridor alternatives + Monte Carlo P90, 1000
-draws) over a fixed mix of origin/destination pairs, twice: ``Router.route`` on a router built once, and the public
-``silkway.route(net, ...)`` (which keeps the router on the network: built on its first call). Also reported: the
+draws) over a fixed mix of origin/destination pairs: ``Router.route`` on a router built once (free conditions), and the
+public ``silkway.route(net, ...)`` (which keeps the router on the network: built on its first call) with typical
+conditions, with free ones, and with typical ones reading the legs of every returned option (legs are built when
+first read). Every query is computed: nothing caches answers. Also reported: the
 load average before and after, and the CPU steal share of the run (a VM whose host is busy loses CPU time that
 the load average does not show).
 
@@ -64,6 +66,12 @@ def bench_embedded(repeats: int) -> dict:
     calls = [("", router.route), ("api_", lambda o, d, **kw: route(net, o, d, **kw))]
     if "conditions" in inspect.signature(route).parameters:  # typical is the default since issue 12; free = the express answer
         calls.append(("api_free_", lambda o, d, **kw: route(net, o, d, conditions="free", **kw)))
+
+    def with_legs(o, d, **kw):  # the legs are built when first read (RouteOption.legs): here every option's are read
+        res = route(net, o, d, **kw)
+        return [opt.legs for opt in (*res.options, *res.pareto)]
+
+    calls.append(("api_legs_", with_legs))
     for prefix, call in calls:
         for o, d, kw in EMBEDDED_QUERIES:  # warm (imports, first allocations, the network's router, lognormal table)
             call(o, d, **kw)
@@ -255,6 +263,8 @@ def report(emb: dict | None, syn: dict | None, argv: list[str]) -> str:
                   f"**p50 {emb['api_p50_ms']:.2f} ms**, p90 {emb['api_p90_ms']:.2f} ms; CPU p50 {emb['api_cpu_p50_ms']:.2f} ms "
                   + (f"With `conditions=\"free\"` (no expected waits): p50 {emb['api_free_p50_ms']:.2f} ms wall, "
                      f"CPU p50 {emb['api_free_cpu_p50_ms']:.2f} ms. " if "api_free_p50_ms" in emb else "")
+                  + f"Typical, reading the legs of every returned option: p50 {emb['api_legs_p50_ms']:.2f} ms wall, "
+                  f"CPU p50 {emb['api_legs_cpu_p50_ms']:.2f} ms "
                   + f"(target p50 < 1 ms). Load average before {emb['load_before']}, after {emb['load_after']}; "
                   f"CPU steal during the run {emb['steal_pct']:.0f}% of all CPU time. "
                   "When the machine is shared, wall clock exceeds CPU time by the time the thread waited for a core.", "",

@@ -11,7 +11,7 @@ from silkway.errors import DataError, RoutingError, ScenarioError, SilkwayError,
 
 __version__ = "0.1.0"
 
-_LAZY = {"route": "silkway.routing", "route_many": "silkway.routing", "simulate": "silkway.simulation",
+_LAZY = {"route": "silkway.services.routing", "route_many": "silkway.services.routing", "simulate": "silkway.simulation",
          "study": "silkway.services.studies", "Network": "silkway.network", "compile_network": "silkway.network",
          "read_dataset": "silkway.network", "write_dataset": "silkway.network",
          "plan_investments": "silkway.services.invest"}

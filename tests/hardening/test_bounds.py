@@ -73,7 +73,7 @@ def test_python_api_shares_the_bounds(sim_tiny_dir: Path) -> None:
     with pytest.raises(SilkwayError, match="schedule_days must be a finite number"):
         SimOptions(schedule_days=float("inf"))
     with pytest.raises(SilkwayError, match="must be > 0 and <= 100,000"):
-        from silkway.routing import route
+        from silkway.services.routing import route
         route(net, "west", "isle", teu=1e12)
     limits.SEED.check(2**63 - 1)
     with pytest.raises(SilkwayError, match="whole number"):

@@ -84,7 +84,7 @@ def test_monthly_waits_use_the_month_reached(fixed):
 def test_typical_is_never_faster_than_free_embedded():
     """Every route present under both conditions has a median and P90 at least as long with the typical waits (common random
     numbers: the waits are non-negative constants, and a later arrival never leaves earlier)."""
-    from silkway.routing.planner import conditions_of
+    from silkway.services.routing import conditions_of
 
     net = read_dataset(as_of="2024-06-01")
     r = Router(net)

@@ -38,7 +38,8 @@ import pytest
 
 from silkway.errors import RoutingError
 from silkway.network import read_dataset
-from silkway.routing import Router, route, route_many
+from silkway.routing import Router
+from silkway.services.routing import route, route_many
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from silkway.network import read_dataset
-from silkway.routing import route
 from silkway.services import routing as routing_svc
+from silkway.services.routing import route
 
 
 @pytest.fixture(scope="module")

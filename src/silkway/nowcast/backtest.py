@@ -143,7 +143,7 @@ def _once(cid: str, kind: str, target: str, start_h: float, end_h: float, option
 def planner_eta(net: Network, prep, tr: int, cache: dict) -> float:
     """The route planner's static ETA of truth train ``tr``: departure + median door-to-door hours (typical waits)."""
     from silkway.errors import SilkwayError
-    from silkway.routing.planner import route
+    from silkway.services.routing import route  # typical conditions: the service reads the shipped waits
 
     flow = prep.routes[int(prep.work[L.TI][tr, L.T_ROUTE])].flow
     key = (flow.origin, flow.destination)

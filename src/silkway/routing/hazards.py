@@ -1,7 +1,7 @@
 """What the calendar and the conditions add to a route's steps: seasonal closure risk and expected congestion waits.
 
-For each timed step of a path (``timeline.path_steps``) a query adds an :data:`Extra` ``(queue_h, p_closed, closed_h,
-waits)``:
+For each timed step of a path (``timeline.path_steps``) a query adds (computed in ``routing/timekernel.py`` from the
+tables built here and in ``routing/evaluate.py``):
 
 * **closures** (``closures.csv``, random ones): the chance ``p_closed`` that a closure of the step's element is in
   force when the container gets there, for the month it gets there (``network/seasons.py``: the same monthly rates
@@ -10,11 +10,11 @@ waits)``:
   closure hits the first step of each visit to the node; a facility closure the first step at the facility.
   Several closures on one step combine as independent risks into one (p = 1 − Π(1 − pᵢ), length their
   risk-weighted mean). Recurring closures are not drawn (the embedded dataset has none);
-* **expected waits** (``conditions``): one :data:`Wait` per element the step queues at — the element's mean wait per
+* **expected waits** (``conditions``): one wait per element the step queues at — the element's mean wait per
   train in the month it is reached, and its distribution (quantiles) where the source has one, less what the planner
   already draws itself — at a quay the mean wait for the next departure of the timetable (half the period), and for
   every element the mean direct delay of its own closures (p × length / 2) — never below 0 (each quantile shifted
-  by the same amount). ``queue_h`` is the sum of their means. Before the first step, the **origin wait** for the
+  by the same amount); each is a ``queue`` leg of the nominal chain (its mean). Before the first step, the **origin wait** for the
   train to leave (to fill, or its timetabled departure in the simulation), when the route leaves its origin by an
   unscheduled rail link (a scheduled first link's timetable wait is already the planner's own).
 
@@ -29,16 +29,12 @@ import datetime as dt
 
 from silkway.network.model import Closure, Network
 from silkway.network.seasons import closed_probability
-from silkway.routing.conditions import Conditions, ElementKey, ElementKind, Quantiles
-from silkway.routing.search import next_departure
+from silkway.routing.conditions import ElementKey, ElementKind
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
 from silkway.vocabulary import WATER_MODES
 
 Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1), as timeline.path_steps gives them
 
-Wait = tuple[ElementKey, float, Quantiles | None]  # an expected wait before a step: element, mean hours, quantiles (or None)
-Extra = tuple[float, float, float, tuple[Wait, ...]]  # (queue_h = Σ mean hours of the waits, p_closed, closed_h, waits)
-NO_EXTRA: Extra = (0.0, 0.0, 0.0, ())
 VESSEL_MODES = WATER_MODES
 
 
@@ -141,19 +137,6 @@ def origin_leaves_by_train(g: StateGraph, steps: list[Located]) -> bool:
     return False
 
 
-def _wait(conditions: Conditions, element: ElementKey, month: int | None, less_h: float) -> Wait | None:
-    """The element's expected wait in ``month`` less ``less_h`` (never below 0), or None when it is 0."""
-    mean = max(0.0, conditions.wait_h(*element, month) - less_h)
-    q = conditions.dist(*element, month)
-    if q is not None:
-        q = tuple(max(0.0, x - less_h) for x in q)
-        if not q[-1] > 0:
-            return None
-    elif not mean > 0:
-        return None
-    return (element, mean, q)
-
-
 StepRisk = tuple[tuple[Closure, ...], "ElementKey | None"]  # per step of a path: the closures hitting it, its element
 
 
@@ -165,40 +148,3 @@ def path_risks(g: StateGraph, steps: list[Located], hazards: Hazards) -> tuple[l
         visit_start = k == 0 or steps[k - 1][0].kind == MOVE  # the container has just reached u
         risks.append((tuple(hazards.closures_of(g, steps, k, visit_start)), hazards.element(g, step, u, a)))
     return risks, origin_leaves_by_train(g, steps)
-
-
-def annotate(g: StateGraph, steps: list[Located], hazards: Hazards, conditions: Conditions, calendar: Calendar, depart_h: float,
-             risks: tuple[list[StepRisk], bool] | None = None) -> list[Extra]:
-    """The :data:`Extra` of each step, walking the nominal chain (medians, expected waits, timetable waits);
-    ``risks``: the path's :func:`path_risks` if known."""
-    out: list[Extra] = []
-    t = depart_h
-    per_step, by_train = risks if risks is not None else path_risks(g, steps, hazards)
-    typical = bool(conditions.waits)
-    origin = conditions.origin_key(steps[0][1], steps[-1][2]) if typical and steps and by_train else None
-    for k, (step, _, _, _) in enumerate(steps):
-        closures, element = per_step[k]
-        month = calendar.month(t) if (closures or typical) else None
-        p, length = 0.0, 0.0
-        if closures:
-            ps = [hazards.p(c, month) for c in closures]
-            keep = 1.0
-            for x in ps:
-                keep *= 1.0 - x
-            p = 1.0 - keep
-            length = sum(x * c.duration_days * 24.0 for x, c in zip(ps, closures, strict=True)) / max(sum(ps), 1e-300)
-        waits: list[Wait] = []
-        if k == 0 and origin is not None:
-            w = _wait(conditions, origin, month, 0.0)
-            if w is not None:
-                waits.append(w)
-        if typical and element is not None:
-            less = (step.period_h / 2.0 if element[0] is ElementKind.QUAY else 0.0) + p * length / 2.0
-            w = _wait(conditions, element, month, less)
-            if w is not None:
-                waits.append(w)
-        queue = sum(w[1] for w in waits) if waits else 0.0
-        out.append((queue, p, length, tuple(waits)) if (waits or p) else NO_EXTRA)
-        t += queue
-        t = next_departure(t, step.period_h, step.offset_h) if step.kind == WAIT else t + step.median_h
-    return out

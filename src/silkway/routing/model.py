@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
@@ -61,11 +62,15 @@ class Leg:
 @dataclass(frozen=True, slots=True)
 class RouteOption:
     """One route. ``days_median``/``days_p90`` are door-to-door quantiles from Monte Carlo sampling of
-    every step (see docs/routing.md); ``days_nominal`` is the time with every step at its median."""
+    every step (see docs/routing.md); ``days_nominal`` is the time with every step at its median.
+
+    ``legs`` are built when first read: the planner gives a builder over the arrays its query computed (a query
+    whose legs nobody reads does not build them); a tuple of legs is taken as it is. Equality and hashing include
+    the legs."""
 
     corridor: str
     node_ids: tuple[str, ...]
-    legs: tuple[Leg, ...]
+    _legs: tuple[Leg, ...] | Callable[[], tuple[Leg, ...]] = field(repr=False, compare=False)
     days_nominal: float
     days_median: float
     days_p90: float
@@ -78,6 +83,25 @@ class RouteOption:
     gap_variability_days: float = 0.0  # median of the summed sampled steps (waits left out) - sum of their medians
     gap_timetable_days: float = 0.0  # the rest of days_median - days_nominal: waits recomputed for each sampled arrival
     expected_wait_days: float = 0.0  # the legs' expected congestion waits (kind queue; 0 under free conditions)
+
+    @property
+    def legs(self) -> tuple[Leg, ...]:
+        legs = self._legs
+        if callable(legs):  # a builder
+            legs = legs()
+            object.__setattr__(self, "_legs", legs)  # built once, on first read
+        return legs
+
+    def _key(self) -> tuple[Any, ...]:
+        return (*(getattr(self, f.name) for f in fields(self) if f.compare), self.legs)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def via_summary(self) -> str:
@@ -101,7 +125,7 @@ class RouteOption:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict. Shallow on purpose: ``dataclasses.asdict`` deep-copies and cost 7 ms for
         Xi'an → Duisburg, more than planning the route; tuples serialise as JSON arrays."""
-        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d = {f.name.lstrip("_"): getattr(self, f.name) for f in fields(self)}
         d["legs"] = [{f.name: getattr(leg, f.name) for f in fields(leg)} for leg in self.legs]
         d["via"] = [{"kind": v.kind.value, "from_node": v.from_node, "to_node": v.to_node, "label": v.label} for v in self.via]
         d["via_summary"] = self.via_summary

@@ -9,6 +9,7 @@ displayed figure for it (ties broken by the other displayed figures, then by the
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -39,13 +40,18 @@ def shown(value: float, objective: Objective) -> float:
     return float(f"{value:.{DECIMALS[objective]}f}")
 
 
+_ORDER = tuple(Objective)
+_SHOWN = tuple((FIELD[o], f"{{:.{DECIMALS[o]}f}}".format) for o in _ORDER)  # shown(), one format per figure
+
+
 def displayed(opt: Figures) -> tuple[float, float, float, float]:
     """(days median, days P90, cost USD, CO2e kg) as displayed."""
-    return tuple(shown(getattr(opt, FIELD[o]), o) for o in Objective)  # type: ignore[return-value]
+    (m, fm), (p, fp), (c, fc), (e, fe) = _SHOWN
+    return (float(fm(getattr(opt, m))), float(fp(getattr(opt, p))), float(fc(getattr(opt, c))), float(fe(getattr(opt, e))))
 
 
 def dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return all(x <= y for x, y in zip(a, b, strict=True)) and a != b
+    return a != b and all(map(operator.le, a, b))
 
 
 def pareto_marks(options: Sequence[Figures]) -> list[bool]:
@@ -57,5 +63,5 @@ def pareto_marks(options: Sequence[Figures]) -> list[bool]:
 def rank_key(opt: Figures, objective: Objective) -> tuple[float, ...]:
     """Sort key: the displayed figure of the objective, then the other displayed figures, then the exact value."""
     figs = displayed(opt)
-    k = list(Objective).index(objective)
+    k = _ORDER.index(objective)
     return (figs[k], *figs[:k], *figs[k + 1:], getattr(opt, FIELD[objective]))

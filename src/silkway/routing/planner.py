@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -25,13 +24,15 @@ from silkway.routing.corridors import (
     via_points,
     water_crossings,
 )
-from silkway.routing.hazards import Calendar, Hazards, StepRisk, annotate, path_risks
-from silkway.routing.model import QUEUE, Leg, RouteOption, RouteResult, Via
+from silkway.routing.evaluate import Elements, PathArrays, clock_of, evaluate, path_arrays, wait_table
+from silkway.routing.hazards import Calendar, Hazards
+from silkway.routing.model import RouteOption, RouteResult, Via
 from silkway.routing.objectives import Objective, pareto_marks, rank_key
 from silkway.routing.regions import Regions, build_regions
 from silkway.routing.search import MAX_FRONT, Path, Query, best_path, pareto_front, pareto_paths
 from silkway.routing.stategraph import StateGraph
-from silkway.routing.timeline import Draws, Located, LognormalTable, SamplePlan, nominal_legs, path_steps, sample_hours, sample_plan
+from silkway.routing.timekernel import WaitTable
+from silkway.routing.timeline import LognormalTable, path_steps
 
 OBJECTIVES = tuple(o.value for o in Objective)
 SAMPLES = 1000
@@ -48,12 +49,17 @@ PATH_CACHE = 4096  # paths whose query-independent data a router keeps
 
 
 class PathInfo(NamedTuple):
-    steps: list[Located]
-    risks: tuple[list[StepRisk], bool]
+    arrays: PathArrays
     node_ids: tuple[str, ...]
     corridor: str
     via: tuple[Via, ...]
-    plan: SamplePlan
+
+
+class Figures(NamedTuple):  # what ranking reads of a candidate (objectives.Figures) before its option is built
+    days_median: float
+    days_p90: float
+    cost_usd: float
+    co2e_kg: float
 
 
 def depart_week_hour(depart: dt.date | dt.datetime | str | None) -> tuple[float, str | None]:
@@ -96,6 +102,8 @@ class Router:
         self.regions = build_regions(self.graph)
         self.lognormals = LognormalTable()
         self.hazards = Hazards(net)
+        self.elements = Elements()  # the stations the paths seen so far queue at, numbered
+        self._waits: dict[int, tuple[Conditions, WaitTable]] = {}  # per Conditions object (kept: its id stays its own)
         self.conditions_cache: dict[tuple[object, ...], Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
         self._allowed: dict[Avoid, np.ndarray] = {}
         self._paths: dict[tuple[object, ...], PathInfo] = {}
@@ -141,7 +149,7 @@ class Router:
               avoid: Iterable[str] = (), via: Iterable[str] = (), max_transfers: int | None = None,
               objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES, seed: int = 0,
               conditions: Conditions | None = None) -> RouteResult:
-        """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.routing.route`. ``conditions``: the
+        """Plan ``teu`` TEU from ``origin`` to ``destination``; see :func:`silkway.route` (``silkway.services.routing``). ``conditions``: the
         expected congestion waits (None = free: none; :mod:`silkway.routing.conditions`)."""
         cond = conditions if conditions is not None else FREE
         obj = Objective.parse(objective)
@@ -199,7 +207,7 @@ class Router:
         candidates = {p.arcs: p for p in front}
         # the nominal optimum is in the front; its corridor needs no steered search
         top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
-        top_corridor = corridor_of_arcs(self.graph, top.arcs, self.network_km, self.defining, self.crossings)
+        top_corridor = self._path_info(top).corridor
         for c in self.corridors:
             if c == top_corridor:
                 continue
@@ -209,42 +217,49 @@ class Router:
         return list(candidates.values())
 
     def _path_info(self, p: Path) -> PathInfo:
-        """What about a path does not depend on the query (its located steps, their closures and elements, nodes,
-        corridor label and via points), kept per router (bounded: a server sees many paths)."""
+        """What about a path does not depend on the query (its steps as arrays with their closures, elements and leg
+        fields, its nodes, corridor label and via points), kept per router (bounded: a server sees many paths)."""
         key = (p.start_state, p.arcs, p.end_state)
         info = self._paths.get(key)
         if info is None:
             if len(self._paths) >= PATH_CACHE:
                 self._paths.clear()
             g = self.graph
-            steps = path_steps(g, p)
             nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
             info = self._paths[key] = PathInfo(
-                steps, path_risks(g, steps, self.hazards), tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]),
-                corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings), via_points(g, p),
-                sample_plan(steps, self.lognormals))
+                path_arrays(g, path_steps(g, p), self.hazards, self.lognormals, self.elements),
+                tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]),
+                corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings), via_points(g, p))
         return info
+
+    def _wait_table(self, cond: Conditions) -> WaitTable:
+        """The expected waits of ``cond`` per element as arrays, extended as new paths bring new elements (bounded)."""
+        held = self._waits.get(id(cond))
+        table = held[1] if held is not None and held[0] is cond else None
+        if table is None or table.mean.shape[0] < len(self.elements.keys):
+            if table is None and len(self._waits) >= 16:
+                self._waits.clear()
+            table = wait_table(cond, self.elements.keys, table)
+            self._waits[id(cond)] = (cond, table)
+        return table
 
     def _options(self, paths: list[Path], depart_h: float, teu: float, samples: int, seed: int, cond: Conditions,
                  calendar: Calendar) -> list[RouteOption]:
         """Every candidate with its legs, via points and sampled times; Pareto marks over the displayed figures."""
-        g = self.graph
         infos = [self._path_info(p) for p in paths]
-        extras = [annotate(g, i.steps, self.hazards, cond, calendar, depart_h, i.risks) for i in infos]
-        draws = sample_hours([i.steps for i in infos], depart_h, samples, seed, self.lognormals, extras, [i.plan for i in infos])
-        out = []
-        for p, info, ex, dr in zip(paths, infos, extras, draws, strict=True):
-            legs = nominal_legs(g, info.steps, depart_h, teu, ex)
-            queue_h = sum(leg.hours for leg in legs if leg.kind == QUEUE)
-            nominal_h = (legs[-1].start_h + legs[-1].hours) if queue_h else (p.arrival_h - depart_h)
-            q50, q90, gap_var, gap_tt = _reconcile(dr, legs, nominal_h)
-            out.append(RouteOption(
-                corridor=info.corridor, node_ids=info.node_ids, legs=tuple(legs),
-                days_nominal=nominal_h / 24.0, days_median=q50 / 24.0, days_p90=q90 / 24.0, expected_wait_days=queue_h / 24.0,
-                cost_usd=p.cost_usd_per_teu * teu, co2e_kg=p.co2e_kg_per_teu * teu, transfers=p.transfers,
-                distance_km=sum(leg.distance_km for leg in legs), via=info.via,
-                gap_variability_days=gap_var / 24.0, gap_timetable_days=gap_tt / 24.0))
-        return [replace(x, pareto=m) for x, m in zip(out, pareto_marks(out), strict=True)]
+        typical = bool(cond.waits)
+        origins = []
+        for info in infos:  # the origin wait: a route leaving its origin by an unscheduled rail link, typical conditions
+            key = cond.origin_key(*info.arrays.ends) if typical and info.arrays.by_train and len(info.arrays.f) else None
+            origins.append(-1 if key is None else self.elements.id_of(key))
+        times = evaluate([i.arrays for i in infos], [p.arrival_h for p in paths], origins, self._wait_table(cond), clock_of(calendar),
+                         self.lognormals, seed, samples, depart_h, teu, self.elements)
+        figs = [Figures(t.median_h / 24.0, t.p90_h / 24.0, p.cost_usd_per_teu * teu, p.co2e_kg_per_teu * teu) for p, t in zip(paths, times, strict=True)]
+        return [RouteOption(info.corridor, info.node_ids, t.legs, days_nominal=t.nominal_h / 24.0, days_median=f.days_median,
+                            days_p90=f.days_p90, expected_wait_days=t.queue_h / 24.0, cost_usd=f.cost_usd, co2e_kg=f.co2e_kg,
+                            transfers=p.transfers, distance_km=info.arrays.distance_km, via=info.via, pareto=mark,
+                            gap_variability_days=t.gap_variability_h / 24.0, gap_timetable_days=t.gap_timetable_h / 24.0)
+                for p, info, t, f, mark in zip(paths, infos, times, figs, pareto_marks(figs), strict=True)]
 
     def _why_infeasible(self, q: Query, av: Avoid) -> str:
         net, ids = self.net, self.graph.node_ids
@@ -279,31 +294,6 @@ class Router:
                   if pareto_paths(self.graph, replace(q, max_transfers=k), allowed, self.regions)), upper)
         return (f"no route from {a} to {b} satisfies the constraints; it becomes feasible without: max transfers "
                 f"{q.max_transfers} (a route that re-enters no country and crosses no water body twice needs {k} transfers)")
-
-
-def _quantiles(h: np.ndarray) -> tuple[float, float]:
-    """Median and P90 of the draws, linear interpolation between order statistics (numpy's default)."""
-    n = len(h)
-    pos = (0.5 * (n - 1), 0.9 * (n - 1))
-    idx = sorted({min(int(x) + d, n - 1) for x in pos for d in (0, 1)})
-    part = np.partition(h, idx)
-    out = []
-    for x in pos:
-        lo = int(x)
-        hi = min(lo + 1, n - 1)
-        out.append(float(part[lo] + (part[hi] - part[lo]) * (x - lo)))
-    return out[0], out[1]
-
-
-def _reconcile(dr: Draws, legs: list[Leg], nominal_h: float) -> tuple[float, float, float, float]:
-    """Median and P90 of the door-to-door draws, and the gap median − legs' total split in two (hours):
-    step variability = median of the summed step draws (waits left out) − the sum of the steps' medians (a sum of
-    right-skewed lognormals has a median above the sum of medians); timetable = the rest (waits for departures
-    recomputed for each sampled arrival: a late arrival misses a sailing, an early one catches an earlier train)."""
-    q50, q90 = _quantiles(dr.total_h)
-    steps_median = sum(leg.hours for leg in legs if leg.kind != "wait")
-    gap_var = _quantiles(dr.steps_h)[0] - steps_median
-    return q50, q90, gap_var, q50 - nominal_h - gap_var
 
 
 def _diverse(opts: list[RouteOption], obj: Objective, n: int) -> list[RouteOption]:
@@ -356,73 +346,3 @@ def route_day(as_of: dt.date | str | None, depart: dt.date | dt.datetime | str |
     if day is None and depart is not None:
         day = parse_as_of(depart if not isinstance(depart, dt.datetime) else depart.date(), "departure date")
     return day
-
-
-def _router(net: Network | Router | None, day: dt.date | None = None) -> Router:
-    if isinstance(net, Router):
-        return net
-    if net is None:
-        from silkway.network.dataset import read_dataset
-
-        net = read_dataset(as_of=day)
-        return router_of(net)
-    return router_at(net, day)
-
-
-def route(net: Network | Router | None, origin: str, destination: str, *, teu: float = 1.0,
-          depart: dt.date | dt.datetime | str | None = None, avoid: Iterable[str] = (), via: Iterable[str] = (),
-          max_transfers: int | None = None, objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES,
-          seed: int = 0, as_of: dt.date | str | None = None, conditions: Conditions | str | None = "typical") -> RouteResult:
-    """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
-
-    ``net``: a :class:`Network` (its router is built on the first call and kept with it: :func:`router_of`), a
-    prebuilt :class:`Router`, or None to read the embedded dataset (slow: reads the CSVs on every call).
-    Options: ``teu`` (1.0), ``depart`` (date/datetime/ISO text; None = a Monday 00:00), ``avoid``
-    (countries, places, modes), ``via`` (places, in order), ``max_transfers``, ``objective``
-    (time = median|p90|cost|co2e, see :class:`Objective`), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
-    The network is the one on ``as_of`` if given, else on the departure day, else as given (a dated network:
-    its reference date); a :class:`Router` is used as it is.
-    ``conditions``: ``"typical"`` (default: the expected waits shipped with the embedded dataset, for the route's day),
-    ``"free"`` (none: the express answer), a waits file or simulation output folder, or a :class:`Conditions`.
-    Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
-    day = route_day(as_of, depart)
-    r = _router(net, day)
-    return r.route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
-                   objective=objective, alternatives=alternatives, samples=samples, seed=seed,
-                   conditions=conditions_of(r, conditions, None, day))
-
-
-def conditions_of(router: Router, spec: Conditions | str | os.PathLike[str] | None, dataset: str | os.PathLike[str] | None,
-                  day: dt.date | None) -> Conditions:
-    """``spec`` resolved for ``dataset`` (None: the embedded one) and the route's day, kept on the router (bounded):
-    a server or a loop of queries reads the waits file once. ``None`` = free."""
-    if spec is None or isinstance(spec, Conditions):
-        return spec or FREE
-    key = (str(spec), None if dataset is None else str(dataset), day)
-    cache = router.conditions_cache
-    cond = cache.get(key)
-    if cond is None:
-        from silkway.services.conditions import resolve_conditions  # reading files belongs to the service layer
-
-        if len(cache) >= 64:
-            cache.clear()
-        cond = cache[key] = resolve_conditions(spec, dataset, day, router.net.manifest.name)
-    return cond
-
-
-def route_many(net: Network | Router | None, queries: Iterable[Mapping[str, Any] | tuple[str, str]], **common: Any) -> list[RouteResult]:
-    """Plan many shipments on one network (the router is built once). Each query is ``(origin,
-    destination)`` or a mapping with ``origin``, ``destination`` and any option of :func:`route`;
-    ``common`` options apply to all queries unless a query overrides them."""
-    r = _router(net)
-    out = []
-    for qy in queries:
-        if isinstance(qy, Mapping):
-            opts = {**common, **{k: v for k, v in qy.items() if k not in ("origin", "destination")}}
-            opts["conditions"] = conditions_of(r, opts.get("conditions", "typical"), None, route_day(opts.pop("as_of", None), opts.get("depart")))
-            out.append(r.route(qy["origin"], qy["destination"], **opts))
-        else:
-            opts = dict(common)
-            opts["conditions"] = conditions_of(r, opts.get("conditions", "typical"), None, route_day(opts.pop("as_of", None), opts.get("depart")))
-            out.append(r.route(qy[0], qy[1], **opts))
-    return out

@@ -1,21 +1,13 @@
-"""From a searched path to the door-to-door chain: nominal legs and sampled door-to-door times."""
+"""From a searched path to its timed steps, and the random numbers of the Monte Carlo times (``routing/evaluate.py``)."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
 
 import numpy as np
 
 from silkway.lognormal import sigma_from_p90
 from silkway.routing.conditions import QUANTILE_LEVELS
-from silkway.routing.hazards import Extra
-from silkway.routing.model import QUEUE, Leg
-from silkway.routing.search import Path, next_departure
-from silkway.routing.stategraph import HANDLING, MOVE, PLATFORMS, WAIT, StateGraph, Step, platform_index
-
-EPS = 1e-9
+from silkway.routing.search import Path
+from silkway.routing.stategraph import HANDLING, MOVE, StateGraph, Step, platform_index
 
 Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1)
 
@@ -42,41 +34,6 @@ def path_steps(g: StateGraph, path: Path) -> list[Located]:
         out.append((Step(HANDLING, hub.median_h, hub.p90_h, facility_id=hub.facility_id, cost_usd_per_teu=hub.cost_usd_per_teu,
                          co2e_kg_per_teu=hub.co2e_kg_per_teu), last, last, -1))
     return out
-
-
-def nominal_legs(g: StateGraph, steps: list[Located], depart_h: float, teu: float, extras: Sequence[Extra] | None = None) -> list[Leg]:
-    """The nominal chain: every step at its median, waits as they fall; an expected congestion wait (``extras``,
-    typical conditions) is its own ``queue`` leg (its mean) just before the step it is for; the origin wait for the
-    train to leave is the queue leg with neither facility nor link."""
-    legs = []
-    t = depart_h
-    for k, (step, u, v, a) in enumerate(steps):
-        for (kind, target, _), mean_h, _ in (extras[k][3] if extras else ()):
-            legs.append(Leg(QUEUE, u, u, mean_h, t - depart_h, facility_id=target if kind in ("handling", "customs") else None,
-                            link_id=target if kind in ("link", "quay") else None))
-            t += mean_h
-        hours = next_departure(t, step.period_h, step.offset_h) - t if step.kind == WAIT else step.median_h
-        extra: dict[str, Any] = {}
-        if step.kind == MOVE:
-            lk = g.net.links[g.link[a]]
-            extra = dict(link_id=lk.link_id, mode=lk.mode, platform=PLATFORMS[platform_index(g.tail[a])], distance_km=lk.distance_km,
-                         country=lk.country, corridor=lk.corridor)
-        elif step.kind == WAIT:
-            lk = g.net.links[g.link[a]]
-            extra = dict(link_id=lk.link_id, mode=lk.mode)
-        legs.append(Leg(step.kind, u, v, hours, t - depart_h, step.cost_usd_per_teu * teu, step.co2e_kg_per_teu * teu,
-                        facility_id=step.facility_id, **extra))
-        t += hours
-    return legs
-
-
-@dataclass(frozen=True, slots=True)
-class Draws:
-    """Monte Carlo draws of one path: ``total_h`` door-to-door hours, ``steps_h`` the sum of its sampled moving,
-    handling and customs steps alone (waits left out), both per draw, common random numbers across paths."""
-
-    total_h: np.ndarray
-    steps_h: np.ndarray
 
 
 class LognormalTable:
@@ -134,7 +91,8 @@ class LognormalTable:
         u = self._stream(self._wait_uniforms, seed, n, rows, 0x0A17)
         key = (seed, n, u.shape[1])
         if self._wait_segments[0] != key:
-            self._wait_segments = (key, quantile_segments(u))
+            pos, frac = quantile_segments(u)
+            self._wait_segments = (key, (pos.astype(np.int8), frac))  # segments 0–7: a byte each (less memory to stream)
         return self._wait_segments[1]
 
     def _stream(self, cache: dict[tuple[int, int], np.ndarray], seed: int, n: int, rows: int, tag: int) -> np.ndarray:
@@ -170,138 +128,3 @@ def sample_quantiles(q: np.ndarray, u: np.ndarray | None = None, segments: tuple
     rows = np.arange(q.shape[0])[:, None]
     qlo = q[rows, pos]
     return np.asarray(qlo + (q[rows, pos + 1] - qlo) * frac)
-
-
-class SamplePlan(NamedTuple):
-    """What sampling needs of a path that does not depend on the query (a router keeps it with the path): per run of
-    steps between two scheduled departures, the lognormal steps (index, sigma row of the table, median) and the wait
-    that ends the run (its step index and step; None for the last run); ``segment[k]`` = the run of step k."""
-
-    runs: list[tuple[list[int], list[int], list[float], int, Step | None]]
-    segment: list[int]
-
-
-def sample_plan(steps: list[Located], table: LognormalTable) -> SamplePlan:
-    runs: list[tuple[list[int], list[int], list[float], int, Step | None]] = []
-    ks: list[int] = []
-    sig: list[int] = []
-    med: list[float] = []
-    segment: list[int] = []
-    for k, (step, _, _, _) in enumerate(steps):
-        segment.append(len(runs))
-        if step.kind == WAIT:
-            runs.append((ks, sig, med, k, step))
-            ks, sig, med = [], [], []
-        elif step.median_h > 0:
-            ks.append(k)
-            sig.append(table.index(step))
-            med.append(step.median_h)
-    runs.append((ks, sig, med, -1, None))
-    return SamplePlan(runs, segment)
-
-
-def sample_hours(step_lists: Sequence[list[Located]], depart_h: float, n: int, seed: int,
-                 table: LognormalTable | None = None, extras_lists: Sequence[Sequence[Extra]] | None = None,
-                 plans: Sequence[SamplePlan] | None = None) -> list[Draws]:
-    """Door-to-door hours of each path in ``n`` Monte Carlo draws (common random numbers across paths:
-    the k-th step of every path uses row k of one standard-normal matrix of the seed).
-
-    Each timed step is lognormal with its median and P90 (sigma = ln(P90/median) / z0.9); a wait is the
-    time to the next departure after the sampled arrival. ``extras_lists`` (per path, per step: ``hazards.Extra``)
-    add expected congestion waits before a step — drawn from their quantiles where known (``sample_quantiles``),
-    else their mean, a constant — and a closure in force with probability p when the container gets there: it waits
-    for the rest of it (uniform over the closure's length); at a scheduled departure the sailing is cancelled and the
-    container takes the first one after the reopening. ``plans``: the paths' :func:`sample_plan` if known.
-    Vectorised: the draws of every step of every path are one gather from the ``table`` of factors and one product;
-    each run of steps between two waits is one sum; only the (few) waits loop in Python."""
-    table = table if table is not None else LognormalTable(keep=1)
-    plans = plans if plans is not None else [sample_plan(st, table) for st in step_lists]
-    rows: list[int] = []
-    which: list[int] = []
-    medians: list[float] = []
-    crow: list[int] = []  # closure rows on steps that are not waits: step index, p, length h
-    cp: list[float] = []
-    cl: list[float] = []
-    wrow: list[int] = []  # sampled expected waits: uniform row (2 per step), quantiles
-    wq: list[tuple[float, ...]] = []
-    layouts = []  # per path and run: (lognormal rows a:b, closure rows c:d, wait rows e:f, constant queue h, wait step, its closure)
-    for j, plan in enumerate(plans):
-        nruns = len(plan.runs)
-        cl_at: list[list[int]] = [[] for _ in range(nruns)]
-        w_at: list[list[int]] = [[] for _ in range(nruns)]
-        run_queue = [0.0] * nruns
-        run_closure: dict[int, tuple[int, float, float]] = {}
-        if extras_lists is not None:
-            for k, (_, p, length, waits) in enumerate(extras_lists[j]):
-                if p == 0 and not waits:
-                    continue
-                r = plan.segment[k]
-                for i, (_, mean_h, q) in enumerate(waits):
-                    if q is None:
-                        run_queue[r] += mean_h
-                    else:
-                        w_at[r].append(len(wq))
-                        wrow.append(2 * k + i)
-                        wq.append(q)
-                if p > 0:
-                    if plan.runs[r][3] == k:
-                        run_closure[r] = (k, p, length)
-                    else:
-                        cl_at[r].append(len(crow))
-                        crow.append(k)
-                        cp.append(p)
-                        cl.append(length)
-        layout = []
-        for r, (ks, sig, med, _, wait) in enumerate(plan.runs):
-            a = len(rows)
-            rows += ks
-            which += sig
-            medians += med
-            c = (cl_at[r][0], cl_at[r][-1] + 1) if cl_at[r] else (0, 0)
-            w = (w_at[r][0], w_at[r][-1] + 1) if w_at[r] else (0, 0)
-            layout.append((a, len(rows), *c, *w, run_queue[r], wait, run_closure.get(r)))
-        layouts.append(layout)
-    longest = max((len(st) for st in step_lists), default=0)
-    draws = np.asarray(medians)[:, None] * table.factors(seed, n, longest)[which, rows] if rows else np.zeros((0, n))
-    u = table.uniforms(seed, n, longest) if crow or any(x[8] for layout in layouts for x in layout) else None
-    if crow:
-        assert u is not None
-        closed = u[0, crow] < np.asarray(cp)[:, None]
-        cdraws = np.where(closed, u[1, crow] * np.asarray(cl)[:, None], 0.0)
-    else:
-        cdraws = np.zeros((0, n))
-    if wrow:
-        pos, frac = table.wait_uniforms(seed, n, longest)
-        wr = np.asarray(wrow)
-        wdraws = sample_quantiles(np.asarray(wq), segments=(pos[wr % 2, wr // 2], frac[wr % 2, wr // 2]))
-    else:
-        wdraws = np.zeros((0, n))
-    out = []
-    for layout in layouts:
-        t = np.full(n, depart_h)
-        steps_h = np.zeros(n)
-        queue_total = 0.0
-        for first, end, cfirst, cend, wfirst, wend, queue, wait, wclosure in layout:
-            seg = None
-            for lo, hi, src in ((first, end, draws), (cfirst, cend, cdraws), (wfirst, wend, wdraws)):
-                if hi > lo:
-                    part = src[lo:hi].sum(axis=0) if hi - lo > 1 else src[lo]
-                    seg = part if seg is None else seg + part
-            if seg is not None:
-                t = t + seg
-                steps_h = steps_h + seg
-            if queue:
-                t = t + queue
-                queue_total += queue
-            if wait is not None:
-                t = wait.offset_h + np.ceil((t - wait.offset_h) / wait.period_h - EPS) * wait.period_h
-                if wclosure is not None:  # the sailing is cancelled: the first one after the reopening
-                    assert u is not None
-                    k, p, length = wclosure
-                    later = t + u[1, k] * length
-                    later = wait.offset_h + np.ceil((later - wait.offset_h) / wait.period_h - EPS) * wait.period_h
-                    t = np.where(u[0, k] < p, later, t)
-        if queue_total:
-            steps_h = steps_h + queue_total
-        out.append(Draws(t - depart_h, steps_h))
-    return out

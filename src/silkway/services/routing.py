@@ -1,9 +1,12 @@
-"""Route-planning use cases shared by the CLI and the web: plan, serialise, GeoJSON."""
+"""Route-planning use cases shared by the Python API, the CLI and the web: plan (``silkway.route``, ``route_many``,
+:func:`plan_route`), serialise, GeoJSON. Resolving ``conditions`` (``typical`` reads the waits file shipped with the
+dataset) happens here, so the planner (``silkway.routing``) receives :class:`Conditions` and does no I/O."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict, Unpack
@@ -13,12 +16,13 @@ from silkway.network.model import Node
 from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
 from silkway.routing import Router as Router  # re-exported: the type interfaces hold
 from silkway.routing import RouteResult
-from silkway.routing.conditions import Conditions
+from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.objectives import FIELD as FIELD  # re-exported: the figure each objective ranks by
 from silkway.routing.objectives import shown as shown  # re-exported: the rounding the ranking uses
-from silkway.routing.planner import conditions_of
+from silkway.routing.planner import SAMPLES, router_of
 from silkway.routing.planner import route_day as route_day  # re-exported: the interfaces parse a route day here
 from silkway.routing.planner import router_at as router_at  # re-exported: the web app keeps one router per day
+from silkway.services.conditions import resolve_conditions
 from silkway.services.network import load_dated
 from silkway.vocabulary import Objective
 
@@ -63,6 +67,74 @@ def plan_route(origin: str, destination: str, *, dataset: PathLike = None, route
     r = router if router is not None else router_for(dataset, as_of=as_of, depart=options.get("depart"))
     day = route_day(as_of, options.get("depart")) or r.net.manifest.reference_date
     return r.route(origin, destination, conditions=conditions_of(r, conditions, dataset, day), **options)
+
+
+def _router(net: Network | Router | None, day: dt.date | None = None) -> Router:
+    if isinstance(net, Router):
+        return net
+    if net is None:
+        from silkway.network.dataset import read_dataset
+
+        net = read_dataset(as_of=day)
+        return router_of(net)
+    return router_at(net, day)
+
+
+def route(net: Network | Router | None, origin: str, destination: str, *, teu: float = 1.0,
+          depart: dt.date | dt.datetime | str | None = None, avoid: Iterable[str] = (), via: Iterable[str] = (),
+          max_transfers: int | None = None, objective: Objective | str = Objective.TIME, alternatives: int = 3, samples: int = SAMPLES,
+          seed: int = 0, as_of: dt.date | str | None = None, conditions: Conditions | str | None = "typical") -> RouteResult:
+    """Plan a shipment from ``origin`` to ``destination`` (tolerant place names).
+
+    ``net``: a :class:`Network` (its router is built on the first call and kept with it: :func:`router_of`), a
+    prebuilt :class:`Router`, or None to read the embedded dataset (slow: reads the CSVs on every call).
+    Options: ``teu`` (1.0), ``depart`` (date/datetime/ISO text; None = a Monday 00:00), ``avoid``
+    (countries, places, modes), ``via`` (places, in order), ``max_transfers``, ``objective``
+    (time = median|p90|cost|co2e, see :class:`Objective`), ``alternatives`` (K), ``samples`` and ``seed`` of the time sampling.
+    The network is the one on ``as_of`` if given, else on the departure day, else as given (a dated network:
+    its reference date); a :class:`Router` is used as it is.
+    ``conditions``: ``"typical"`` (default: the expected waits shipped with the embedded dataset, for the route's day),
+    ``"free"`` (none: the express answer), a waits file or simulation output folder, or a :class:`Conditions`.
+    Raises :class:`RoutingError` for unknown names and infeasible constraints (naming the culprit)."""
+    day = route_day(as_of, depart)
+    r = _router(net, day)
+    return r.route(origin, destination, teu=teu, depart=depart, avoid=avoid, via=via, max_transfers=max_transfers,
+                   objective=objective, alternatives=alternatives, samples=samples, seed=seed,
+                   conditions=conditions_of(r, conditions, None, day))
+
+
+def conditions_of(router: Router, spec: Conditions | str | os.PathLike[str] | None, dataset: str | os.PathLike[str] | None,
+                  day: dt.date | None) -> Conditions:
+    """``spec`` resolved for ``dataset`` (None: the embedded one) and the route's day, kept on the router (bounded):
+    a server or a loop of queries reads the waits file once. ``None`` = free."""
+    if spec is None or isinstance(spec, Conditions):
+        return spec or FREE
+    key = (str(spec), None if dataset is None else str(dataset), day)
+    cache = router.conditions_cache
+    cond = cache.get(key)
+    if cond is None:
+        if len(cache) >= 64:
+            cache.clear()
+        cond = cache[key] = resolve_conditions(spec, dataset, day, router.net.manifest.name)
+    return cond
+
+
+def route_many(net: Network | Router | None, queries: Iterable[Mapping[str, Any] | tuple[str, str]], **common: Any) -> list[RouteResult]:
+    """Plan many shipments on one network (the router is built once). Each query is ``(origin,
+    destination)`` or a mapping with ``origin``, ``destination`` and any option of :func:`route`;
+    ``common`` options apply to all queries unless a query overrides them."""
+    r = _router(net)
+    out = []
+    for qy in queries:
+        if isinstance(qy, Mapping):
+            opts = {**common, **{k: v for k, v in qy.items() if k not in ("origin", "destination")}}
+            opts["conditions"] = conditions_of(r, opts.get("conditions", "typical"), None, route_day(opts.pop("as_of", None), opts.get("depart")))
+            out.append(r.route(qy["origin"], qy["destination"], **opts))
+        else:
+            opts = dict(common)
+            opts["conditions"] = conditions_of(r, opts.get("conditions", "typical"), None, route_day(opts.pop("as_of", None), opts.get("depart")))
+            out.append(r.route(qy[0], qy[1], **opts))
+    return out
 
 
 @dataclass(frozen=True)
