@@ -18,9 +18,9 @@ from silkway.capacity.curve import curve_figure, kpi_rows, summarise
 from silkway.capacity.curve import parse_multipliers as parse_multipliers  # re-exported for the CLI
 from silkway.errors import SilkwayError
 from silkway.network import Network
+from silkway.services._paths import OptPath
 from silkway.simulation import Demand, SimOptions
 
-PathLike = str | os.PathLike[str] | None
 RunProgress = Callable[[int, int, float, int], None]  # (runs done, runs total, multiplier, replication)
 
 
@@ -32,7 +32,7 @@ class Inputs:
     label: str  # what was analysed: "dataset as of …" or the scenario's name
 
 
-def inputs(dataset: PathLike = None, as_of: date | str | None = None, scenario: PathLike = None) -> Inputs:
+def inputs(dataset: OptPath = None, as_of: date | str | None = None, scenario: OptPath = None) -> Inputs:
     """The network (as of a date), demand and options of the dataset or of a scenario file applied to its dataset
     (``as_of`` overrides the scenario's date)."""
     from silkway.services.simulation import load_inputs
@@ -52,13 +52,13 @@ def inputs(dataset: PathLike = None, as_of: date | str | None = None, scenario: 
     return Inputs(applied.network, applied.demand, applied.options, f"scenario {loaded.name} as of {applied.network.as_of}")
 
 
-def capacity(dataset: PathLike = None, as_of: date | str | None = None, scenario: PathLike = None, *,
+def capacity(dataset: OptPath = None, as_of: date | str | None = None, scenario: OptPath = None, *,
              closures: bool = True) -> tuple[Inputs, CapacityReport]:
     got = inputs(dataset, as_of, scenario)
     return got, analyse(got.network, got.demand, got.options, closures=closures)
 
 
-def capacity_of(net: Network, dataset: PathLike = None) -> CapacityReport:
+def capacity_of(net: Network, dataset: OptPath = None) -> CapacityReport:
     """The analytic capacity of an already loaded network (snapshot) with its dataset's demand (the web app)."""
     from silkway.simulation import dataset_demand
 
@@ -68,7 +68,7 @@ def capacity_of(net: Network, dataset: PathLike = None) -> CapacityReport:
     return analyse(net, dataset_demand(dataset, net), SimOptions())
 
 
-def dataset_inputs(net: Network, dataset: PathLike, label: str) -> Inputs:
+def dataset_inputs(net: Network, dataset: OptPath, label: str) -> Inputs:
     """An already loaded network (snapshot) with its dataset's demand and the default options (the web app's curve)."""
     from silkway.simulation import dataset_demand
 

@@ -43,8 +43,8 @@ from silkway.routing.conditions import (
     parse_kind,
     pooled,
 )
+from silkway.services._paths import OptPath
 
-PathLike = str | os.PathLike[str] | None
 MEAN_COLUMNS = ("as_of", "element_kind", "target_id", "node_id", "month", "trains", "mean_wait_h")
 QUANTILE_COLUMNS = ("min_wait_h", "p10_wait_h", "p25_wait_h", "p50_wait_h", "p75_wait_h", "p90_wait_h", "p95_wait_h", "p99_wait_h",
                     "max_wait_h")
@@ -52,7 +52,7 @@ COLUMNS = MEAN_COLUMNS + QUANTILE_COLUMNS
 assert len(QUANTILE_COLUMNS) == len(QUANTILE_LEVELS)
 
 
-def dataset_digest(dataset: PathLike = None) -> str:
+def dataset_digest(dataset: OptPath = None) -> str:
     """SHA-256 (16 hex) of the dataset's own files: manifest, every table present and demand.csv."""
     folder = Path(dataset) if dataset is not None else default_dataset_path()
     h = hashlib.sha256()
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 WaitRow = tuple[Any, ...]  # (as_of, kind, target, node, month, trains, mean_h, quantiles...)
 
 
-def build_typical_waits(dataset: PathLike = None, *, as_of: Sequence[str] = DEFAULT_AS_OF, replications: int = 3, seed: int = 0,
+def build_typical_waits(dataset: OptPath = None, *, as_of: Sequence[str] = DEFAULT_AS_OF, replications: int = 3, seed: int = 0,
                         progress: Callable[[str], None] | None = None) -> list[WaitRow]:
     """Rows of ``typical_waits.csv``: for each as-of day, ``replications`` simulated years of the baseline (the dataset's
     demand, default options: closures included) with seeds ``seed, seed+1, …``; waits pooled over the replications.
@@ -139,7 +139,7 @@ def _origin_rows(day: str, runs: list[StationWaits]) -> list[WaitRow]:
     return out
 
 
-def write_typical_waits(rows: list[WaitRow], path: str | os.PathLike[str], *, dataset: PathLike, as_of: Sequence[str], replications: int,
+def write_typical_waits(rows: list[WaitRow], path: str | os.PathLike[str], *, dataset: OptPath, as_of: Sequence[str], replications: int,
                         seed: int, command: str) -> Path:
     from silkway import __version__
 
@@ -222,7 +222,7 @@ def _filled(rows: dict[ElementKey, tuple[list[float], list[tuple[float, ...] | N
     return Conditions(waits=pooled(waits), dists=pooled(dists))
 
 
-def typical_conditions(dataset: PathLike = None, day: dt.date | None = None) -> Conditions:
+def typical_conditions(dataset: OptPath = None, day: dt.date | None = None) -> Conditions:
     """The typical waits shipped with ``dataset`` (embedded when None) for the as-of day closest to ``day`` (the earliest
     without a day); with a warning when the dataset changed since they were built, or FREE with a warning when absent."""
     folder = Path(dataset) if dataset is not None else default_dataset_path()
@@ -249,7 +249,7 @@ def nearest(days: list[str], day: dt.date | None) -> str:
     return min(days, key=lambda d: (abs((dt.date.fromisoformat(d) - day).days), d))
 
 
-def stale_warning(head: dict[str, str], dataset: PathLike) -> tuple[str, ...]:
+def stale_warning(head: dict[str, str], dataset: OptPath) -> tuple[str, ...]:
     """A warning when the dataset's digest differs from the one the waits were computed from."""
     now = dataset_digest(dataset)
     built = head.get("dataset_sha256")
@@ -296,7 +296,7 @@ def _parquet_conditions(p: Path) -> Conditions:
     return Conditions(ConditionsKind.FILE, pooled(waits), f"file {p} (mean waits of that run, the same in every month)")
 
 
-def resolve_conditions(spec: str | os.PathLike[str] | Conditions | None, dataset: PathLike = None, day: dt.date | None = None,
+def resolve_conditions(spec: str | os.PathLike[str] | Conditions | None, dataset: OptPath = None, day: dt.date | None = None,
                        network_name: str | None = None) -> Conditions:
     """``free``, ``typical`` (default), a file or folder, or a :class:`Conditions` as given. Without a dataset folder,
     ``typical`` means the waits shipped with the embedded dataset: for a network of another name (``network_name``, its

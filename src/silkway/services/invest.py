@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,19 +24,19 @@ from silkway.invest.result import InvestResult, summarise
 from silkway.network.model import Network
 from silkway.scenarios.backends import DaskBackend, LocalBackend
 from silkway.scenarios.study import Backend
+from silkway.services._paths import StrPath
 from silkway.services.projects import catalogue_digest, read_catalogue, validate_projects
 from silkway.vocabulary import BackendKind
 
 __all__ = ["DEFAULT_INVEST_STORE", "InvestOutcome", "InvestRequest", "backend_for", "catalogue_digest", "invest", "plan_investments",
            "portfolio_key", "probability_statement", "read_catalogue", "validate_projects", "write_outputs", "write_plot"]
 
-PathLike = str | os.PathLike[str]
 DEFAULT_INVEST_STORE = Path(DEFAULT_STORE).parent / "invest"
 
 
 @dataclass(frozen=True)
 class InvestRequest:
-    scenario: PathLike
+    scenario: StrPath
     budget_usd: float
     objective: Objective = Objective.DELIVERED
     replications: int = 5
@@ -51,7 +50,7 @@ class InvestRequest:
     workers: int = 2
     address: str | None = None  # an existing Dask scheduler (tcp://host:port)
     backend: BackendKind = BackendKind.DASK  # a local Dask cluster unless --address; or local processes
-    store: PathLike | None = DEFAULT_INVEST_STORE  # None: keep nothing (no resume)
+    store: StrPath | None = DEFAULT_INVEST_STORE  # None: keep nothing (no resume)
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ def invest(req: InvestRequest, progress: Callable[[int], None] | None = None) ->
     return InvestOutcome(result, catalogue, loaded.name, days, store_dir, found, summary, geometry, applied.network)
 
 
-def plan_investments(scenario: PathLike, budget_usd: float, objective: Objective | str = Objective.DELIVERED,
+def plan_investments(scenario: StrPath, budget_usd: float, objective: Objective | str = Objective.DELIVERED,
                      **options: object) -> InvestResult:
     """The Python API (``silkway.plan_investments``; ``silkway.invest`` is the package): choose the portfolio within ``budget_usd`` for a demand scenario; returns
     the result (``.best``, ``.frontier``, ``.stages``, ``.to_frame()``, ``.build_order_frame()``). ``options`` are the
@@ -165,7 +164,7 @@ def backend_for(req: InvestRequest) -> Iterator[Backend]:
         cluster.close()
 
 
-def write_plot(outcome: InvestOutcome, path: PathLike) -> Path:
+def write_plot(outcome: InvestOutcome, path: StrPath) -> Path:
     """The frontier chart as a PNG (written atomically)."""
     from silkway.atomic import atomic_write_bytes
 
@@ -185,7 +184,7 @@ def map_png(result: InvestResult, geometry: dict[str, dict[str, list[Any]]], net
     return upgrades_map(network, result, geometry)
 
 
-def load_result(path: PathLike) -> tuple[InvestResult, dict[str, dict[str, list[Any]]]]:
+def load_result(path: StrPath) -> tuple[InvestResult, dict[str, dict[str, list[Any]]]]:
     """A result written by ``silkway invest --out`` (``invest.json``) or kept in the store (``result-*.json``)."""
     import json
 
@@ -199,7 +198,7 @@ def load_result(path: PathLike) -> tuple[InvestResult, dict[str, dict[str, list[
         raise ScenarioError(f"{p}: not an invest result (invest.json of `silkway invest --out`): {exc}") from None
 
 
-def stored_runs(root: PathLike = DEFAULT_INVEST_STORE) -> list[dict[str, object]]:
+def stored_runs(root: StrPath = DEFAULT_INVEST_STORE) -> list[dict[str, object]]:
     """Every stored invest result under ``root``, newest first: run id, result file, scenario, objective, budget,
     selected portfolio, build order, finished time."""
     from silkway.invest.store import stored_results
@@ -216,7 +215,7 @@ def stored_runs(root: PathLike = DEFAULT_INVEST_STORE) -> list[dict[str, object]
     return out
 
 
-def stored_result(root: PathLike, run_id: str, result: str) -> tuple[InvestResult, dict[str, dict[str, list[Any]]]] | None:
+def stored_result(root: StrPath, run_id: str, result: str) -> tuple[InvestResult, dict[str, dict[str, list[Any]]]] | None:
     """A stored result by run id and file stem (``result-delivered-1500000000``); None if there is none."""
     p = Path(root) / run_id / f"{result}.json"
     return load_result(p) if p.is_file() else None
@@ -229,7 +228,7 @@ def background_network(result: InvestResult) -> Network:
     return load(result.dataset, result.as_of)
 
 
-def report_section(path: PathLike) -> str:
+def report_section(path: StrPath) -> str:
     """The HTML report's section for an invest result file: frontier chart, map of the chosen upgrades, tables."""
     from silkway.report.invest_section import invest_section
 
@@ -237,7 +236,7 @@ def report_section(path: PathLike) -> str:
     return invest_section(r, frontier_png(r), map_png(r, geometry, background_network(r)))
 
 
-def write_outputs(outcome: InvestOutcome, out_dir: PathLike) -> list[Path]:
+def write_outputs(outcome: InvestOutcome, out_dir: StrPath) -> list[Path]:
     """Next to the printed tables: ``frontier.csv``, ``build_order.csv``, ``invest.json`` (the result and the
     projects' geometry), ``frontier.png`` and ``upgrades_map.png`` in ``out_dir`` (each written atomically)."""
     import json
@@ -254,7 +253,7 @@ def write_outputs(outcome: InvestOutcome, out_dir: PathLike) -> list[Path]:
             atomic_write_bytes(d / "upgrades_map.png", map_png(r, outcome.geometry, outcome.network))]
 
 
-def invest_store_of(results_dir: PathLike) -> Path:
+def invest_store_of(results_dir: StrPath) -> Path:
     """The invest store inside a results folder (the web app's ``results_dir``): ``results_dir/invest``."""
     return Path(results_dir) / DEFAULT_INVEST_STORE.name
 

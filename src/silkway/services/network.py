@@ -16,30 +16,29 @@ from silkway.network.dataset import read_dated_dataset
 from silkway.network.dates import Change, changes, parse_as_of
 from silkway.network.dates import show_value as show_value  # re-exported: how the CLI prints a changed value
 from silkway.network.places import country_name, network_countries, search_places
+from silkway.services._paths import OptPath
 
-PathLike = str | os.PathLike[str] | None
 
-
-def load(dataset: PathLike = None, as_of: date | str | None = None) -> Network:
+def load(dataset: OptPath = None, as_of: date | str | None = None) -> Network:
     """The network of a dataset folder as of a date (default: the dataset's reference date)."""
     day = parse_as_of(as_of)  # a bad date fails before any file is read
     return load_dated(dataset).at(day)
 
 
-def load_dated(dataset: PathLike = None) -> Network:
+def load_dated(dataset: OptPath = None) -> Network:
     """Every dated row of a dataset folder (take snapshots with ``Network.at(day)``), from the compiled cache when the
     files have not changed since they last passed validation (:mod:`silkway.network.cache`; ``SILKWAY_CACHE_DIR``)."""
     return read_dated_dataset(dataset, cache=default_cache())
 
 
-def dated_changes(dataset: PathLike, before: date | str, after: date | str) -> list[Change]:
+def dated_changes(dataset: OptPath, before: date | str, after: date | str) -> list[Change]:
     """Rows added, removed or changed between two dates (``silkway network --changes``)."""
     a, b = parse_as_of(before, "first date"), parse_as_of(after, "second date")
     assert a is not None and b is not None
     return changes(load_dated(dataset), a, b)
 
 
-def validate(dataset: PathLike = None) -> list[Problem]:
+def validate(dataset: OptPath = None) -> list[Problem]:
     """All problems of a dataset folder (empty list when valid), with its candidate projects when it has them."""
     try:
         net = load(dataset)
@@ -50,7 +49,7 @@ def validate(dataset: PathLike = None) -> list[Problem]:
     return validate_projects(dataset, net)
 
 
-def check_demand(dataset: PathLike) -> int | None:
+def check_demand(dataset: OptPath) -> int | None:
     """The number of flows of the dataset folder's own ``demand.csv`` (None when it has none), checked as ``simulate``
     reads it (places against every node the dated network ever has, numbers finite and bounded): ``validate`` and
     ``simulate`` accept the same files. Raises the demand file's :class:`DataError`."""

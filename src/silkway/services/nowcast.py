@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 from silkway import limits
 from silkway.atomic import atomic_write_bytes, atomic_write_text, ensure_folder
 from silkway.errors import DataError, SilkwayError
-
-PathLike = str | os.PathLike[str] | None
+from silkway.services._paths import OptPath
 
 if TYPE_CHECKING:
     from silkway.network.model import Network
@@ -44,7 +43,7 @@ def _at(at: str | datetime) -> datetime:
         raise SilkwayError(f"--at '{at}' is not an ISO 8601 time (e.g. 2024-03-05T06:00Z)") from None
 
 
-def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon_days: float = 30.0, dataset: PathLike = None,
+def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon_days: float = 30.0, dataset: OptPath = None,
                 members: int = 30, seed: int = 0, workers: int = 1) -> NowcastRun:
     """Forecast per-train ETAs (P10/P50/P90) and queue clearance from the observations up to ``at``; ``workers``
     processes run the members (same results whatever the number)."""
@@ -58,7 +57,7 @@ def run_nowcast(observed: str | os.PathLike[str], at: str | datetime, *, horizon
     return forecast_from(obs, t_at, net, demand, horizon_days=horizon_days, members=members, seed=seed, workers=workers)[1]
 
 
-def nowcast_inputs(obs: list[Observation], file: str, at: datetime, dataset: PathLike = None) -> tuple[Network, Demand]:
+def nowcast_inputs(obs: list[Observation], file: str, at: datetime, dataset: OptPath = None) -> tuple[Network, Demand]:
     """The network as of ``at``'s day and the demand; a DataError locating the places, nodes and flows of ``obs``
     (read from ``file``) that they do not know."""
     from silkway.nowcast.observations import check_places
@@ -112,7 +111,7 @@ def write_nowcast(run: NowcastRun, out_dir: str | os.PathLike[str]) -> list[Path
     return written
 
 
-def run_backtest(*, dataset: PathLike = None, days: float = 60, seed: int = 0, members: int = 30, horizon_days: float = 20,
+def run_backtest(*, dataset: OptPath = None, days: float = 60, seed: int = 0, members: int = 30, horizon_days: float = 20,
                  at_days: tuple[float, ...] = (24, 28, 32)) -> Scores:
     """The backtest of silkway.nowcast.backtest on the dataset's 2023 network and demand; returns its Scores."""
     from silkway.nowcast.backtest import backtest

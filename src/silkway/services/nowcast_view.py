@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from silkway import limits
 from silkway.defaults import examples_dir
 from silkway.errors import DataError, Problem, SilkwayError
-from silkway.services.nowcast import PathLike, _at, forecast_from, nowcast_inputs
+from silkway.services._paths import OptPath
+from silkway.services.nowcast import _at, forecast_from, nowcast_inputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,7 +82,7 @@ class NowcastInput:
     digest: str  # sha256 of the file's text and name: with the parameters, what identifies a result
 
 
-def check_file(text: str, name: str, dataset: PathLike = None) -> dict[str, Any]:
+def check_file(text: str, name: str, dataset: OptPath = None) -> dict[str, Any]:
     """:func:`summarize` of a file whose rows and places are valid (against the network as of the suggested time);
     else a DataError locating every problem."""
     obs = parse_observations(text, name)
@@ -90,7 +91,7 @@ def check_file(text: str, name: str, dataset: PathLike = None) -> dict[str, Any]
     return summary
 
 
-def check_input(text: str, name: str, at: str | datetime, *, horizon_days: float, members: int, dataset: PathLike = None) -> NowcastInput:
+def check_input(text: str, name: str, at: str | datetime, *, horizon_days: float, members: int, dataset: OptPath = None) -> NowcastInput:
     """Everything a forecast needs, checked before any work is queued: the bounds of :mod:`silkway.limits`, the time,
     the rows (located errors) and their places, nodes and flows against the network as of ``at``."""
     limits.NOWCAST_HORIZON_DAYS.check(horizon_days)

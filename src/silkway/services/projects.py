@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from silkway.errors import DataError, Problem, ScenarioError
@@ -13,11 +12,10 @@ from silkway.invest.projects import parse_projects
 from silkway.network import Network
 from silkway.network.dataset import default_dataset_path
 from silkway.network.schema import PROJECT_CHANGES, PROJECTS
+from silkway.services._paths import StrPath
 
-PathLike = str | os.PathLike[str]
 
-
-def read_catalogue(dataset: PathLike | None, net: Network) -> Catalogue:
+def read_catalogue(dataset: StrPath | None, net: Network) -> Catalogue:
     """The dataset's candidate projects (projects.csv + project_changes.csv), validated against its dated network."""
     folder = Path(dataset) if dataset else default_dataset_path()
     texts = []
@@ -32,7 +30,7 @@ def read_catalogue(dataset: PathLike | None, net: Network) -> Catalogue:
     return parse_projects(texts[0], texts[1], net, label=str(folder))
 
 
-def validate_projects(dataset: PathLike | None, net: Network) -> list[Problem]:
+def validate_projects(dataset: StrPath | None, net: Network) -> list[Problem]:
     """Problems of the dataset's project tables (none when it has no projects.csv)."""
     folder = Path(dataset) if dataset else default_dataset_path()
     if not (folder / PROJECTS.file).exists():
@@ -46,7 +44,7 @@ def validate_projects(dataset: PathLike | None, net: Network) -> list[Problem]:
     return []
 
 
-def catalogue_digest(dataset: PathLike | None) -> str:
+def catalogue_digest(dataset: StrPath | None) -> str:
     folder = Path(dataset) if dataset else default_dataset_path()
     h = hashlib.sha256()
     for table in (PROJECTS, PROJECT_CHANGES):

@@ -22,14 +22,13 @@ from silkway.routing.objectives import shown as shown  # re-exported: the roundi
 from silkway.routing.planner import SAMPLES, router_of
 from silkway.routing.planner import route_day as route_day  # re-exported: the interfaces parse a route day here
 from silkway.routing.planner import router_at as router_at  # re-exported: the web app keeps one router per day
+from silkway.services._paths import OptPath
 from silkway.services.conditions import resolve_conditions
 from silkway.services.network import load_dated
 from silkway.vocabulary import Objective
 
-PathLike = str | os.PathLike[str] | None
 
-
-def router_for(dataset: PathLike = None, net: Network | None = None, *, as_of: date | str | None = None,
+def router_for(dataset: OptPath = None, net: Network | None = None, *, as_of: date | str | None = None,
                depart: date | datetime | str | None = None) -> Router:
     """A planner for a dataset folder (embedded 'eurasia' when None) or an already loaded network, on the network of
     ``as_of`` if given, else of the departure day, else of the dataset's reference date. Routers are kept per
@@ -59,7 +58,7 @@ class RouteOptions(TypedDict, total=False):
     seed: int
 
 
-def plan_route(origin: str, destination: str, *, dataset: PathLike = None, router: Router | None = None,
+def plan_route(origin: str, destination: str, *, dataset: OptPath = None, router: Router | None = None,
                conditions: str | os.PathLike[str] | Conditions | None = "typical", as_of: date | str | None = None,
                **options: Unpack[RouteOptions]) -> RouteResult:
     """Plan one shipment; ``options`` as :meth:`silkway.routing.Router.route`. ``conditions``: ``typical`` (the waits

@@ -14,6 +14,7 @@ from silkway import jsonsafe
 from silkway.atomic import atomic_write_bytes
 from silkway.interrupts import sigint_deferred
 from silkway.network import Network
+from silkway.services._paths import OptPath
 from silkway.services.network import load
 from silkway.simulation import Demand, SimulationResult, dataset_demand, read_demand, simulate
 from silkway.simulation import SimOptions as SimOptions  # re-exported: the options record interfaces fill in
@@ -21,7 +22,6 @@ from silkway.simulation.core import Progress
 from silkway.simulation.plots import queue_figure, transit_figure
 
 logger = logging.getLogger(__name__)
-PathLike = str | os.PathLike[str] | None
 TABLES = ("shipments", "trains", "facilities", "stations", "conservation", "vessel_links")
 
 
@@ -62,14 +62,14 @@ class SimulationRun:
     result: SimulationResult
 
 
-def load_inputs(dataset: PathLike = None, demand_file: PathLike = None, as_of: date | str | None = None) -> tuple[Network, Demand]:
+def load_inputs(dataset: OptPath = None, demand_file: OptPath = None, as_of: date | str | None = None) -> tuple[Network, Demand]:
     """The network as of ``as_of`` (default: the dataset's reference date) and the demand to run on it."""
     net = load(dataset, as_of)
     demand = read_demand(demand_file, net) if demand_file is not None else dataset_demand(dataset, net)
     return net, demand
 
 
-def run_simulation(dataset: PathLike = None, demand_file: PathLike = None, *, days: float = 365, seed: int = 0,
+def run_simulation(dataset: OptPath = None, demand_file: OptPath = None, *, days: float = 365, seed: int = 0,
                    options: SimOptions | None = None, progress: Progress | None = None, as_of: date | str | None = None,
                    scale: float = 1.0) -> SimulationRun:
     """Load the network (as of ``as_of``) and the demand (× ``scale``), then simulate ``days`` days after the warm-up."""

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from typing import Any
 
 from silkway.network.provenance import MIRROR_HOSTS, ProvenanceReport, provenance
+from silkway.services._paths import OptPath
 from silkway.services.network import load
 
-PathLike = str | os.PathLike[str] | None
 
-
-def report(dataset: PathLike = None) -> ProvenanceReport:
+def report(dataset: OptPath = None) -> ProvenanceReport:
     """The provenance report of a dataset folder (the embedded dataset when None)."""
     return provenance(load(dataset))
 

@@ -30,10 +30,9 @@ from silkway.scenarios.numfmt import num as num  # re-exported: how the CLI prin
 from silkway.scenarios.store import DEFAULT_STORE, ResultsStore, StudyRecord
 from silkway.scenarios.study import ReplicateFn, StudyRun, StudyScenario, StudySpec, run_study
 from silkway.scenarios.summary import method_notes, summarize_kpis
+from silkway.services._paths import StrPath
 from silkway.services.network import load as load_network
 from silkway.vocabulary import BackendKind
-
-PathLike = str | os.PathLike[str]
 
 if TYPE_CHECKING:
     from silkway.scenarios.replicate import SimInputs
@@ -54,7 +53,7 @@ class ScenarioCheck:
     demand_growth: int
 
 
-def load(path: PathLike) -> LoadedScenario:
+def load(path: StrPath) -> LoadedScenario:
     return load_scenario(path)
 
 
@@ -62,7 +61,7 @@ def network_for(loaded: LoadedScenario) -> Network:
     return load_network(loaded.scenario.dataset, loaded.scenario.as_of)
 
 
-def check(path: PathLike) -> ScenarioCheck:
+def check(path: StrPath) -> ScenarioCheck:
     """Validate a scenario file and apply it to its dataset (catches unknown places and ids)."""
     loaded = load_scenario(path)
     net = network_for(loaded)
@@ -75,7 +74,7 @@ def check(path: PathLike) -> ScenarioCheck:
                          len(loaded.scenario.new_facilities), opts, len(loaded.scenario.demand.growth))
 
 
-def diff(path_a: PathLike, path_b: PathLike) -> tuple[list[Change], list[Change]]:
+def diff(path_a: StrPath, path_b: StrPath) -> tuple[list[Change], list[Change]]:
     """(differences of the resolved definitions, differences of their effect on the network/options)."""
     a, b = load_scenario(path_a), load_scenario(path_b)
     if a.scenario.dataset != b.scenario.dataset:
@@ -120,7 +119,7 @@ def code_version() -> str:
     return f"silkway {__version__} {commit}{'-dirty' if dirty else ''}"
 
 
-def make_spec(paths: Sequence[PathLike], replications: int, seed: int = 0, days: int | None = None, crn: bool = True,
+def make_spec(paths: Sequence[StrPath], replications: int, seed: int = 0, days: int | None = None, crn: bool = True,
               detail_reps: int = 3, label: str | None = None) -> StudySpec:
     refuse_in_spawn_bootstrap()
     if not paths:
@@ -168,22 +167,22 @@ def simulation_replicate() -> ReplicateFn[SimInputs]:
     return simulate_replication
 
 
-def run(spec: StudySpec, store_path: PathLike = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
+def run(spec: StudySpec, store_path: StrPath = DEFAULT_STORE, backend: LocalBackend | DaskBackend | None = None,
         progress: Callable[[int, int], None] | None = None, replicate: ReplicateFn[Any] | None = None) -> StudyRun:
     refuse_in_spawn_bootstrap()  # before the store is opened (its lock would stop a worker re-running the script)
     with ResultsStore(store_path) as store:
         return run_study(spec, store, replicate or simulation_replicate(), backend or LocalBackend(2), progress)
 
 
-def summary(study_ref: str = "latest", store_path: PathLike = DEFAULT_STORE) -> tuple[StudyRecord, pd.DataFrame]:
+def summary(study_ref: str = "latest", store_path: StrPath = DEFAULT_STORE) -> tuple[StudyRecord, pd.DataFrame]:
     """The study and its KPI table (:func:`silkway.scenarios.summary.summarize_kpis`, KPIs named with the study's places)."""
     with ResultsStore(store_path, read_only=True) as store:
         rec = store.study(study_ref)
         return rec, summarize_kpis(rec, store.kpis(rec.study_id), places=study_places(store, rec))
 
 
-def study(scenarios: list[PathLike] | PathLike, replications: int = 10, *, seed: int = 0, days: int | None = None, crn: bool = True,
-          store: PathLike = DEFAULT_STORE, workers: int = 2, label: str | None = None,
+def study(scenarios: list[StrPath] | StrPath, replications: int = 10, *, seed: int = 0, days: int | None = None, crn: bool = True,
+          store: StrPath = DEFAULT_STORE, workers: int = 2, label: str | None = None,
           progress: Callable[[int, int], None] | None = None) -> StudyResult:
     """Run (or resume) a study of scenario files, the first the baseline, and summarise it: the notebook entry point
     ``silkway.study(["examples/baseline-2023.yaml", "examples/green-channel.yaml"], replications=10)``."""
@@ -210,13 +209,13 @@ def notes(rec: StudyRecord, table: pd.DataFrame) -> list[str]:
     return method_notes(rec, table)
 
 
-def export(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE) -> list[Path]:
+def export(study_ref: str, out_dir: StrPath, store_path: StrPath = DEFAULT_STORE) -> list[Path]:
     with ResultsStore(store_path, read_only=True) as store:
         return store.export_parquet(store.study(study_ref).study_id, out_dir)
 
 
-def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STORE, capacity: Any = None,
-           invest: PathLike | None = None) -> Path:
+def report(study_ref: str, out_dir: StrPath, store_path: StrPath = DEFAULT_STORE, capacity: Any = None,
+           invest: StrPath | None = None) -> Path:
     """Write the self-contained HTML report of a study; returns the file written. ``capacity``: an optional
     :class:`silkway.report.html.CapacitySection` (the demo's capacity table and saturation curve); ``invest``: an invest
     result file (``invest.json`` of ``silkway invest --out``, or a stored ``result-*.json``) adds its section."""
@@ -229,8 +228,8 @@ def report(study_ref: str, out_dir: PathLike, store_path: PathLike = DEFAULT_STO
         return build_report(store, rec, Path(out_dir), capacity, section)
 
 
-def calibrate(observed_path: PathLike, scenario_path: PathLike | None = None, *, days: int = 365, replications: int = 3,
-              seed: int = 0, out: PathLike | None = None, progress: Callable[[int, dict[str, float]], None] | None = None) -> tuple[CalibrationResult, list[Observation]]:
+def calibrate(observed_path: StrPath, scenario_path: StrPath | None = None, *, days: int = 365, replications: int = 3,
+              seed: int = 0, out: StrPath | None = None, progress: Callable[[int, dict[str, float]], None] | None = None) -> tuple[CalibrationResult, list[Observation]]:
     """Fit per-border demand factors to observed counts; write the calibrated demand CSV to ``out``.
 
     The network, demand and options are those of ``scenario_path`` (default: the embedded dataset
@@ -282,7 +281,7 @@ def demo_routes() -> list[Any]:
     return [router.route(o, d) for o, d in HEADLINE_PAIRS]
 
 
-def demo_scenarios(examples_dir: PathLike | None = None) -> list[Path]:
+def demo_scenarios(examples_dir: StrPath | None = None) -> list[Path]:
     """The demo's scenario files in ``examples_dir`` (default: the examples shipped with the package); a clear error
     when one is missing."""
     folder = examples_dir_default() if examples_dir is None else Path(examples_dir)
@@ -293,8 +292,8 @@ def demo_scenarios(examples_dir: PathLike | None = None) -> list[Path]:
     return [folder / n for n in DEMO_SCENARIOS]
 
 
-def demo(examples_dir: PathLike | None = None, *, replications: int = 20, seed: int = 2023, store_path: PathLike = DEFAULT_STORE,
-         out_dir: PathLike = "silkway-report", backend: LocalBackend | DaskBackend | None = None,
+def demo(examples_dir: StrPath | None = None, *, replications: int = 20, seed: int = 2023, store_path: StrPath = DEFAULT_STORE,
+         out_dir: StrPath = "silkway-report", backend: LocalBackend | DaskBackend | None = None,
          progress: Callable[[int, int], None] | None = None, routes: list[Any] | None = None) -> DemoResult:
     """The main job: headline routes, then baseline-2023 vs double-trade vs green-channel, then the report."""
     from silkway.scenarios.headline import breaks_where, what_it_buys
