@@ -159,12 +159,12 @@ def _parse_table(folder: Path, name: str, table: Table, data: bytes | None, prob
     if data is None:
         exists = (folder / table.file).exists()
         return ParsedTable(complete=not exists and name in OPTIONAL_TABLES)
+    fast = parse_table_bulk(table, name, data)  # a valid table, parsed column-wise; None → the row-by-row parser
+    if fast is not None:
+        return ParsedTable(records=fast)
     text = decode(data, table.file, problems)
     if text is None:
         return ParsedTable(complete=False)
-    fast = parse_table_bulk(table, name, text)  # a valid table, parsed column-wise; None → the row-by-row parser
-    if fast is not None:
-        return ParsedTable(records=fast)
     parsed = parse_table_full(table, text, problems)
     if parsed.complete and not parsed.rows and not parsed.broken and name in NON_EMPTY_TABLES:
         problems.append(Problem(table.file, 1, None, "the table has a header but no rows"))
