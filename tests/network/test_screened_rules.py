@@ -168,6 +168,9 @@ def test_nodes_cut_off_are_found_column_wise_as_row_by_row(tmp_path, monkeypatch
 
 
 def test_a_valid_big_table_is_checked_without_building_its_records(tmp_path, monkeypatch):
+    from silkway.network import dataset
+
+    monkeypatch.setattr(dataset, "LAZY_ROWS", 1000)  # tables this long stay lazy (a smaller one becomes a tuple)
     _make_synthetic().make(3000, tmp_path, seed=7)
     built: list[str] = []
     real = LazyRecords._all
@@ -179,3 +182,4 @@ def test_a_valid_big_table_is_checked_without_building_its_records(tmp_path, mon
     monkeypatch.setattr(LazyRecords, "_all", spy)
     net = read_dated_dataset(tmp_path)
     assert len(net.links) > 3000 and not {"nodes", "links"} & set(built), built
+    assert isinstance(net.links, LazyRecords) and isinstance(net.sources, tuple)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from silkway.atomic import atomic_write_text
 from silkway.errors import DataError, Problem
-from silkway.network.cache import DatasetCache, inputs_key
+from silkway.network.cache import LAZY_ROWS, DatasetCache, LazyRecords, inputs_key
 from silkway.network.model import RECORD_TYPES, Manifest, Network
 from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
 from silkway.network.parse_bulk import parse_table_bulk
@@ -88,6 +88,10 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
     problems = validate_network(network)
     if problems:
         raise DataError(sort_problems(problems), source=label)
+    # as from the cache: a small table as its tuple of records, a big one (LAZY_ROWS or more) stays lazy
+    small: dict[str, Any] = {name: tuple(recs) for name in TABLES if isinstance(recs := network.table(name), LazyRecords)
+                             and len(recs) < LAZY_ROWS}
+    network = replace(network, **small)
     if key is not None and cache is not None:
         cache.save(key, network)
     return network
