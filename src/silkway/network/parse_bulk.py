@@ -13,6 +13,7 @@ validation rules work on the columns (:mod:`silkway.network.columns`).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
@@ -64,13 +65,12 @@ def parse_table_bulk(table: Table, name: str, text: str | bytes) -> LazyRecords 
 
     quiet_arrow_signals()  # Ctrl-C during the read: Python's handler, not pyarrow's (which can hang the read)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    buf = pa.py_buffer(data)
     if data.startswith(_BOM):
-        buf = buf.slice(len(_BOM))
+        data = data[len(_BOM):]
     if b"\x00" in data or b"\r" in data and b"\r\n" not in data or b'"' in data and _ODD_QUOTE.search(data):
         return None
     try:
-        header_line = bytes(buf.slice(0, min(len(buf), 1 << 16))).split(b"\n", 1)[0].decode("utf-8")
+        header_line = data[: 1 << 16].split(b"\n", 1)[0].decode("utf-8")
         header = [h.strip() for h in next(csv.reader([header_line]))]
     except (csv.Error, StopIteration, UnicodeDecodeError):
         return None
@@ -79,7 +79,7 @@ def parse_table_bulk(table: Table, name: str, text: str | bytes) -> LazyRecords 
         return None
     try:
         arrow = pa_csv.read_csv(
-            pa.BufferReader(buf),
+            io.BytesIO(data),
             read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
@@ -91,7 +91,7 @@ def parse_table_bulk(table: Table, name: str, text: str | bytes) -> LazyRecords 
         return None  # an empty table: the row-by-row parser says whether it may be
     if data.count(b"\n") + (0 if data.endswith(b"\n") else 1) != n + 1:
         return None  # a blank line or a line break inside a quoted cell: lines would not follow rows
-    del data, buf
+    del data
     schema = arrow_schema(table)
     values: dict[str, Any] = {}
     for col in table.cols:
