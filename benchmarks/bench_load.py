@@ -5,7 +5,8 @@
 For each size: generate the dataset (benchmarks/make_synthetic.py, once), empty a private cache folder
 (SILKWAY_CACHE_DIR), then run `silkway validate DIR` twice: the first reads, parses and validates the CSVs and
 writes the cache, the second loads the cache. Also times the load alone in-process (``read_dated_dataset`` with the
-cache, no CLI start-up). Prints a Markdown table with wall time, peak RSS and the load averages before each run.
+cache, no CLI start-up). Prints a Markdown table with wall time, CPU time (user + sys), peak RSS and the load
+averages before each run, and says whether the machine was quiet (1-minute load average under 1.5 at the end).
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ def main() -> None:
         print(rows[-3], rows[-2], rows[-1], sep="\n", flush=True)
     print("\n| nodes / links | command | wall | CPU (user+sys) | peak RSS | load avg before (1/5/15 min) |\n|---|---|---|---|---|---|")
     print("\n".join(rows))
+    load = os.getloadavg()
+    quiet = "a quiet machine" if load[0] < 1.5 else f"NOT a quiet machine ({os.cpu_count()} cores): quote CPU time, not wall clock"
+    print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in load)} — {quiet}")
 
 
 if __name__ == "__main__":

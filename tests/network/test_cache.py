@@ -185,3 +185,55 @@ def test_a_cached_load_of_small_tables_does_not_import_pyarrow(tmp_path):
             "print(c.hits, 'pyarrow' in sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fills the cache
     assert subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split() == ["1", "False"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "same_size_rewrite", "missing"])
+def test_a_damaged_big_table_is_rebuilt_not_trusted(dataset_copy, tmp_path, monkeypatch, damage):
+    """A big table (Arrow) is not re-hashed on load: its size and modification time, kept in meta.json, catch a
+    rewrite; pyarrow's structure checks catch what is left of a truncated file."""
+    import os
+
+    from silkway.network import cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "LAZY_ROWS", 20)
+    folder = dataset_copy(default_dataset_path())  # its links table is big enough for Arrow
+    cache = DatasetCache(tmp_path / "cache")
+    fresh = read_dated_dataset(folder, cache=cache)
+    (entry,) = (tmp_path / "cache" / "datasets").iterdir()
+    links = entry / "links.arrow"
+    data = bytearray(links.read_bytes())
+    st = links.stat()
+    if damage == "truncate":
+        links.write_bytes(bytes(data[: len(data) // 2]))
+    elif damage == "same_size_rewrite":
+        first = fresh.links[0].link_id.encode()
+        i = data.index(first)
+        data[i: i + 1] = b"Z" if first[:1] != b"Z" else b"Y"  # one id changed, same size
+        links.write_bytes(bytes(data))
+        os.utime(links, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # even a second later, same size
+    else:
+        links.unlink()
+    again = read_dated_dataset(folder, cache=cache)
+    assert (cache.hits, cache.rebuilt) == (0, 1)
+    assert again == fresh and again.link_by_id.keys() == fresh.link_by_id.keys()
+    assert read_dated_dataset(folder, cache=cache) == fresh and cache.hits == 1
+
+
+def test_the_column_wise_parser_skips_no_formula_and_no_choice_check():
+    """parse_bulk runs the formula pattern only when a cell starts with a character a formula may start with (per
+    kind), and takes an enum or yes/no cell as plain when it is one of the choices: both shortcuts must hold."""
+    import re
+
+    from silkway.limits import FORMULA_PATTERN
+    from silkway.network import parse_bulk
+    from silkway.network.parse import _YES
+
+    starts = {c for c in map(chr, range(0x20000)) for nxt in ("a", "x", "=", " ") if re.match(FORMULA_PATTERN, c + nxt)}
+    assert starts <= set(parse_bulk._FORMULA_ANY)
+    for kind, allowed in parse_bulk._FORMULA_STARTS.items():
+        pattern = re.compile(parse_bulk._PLAIN[kind].replace("\\x{", "\\u{"))
+        can_start = {c for c in starts for nxt in map(chr, range(0x80)) if pattern.match(c + nxt) and re.match(FORMULA_PATTERN, c + nxt)}
+        assert can_start <= set(allowed), kind
+    words = {choice for t in TABLES.values() for c in t.cols if c.kind == "enum" for choice in c.choices} | set(_YES)
+    for word in words:
+        assert re.fullmatch(r"[A-Za-z0-9_]+", word) and not re.match(FORMULA_PATTERN, word), word

@@ -6,8 +6,16 @@ dataset of small tables (the embedded one) does not import pyarrow (``silkway ro
 BLAKE2b digest of every input file's bytes (manifest and tables, or their absence), silkway's version, the cache
 format and the source of the network package (a new parsing or validation rule invalidates every entry). Only a
 dataset that passed validation is cached; a dataset with problems is re-read and re-reported every time.
-``meta.json`` keeps the digest of each table file: an entry that is incomplete, unreadable or altered is deleted and
-rebuilt, never trusted. Entries are written to a temporary folder and renamed into place (atomic).
+
+What is checked on a load, and why that is safe. The inputs are hashed on every load, so an edited dataset is never
+answered from a stale entry. The entry's own files are not re-hashed (at a million nodes that was ≈ 430 MB of Arrow
+per command): an entry is written into a temporary folder and renamed into place, ``meta.json`` last, so it is either
+complete or absent, and silkway never rewrites a file inside it. ``meta.json`` keeps, for a small JSON table, its
+BLAKE2b digest (cheap: checked on every load), and for a big Arrow table its size and modification time (nanoseconds),
+which any later write changes (a truncation, an edit, a copy over it); pyarrow then checks the file's structure (footer,
+schema, buffer sizes) when it opens it. An entry that fails any check is deleted and rebuilt, never trusted. Not
+detected: a change that keeps a big file's size and modification time (bit rot on the disk, or a deliberate reset of
+the timestamp) — the same trust any build cache keyed on file metadata places in its own output folder.
 
 Where: ``SILKWAY_CACHE_DIR`` when set (empty or ``off`` disables the cache), else ``$XDG_CACHE_HOME/silkway``, else
 ``~/.cache/silkway``; never inside the installed package (a cache dir there is refused).
@@ -32,7 +40,7 @@ from silkway.network.model import Manifest, Network
 from silkway.network.schema import TABLES, Table
 
 logger = logging.getLogger(__name__)
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 ENV_DIR = "SILKWAY_CACHE_DIR"
 _OFF = ("", "off", "0", "none", "no")
 
@@ -139,6 +147,15 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _unchanged(path: Path, info: Mapping[str, Any]) -> bool:
+    """The file is the one written into the entry: its digest (a small JSON table), or its size and modification time
+    (a big Arrow table, whose structure pyarrow checks when it opens it)."""
+    if "blake2b" in info:
+        return bool(_digest(path) == info["blake2b"])
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns) == (info["bytes"], info["mtime_ns"])
+
+
 def _write_entry(folder: Path, key: str, net: Network) -> None:
     files = {}
     for name, table in TABLES.items():
@@ -146,15 +163,18 @@ def _write_entry(folder: Path, key: str, net: Network) -> None:
         if len(records) >= LAZY_ROWS:
             import pyarrow as pa
 
-            arrow = _to_arrow(table, records)
+            arrow = to_arrow(table, records)
             path = folder / f"{name}.arrow"
             with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, arrow.schema) as writer:
                 writer.write_table(arrow)
+            st = path.stat()  # a big file is checked by size and modification time on load, not re-hashed (module docs)
+            files[name] = {"file": path.name, "rows": len(records), "bytes": st.st_size, "mtime_ns": st.st_mtime_ns}
         else:
             path = folder / f"{name}.json"
-            columns = {c: [v.isoformat() if isinstance(v, date) else v for v in vs] for c, vs in _columns(table, records).items()}
+            plain = records.columns.to_pydict() if isinstance(records, LazyRecords) else _columns(table, records)
+            columns = {c: [v.isoformat() if isinstance(v, date) else v for v in vs] for c, vs in plain.items()}
             path.write_text(json.dumps(columns, ensure_ascii=False), encoding="utf-8")
-        files[name] = {"file": path.name, "rows": len(records), "blake2b": _digest(path)}
+            files[name] = {"file": path.name, "rows": len(records), "blake2b": _digest(path)}
     m = net.manifest
     meta = {"format": CACHE_FORMAT, "key": key, "files": files,
             "manifest": {"name": m.name, "version": m.version, "date": m.date, "licence": m.licence, "description": m.description,
@@ -170,7 +190,7 @@ def _read_entry(folder: Path, key: str) -> Network | None:
     for name, table in TABLES.items():
         info = meta["files"][name]
         path = folder / info["file"]
-        if path.name not in (f"{name}.arrow", f"{name}.json") or _digest(path) != info["blake2b"]:
+        if path.name not in (f"{name}.arrow", f"{name}.json") or not _unchanged(path, info):
             return None
         if path.suffix == ".json":
             columns = json.loads(path.read_text(encoding="utf-8"))
@@ -184,8 +204,9 @@ def _read_entry(folder: Path, key: str) -> Network | None:
         import pyarrow as pa
 
         arrow = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()  # zero-copy: the map lives with the table
-        if arrow.num_rows != info["rows"] or arrow.schema != _schema(table):
+        if arrow.num_rows != info["rows"] or arrow.schema != arrow_schema(table):
             return None
+        arrow.validate()  # buffers and offsets consistent with the schema (raises: a damaged entry)
         tables[name] = LazyRecords(arrow, name)
     m = meta["manifest"]
     ref = date.fromisoformat(m["reference_date"]) if m["reference_date"] else None
@@ -211,6 +232,14 @@ class LazyRecords(Sequence[Any]):
     @property
     def columns(self) -> Any:
         return self._arrow
+
+    def take(self, rows: Sequence[int]) -> list[Any]:
+        """The records at these row positions, built alone (the whole table is not built)."""
+        if self._items is not None or not len(rows):
+            return [self._all()[i] for i in rows]
+        import pyarrow as pa
+
+        return list(_from_columns(self._name, TABLES[self._name], self._arrow.take(pa.array(rows, type=pa.int64())).to_pydict()))
 
     def _all(self) -> tuple[Any, ...]:
         if self._items is None:
@@ -245,7 +274,7 @@ class LazyRecords(Sequence[Any]):
         return f"<{len(self)} {self._name} records from the dataset cache>"
 
 
-def _schema(table: Table) -> Any:
+def arrow_schema(table: Table) -> Any:
     import pyarrow as pa
 
     return pa.schema([*(pa.field(c.name, _arrow_type(c.kind)) for c in table.cols), pa.field("_line", pa.int32())])
@@ -258,32 +287,42 @@ def _arrow_type(kind: str) -> Any:
             "months": pa.list_(pa.float64())}.get(kind, pa.string())
 
 
+def cache_cell(kind: str, value: Any) -> Any:
+    """A parsed value as the cache stores it: lists joined by ';' (empty: None), a geometry as its flat coordinates."""
+    if kind in ("list", "gauges", "sources"):
+        return ";".join(map(str, value)) if value else None
+    if kind == "geometry":
+        return [x for p in value for x in p] if value else None
+    if kind == "months":
+        return list(value) if value else None
+    return value
+
+
 def _columns(table: Table, records: Sequence[Any]) -> dict[str, list[Any]]:
-    """The records as plain columns: lists joined by ';', a geometry as its flat coordinates, dates as dates."""
+    """The records as plain columns (:func:`cache_cell`), dates as dates."""
     cols: dict[str, list[Any]] = {}
     for col in table.cols:
-        values: list[Any]
         if col.kind == "sources":
-            values = [";".join(ids) if (ids := dict(r.src).get(col.name)) else None for r in records]
+            values = [dict(r.src).get(col.name) for r in records]
         else:
             values = [getattr(r, col.name) for r in records]
-            if col.kind in ("list", "gauges"):
-                values = [";".join(map(str, v)) if v else None for v in values]
-            elif col.kind == "geometry":
-                values = [[x for p in v for x in p] if v else None for v in values]
-            elif col.kind == "months":
-                values = [list(v) if v else None for v in values]
+        if col.kind in ("list", "gauges", "sources", "geometry", "months"):
+            values = [cache_cell(col.kind, v) for v in values]
         cols[col.name] = values
     cols["_line"] = [r.line for r in records]
     return cols
 
 
-def _to_arrow(table: Table, records: Sequence[Any]) -> Any:
+def to_arrow(table: Table, records: Sequence[Any]) -> Any:
+    """The records as an Arrow table in the cache's layout (the table itself for :class:`LazyRecords`)."""
     import pyarrow as pa
+
+    if isinstance(records, LazyRecords):
+        return records.columns
 
     cols = _columns(table, records)
     arrays = {c.name: pa.array(cols[c.name], type=_arrow_type(c.kind)) for c in table.cols}
-    return pa.table({**arrays, "_line": pa.array(cols["_line"], type=pa.int32())}, schema=_schema(table))
+    return pa.table({**arrays, "_line": pa.array(cols["_line"], type=pa.int32())}, schema=arrow_schema(table))
 
 
 def _from_columns(name: str, table: Table, columns: Mapping[str, list[Any]]) -> tuple[Any, ...]:

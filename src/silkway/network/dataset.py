@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from silkway.atomic import atomic_write_text
 from silkway.errors import DataError, Problem
-from silkway.network.cache import DatasetCache, inputs_key
+from silkway.network.cache import LAZY_ROWS, DatasetCache, LazyRecords, inputs_key
 from silkway.network.model import RECORD_TYPES, Manifest, Network
 from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
 from silkway.network.parse_bulk import parse_table_bulk
@@ -88,6 +88,10 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
     problems = validate_network(network)
     if problems:
         raise DataError(sort_problems(problems), source=label)
+    # as from the cache: a small table as its tuple of records, a big one (LAZY_ROWS or more) stays lazy
+    small: dict[str, Any] = {name: tuple(recs) for name in TABLES if isinstance(recs := network.table(name), LazyRecords)
+                             and len(recs) < LAZY_ROWS}
+    network = replace(network, **small)
     if key is not None and cache is not None:
         cache.save(key, network)
     return network
@@ -159,12 +163,12 @@ def _parse_table(folder: Path, name: str, table: Table, data: bytes | None, prob
     if data is None:
         exists = (folder / table.file).exists()
         return ParsedTable(complete=not exists and name in OPTIONAL_TABLES)
+    fast = parse_table_bulk(table, name, data)  # a valid table, parsed column-wise; None → the row-by-row parser
+    if fast is not None:
+        return ParsedTable(records=fast)
     text = decode(data, table.file, problems)
     if text is None:
         return ParsedTable(complete=False)
-    fast = parse_table_bulk(table, name, text)  # a valid table, parsed column-wise; None → the row-by-row parser
-    if fast is not None:
-        return ParsedTable(records=fast)
     parsed = parse_table_full(table, text, problems)
     if parsed.complete and not parsed.rows and not parsed.broken and name in NON_EMPTY_TABLES:
         problems.append(Problem(table.file, 1, None, "the table has a header but no rows"))

@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,7 +43,7 @@ class ParsedTable:
     rows: list[Row] = field(default_factory=list)
     broken: list[Row] = field(default_factory=list)
     complete: bool = True
-    records: tuple[Any, ...] | None = None  # a valid table parsed column-wise (parse_bulk.py): its records, no rows
+    records: Sequence[Any] | None = None  # a valid table parsed column-wise (parse_bulk.py): its LazyRecords, no rows
 
 
 def show(text: str) -> str:

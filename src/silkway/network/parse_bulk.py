@@ -5,7 +5,9 @@ rules, e.g. no surrounding spaces) and hands every other cell to :func:`parse_ce
 the row-by-row parser's. As soon as a table shows *any* problem (a bad cell, a value without a source, a structure
 pyarrow reads differently from ``csv``: blank lines, quoted line breaks, a wrong cell count…) it returns None and
 the caller parses that table with the row-by-row parser (:mod:`silkway.network.parse`), which locates every problem
-at its file, line and field. Valid tables come back as records, built column-wise.
+at its file, line and field. A valid table comes back as its Arrow columns in the cache's layout
+(:class:`~silkway.network.cache.LazyRecords`): records are built only when a caller iterates them, and the
+validation rules work on the columns (:mod:`silkway.network.columns`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ import csv
 import io
 import re
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silkway.errors import Problem
 from silkway.limits import FORMULA_PATTERN
 from silkway.network.model import RECORD_TYPES
 from silkway.network.parse import _YES, _check_header, parse_cell
 from silkway.network.schema import Col, Table
+
+if TYPE_CHECKING:
+    from silkway.network.cache import LazyRecords
 
 # Python's str.strip() whitespace, so that "no surrounding whitespace" means what parse_cell's strip() means
 _WS = "\\t\\n\\x{0b}\\x{0c}\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
@@ -38,28 +43,40 @@ _PLAIN = {  # kind → a pattern whose matches parse_cell accepts as the text it
 
 # a quote between two non-delimiters ('ab"c', '"ab"c', a doubled quote): csv and pyarrow may read such a cell
 # differently, so the row-by-row parser takes the table
-_ODD_QUOTE = re.compile(r'[^,\r\n]"[^,\r\n]')
+_ODD_QUOTE = re.compile(rb'[^,\r\n]"[^,\r\n]')
+_BOM = "\ufeff".encode()
+_FORMULA_ANY = ("=", "@", "\t", "\r", "-", "+")  # every match of FORMULA_PATTERN starts with one of these
+_FORMULA_STARTS = {"id": ("-",), "ref": ("-",), "sources": ("-",), "float": (), "country": (), "gauges": (), "country_or_default": ()}
+_FEW_VALUES = ("enum", "yesno", "country", "country_or_default", "gauges", "sources", "list")
 
 
-def parse_table_bulk(table: Table, name: str, text: str) -> tuple[Any, ...] | None:
-    """The table's records when every row is valid (lines numbered as a spreadsheet shows them), else None."""
+def parse_table_bulk(table: Table, name: str, text: str | bytes) -> LazyRecords | None:
+    """The table's records when every row is valid (lines numbered as a spreadsheet shows them), else None.
+
+    ``text``: the file's text, or its bytes (UTF-8, with or without a BOM; invalid UTF-8 → None). The records are not
+    built: they come back as :class:`~silkway.network.cache.LazyRecords` over the parsed Arrow columns (the cache's
+    own layout), built into records only if a caller iterates them."""
+    import numpy as np
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
     from silkway.interrupts import quiet_arrow_signals
+    from silkway.network.cache import LazyRecords, arrow_schema
 
     quiet_arrow_signals()  # Ctrl-C during the read: Python's handler, not pyarrow's (which can hang the read)
-    if "\x00" in text or "\r" in text and "\r\n" not in text or _ODD_QUOTE.search(text):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    if b"\x00" in data or b"\r" in data and b"\r\n" not in data or b'"' in data and _ODD_QUOTE.search(data):
         return None
-    header_line = text.split("\n", 1)[0]
     try:
+        header_line = data[: 1 << 16].split(b"\n", 1)[0].decode("utf-8")
         header = [h.strip() for h in next(csv.reader([header_line]))]
-    except (csv.Error, StopIteration):
+    except (csv.Error, StopIteration, UnicodeDecodeError):
         return None
     problems: list[Problem] = []
     if not header or header != [h for h in header if h] or not _check_header(table, header, problems) or problems:
         return None
-    data = text.encode("utf-8")
     try:
         arrow = pa_csv.read_csv(
             io.BytesIO(data),
@@ -74,80 +91,81 @@ def parse_table_bulk(table: Table, name: str, text: str) -> tuple[Any, ...] | No
         return None  # an empty table: the row-by-row parser says whether it may be
     if data.count(b"\n") + (0 if data.endswith(b"\n") else 1) != n + 1:
         return None  # a blank line or a line break inside a quoted cell: lines would not follow rows
-    values: dict[str, list[Any]] = {}
+    del data
+    schema = arrow_schema(table)
+    values: dict[str, Any] = {}
     for col in table.cols:
-        parsed = _column(col, arrow.column(col.name).combine_chunks() if col.name in header else None, n)
+        parsed = _column(col, arrow.column(col.name).combine_chunks() if col.name in header else None, n,
+                         schema.field(col.name).type)
         if parsed is None:
             return None
         values[col.name] = parsed
     if not _sourced(table, values):
         return None
-    return build_records(name, table, values, range(2, n + 2))
+    values["_line"] = pa.array(np.arange(2, n + 2, dtype=np.int32))
+    return LazyRecords(pa.table(values, schema=schema), name)
 
 
-def _column(col: Col, arr: Any, n: int) -> list[Any] | None:
-    """The column's parsed values, or None when a cell has a problem (the slow parser will say which)."""
+def _column(col: Col, arr: Any, n: int, typ: Any) -> Any:
+    """The column's values as an Arrow array in the cache's layout (:func:`silkway.network.cache.cache_cell`; empty =
+    null), or None when a cell has a problem (the slow parser will say which)."""
+    import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    from silkway.network.cache import cache_cell
+
     if arr is None:
-        if col.required:
-            return None
-        return [None] * n
+        return None if col.required else pa.nulls(n, type=typ)
     if len(arr) and pc.max(pc.utf8_length(arr)).as_py() >= csv.field_size_limit():
         return None  # the csv module refuses such a cell: let it say so
     empty = pc.equal(arr, "")
-    plain = pc.match_substring_regex(arr, _PLAIN[col.kind]) if col.kind in _PLAIN else pc.match_substring_regex(arr, _TRIMMED)
-    # a cell that would start a spreadsheet formula is never plain: parse_cell refuses it with its place
-    plain = pc.and_(plain, pc.invert(pc.match_substring_regex(arr, "^(" + FORMULA_PATTERN + ")")))
-    if col.kind == "enum":
-        plain = pc.and_(plain, pc.is_in(arr, value_set=_pa_strings(col.choices)))
-    elif col.kind == "yesno":
-        plain = pc.and_(plain, pc.is_in(arr, value_set=_pa_strings(tuple(_YES))))
-    elif col.kind == "list":
-        plain = pc.and_(plain, pc.invert(pc.match_substring(arr, ";")))
-    elif col.kind in ("date", "geometry", "months"):
-        plain = pc.not_equal(arr, arr)  # never plain: each filled cell goes through parse_cell
     if col.required and pc.any(empty).as_py():
         return None
-    if col.kind == "float":
-        out = pc.cast(pc.if_else(plain, arr, "0"), "float64").to_numpy(zero_copy_only=False)
-        ok = _in_bounds(col, out)
-        plain = pc.and_(plain, _pa_bools(ok))
-        raw = out.tolist()
+    if col.kind in ("date", "geometry", "months"):
+        plain = pc.not_equal(arr, arr)  # never plain: each filled cell goes through parse_cell
+    elif col.kind in _FEW_VALUES:  # a column of few distinct values (modes, source ids): each is checked once
+        distinct = pc.unique(arr)
+        plain = pc.is_in(arr, value_set=distinct.filter(_plain(col, distinct)))
     else:
-        raw = arr.to_pylist()
-    convert = _converter(col.kind)
-    n_empty, n_plain = pc.sum(empty).as_py() or 0, pc.sum(plain).as_py() or 0
-    if n_plain == n:  # the common case: every cell plainly valid, converted in one go
-        return raw if convert is None else list(map(convert, raw))
-    if n_empty == n:
-        return [None] * n
-    plain_list = plain.to_pylist()
-    empty_list = empty.to_pylist()
-    out_values: list[Any] = [None] * n
-    for i in range(n):
-        if empty_list[i]:
-            continue
-        if plain_list[i]:
-            out_values[i] = raw[i] if convert is None else convert(raw[i])
-            continue
-        value, err = parse_cell(col, raw[i] if col.kind != "float" else arr[i].as_py())
+        plain = _plain(col, arr)
+    if col.kind == "float":
+        floats = pc.cast(pc.if_else(plain, arr, "0"), "float64").to_numpy(zero_copy_only=False)
+        plain = pc.and_(plain, pa.array(_in_bounds(col, floats), type=pa.bool_()))
+        out: Any = pa.array(floats, type=typ, mask=empty.to_numpy(zero_copy_only=False))
+    elif col.kind == "yesno":
+        out = pc.is_in(arr, value_set=_pa_strings(tuple(k for k, v in _YES.items() if v)))
+        out = pc.if_else(empty, pa.scalar(None, typ), out)
+    elif col.kind in ("date", "geometry", "months"):
+        out = pa.nulls(n, type=typ)
+    else:  # ids, text, enums, countries, a single source id or list item, a single gauge: the text is the cached value
+        out = pc.if_else(empty, pa.scalar(None, typ), arr)
+    odd = np.flatnonzero(~pc.or_(plain, empty).to_numpy(zero_copy_only=False))
+    if not len(odd):  # the common case: every cell plainly valid (or empty), converted in bulk
+        return out
+    cells = out.to_pylist()
+    for i in odd.tolist():
+        value, err = parse_cell(col, arr[i].as_py())
         if err:
             return None
-        out_values[i] = value
-    return out_values
+        cells[i] = cache_cell(col.kind, value)
+    return pa.array(cells, type=typ)
 
 
-def _converter(kind: str) -> Any:
-    """How a plainly valid cell becomes its value (None: the text itself, or the float already cast)."""
-    if kind == "sources" or kind == "list":
-        interned: dict[str, tuple[str, ...]] = {}
-        return lambda s: interned.get(s) or interned.setdefault(s, (s,))
-    if kind == "gauges":
-        return {"1435": (1435,), "1520": (1520,)}.__getitem__
-    if kind == "yesno":
-        return _YES.__getitem__
-    return None  # ids, text, enums, countries, floats; dates, geometries and month profiles are never plain (see _column)
+def _plain(col: Col, arr: Any) -> Any:
+    """Which cells are plainly valid: parse_cell would take them as they are (the text itself, or the float)."""
+    import pyarrow.compute as pc
+
+    if col.kind in ("enum", "yesno"):  # the choices are plain words
+        return pc.is_in(arr, value_set=_pa_strings(col.choices if col.kind == "enum" else tuple(_YES)))
+    plain = pc.match_substring_regex(arr, _PLAIN.get(col.kind, _TRIMMED))
+    # a cell that would start a spreadsheet formula is never plain: parse_cell refuses it with its place (the pattern
+    # runs only when some cell starts with a character that both a formula and the kind's plain pattern may start with)
+    if any(pc.any(pc.starts_with(arr, c)).as_py() for c in _FORMULA_STARTS.get(col.kind, _FORMULA_ANY)):
+        plain = pc.and_(plain, pc.invert(pc.match_substring_regex(arr, "^(" + FORMULA_PATTERN + ")")))
+    if col.kind == "list":
+        plain = pc.and_(plain, pc.invert(pc.match_substring(arr, ";")))
+    return plain
 
 
 def _in_bounds(col: Col, x: Any) -> Any:
@@ -169,19 +187,13 @@ def _pa_strings(values: tuple[str, ...]) -> Any:
     return pa.array(list(values), type=pa.string())
 
 
-def _pa_bools(mask: Any) -> Any:
-    import pyarrow as pa
-
-    return pa.array(mask, type=pa.bool_())
-
-
-def _sourced(table: Table, values: dict[str, list[Any]]) -> bool:
+def _sourced(table: Table, values: dict[str, Any]) -> bool:
     """No value without a source (the row-by-row parser reports each such cell)."""
+    import pyarrow.compute as pc
+
     for col in table.cols:
-        if col.src:
-            src = values[col.src]
-            if any(v is not None and not s for v, s in zip(values[col.name], src, strict=True)):
-                return False
+        if col.src and pc.any(pc.and_(pc.is_valid(values[col.name]), pc.is_null(values[col.src]))).as_py():
+            return False
     return True
 
 

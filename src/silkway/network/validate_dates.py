@@ -6,32 +6,37 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from datetime import date, timedelta
-from operator import attrgetter
 from typing import Any
 
 from silkway.errors import Problem
+from silkway.network.columns import View, duplicated, rows_of
 from silkway.network.model import Network
 from silkway.network.schema import MANIFEST_FILE, TABLES
 from silkway.network.validate_traffic import _p  # one located-problem helper for the split rule modules
 
 
-def dated_keys(net: Network, name: str, problems: list[Problem]) -> None:
+def has_dated_rows(v: View, name: str | None = None) -> bool:
+    """True when some row of table ``name`` (default: of any dated table) carries a validity period."""
+    names = [name] if name else [n for n, t in TABLES.items() if t.dated]
+    return any(v.cols(n).column(c).null_count < len(v.net.table(n)) for n in names for c in ("valid_from", "valid_to"))
+
+
+def dated_keys(v: View, name: str, problems: list[Problem]) -> None:
     """Periods in order, no two rows of one key holding on the same day, no day without a row between a key's
     first and last period (a gap: the link or facility would vanish and come back), a reference date to
     default to."""
-    table = TABLES[name]
-    records = net.table(name)
-    if not any(r.valid_from or r.valid_to for r in records):  # undated (a big network usually): only duplicates to find
-        getter = attrgetter(*table.key)
-        if len(set(map(getter, records))) == len(records):
-            return
+    table, net = TABLES[name], v.net
+    if has_dated_rows(v, name):
+        records: Any = net.table(name)
+    else:  # undated (a big network usually): only duplicates to find, among the rows whose key repeats
+        records = v.records(name, rows_of(duplicated(v, name, table.key)))
     by_key: dict[tuple[Any, ...], list[Any]] = {}
-    for rec in net.table(name):
+    for rec in records:
         if rec.valid_from and rec.valid_to and rec.valid_to < rec.valid_from:
             _p(problems, name, rec, "valid_to", f"valid_to {rec.valid_to} is before valid_from {rec.valid_from}")
             continue
         by_key.setdefault(tuple(getattr(rec, k) for k in table.key), []).append(rec)
-    dated = [r for r in net.table(name) if r.valid_from or r.valid_to]
+    dated = [r for r in records if r.valid_from or r.valid_to]
     if dated and net.manifest.reference_date is None and net.manifest.name != "?":  # "?": rows checked without their manifest
         _p(problems, name, dated[0], "valid_from", f"{table.file} has dated rows: {MANIFEST_FILE} needs a reference_date (the default --as-of)")
     label = "/".join(table.key)

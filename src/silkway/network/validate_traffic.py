@@ -3,9 +3,13 @@ of background.csv. Pure functions appending located problems, like :mod:`silkway
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import pyarrow.compute as pc
+
 from silkway.errors import Problem
+from silkway.network.columns import View, rows_of
 from silkway.network.model import Background, Link, Network
 from silkway.network.schema import TABLES
 
@@ -16,9 +20,9 @@ def _p(problems: list[Problem], table: str, rec: Any, field: str | None, msg: st
     problems.append(Problem(TABLES[table].file, getattr(rec, "line", None), field, msg))
 
 
-def gauge_directions(net: Network, problems: list[Problem], _unparsed: Any) -> None:
+def gauge_directions(v: View, problems: list[Problem], _unparsed: Any) -> None:
     """``gauge_to_mm`` names one of the facility's own gauges, on a facility that changes gauge."""
-    for f in net.facilities:
+    for f in v.records("facilities", rows_of(pc.is_valid(v.col("facilities", "gauge_to_mm")))):
         if not f.gauge_to_mm:
             continue
         if not f.changes_gauge:
@@ -28,9 +32,14 @@ def gauge_directions(net: Network, problems: list[Problem], _unparsed: Any) -> N
                f"gauge_to_mm must be one of the facility's gauges ({';'.join(map(str, f.gauges))}): the gauge its yard transships onto")
 
 
-def background(net: Network, problems: list[Problem], unparsed: Any) -> None:
+def background(v: View, problems: list[Problem], unparsed: Any) -> None:
     """Each row occupies something that exists, with the measure that fits it, and leaves room for containers."""
-    links, facs = net.link_by_id, net.facility_by_id
+    net = v.net
+    if not net.background:
+        return
+    links, facs = v.lookup("links"), v.lookup("facilities")
+    links.fetch(b.target_id for b in net.background if b.target_kind == "link")
+    facs.fetch(b.target_id for b in net.background if b.target_kind == "facility")
     for b in net.background:
         known = links if b.target_kind == "link" else facs
         if b.target_id not in known:
@@ -44,7 +53,7 @@ def background(net: Network, problems: list[Problem], unparsed: Any) -> None:
             _trains(problems, b, "facility", facs[b.target_id].capacity_trains_day)
         else:
             _on_link(problems, b, links[b.target_id])
-    _fills_capacity(net, problems)
+    _fills_capacity(net, links, facs, problems)
 
 
 def _on_link(problems: list[Problem], b: Background, lk: Link) -> None:
@@ -71,18 +80,18 @@ def _trains(problems: list[Problem], b: Background, what: str, capacity: float |
         _p(problems, "background", b, "wagons_week", "wagons_week is for ferries; trains use trains_day")
 
 
-def _fills_capacity(net: Network, problems: list[Problem]) -> None:
+def _fills_capacity(net: Network, links: Mapping[str, Link], facs: Mapping[str, Any], problems: list[Problem]) -> None:
     """Background in one direction must leave some capacity to containers (reported on the last row that adds to it)."""
     ferry_wagons = net.param.get("ferry_wagons", FERRY_WAGONS_DEFAULT)
     for (kind, target), rows in net.background_of.items():
         if kind == "facility":
-            f = net.facility_by_id.get(target)
+            f = facs.get(target)
             total = sum(b.trains_day or 0.0 for b in rows)
             if f is not None and f.capacity_trains_day and total >= f.capacity_trains_day:
                 _p(problems, "background", rows[-1], "trains_day", f"background {total:g} trains/day fills the capacity of "
                    f"'{target}' ({f.capacity_trains_day:g}/day): nothing is left for containers")
             continue
-        lk = net.link_by_id.get(target)
+        lk = links.get(target)
         if lk is None:
             continue
         for end in (lk.from_node, lk.to_node):
@@ -98,17 +107,21 @@ def _fills_capacity(net: Network, problems: list[Problem]) -> None:
                    f"background {total:g} {unit} leaving '{end}' fills the capacity of '{target}' ({cap:g} {unit}): nothing is left for containers")
 
 
-def acceptance(net: Network, problems: list[Problem], unparsed: Any) -> None:
+def acceptance(v: View, problems: list[Problem], unparsed: Any) -> None:
     """An acceptance plan names a link that crosses a border."""
+    net = v.net
+    links, nodes = v.lookup("links"), v.lookup("nodes")
+    links.fetch(a.link_id for a in net.acceptance)
+    nodes.fetch(n for a in net.acceptance if (lk := links.get(a.link_id)) is not None for n in (lk.from_node, lk.to_node))
     for a in net.acceptance:
-        lk = net.link_by_id.get(a.link_id)
+        lk = links.get(a.link_id)
         if lk is None:
             if not unparsed.may_exist("links", (a.link_id,)):
                 _p(problems, "acceptance", a, "link_id", f"link '{a.link_id[:40]}' does not exist in links.csv")
             continue
-        if any(n not in net.node_by_id for n in (lk.from_node, lk.to_node)):
+        if any(n not in nodes for n in (lk.from_node, lk.to_node)):
             continue  # a broken node is reported on its own row
-        ends = {net.node_by_id[n].country for n in (lk.from_node, lk.to_node)}
+        ends = {nodes[n].country for n in (lk.from_node, lk.to_node)}
         if len(ends) < 2 and not lk.via_countries:
             _p(problems, "acceptance", a, "link_id", f"link '{lk.link_id}' does not cross a border: acceptance plans are for border crossings")
         if lk.mode != "rail":
