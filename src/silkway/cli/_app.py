@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from silkway.cli._commands import COMMANDS
+from silkway.cli._commands import COMMANDS, ROOT_HELP
 from silkway.errors import DataError, SilkwayError
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class SilkwayGroup(TyperGroup):
 app = typer.Typer(
     cls=SilkwayGroup,
     name="silkway",
-    help="Digital twin of the China–Europe land freight corridors through Kazakhstan.",
+    help=ROOT_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
