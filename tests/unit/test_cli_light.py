@@ -121,3 +121,19 @@ def test_a_mistyped_command_still_gets_suggestions():
 
     res = CliRunner().invoke(app, ["rout", "Xian", "Duisburg"])
     assert res.exit_code == 2 and "No such command 'rout'. Did you mean 'route'" in res.output
+
+
+def test_route_loads_its_kernels_without_scipy():
+    """`silkway route` loads the planner's cached kernels without numba's BLAS probe (scipy.linalg, ≈ 0.4 s of CPU) and
+    still plans; numba's BLAS users still work in that process afterwards (scipy loads when np.dot compiles)."""
+    code = ("import sys\nsys.argv = ['silkway', 'route', 'Xian', 'Duisburg']\nfrom silkway.cli import main\ntry:\n    main()\n"
+            "except SystemExit:\n    pass\nprint('scipy.linalg' in sys.modules, 'numba.np.arraymath' in sys.modules)\n"
+            "import numba, numpy as np\nprint(numba.njit(lambda a, b: np.dot(a, b))(np.ones(3), np.ones(3)))")
+    out = _fresh(code).stdout.strip().splitlines()
+    assert "Xi'an → Duisburg" in "\n".join(out) and out[-2:] == ["False True", "3.0"]
+
+
+def test_the_blas_probe_skip_leaves_scipy_importable():
+    code = ("import sys\nfrom silkway.cli._app import skip_numba_blas_probe\nskip_numba_blas_probe()\n"
+            "import numba.np.arraymath as m\nimport scipy.linalg\nprint(m._HAVE_BLAS, sys.modules['scipy.linalg'] is not None)")
+    assert _fresh(code).stdout.split() == ["False", "True"]
