@@ -150,7 +150,9 @@ def _maps(net: Network, store: ResultsStore, rec: StudyRecord, kpis: pd.DataFram
     if len(rec.scenarios) > 1:
         base = rec.scenarios[0]["name"]
         out.append(f"<h2>Difference to the baseline ({html.escape(base)})</h2><p>Red: more flow or more delay than the "
-                   "baseline; blue: less. Width and circle area ∝ the size of the difference, on one scale for these panels.</p>")
+                   "baseline; blue: less. Colour, line width and circle area grow with the size of the difference on a "
+                   "logarithmic scale (four decades below the largest difference), <b>one scale for these panels</b> (colour "
+                   "bars on the right), so a scenario that changes little still shows where it changes.</p>")
         dflow = {s["name"]: _minus(flow[s["name"]], flow[base]) for s in rec.scenarios[1:]}
         ddelay = {s["name"]: _minus(delay[s["name"]], delay[base]) for s in rec.scenarios[1:]}
         dscale = plots.MapScale(max((max(map(abs, f.values()), default=0.0) for f in dflow.values()), default=0.0),
