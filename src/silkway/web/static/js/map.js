@@ -32,7 +32,8 @@ export function linkStyleKey(p) {
 
 export class CorridorMap {
   constructor(element) {
-    this.map = L.map(element, { zoomSnap: 0.25, worldCopyJump: false, preferCanvas: false }).setView([45, 60], 3.5);
+    // zoomSnap 0: any fractional zoom, so fitBounds fits a route exactly (a snapped zoom leaves it up to a step too small)
+    this.map = L.map(element, { zoomSnap: 0, zoomDelta: 0.5, worldCopyJump: false, preferCanvas: false }).setView([45, 60], 3.5);
     this.map.attributionControl.addAttribution("Basemap: Natural Earth (public domain) via world-atlas");
     this.layers = {};
     this.control = L.control.layers(null, {}, { collapsed: false }).addTo(this.map);
