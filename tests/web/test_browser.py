@@ -126,11 +126,11 @@ def test_route_planner_xian_to_duisburg_avoiding_russia(page) -> None:
     moves = [leg for leg in options[1]["legs"] if leg["kind"] == "move"]
     assert page.locator("path.route-line").count() == len(moves)
     screenshot(page, "03-route-second-option")
-    # leaving the planner clears the shading; coming back restores it
+    # leaving the planner clears the shading and takes the planned route off the map; coming back restores both
     page.click("nav .tab[data-tab=network]")
-    assert page.locator("path.country.avoided").count() == 0
+    assert page.locator("path.country.avoided").count() == 0 and page.locator("path.route-line").count() == 0
     page.click("nav .tab[data-tab=route]")
-    assert page.locator("path.country.avoided").count() == 1
+    assert page.locator("path.country.avoided").count() == 1 and page.locator("path.route-line").count() == len(moves)
 
 
 def test_route_planner_offers_every_country_via_departure_and_transfers(page) -> None:

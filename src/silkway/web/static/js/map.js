@@ -241,6 +241,14 @@ export class CorridorMap {
     this.control.addOverlay(layer, label);
   }
 
+  // Put a layer on the map or take it off, keeping it (and its entry in the layer control) for later.
+  showLayer(name, on) {
+    const layer = this.layers[name];
+    if (!layer) return;
+    if (on && !this.map.hasLayer(layer)) layer.addTo(this.map);
+    if (!on && this.map.hasLayer(layer)) this.map.removeLayer(layer);
+  }
+
   removeLayer(name) {
     const layer = this.layers[name];
     if (!layer) return;
