@@ -79,3 +79,15 @@ def test_the_difference_scale_is_diverging_around_zero_and_logarithmic():
     assert plots.diff_strength(9_000.0, norm) >= 0.4  # a hundredth of the largest still reads
     assert plots.diff_ticks(norm) == [-900_000.0, -100_000.0, -1_000.0, 0.0, 1_000.0, 100_000.0, 900_000.0]
     assert [plots.signed(v) for v in (1234.4, -0.25, 0.0)] == ["+1,234", "−0.25", "0"]
+
+
+def test_every_kpi_a_simulation_reports_has_a_name_and_a_unit():
+    """The per-direction KPIs (held, refused, diverted, generated, delivered) read as words with units, not raw ids
+    (`held_teu_westbound ()` was printed in the report's headline)."""
+    from silkway.kpi_catalogue import describe
+
+    for d in ("westbound", "eastbound"):
+        for kpi in (f"held_teu_{d}", f"held_days_median_{d}", f"held_days_p90_{d}", f"refused_teu_{d}", f"diverted_teu_{d}",
+                    f"generated_teu_{d}", f"delivered_teu_{d}"):
+            info = describe(kpi)
+            assert info.name != kpi and d in info.name and info.unit in ("TEU", "days"), kpi

@@ -98,7 +98,7 @@ def _header(rec: StudyRecord, reps: pd.DataFrame, notes: list[str]) -> str:
 
 
 def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
-    """The largest significant changes vs the baseline, in words."""
+    """The largest significant changes vs the baseline, in words (at most six a scenario; the KPI table lists all)."""
     if len(rec.scenarios) < 2 or not len(table):
         return ""
     items = []
@@ -106,8 +106,13 @@ def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
         t = table[(table["scenario"] == s["name"]) & table["significant"]].copy()
         base = table[table["scenario"] == rec.scenarios[0]["name"]].set_index("kpi")["mean"]
         t["rel"] = [abs(d) / abs(base.get(k, math.nan)) if base.get(k) else math.inf for k, d in zip(t["kpi"], t["diff"], strict=True)]
-        t = t[t["rel"] > 0.05].sort_values("rel", ascending=False).head(6)
-        lines = "".join(f"<li><span title='{html.escape(r.kpi)}'>{html.escape(r.name)}</span> <span class='muted'>({html.escape(_unit(r.unit))})</span>: "
+        t = t[t["rel"] > 0.05]
+        # largest first: the relative change (capped at 1: anything from zero) times the change's share of the
+        # largest change of its unit, so a delay appearing from 0 to 8 train-h does not outrank one of 22,000
+        top_of_unit = t.assign(a=t["diff"].abs()).groupby("unit")["a"].transform("max")
+        t["rank"] = [min(r, 1.0) * abs(d) / m if m else 0.0 for r, d, m in zip(t["rel"], t["diff"], top_of_unit, strict=True)]
+        t = t.sort_values("rank", ascending=False).head(6)
+        lines = "".join(f"<li><span title='{html.escape(r.kpi)}'>{html.escape(r.name)}</span>{_unit_note(r.unit)}: "
                         f"{num(base.get(r.kpi, math.nan), r.unit)} → {num(r.mean, r.unit)} "
                         f"(Δ {num(r.diff, r.unit, signed=True)}, 95% CI {interval(r.diff_low, r.diff_high, r.unit, signed=True)})</li>"
                         for r in t.itertuples())
@@ -115,6 +120,10 @@ def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
                      "no KPI changes by more than 5% with significance.") + "</li>")
     return ("<h2>Headline</h2><p>Largest significant changes (adjusted p &lt; 0.05, more than 5%) against the baseline:</p><ul>"
             + "".join(items) + "</ul>")
+
+
+def _unit_note(unit: str) -> str:
+    return f" <span class='muted'>({html.escape(_unit(unit))})</span>" if unit else ""
 
 
 def _unit(unit: str) -> str:

@@ -141,7 +141,7 @@ def diff_ticks(norm: SymLogNorm) -> list[float]:
     top = float(norm.vmax or 1.0)  # set by diff_norm
     k = math.floor(math.log10(top))
     powers = [10.0 ** e for e in range(k, math.ceil(math.log10(norm.linthresh)) - 1, -2)][:3]
-    if not powers or top >= 3 * powers[0]:
+    if not powers or top >= 5 * powers[0]:  # closer, the two labels would overlap on the bar
         powers.insert(0, top)
     return sorted([0.0, *powers, *(-p for p in powers)])
 
