@@ -221,7 +221,10 @@ def _queues(store: ResultsStore, rec: StudyRecord, places: Places, kpis: pd.Data
     q = _mean_details(store, rec, "queue")
     if not q:
         return "<h2>Queues over time</h2><p class='muted'>No queue series recorded.</p>"
-    weekly = {n: g.assign(x=(g["x"] // 7) * 7).groupby(["key", "rep", "x"], as_index=False)["y"].max()
+    # whole weeks only (a study shorter than a week: its days): a last, partial week's maximum would draw a spurious dip
+    # at the end of every series
+    weekly = {n: g.assign(x=(g["x"] // 7) * 7).pipe(lambda w: w[(w["x"] + 7 <= rec.days) | (rec.days < 7)])
+              .groupby(["key", "rep", "x"], as_index=False)["y"].max()
               .groupby(["key", "x"], as_index=False)["y"].mean() for n, g in q.items()}
     keys = pd.concat(weekly.values())["key"].unique()
     delay = kpis[kpis["kpi"].str.startswith(DELAY_PREFIX)].groupby(["scenario_hash", "kpi"])["value"].mean().groupby("kpi").max()

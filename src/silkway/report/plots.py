@@ -238,8 +238,8 @@ def queue_over_time(queues: dict[str, pd.DataFrame], facilities: list[str], labe
     stay readable next to the large one. ``queues[scenario]`` has columns key (facility), x (day), y (trains)."""
     labels = labels or {}
     n = max(1, len(facilities))
-    fig = Figure(figsize=(10, 1.9 * n + 0.6))
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)
+    fig = Figure(figsize=(10, 2.1 * n + 0.6))
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False, gridspec_kw={"hspace": 0.45})  # room for each panel's title
     for ax, fac in zip(axes[:, 0], facilities, strict=False):
         peaks = []
         for i, (name, df) in enumerate(queues.items()):
