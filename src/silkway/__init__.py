@@ -1,19 +1,19 @@
 """silkway: a digital twin of the China–Europe land freight corridors through Kazakhstan.
 
-Everything but the errors is imported on first use (PEP 562), so ``import silkway`` (and ``silkway --help``) stays
-light: the network pulls in numpy, the simulation pandas and numba, which a validation or a route query never needs.
+Everything, the errors included, is imported on first use (PEP 562), so ``import silkway`` (and ``silkway --help``)
+stays light: the network pulls in numpy, the simulation pandas and numba, which a validation or a route query never
+needs.
 ``dir(silkway)`` lists them all.
 """
 
 import importlib as _importlib
-
-from silkway.errors import DataError, RoutingError, ScenarioError, SilkwayError, SimulationError
 
 __version__ = "0.1.0"
 
 _LAZY = {"route": "silkway.services.routing", "route_many": "silkway.services.routing", "simulate": "silkway.simulation",
          "study": "silkway.services.studies", "Network": "silkway.network", "compile_network": "silkway.network",
          "read_dataset": "silkway.network", "write_dataset": "silkway.network",
+         **dict.fromkeys(("DataError", "RoutingError", "ScenarioError", "SilkwayError", "SimulationError"), "silkway.errors"),
          "plan_investments": "silkway.services.invest"}
 
 __all__ = [

@@ -138,6 +138,10 @@ _DIRS = r"(westbound|eastbound)"
 _PATTERNS = (
     (rf"generated_teu_{_DIRS}", lambda m, _p: (f"Cargo ready to ship, {m[0]}", m[0], "TEU", Good.NEUTRAL, Group.DELIVERY, False)),
     (rf"delivered_teu_{_DIRS}", lambda m, _p: (f"Cargo delivered, {m[0]}", m[0], "TEU", Good.HIGHER, Group.DELIVERY, False)),
+    (rf"held_teu_{_DIRS}", lambda m, _p: (f"Cargo held at origin, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
+    (rf"held_days_median_{_DIRS}", lambda m, _p: (f"Days held at origin, median, {m[0]}", m[0], "days", Good.LOWER, Group.BOOKING,
+                                                  False)),
+    (rf"held_days_p90_{_DIRS}", lambda m, _p: (f"Days held at origin, P90, {m[0]}", m[0], "days", Good.LOWER, Group.BOOKING, False)),
     (rf"refused_teu_{_DIRS}", lambda m, _p: (f"Cargo refused, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
     (rf"diverted_teu_{_DIRS}", lambda m, _p: (f"Cargo diverted, {m[0]}", m[0], "TEU", Good.LOWER, Group.BOOKING, False)),
     (r"diverted_teu_(.+)_to_(.+)", lambda m, p: (f"Diverted from {p.corridor(m[0])} to {p.corridor(m[1])}",

@@ -103,10 +103,13 @@ def test_route_planner_xian_to_duisburg_avoiding_russia(page) -> None:
     assert page.locator("#legs tbody tr").count() == len(options[0]["legs"])
     # Russia is shaded on the basemap, and only Russia
     assert page.locator("path.country.avoided").count() == 1 and page.locator("path.country-643.avoided").count() == 1
-    # the map is zoomed to the selected route: its bounds hold every point of the route and fill the view
-    fit = page.evaluate("""() => { const m = window.silkway.map, b = m.routeBounds, v = m.map.getBounds();
-        return { inside: v.contains(b), share: (b.getEast() - b.getWest()) / (v.getEast() - v.getWest()) }; }""")
-    assert fit["inside"] and fit["share"] > 0.5, fit
+    # the map is zoomed to the selected route exactly (fractional zoom): its bounds hold every point of the route and
+    # span the view, less the 40 px padding, along the limiting axis
+    fit = page.evaluate("""() => { const m = window.silkway.map, b = m.routeBounds, v = m.map.getBounds(), s = m.map.getSize();
+        const ne = m.map.latLngToContainerPoint(b.getNorthEast()), sw = m.map.latLngToContainerPoint(b.getSouthWest());
+        return { inside: v.contains(b), zoom: m.map.getZoom(),
+                 fill: Math.max((ne.x - sw.x) / (s.x - 80), (sw.y - ne.y) / (s.y - 80)) }; }""")
+    assert fit["inside"] and abs(fit["fill"] - 1) < 0.01 and fit["zoom"] != round(fit["zoom"]), fit
     # every option has its own colour and a numbered badge on the map; the route's places are named
     colours = page.evaluate("""() => { const out = new Set(); window.silkway.map.layers.route.eachLayer((l) => {
         if (l.options && l.options.className && l.options.className.startsWith('route-')) out.add(l.options.color); }); return [...out]; }""")
@@ -123,11 +126,11 @@ def test_route_planner_xian_to_duisburg_avoiding_russia(page) -> None:
     moves = [leg for leg in options[1]["legs"] if leg["kind"] == "move"]
     assert page.locator("path.route-line").count() == len(moves)
     screenshot(page, "03-route-second-option")
-    # leaving the planner clears the shading; coming back restores it
+    # leaving the planner clears the shading and takes the planned route off the map; coming back restores both
     page.click("nav .tab[data-tab=network]")
-    assert page.locator("path.country.avoided").count() == 0
+    assert page.locator("path.country.avoided").count() == 0 and page.locator("path.route-line").count() == 0
     page.click("nav .tab[data-tab=route]")
-    assert page.locator("path.country.avoided").count() == 1
+    assert page.locator("path.country.avoided").count() == 1 and page.locator("path.route-line").count() == len(moves)
 
 
 def test_route_planner_offers_every_country_via_departure_and_transfers(page) -> None:

@@ -1,11 +1,10 @@
 """The ``silkway`` command. Each topic registers its commands from its own module, imported when one of its commands
-runs (the table of commands and modules: ``_commands.py``), so ``silkway --help`` imports none of them, and
-``silkway --version`` not even typer."""
+runs (the table of commands and modules: ``_commands.py``), so ``silkway --help`` imports none of them; ``--help`` and
+``--version`` as a process are printed without even importing typer."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 __all__ = ["app", "main"]
 
@@ -17,12 +16,28 @@ def main() -> None:
 
         print(f"silkway {__version__}")
         return
+    if sys.argv[1:] in (["--help"], ["-h"]):  # typer's overview help, from the table of commands (_commands.py)
+        from silkway.cli._commands import overview_help
+
+        print(overview_help(_prog_name()))
+        return
     from silkway.cli._app import app
 
     app()
 
 
-def __getattr__(name: str) -> Any:
+def _prog_name() -> str:
+    """The program name click shows in usage: ``python -m silkway`` when run as a module, else the script's name."""
+    import os
+
+    package = getattr(sys.modules["__main__"], "__package__", None)
+    if not package:
+        return os.path.basename(sys.argv[0])
+    name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    return f"python -m {(package if name == '__main__' else f'{package}.{name}').lstrip('.')}"
+
+
+def __getattr__(name: str) -> object:
     if name == "app":  # the typer app, imported on first use
         from silkway.cli._app import app
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from silkway.cli._commands import COMMANDS
+from silkway.cli._commands import COMMANDS, ROOT_HELP
 from silkway.errors import DataError, SilkwayError
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class SilkwayGroup(TyperGroup):
 app = typer.Typer(
     cls=SilkwayGroup,
     name="silkway",
-    help="Digital twin of the China–Europe land freight corridors through Kazakhstan.",
+    help=ROOT_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -159,6 +159,30 @@ def Table(*args: Any, **kwargs: Any) -> Any:
     from rich.table import Table as RichTable
 
     return RichTable(*args, **kwargs)
+
+
+def skip_numba_blas_probe() -> None:
+    """For a process that only runs the route planner's kernels: load numba's array implementations without their BLAS
+    probe, which imports scipy.linalg (≈ 0.4 s of CPU, a fifth of ``silkway route``, benchmarks/RESULTS.md).
+
+    Loading the first cached kernel makes numba import ``numba.np.arraymath``, whose import tries
+    ``scipy.linalg.cython_blas`` only to choose, for ``np.convolve``/``np.correlate`` on floats, between BLAS's dot and
+    a loop (``_HAVE_BLAS``); every other BLAS use (``np.dot``, ``np.linalg``) imports scipy itself when it compiles. The
+    planner's kernels use none of them. The import of that one module is refused while arraymath loads, then allowed
+    again (scipy itself loads normally afterwards). Only the command line calls this (its process ends with the command); the library and the server do not."""
+    if "numba.np.arraymath" in sys.modules:
+        return
+    import numba  # numba itself first: arraymath is a part of it
+
+    # importing scipy.linalg.cython_blas imports its packages first: refuse the first of them not yet loaded
+    blocked = next((m for m in ("scipy", "scipy.linalg") if m not in sys.modules), None)
+    if blocked:
+        sys.modules[blocked] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        if blocked and sys.modules.get(blocked, 0) is None:
+            del sys.modules[blocked]
 
 
 class LazyModule:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from silkway import jsonsafe
-from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console, console_err, lit
+from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console, console_err, lit, skip_numba_blas_probe
 from silkway.errors import RoutingError
 from silkway.vocabulary import Objective
 
@@ -47,6 +47,7 @@ def route(
     """Plan a shipment: corridor options (days median/P90, cost, CO2e) and the legs of the best one."""
     if as_json and as_geojson:
         raise RoutingError("choose one of --json and --geojson")
+    skip_numba_blas_probe()  # the kernels need no BLAS: numba's probe would import scipy (≈ 0.4 s)
     router = svc.router_for(dataset, as_of=as_of, depart=depart)
     result = svc.plan_route(origin, destination, dataset=dataset, router=router, conditions=conditions, as_of=as_of, teu=teu,
                             depart=depart, avoid=_split(avoid), via=_split(via), max_transfers=max_transfers, objective=objective,

@@ -98,7 +98,7 @@ def _header(rec: StudyRecord, reps: pd.DataFrame, notes: list[str]) -> str:
 
 
 def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
-    """The largest significant changes vs the baseline, in words."""
+    """The largest significant changes vs the baseline, in words (at most six a scenario; the KPI table lists all)."""
     if len(rec.scenarios) < 2 or not len(table):
         return ""
     items = []
@@ -106,8 +106,13 @@ def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
         t = table[(table["scenario"] == s["name"]) & table["significant"]].copy()
         base = table[table["scenario"] == rec.scenarios[0]["name"]].set_index("kpi")["mean"]
         t["rel"] = [abs(d) / abs(base.get(k, math.nan)) if base.get(k) else math.inf for k, d in zip(t["kpi"], t["diff"], strict=True)]
-        t = t[t["rel"] > 0.05].sort_values("rel", ascending=False).head(6)
-        lines = "".join(f"<li><span title='{html.escape(r.kpi)}'>{html.escape(r.name)}</span> <span class='muted'>({html.escape(_unit(r.unit))})</span>: "
+        t = t[t["rel"] > 0.05]
+        # largest first: the relative change (capped at 1: anything from zero) times the change's share of the
+        # largest change of its unit, so a delay appearing from 0 to 8 train-h does not outrank one of 22,000
+        top_of_unit = t.assign(a=t["diff"].abs()).groupby("unit")["a"].transform("max")
+        t["rank"] = [min(r, 1.0) * abs(d) / m if m else 0.0 for r, d, m in zip(t["rel"], t["diff"], top_of_unit, strict=True)]
+        t = t.sort_values("rank", ascending=False).head(6)
+        lines = "".join(f"<li><span title='{html.escape(r.kpi)}'>{html.escape(r.name)}</span>{_unit_note(r.unit)}: "
                         f"{num(base.get(r.kpi, math.nan), r.unit)} → {num(r.mean, r.unit)} "
                         f"(Δ {num(r.diff, r.unit, signed=True)}, 95% CI {interval(r.diff_low, r.diff_high, r.unit, signed=True)})</li>"
                         for r in t.itertuples())
@@ -115,6 +120,10 @@ def _headline(table: pd.DataFrame, rec: StudyRecord) -> str:
                      "no KPI changes by more than 5% with significance.") + "</li>")
     return ("<h2>Headline</h2><p>Largest significant changes (adjusted p &lt; 0.05, more than 5%) against the baseline:</p><ul>"
             + "".join(items) + "</ul>")
+
+
+def _unit_note(unit: str) -> str:
+    return f" <span class='muted'>({html.escape(_unit(unit))})</span>" if unit else ""
 
 
 def _unit(unit: str) -> str:
@@ -150,7 +159,9 @@ def _maps(net: Network, store: ResultsStore, rec: StudyRecord, kpis: pd.DataFram
     if len(rec.scenarios) > 1:
         base = rec.scenarios[0]["name"]
         out.append(f"<h2>Difference to the baseline ({html.escape(base)})</h2><p>Red: more flow or more delay than the "
-                   "baseline; blue: less. Width and circle area ∝ the size of the difference, on one scale for these panels.</p>")
+                   "baseline; blue: less. Colour, line width and circle area grow with the size of the difference on a "
+                   "logarithmic scale (four decades below the largest difference), <b>one scale for these panels</b> (colour "
+                   "bars on the right), so a scenario that changes little still shows where it changes.</p>")
         dflow = {s["name"]: _minus(flow[s["name"]], flow[base]) for s in rec.scenarios[1:]}
         ddelay = {s["name"]: _minus(delay[s["name"]], delay[base]) for s in rec.scenarios[1:]}
         dscale = plots.MapScale(max((max(map(abs, f.values()), default=0.0) for f in dflow.values()), default=0.0),
@@ -210,7 +221,10 @@ def _queues(store: ResultsStore, rec: StudyRecord, places: Places, kpis: pd.Data
     q = _mean_details(store, rec, "queue")
     if not q:
         return "<h2>Queues over time</h2><p class='muted'>No queue series recorded.</p>"
-    weekly = {n: g.assign(x=(g["x"] // 7) * 7).groupby(["key", "rep", "x"], as_index=False)["y"].max()
+    # whole weeks only (a study shorter than a week: its days): a last, partial week's maximum would draw a spurious dip
+    # at the end of every series
+    weekly = {n: g.assign(x=(g["x"] // 7) * 7).pipe(lambda w: w[(w["x"] + 7 <= rec.days) | (rec.days < 7)])
+              .groupby(["key", "rep", "x"], as_index=False)["y"].max()
               .groupby(["key", "x"], as_index=False)["y"].mean() for n, g in q.items()}
     keys = pd.concat(weekly.values())["key"].unique()
     delay = kpis[kpis["kpi"].str.startswith(DELAY_PREFIX)].groupby(["scenario_hash", "kpi"])["value"].mean().groupby("kpi").max()

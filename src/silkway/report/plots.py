@@ -14,8 +14,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap, SymLogNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
@@ -25,7 +28,7 @@ from silkway.report.basemap import country_outlines
 
 MODE_COLOURS = {"rail": "#1f5fa8", "road": "#8c6d31", "ferry": "#17a3a3", "feeder": "#5fb8b8", "sea": "#1a365d"}
 SCENARIO_COLOURS = ["#1f5fa8", "#d9541a", "#2f9e44", "#7048e8", "#c2255c", "#868e96"]
-DIFF_COLOURS = {True: "#d6336c", False: "#1c7ed6"}  # more / less than the baseline
+DIFF_DECADES = 4.0  # difference maps: colour and size on a log scale over the 4 decades below the largest difference
 
 
 def png(fig: Figure) -> bytes:
@@ -82,22 +85,25 @@ def corridor_map(net: Network, flow_teu: dict[str, float], spots: list[Spot], ti
                  bounds: tuple[float, float, float, float] | None = None, diff: bool = False) -> bytes:
     """Links (width ∝ √ mean TEU carried, on the report-wide ``scale``), bottlenecks (circle area ∝ added delay), place
     labels placed so they do not overlap, and legends for widths and circles. ``diff``: flows and delays are differences
-    to the baseline: red = more than the baseline, blue = less."""
+    to the baseline, drawn by :func:`_draw_differences` (a diverging colour scale around zero, log-scaled)."""
     fig = Figure(figsize=(11, 5.4))
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    for lk in net.links:
-        if lk.mode == "sea" and not lk.geometry:
-            continue  # a deep-sea link drawn straight would cross Eurasia: only lanes with their geometry are drawn
-        flow = flow_teu.get(lk.link_id, 0.0)
-        lons, lats = zip(*net.line_of(lk), strict=True)
-        colour = (DIFF_COLOURS[flow > 0] if abs(flow) > 0 else "#bbb") if diff else MODE_COLOURS.get(lk.mode, "#999")
-        ax.plot(lons, lats, color=colour, lw=_width(abs(flow), scale), alpha=0.85 if flow else 0.35, solid_capstyle="round", zorder=1)
+    if diff:
+        top = _draw_differences(ax, net, flow_teu, spots, scale)
+    else:
+        for lk in net.links:
+            if lk.mode == "sea" and not lk.geometry:
+                continue  # a deep-sea link drawn straight would cross Eurasia: only lanes with their geometry are drawn
+            flow = flow_teu.get(lk.link_id, 0.0)
+            lons, lats = zip(*net.line_of(lk), strict=True)
+            ax.plot(lons, lats, color=MODE_COLOURS.get(lk.mode, "#999"), lw=_width(abs(flow), scale), alpha=0.85 if flow else 0.35,
+                    solid_capstyle="round", zorder=1)
+        for sp in spots:
+            if abs(sp.delay_h) >= MIN_SHOWN * scale.delay_h:  # smaller circles would be specks of noise
+                ax.scatter([sp.lon], [sp.lat], s=_area(sp.delay_h, scale), facecolor="#e03131", alpha=0.4, edgecolor="#e03131", zorder=3)
+        top = sorted((sp for sp in spots if abs(sp.delay_h) >= MIN_SHOWN * scale.delay_h), key=lambda sp: -abs(sp.delay_h))[:8]
     ax.scatter([n.lon for n in net.nodes], [n.lat for n in net.nodes], s=5, color="#333", zorder=2)
-    for sp in spots:
-        if abs(sp.delay_h) >= MIN_SHOWN * scale.delay_h:  # smaller circles would be specks of noise
-            face = DIFF_COLOURS[sp.delay_h > 0] if diff else "#e03131"
-            ax.scatter([sp.lon], [sp.lat], s=_area(sp.delay_h, scale), facecolor=face, alpha=0.4, edgecolor=face, zorder=3)
     x0, x1, y0, y1 = bounds or _bounds(net)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -106,12 +112,83 @@ def corridor_map(net: Network, flow_teu: dict[str, float], spots: list[Spot], ti
     ax.set_title(title, fontsize=11)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
-    top = sorted((sp for sp in spots if abs(sp.delay_h) >= MIN_SHOWN * scale.delay_h), key=lambda sp: -abs(sp.delay_h))[:8]
-    sign = "+" if diff else ""
-    place_labels(ax, [(sp.lon, sp.lat, f"{sp.label}\n{sp.delay_h:{sign},.0f} train-h") for sp in top])
-    _legends(ax, scale, diff)
+    place_labels(ax, [(sp.lon, sp.lat, f"{sp.label}\n{signed(sp.delay_h) if diff else f'{sp.delay_h:,.0f}'} train-h") for sp in top])
+    if not diff:
+        _legends(ax, scale)
     ax.grid(alpha=0.2)
     return png(fig)
+
+
+# RdBu reversed (red = more than the baseline) without its palest middle, so the smallest difference drawn still shows
+DIFF_CMAP = ListedColormap(np.vstack([colormaps["RdBu_r"](np.linspace(0.0, 0.36, 64)), colormaps["RdBu_r"](np.linspace(0.64, 1.0, 64))]),
+                           name="silkway_diff")
+
+
+def diff_norm(top: float) -> SymLogNorm:
+    """The diverging scale of a difference map: symmetric around zero, logarithmic over :data:`DIFF_DECADES` decades
+    below ``top`` (the largest difference over every panel), linear inside ±``top``·10⁻⁴."""
+    top = top if top > 0 else 1.0
+    return SymLogNorm(linthresh=top * 10 ** -DIFF_DECADES, linscale=0.05, vmin=-top, vmax=top, base=10)
+
+
+def diff_strength(value: float, norm: SymLogNorm) -> float:
+    """0 (no difference) … 1 (the largest): how far ``value`` sits from zero on the diverging scale."""
+    return float(min(abs(float(norm(value)) - 0.5) * 2.0, 1.0))
+
+
+def diff_ticks(norm: SymLogNorm) -> list[float]:
+    """Colour-bar ticks: zero, the largest difference and every other power of ten below it, on both sides."""
+    top = float(norm.vmax or 1.0)  # set by diff_norm
+    k = math.floor(math.log10(top))
+    powers = [10.0 ** e for e in range(k, math.ceil(math.log10(norm.linthresh)) - 1, -2)][:3]
+    if not powers or top >= 5 * powers[0]:  # closer, the two labels would overlap on the bar
+        powers.insert(0, top)
+    return sorted([0.0, *powers, *(-p for p in powers)])
+
+
+def signed(value: float) -> str:
+    """A signed figure for people: +12,345 / −0.5 / 0."""
+    if value == 0:
+        return "0"
+    text = f"{abs(value):,.0f}" if abs(value) >= 10 else f"{abs(value):.2g}"
+    return ("+" if value > 0 else "−") + text
+
+
+def _draw_differences(ax, net: Network, flow_teu: dict[str, float], spots: list[Spot], scale: MapScale) -> list[Spot]:
+    """A difference map: each link's flow difference (TEU) and each place's added-delay difference (train-hours) as a
+    colour on a diverging scale around zero (red more, blue less than the baseline) and a width or circle area growing
+    with the same log scale, both scales shared by every difference panel (``scale``: the largest differences) and
+    shown as colour bars. Links without a difference are thin grey lines. Returns the spots to label (largest first)."""
+    fnorm, dnorm = diff_norm(scale.flow_teu), diff_norm(scale.delay_h)
+    for lk in net.links:
+        if lk.mode == "sea" and not lk.geometry:
+            continue
+        flow = flow_teu.get(lk.link_id, 0.0)
+        lons, lats = zip(*net.line_of(lk), strict=True)
+        if abs(flow) < fnorm.linthresh:
+            ax.plot(lons, lats, color="#bbb", lw=MIN_WIDTH, alpha=0.5, zorder=1)
+        else:
+            ax.plot(lons, lats, color=DIFF_CMAP(fnorm(flow)), lw=1.2 + (MAX_WIDTH - 1.2) * diff_strength(flow, fnorm), alpha=0.9,
+                    solid_capstyle="round", zorder=1)
+    shown = sorted((sp for sp in spots if abs(sp.delay_h) >= dnorm.linthresh), key=lambda sp: -abs(sp.delay_h))
+    for sp in shown:
+        colour = DIFF_CMAP(dnorm(sp.delay_h))
+        ax.scatter([sp.lon], [sp.lat], s=30 + MAX_AREA * diff_strength(sp.delay_h, dnorm), facecolor=colour, alpha=0.55,
+                   edgecolor=colour, zorder=3)
+    if not shown and all(abs(v) < fnorm.linthresh for v in flow_teu.values()):
+        ax.text(0.5, 0.5, "no difference to the baseline", transform=ax.transAxes, ha="center", va="center", fontsize=12,
+                color="#555", bbox={"fc": "white", "ec": "#ccc"}, zorder=6)
+    bars = ((0.58, fnorm, scale.flow_teu, "difference in flow, TEU\n(line colour and width)"),
+            (0.08, dnorm, scale.delay_h, "difference in added delay,\ntrain-h (circle colour and size)"))
+    for y, norm, top, label in bars:
+        if top <= 0:  # nothing of this kind differs in any panel
+            ax.text(1.04, y + 0.3, label.split(",")[0] + ": none", transform=ax.transAxes, fontsize=7, va="top")
+            continue
+        bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=DIFF_CMAP), cax=ax.inset_axes((1.04, y, 0.035, 0.36)))
+        ticks = diff_ticks(norm)
+        bar.set_ticks(ticks, labels=[signed(t) for t in ticks], fontsize=7)
+        bar.ax.set_title(label, fontsize=7, loc="left", pad=6)
+    return shown[:8]
 
 
 def _bounds(net: Network) -> tuple[float, float, float, float]:
@@ -119,21 +196,17 @@ def _bounds(net: Network) -> tuple[float, float, float, float]:
     return min(lons) - 2, max(lons) + 2, min(lats) - 3, max(lats) + 3
 
 
-def _legends(ax, scale: MapScale, diff: bool) -> None:
-    """Modes (or more/less than the baseline), line widths in TEU and circle sizes in train-hours of added delay."""
-    if diff:
-        kinds = [Line2D([], [], color=DIFF_COLOURS[True], lw=3, label="more"),  # short: the legend sits right of the axes
-                 Line2D([], [], color=DIFF_COLOURS[False], lw=3, label="less")]
-    else:
-        kinds = [Line2D([], [], color=c, lw=3, label="sea lane" if m == "sea" else m) for m, c in MODE_COLOURS.items()]
-    first = ax.legend(handles=kinds, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False,
-                      title="mode" if not diff else "than the baseline", title_fontsize=7)
+def _legends(ax, scale: MapScale) -> None:
+    """Modes, line widths in TEU and circle sizes in train-hours of added delay."""
+    kinds = [Line2D([], [], color=c, lw=3, label="sea lane" if m == "sea" else m) for m, c in MODE_COLOURS.items()]
+    first = ax.legend(handles=kinds, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="mode",
+                      title_fontsize=7)
     ax.add_artist(first)
     widths = [Line2D([], [], color="#555", lw=_width(v, scale), label=f"{v:,.0f} TEU") for v in nice_steps(scale.flow_teu)]
-    circles = [Line2D([], [], marker="o", ls="", color="#e03131" if not diff else "#777", alpha=0.4,
-                      ms=math.sqrt(_area(v, scale)), label=f"{v:,.0f} train-h") for v in nice_steps(scale.delay_h, 2)]
+    circles = [Line2D([], [], marker="o", ls="", color="#e03131", alpha=0.4, ms=math.sqrt(_area(v, scale)), label=f"{v:,.0f} train-h")
+               for v in nice_steps(scale.delay_h, 2)]
     ax.legend(handles=widths + circles, loc="lower left", bbox_to_anchor=(1.01, 0.0), fontsize=7, frameon=False, labelspacing=1.4,
-              title=("difference in\n" if diff else "") + "flow (line width)\nadded delay (circle)", title_fontsize=7, borderpad=0.9)
+              title="flow (line width)\nadded delay (circle)", title_fontsize=7, borderpad=0.9)
 
 
 OFFSETS = ((6, 6), (6, -14), (-6, 6), (-6, -14), (10, 18), (10, -26), (-10, 18), (-10, -26), (16, -4), (-16, -4))
@@ -165,8 +238,8 @@ def queue_over_time(queues: dict[str, pd.DataFrame], facilities: list[str], labe
     stay readable next to the large one. ``queues[scenario]`` has columns key (facility), x (day), y (trains)."""
     labels = labels or {}
     n = max(1, len(facilities))
-    fig = Figure(figsize=(10, 1.9 * n + 0.6))
-    axes = fig.subplots(n, 1, sharex=True, squeeze=False)
+    fig = Figure(figsize=(10, 2.1 * n + 0.6))
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False, gridspec_kw={"hspace": 0.45})  # room for each panel's title
     for ax, fac in zip(axes[:, 0], facilities, strict=False):
         peaks = []
         for i, (name, df) in enumerate(queues.items()):

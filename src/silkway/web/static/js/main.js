@@ -22,6 +22,8 @@ async function main() {
     tab.addEventListener("click", () => {
       showTab(tab.dataset.tab);
       if (tab.dataset.tab === "route") planner.shade(); else map.shadeCountries([]);
+      map.showLayer("route", tab.dataset.tab === "route"); // a planned route belongs to the planner, study flows to studies
+      map.showLayer("flows", tab.dataset.tab === "study");
     });
   }
   status("loading basemap…");

@@ -32,7 +32,8 @@ export function linkStyleKey(p) {
 
 export class CorridorMap {
   constructor(element) {
-    this.map = L.map(element, { zoomSnap: 0.25, worldCopyJump: false, preferCanvas: false }).setView([45, 60], 3.5);
+    // zoomSnap 0: any fractional zoom, so fitBounds fits a route exactly (a snapped zoom leaves it up to a step too small)
+    this.map = L.map(element, { zoomSnap: 0, zoomDelta: 0.5, worldCopyJump: false, preferCanvas: false }).setView([45, 60], 3.5);
     this.map.attributionControl.addAttribution("Basemap: Natural Earth (public domain) via world-atlas");
     this.layers = {};
     this.control = L.control.layers(null, {}, { collapsed: false }).addTo(this.map);
@@ -238,6 +239,14 @@ export class CorridorMap {
   addLayer(name, label, layer) {
     this.layers[name] = layer.addTo(this.map);
     this.control.addOverlay(layer, label);
+  }
+
+  // Put a layer on the map or take it off, keeping it (and its entry in the layer control) for later.
+  showLayer(name, on) {
+    const layer = this.layers[name];
+    if (!layer) return;
+    if (on && !this.map.hasLayer(layer)) layer.addTo(this.map);
+    if (!on && this.map.hasLayer(layer)) this.map.removeLayer(layer);
   }
 
   removeLayer(name) {
