@@ -159,13 +159,12 @@ def _grow_labels(lf, li, n):
 def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
            use_rules, enter0, enter1, leave0, leave1,
            start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms, cap, use_tr,
-           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, depart, eps, max_front):
+           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, depart, eps, max_front, bag):
     """The Pareto label-setting; returns (label floats, label ints, finals [label, transfers], final criteria,
-    number of finals, whether the eps rule was used, number of labels)."""
+    number of finals, whether the eps rule was used, number of labels). ``bag``: a caller's workspace of at least
+    (states × layers) entries, all -1 on entry and again on return (the entries used are reset)."""
     n_layers = via.shape[0] + 1
     last = n_layers - 1
-    n_states = indptr.shape[0] - 1
-    bag = np.full(n_states * n_layers, -1, dtype=np.int64)
     lf = np.empty((1024, 3))
     li = np.empty((1024, 8), dtype=np.int64)
     alive = np.ones(1024, dtype=np.bool_)
@@ -285,6 +284,8 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             bag[key] = n
             hk, hi, size = _push(hk, hi, size, t2 + lb_t[s2], c2, e2, n)
             n += 1
+    for x in range(n):
+        bag[li[x, L_STATE] * n_layers + li[x, L_LAYER]] = -1
     return lf, li, fi[:nf].copy(), ff[:nf].copy(), eps_now > 0.0, n
 
 
@@ -292,25 +293,27 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
 def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
          use_rules, enter0, enter1, leave0, leave1,
          start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms,
-         fin_t, fin_c, fin_e, objective, penalty, lb):
+         fin_t, fin_c, fin_e, objective, penalty, lb, g, lf, li, done, touched, hk, hi):
     """Time-dependent Dijkstra (A* with the admissible ``lb``) on one criterion with per-arc multipliers ``penalty``
     (>= the scale the bound was built for). Returns (found, end key, per state-layer label floats [t, c, e] and ints
-    [arc, parent key, transfers])."""
+    [arc, parent key, transfers], the heap arrays).
+
+    The per state-layer arrays are a caller's workspace of at least (states × layers) rows: ``g`` all inf and ``done``
+    all False on entry, and so again on return (only the entries this call touched are reset); ``lf``/``li`` hold
+    the labels of the entries with a finite ``g`` until the next call. ``touched`` has as many rows as ``g``; the heap
+    (``hk``, ``hi``) grows as needed and is returned for the next call."""
     n_layers = via.shape[0] + 1
     last = n_layers - 1
-    size_sl = (indptr.shape[0] - 1) * n_layers
-    g = np.full(size_sl, np.inf)
-    lf = np.empty((size_sl, 3))
-    li = np.empty((size_sl, 5), dtype=np.int64)  # arc, parent, transfers, m0, m1: set wherever g is
-    done = np.zeros(size_sl, dtype=np.bool_)
-    hk = np.zeros((256, 3))
-    hi = np.empty(256, dtype=np.int64)
+    n_touched = 0
     size = 0
     for k in range(start_s.shape[0]):
         s = start_s[k]
         sk = s * n_layers + layer0
         k0 = start_t[k] if objective == 0 else (start_c[k] if objective == 1 else start_e[k])
         if k0 < g[sk]:
+            if g[sk] == np.inf:
+                touched[n_touched] = sk
+                n_touched += 1
             g[sk] = k0
             lf[sk, 0], lf[sk, 1], lf[sk, 2] = start_t[k], start_c[k], start_e[k]
             li[sk, 0], li[sk, 1], li[sk, 2], li[sk, 3], li[sk, 4] = -1, -1, 0, 0, 0
@@ -359,13 +362,19 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
             delta = t2 - t if objective == 0 else (cost[a] if objective == 1 else co2e[a])
             k2 = key + delta * penalty[a]
             if k2 < g[sk2]:
+                if g[sk2] == np.inf:
+                    touched[n_touched] = sk2
+                    n_touched += 1
                 g[sk2] = k2
                 lf[sk2, 0], lf[sk2, 1], lf[sk2, 2] = t2, c + cost[a], e + co2e[a]
                 li[sk2, 0], li[sk2, 1], li[sk2, 2] = a, sk, li[sk, 2] + transfer[a]
                 if use_rules:
                     li[sk2, 3], li[sk2, 4] = m0 | leave0[a], m1 | leave1[a]
                 hk, hi, size = _push(hk, hi, size, k2 + lb[s2], 0.0, 0.0, sk2)
-    return best_sk, best_key, lf, li
+    for k in range(n_touched):
+        g[touched[k]] = np.inf
+        done[touched[k]] = False
+    return best_sk, best_key, lf, li, hk, hi
 
 
 @nb.njit(cache=True)
