@@ -13,7 +13,7 @@ row), else from the records in one pass per column. :func:`compiled` keeps one p
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,24 @@ class CompiledNetwork:
 
     def out_arcs(self, u: int) -> np.ndarray:
         return self.order[self.indptr[u] : self.indptr[u + 1]]
+
+    def node_blocked(self, nodes: Collection[str], countries: Collection[str]) -> np.ndarray:
+        """bool[n]: the node is one of ``nodes`` or lies in one of ``countries``."""
+        bad = np.isin(self.country, [i for i, c in enumerate(self.countries) if c in countries])
+        bad[[self.node_index[nid] for nid in nodes]] = True
+        return bad
+
+    def link_mask(self, nodes: Collection[str], countries: Collection[str], modes: Collection[str]) -> np.ndarray:
+        """bool[m]: the link is of none of ``modes``, runs in (or through) none of ``countries`` and neither end node is
+        blocked (:meth:`node_blocked`)."""
+        bad = np.isin(self.link_country, [i for i, c in enumerate(self.link_countries) if c in countries])
+        bad |= np.isin(self.mode, [i for i, m in enumerate(MODES) if m in modes])
+        for i, via in self.via_countries.items():
+            if any(c in countries for c in via):
+                bad[i] = True
+        node_bad = self.node_blocked(nodes, countries)
+        bad |= node_bad[self.link_from] | node_bad[self.link_to]
+        return np.asarray(~bad)
 
     def border(self) -> np.ndarray:
         """bool[m]: the link's end nodes lie in different countries."""

@@ -392,3 +392,76 @@ def trace(li, i, arc_col, parent_col):
         out[n] = li[j, arc_col]
         j = li[j, parent_col]
     return out, j
+
+
+@nb.njit(cache=True)
+def corridor(indptr, order, arc_head, arc_link, link_ok, link_time, link_rail, link_g0, link_g1, change_h,
+             target_node, target_link, start_g, end_ok, origin, layer0, n_nodes):
+    """Fastest path over (via layer, node, gauge) states of the compiled network (:mod:`silkway.simulation.paths`):
+    gauge 0 = free, 1 = 1435, 2 = 1520. Arcs of node u are ``order[indptr[u]:indptr[u+1]]`` (link order); a rail
+    link is usable on its gauges ``link_g0``/``link_g1`` (0 = none) from gauge 0 or the same gauge, another mode
+    leaves on gauge 0; ``change_h[u, g]`` is the hours of a gauge change at u onto gauge g (inf: none there). Ties
+    are broken by the order states were reached (the heap's insertion number). Returns (goal state or -1, hours,
+    per state the previous state and the arc taken, -1 for a gauge change)."""
+    n_targets = target_node.shape[0]
+    n = (n_targets + 1) * n_nodes * 3
+    dist = np.full(n, np.inf)
+    prev = np.full(n, -1, dtype=np.int64)
+    via_arc = np.full(n, -1, dtype=np.int64)
+    hk = np.zeros((64, 3))
+    hi = np.empty(64, dtype=np.int64)
+    size = 0
+    seq = 0
+    for k in range(start_g.shape[0]):
+        s = (layer0 * n_nodes + origin) * 3 + start_g[k]
+        dist[s] = 0.0
+        hk, hi, size = _push(hk, hi, size, 0.0, float(seq), 0.0, s)
+        seq += 1
+    while size > 0:
+        d = hk[0, 0]
+        state, size = _pop(hk, hi, size)
+        if d > dist[state]:
+            continue
+        g = state % 3
+        u = (state // 3) % n_nodes
+        layer = state // (3 * n_nodes)
+        if layer == n_targets and (g == 0 or end_ok[g]):
+            return state, d, prev, via_arc
+        for j in range(indptr[u], indptr[u + 1]):
+            a = order[j]
+            i = arc_link[a]
+            if not link_ok[i]:
+                continue
+            v = arc_head[a]
+            nl = layer
+            if layer < n_targets and (target_node[layer] == v or target_link[layer] == i):
+                nl = layer + 1
+            nd = d + link_time[i]
+            for slot in range(2):
+                if link_rail[i]:
+                    gauge = link_g0[i] if slot == 0 else link_g1[i]
+                    if gauge == 0 or (g != 0 and g != gauge):
+                        continue
+                elif slot == 0:
+                    gauge = 0
+                else:
+                    continue
+                s2 = (nl * n_nodes + v) * 3 + gauge
+                if nd < dist[s2]:
+                    dist[s2] = nd
+                    prev[s2] = state
+                    via_arc[s2] = a
+                    hk, hi, size = _push(hk, hi, size, nd, float(seq), 0.0, s2)
+                    seq += 1
+        if g != 0:
+            to = 3 - g
+            if change_h[u, to] < np.inf:
+                s2 = state - g + to
+                nd = d + change_h[u, to]
+                if nd < dist[s2]:
+                    dist[s2] = nd
+                    prev[s2] = state
+                    via_arc[s2] = -1
+                    hk, hi, size = _push(hk, hi, size, nd, float(seq), 0.0, s2)
+                    seq += 1
+    return -1, np.inf, prev, via_arc

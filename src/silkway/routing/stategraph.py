@@ -233,19 +233,10 @@ class StateGraph:
         """bool per arc: False when the arc touches an avoided node, a node in an avoided country, a link in (or
         through) an avoided country or of an avoided mode."""
         cn = self.compiled
-        bad_node = np.isin(cn.country, [i for i, c in enumerate(cn.countries) if c in countries])
-        for nid in nodes:
-            bad_node[cn.node_index[nid]] = True
-        bad_link = np.isin(cn.link_country, [i for i, c in enumerate(cn.link_countries) if c in countries])
-        bad_link |= np.isin(cn.mode, [i for i, m in enumerate(MODES) if m in modes])
-        for i, via in cn.via_countries.items():
-            if countries.intersection(via):
-                bad_link[i] = True
-        link = self.link
-        on_link = link >= 0
-        bad = bad_node[self.tail // SPN] | bad_node[self.head // SPN]
-        bad[on_link] |= bad_link[link[on_link]]
-        return np.asarray(~bad)
+        ok = cn.link_mask(nodes, countries, modes)[np.maximum(self.link, 0)]
+        transfer = self.link < 0
+        ok[transfer] = ~cn.node_blocked(nodes, countries)[self.tail[transfer] // SPN]
+        return ok
 
     # -- building -------------------------------------------------------------------------------------
     def _link_rates(self) -> None:
