@@ -93,21 +93,66 @@ def _pop(hk, hi, size):
 
 
 @nb.njit(cache=True)
+def _push1(hk, hi, size, key, idx):
+    """Push onto a heap ordered by (key, idx): one float key, for the single-criterion searches."""
+    if size == hk.shape[0]:
+        hk2 = np.empty(2 * size)
+        hi2 = np.empty(2 * size, dtype=np.int64)
+        hk2[:size] = hk
+        hi2[:size] = hi
+        hk, hi = hk2, hi2
+    i = size
+    while i > 0:
+        p = (i - 1) >> 1
+        if hk[p] < key or (hk[p] == key and hi[p] < idx):
+            break
+        hk[i] = hk[p]
+        hi[i] = hi[p]
+        i = p
+    hk[i] = key
+    hi[i] = idx
+    return hk, hi, size + 1
+
+
+@nb.njit(cache=True)
+def _pop1(hk, hi, size):
+    """Pop the least (key, idx) of a :func:`_push1` heap: (key, idx, new size)."""
+    key, idx = hk[0], hi[0]
+    size -= 1
+    if size > 0:
+        k, x = hk[size], hi[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            if c + 1 < size and (hk[c + 1] < hk[c] or (hk[c + 1] == hk[c] and hi[c + 1] < hi[c])):
+                c += 1
+            if k < hk[c] or (k == hk[c] and x < hi[c]):
+                break
+            hk[i] = hk[c]
+            hi[i] = hi[c]
+            i = c
+        hk[i] = k
+        hi[i] = x
+    return key, idx, size
+
+
+@nb.njit(cache=True)
 def _dijkstra(indptr, arcs, other, weight, allowed, seeds, seed_val, n):
     """Least sum of ``weight`` from the seeds over the arcs ``arcs[indptr[u]:indptr[u+1]]`` (u → other[a])."""
     dist = np.full(n, np.inf)
     done = np.zeros(n, dtype=np.bool_)
-    hk = np.zeros((64, 3))
+    hk = np.zeros(64)
     hi = np.empty(64, dtype=np.int64)
     size = 0
     for i in range(seeds.shape[0]):
         s = seeds[i]
         if seed_val[i] < dist[s]:
             dist[s] = seed_val[i]
-            hk, hi, size = _push(hk, hi, size, seed_val[i], 0.0, 0.0, s)
+            hk, hi, size = _push1(hk, hi, size, seed_val[i], s)
     while size > 0:
-        d = hk[0, 0]
-        u, size = _pop(hk, hi, size)
+        d, u, size = _pop1(hk, hi, size)
         if done[u]:
             continue
         done[u] = True
@@ -119,7 +164,7 @@ def _dijkstra(indptr, arcs, other, weight, allowed, seeds, seed_val, n):
             nd = d + weight[a]
             if nd < dist[v]:
                 dist[v] = nd
-                hk, hi, size = _push(hk, hi, size, nd, 0.0, 0.0, v)
+                hk, hi, size = _push1(hk, hi, size, nd, v)
     return dist
 
 
@@ -317,12 +362,11 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
             g[sk] = k0
             lf[sk, 0], lf[sk, 1], lf[sk, 2] = start_t[k], start_c[k], start_e[k]
             li[sk, 0], li[sk, 1], li[sk, 2], li[sk, 3], li[sk, 4] = -1, -1, 0, 0, 0
-            hk, hi, size = _push(hk, hi, size, k0 + lb[s], 0.0, 0.0, sk)
+            hk, hi, size = _push1(hk, hi, size, k0 + lb[s], sk)
     best_key = np.inf
     best_sk = -1
     while size > 0:
-        f = hk[0, 0]
-        sk, size = _pop(hk, hi, size)
+        f, sk, size = _pop1(hk, hi, size)
         if done[sk]:
             continue
         if f >= best_key:
@@ -370,7 +414,7 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
                 li[sk2, 0], li[sk2, 1], li[sk2, 2] = a, sk, li[sk, 2] + transfer[a]
                 if use_rules:
                     li[sk2, 3], li[sk2, 4] = m0 | leave0[a], m1 | leave1[a]
-                hk, hi, size = _push(hk, hi, size, k2 + lb[s2], 0.0, 0.0, sk2)
+                hk, hi, size = _push1(hk, hi, size, k2 + lb[s2], sk2)
     for k in range(n_touched):
         g[touched[k]] = np.inf
         done[touched[k]] = False

@@ -40,10 +40,10 @@ def next_departure(t: float, period_h: float, offset_h: float) -> float:
 
 
 def arc_time(g: StateGraph, a: int, t: float) -> float:
-    t += g.pre_h[a]
+    t += float(g.pre_h[a])
     if g.period_h[a]:
-        t = next_departure(t, g.period_h[a], g.offset_h[a])
-    return t + g.post_h[a]
+        t = next_departure(t, float(g.period_h[a]), float(g.offset_h[a]))
+    return t + float(g.post_h[a])
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,7 @@ class Scratch:
         self._li = np.empty((0, 5), dtype=np.int64)
         self._done = np.empty(0, dtype=np.bool_)
         self._touched = np.empty(0, dtype=np.int64)
-        self.hk = np.zeros((256, 3))
+        self.hk = np.zeros(256)
         self.hi = np.empty(256, dtype=np.int64)
 
     def bag(self, n: int) -> np.ndarray:
@@ -209,7 +209,7 @@ class StateGraph:
         """The arcs as numpy arrays (built on first use, then kept)."""
         if self._arrays is None:
 
-            def f(xs: Sequence[float]) -> np.ndarray:
+            def f(xs: Sequence[float] | np.ndarray) -> np.ndarray:
                 return np.asarray(xs, dtype=np.float64)
 
             head, tail = np.asarray(self.head, dtype=np.int64), np.asarray(self.tail, dtype=np.int64)
@@ -236,7 +236,7 @@ class StateGraph:
         ok = cn.link_mask(nodes, countries, modes)[np.maximum(self.link, 0)]
         transfer = self.link < 0
         ok[transfer] = ~cn.node_blocked(nodes, countries)[self.tail[transfer] // SPN]
-        return ok
+        return np.asarray(ok, dtype=np.bool_)
 
     # -- building -------------------------------------------------------------------------------------
     def _link_rates(self) -> None:
@@ -264,7 +264,7 @@ class StateGraph:
                 raise RoutingError(f"cost_rates.csv has no rate for mode '{mode}' (link {cn.link_ids[i]}, country {country})")
             intensity(net, mode, cn.energies[cn.energy[i]])  # raises its own message
         self.move_cost = cn.distance_km * rate  # USD per TEU, as Step.cost_usd_per_teu of the move
-        self.move_co2e = leg_co2e_kg(cn.distance_km, self.tonnes_per_teu, gkm)  # type: ignore[arg-type]
+        self.move_co2e = np.asarray(leg_co2e_kg(cn.distance_km, self.tonnes_per_teu, gkm))  # type: ignore[arg-type]  # element-wise
         self.move_p90 = cn.time_h_median * cn.time_p90_factor
         dep = cn.departures_per_week
         sched = ~np.isnan(dep) & (dep != 0)
