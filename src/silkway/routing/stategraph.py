@@ -21,7 +21,6 @@ the network's compiled columns (:mod:`silkway.network.graph`), with no Python pe
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from silkway.errors import RoutingError
 from silkway.network.graph import compiled
 from silkway.network.model import Facility, Link, Network
 from silkway.network.schema import MODES
+from silkway.routing.workspace import ArcRows, Scratch
 
 if TYPE_CHECKING:
     from silkway.routing.regions import Regions
@@ -117,57 +117,6 @@ def platform_of(link: Link, gauge: int | None) -> int:
     return PLATFORMS.index(link.mode)
 
 
-class Scratch:
-    """A graph's search workspace, reused by every query (the kernels reset the entries they touched): no per-query
-    allocation of per-state arrays. One query at a time uses it (``lock``)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self._bag = np.empty(0, dtype=np.int64)
-        self._g = np.empty(0)
-        self._lf = np.empty((0, 3))
-        self._li = np.empty((0, 5), dtype=np.int64)
-        self._done = np.empty(0, dtype=np.bool_)
-        self._touched = np.empty(0, dtype=np.int64)
-        self.hk = np.zeros(256)
-        self.hi = np.empty(256, dtype=np.int64)
-
-    def bag(self, n: int) -> np.ndarray:
-        """The Pareto search's per state-layer list heads, all -1, at least ``n`` long."""
-        if len(self._bag) < n:
-            self._bag = np.full(n, -1, dtype=np.int64)
-        return self._bag
-
-    def labels(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The single-criterion search's per state-layer arrays (keys all inf, nothing done), at least ``n`` rows."""
-        if len(self._g) < n:
-            self._g = np.full(n, np.inf)
-            self._lf = np.empty((n, 3))
-            self._li = np.empty((n, 5), dtype=np.int64)
-            self._done = np.zeros(n, dtype=np.bool_)
-            self._touched = np.empty(n, dtype=np.int64)
-        return self._g, self._lf, self._li, self._done, self._touched
-
-
-class _ArcRows(Sequence[Any]):
-    """A read-only per-arc sequence computed on demand (``steps[a]``, ``out[s]``)."""
-
-    __slots__ = ("_get", "_n")
-
-    def __init__(self, get: Any, n: int):
-        self._get, self._n = get, n
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self._get(j) for j in range(*i.indices(self._n))]
-        if not -self._n <= i < self._n:
-            raise IndexError(i)
-        return self._get(int(i) % self._n)
-
-
 class StateGraph:
     """The arcs as parallel numpy arrays (``head``, ``tail``, ``link``, ``pre_h`` …), built vectorised from the network's
     compiled columns (:func:`silkway.network.graph.compiled`); ``out[state]`` lists the arc ids leaving a state and
@@ -194,8 +143,8 @@ class StateGraph:
         self.hub_kg_per_teu = float(hub_kg)
         self._link_rates()
         self._build()
-        self.out: Sequence[np.ndarray] = _ArcRows(lambda s: self._out_arcs[self._out_ptr[s]:self._out_ptr[s + 1]], self.n_states)
-        self.steps: Sequence[tuple[Step, ...]] = _ArcRows(self._steps_of, len(self.head))
+        self.out: Sequence[np.ndarray] = ArcRows(lambda s: self._out_arcs[self._out_ptr[s]:self._out_ptr[s + 1]], self.n_states)
+        self.steps: Sequence[tuple[Step, ...]] = ArcRows(self._steps_of, len(self.head))
 
     def state(self, node_id: str, platform: int, cleared: int = 0) -> int:
         """``cleared`` = 1 right after entering the node across a border (its formalities are done, so
