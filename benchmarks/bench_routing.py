@@ -106,22 +106,10 @@ def _steal() -> tuple[int, int] | None:
 
 def synthetic_router(n: int, seed: int = 2026):
     """The planner's router on a dataset written by ``benchmarks/make_synthetic.py`` (kept in /tmp between runs)."""
-    from pathlib import Path
+    from make_synthetic import synthetic_router as build
 
-    from make_synthetic import make
-    from silkway.network import read_dataset
-    from silkway.routing import Router
-
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"silkway-synthetic-{n}-{seed}"
-    if not (folder / "manifest.toml").exists():
-        make(n, folder, seed)
-    t0 = time.perf_counter()
-    net = read_dataset(folder)
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    router = Router(net)
-    router.graph.arrays()
-    return router, load_s, time.perf_counter() - t0
+    router, load_s, build_s, _cpu_s = build(n, seed)
+    return router, load_s, build_s
 
 
 def peer_graph(g, weight: np.ndarray):

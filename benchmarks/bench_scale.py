@@ -9,7 +9,8 @@ electrification and so time, cost and CO2e differ per link: mixed criteria). The
 * the whole command, ``/usr/bin/time -v python -m silkway route --dataset D n0 nLAST --conditions free`` (opposite
   corners) (wall clock and
   peak memory, the first run: the dataset cache is built when absent, as a user's first command would);
-* in one process: the dataset load, the router build, and ``Router.route`` (full query: exact Pareto set, the corridor
+* in one process (set-up shared with ``bench_routing.py``: ``make_synthetic.synthetic_router``): the dataset load as
+  ``silkway route`` loads it (the validated cache, built by the whole command above when absent), the router build, and ``Router.route`` (full query: exact Pareto set, the corridor
   alternatives (3), and median/P90 from 1,000 Monte Carlo draws) on ``--queries`` random origin-destination pairs,
   with the Pareto set's size and whether the ε-dominance cap was used.
 
@@ -37,12 +38,9 @@ def _load() -> str:
 
 def dataset(n: int, seed: int = 2026) -> Path:
     sys.path.insert(0, str(HERE))
-    from make_synthetic import make
+    from make_synthetic import dataset as folder
 
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"silkway-synthetic-{n}-{seed}"
-    if not (folder / "manifest.toml").exists():
-        make(n, folder, seed)
-    return folder
+    return folder(n, seed)
 
 
 def whole_command(folder: Path, a: str, b: str) -> dict:
@@ -56,19 +54,13 @@ def whole_command(folder: Path, a: str, b: str) -> dict:
             "error": p.stderr.strip().splitlines()[-1] if p.returncode else ""}
 
 
-def in_process(folder: Path, n_queries: int, seed: int) -> dict:
-    from silkway.network import read_dataset
-    from silkway.routing import Router
+def in_process(n: int, n_queries: int, seed: int) -> dict:
+    sys.path.insert(0, str(HERE))
+    from make_synthetic import synthetic_router
 
-    t0 = time.perf_counter()
-    net = read_dataset(folder)
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    r = Router(net)
-    r.graph.arrays()
-    build_s = time.perf_counter() - t0
+    r, load_s, build_s, build_cpu_s = synthetic_router(n)
     rng = np.random.default_rng(seed)
-    ids = [n.node_id for n in net.nodes]
+    ids = r.graph.node_ids
     r.route(ids[0], ids[1], samples=10, conditions=None)  # numba warm-up (its disk cache)
     wall, cpu, fronts, eps = [], [], [], 0
     for _ in range(n_queries):
@@ -79,8 +71,9 @@ def in_process(folder: Path, n_queries: int, seed: int) -> dict:
         wall.append(time.perf_counter() - w0)
         fronts.append(len(res.pareto))
         eps += "thinned by ε-dominance" in res.method
-    return {"load_s": load_s, "build_s": build_s, "wall_ms": np.array(wall) * 1e3, "cpu_ms": np.array(cpu) * 1e3,
-            "front": fronts, "eps": eps, "nodes": len(net.nodes), "links": len(net.links)}
+    return {"load_s": load_s, "build_s": build_s, "build_cpu_s": build_cpu_s, "wall_ms": np.array(wall) * 1e3,
+            "cpu_ms": np.array(cpu) * 1e3, "front": fronts, "eps": eps, "nodes": len(ids), "links": r.graph.compiled.n_links,
+            "arcs": len(r.graph.head)}
 
 
 def main(argv: list[str]) -> int:
@@ -97,15 +90,16 @@ def main(argv: list[str]) -> int:
         with open(folder / "nodes.csv", "rb") as fh:
             count = sum(1 for _ in fh) - 1
         cmd = None if args.skip_command else whole_command(folder, "n0", f"n{count - 1}")  # opposite corners of the grid
-        ip = in_process(folder, args.queries, args.seed)
+        ip = in_process(n, args.queries, args.seed)
         rows.append((n, cmd, ip, load0, _load()))
         print(f"done {n} (load {_load()})", file=sys.stderr, flush=True)
-    print("| nodes / links | `silkway route` whole command (wall, peak RSS) | load dataset | build router | full query p50 / max "
+    print("| nodes / links / state arcs | `silkway route` whole command (wall, peak RSS) | load dataset (cache) | build router wall (CPU) | full query p50 / max "
           "wall (CPU p50) | Pareto routes (median, max) | ε cap used | load avg before → after |")
     print("|---|---|---|---|---|---|---|---|")
     for _n, cmd, ip, l0, l1 in rows:
         c = "—" if cmd is None else (f"{cmd['wall_s']:.1f} s, {cmd['rss_mib']:.0f} MiB" if cmd["ok"] else f"failed: {cmd['error']}")
-        print(f"| {ip['nodes']:,} / {ip['links']:,} | {c} | {ip['load_s']:.2f} s | {ip['build_s']:.2f} s | "
+        print(f"| {ip['nodes']:,} / {ip['links']:,} / {ip['arcs']:,} | {c} | {ip['load_s']:.2f} s | {ip['build_s']:.2f} s "
+              f"({ip['build_cpu_s']:.2f} s) | "
               f"{np.median(ip['wall_ms']):.0f} / {ip['wall_ms'].max():.0f} ms ({np.median(ip['cpu_ms']):.0f} ms) | "
               f"{int(np.median(ip['front']))}, {max(ip['front'])} | {ip['eps']} of {len(ip['front'])} | {l0} → {l1} |")
     return 0

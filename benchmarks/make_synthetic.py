@@ -95,6 +95,35 @@ def make(n: int, out: Path, seed: int = 2026) -> tuple[int, int]:
     return n, len(a)
 
 
+def dataset(n: int, seed: int = 2026) -> Path:
+    """The folder of the ``n``-node dataset, written once to $TMPDIR/silkway-synthetic-N-SEED (kept between runs)."""
+    import os
+
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"silkway-synthetic-{n}-{seed}"
+    if not (folder / "manifest.toml").exists():
+        make(n, folder, seed)
+    return folder
+
+
+def synthetic_router(n: int, seed: int = 2026):
+    """(router, dataset load seconds, router build seconds, build CPU seconds) for the ``n``-node dataset, loaded as
+    ``silkway route`` loads it (:func:`silkway.services.network.load`: the validated dataset cache when present, in
+    $SILKWAY_CACHE_DIR or the user's cache folder) and compiled into the planner's state graph."""
+    import time
+
+    from silkway.routing import Router
+    from silkway.services.network import load
+
+    folder = dataset(n, seed)
+    t0 = time.perf_counter()
+    net = load(folder)
+    load_s = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    router = Router(net)
+    router.graph.arrays()
+    return router, load_s, time.perf_counter() - t0, time.process_time() - c0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, default=10_000)

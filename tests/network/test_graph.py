@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from silkway.network import Network, compile_network, read_dataset
+from silkway.network import CompiledNetwork, Network, compile_network, read_dataset
 from silkway.network.schema import MODES
 
 TINY = Path(__file__).parent.parent / "fixtures" / "tiny"
@@ -88,3 +88,35 @@ def test_network_pickles_after_its_lookups_were_used() -> None:
     back = pickle.loads(pickle.dumps(net))
     assert back == net
     assert back.node_by_id["dostyk"] == net.node_by_id["dostyk"]
+
+
+def test_compiled_from_the_cache_columns_equals_compiled_from_records(net: Network) -> None:
+    """A network whose big tables come from the cache as Arrow columns (``LazyRecords``) compiles, column-wise and
+    without building its records, into exactly the arrays compiled from the records."""
+    from dataclasses import replace
+
+    from silkway.network.cache import LazyRecords, _to_arrow
+    from silkway.network.schema import TABLES
+
+    nodes, links = (LazyRecords(_to_arrow(TABLES[t], net.table(t)), t) for t in ("nodes", "links"))
+    lazy = replace(net, nodes=nodes, links=links)
+    a, b = compile_network(net), compile_network(lazy)
+    assert nodes._items is None and links._items is None  # no records were built
+    for name in CompiledNetwork.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
+        else:
+            assert x == y, name
+
+
+def test_link_columns_match_the_records(net: Network) -> None:
+    g = compile_network(net)
+    idx = g.node_index
+    for i, lk in enumerate(net.links):
+        assert (g.link_from[i], g.link_to[i]) == (idx[lk.from_node], idx[lk.to_node])
+        assert g.first_gauge[i] == (lk.gauge_mm[0] if lk.gauge_mm else 0)
+        assert g.energies[g.energy[i]] == lk.energy and g.link_countries[g.link_country[i]] == lk.country
+        assert g.via_countries.get(i, ()) == lk.via_countries
+        first = g.first_departure_h[i]
+        assert (np.isnan(first) and lk.first_departure_h is None) or first == lk.first_departure_h

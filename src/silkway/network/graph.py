@@ -1,14 +1,24 @@
-"""Compile a :class:`Network` once into forward-star (CSR) arrays for routing and simulation.
+"""Compile a :class:`Network` once into arrays: THE array form of a network, for routing and simulation.
 
-Every link becomes two directed arcs (``2*i`` forward, ``2*i+1`` backward). Kernels see only these
-arrays; names and records stay in the :class:`Network`.
+Every link becomes two directed arcs (``2*i`` forward, ``2*i+1`` backward) in a forward star (CSR). Per link the
+columns the planner's state graph (:mod:`silkway.routing.stategraph`) and the simulation's corridor paths
+(:mod:`silkway.simulation.paths`) need: end nodes, mode, energy, country, distance, median moving time, P90 factor,
+gauges (in the order the dataset lists them), timetable. Names and records stay in the :class:`Network`.
+
+The arrays are built column-wise: from the dataset cache's Arrow columns when the tables came from it
+(:class:`~silkway.network.cache.LazyRecords`, so a 1M-node network is compiled without building a Python record per
+row), else from the records in one pass per column. :func:`compiled` keeps one per network.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from silkway.network.model import Network
 from silkway.network.schema import MODES
@@ -37,10 +47,23 @@ class CompiledNetwork:
     gauge_bits: np.ndarray  # int8[m]: 1 = 1435, 2 = 1520, 3 = both, 0 = not rail
     capacity_trains_day: np.ndarray  # float64[m], NaN where not given
     departures_per_week: np.ndarray  # float64[m], NaN where continuous
+    link_from: np.ndarray  # int32[m] node index of from_node
+    link_to: np.ndarray  # int32[m]
+    first_gauge: np.ndarray  # int16[m]: the first gauge the dataset lists (0 when none): dual-gauge order
+    first_departure_h: np.ndarray  # float64[m], NaN where not given
+    energy: np.ndarray  # int16[m] index into ``energies``
+    energies: tuple[str, ...]
+    link_country: np.ndarray  # int16[m] index into ``link_countries``
+    link_countries: tuple[str, ...]
+    via_countries: dict[int, tuple[str, ...]]  # link index -> its transit countries (links that have some)
 
     @property
     def n_nodes(self) -> int:
         return len(self.node_ids)
+
+    @property
+    def n_links(self) -> int:
+        return len(self.link_ids)
 
     @property
     def n_arcs(self) -> int:
@@ -49,44 +72,126 @@ class CompiledNetwork:
     def out_arcs(self, u: int) -> np.ndarray:
         return self.order[self.indptr[u] : self.indptr[u + 1]]
 
+    def node_blocked(self, nodes: Collection[str], countries: Collection[str]) -> np.ndarray:
+        """bool[n]: the node is one of ``nodes`` or lies in one of ``countries``."""
+        bad = np.isin(self.country, [i for i, c in enumerate(self.countries) if c in countries])
+        bad[[self.node_index[nid] for nid in nodes]] = True
+        return bad
+
+    def link_mask(self, nodes: Collection[str], countries: Collection[str], modes: Collection[str]) -> np.ndarray:
+        """bool[m]: the link is of none of ``modes``, runs in (or through) none of ``countries`` and neither end node is
+        blocked (:meth:`node_blocked`)."""
+        bad = np.isin(self.link_country, [i for i, c in enumerate(self.link_countries) if c in countries])
+        bad |= np.isin(self.mode, [i for i, m in enumerate(MODES) if m in modes])
+        for i, via in self.via_countries.items():
+            if any(c in countries for c in via):
+                bad[i] = True
+        node_bad = self.node_blocked(nodes, countries)
+        bad |= node_bad[self.link_from] | node_bad[self.link_to]
+        return np.asarray(~bad)
+
+    def border(self) -> np.ndarray:
+        """bool[m]: the link's end nodes lie in different countries."""
+        return np.asarray(self.country[self.link_from] != self.country[self.link_to])
+
+
+_COMPILED: dict[int, CompiledNetwork] = {}  # id(network) -> its arrays, dropped when the network is collected
+
+
+def compiled(net: Network) -> CompiledNetwork:
+    """The compiled form of ``net``, built once per network object (kept by identity: hashing a network hashes every
+    record)."""
+    key = id(net)
+    hit = _COMPILED.get(key)
+    if hit is None:
+        hit = _COMPILED[key] = compile_network(net)
+        weakref.finalize(net, _COMPILED.pop, key, None)
+    return hit
+
+
+def _column(records: Sequence[Any], name: str, kind: str = "") -> np.ndarray:
+    """One column of a table: the cache's Arrow column when the records came from it, else read off the records.
+    ``kind``: ``float`` (None → NaN), ``list`` (a tuple joined by ';', None when empty), else as is."""
+    arrow = getattr(records, "columns", None)
+    if arrow is not None:
+        col = arrow.column(name)
+        if kind == "float":
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+        return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+    values = [getattr(r, name) for r in records]
+    if kind == "float":
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if kind == "list":
+        values = [";".join(map(str, v)) if v else None for v in values]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes and the distinct values (None → code -1)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, list(uniques)
+
 
 def compile_network(net: Network) -> CompiledNetwork:
-    node_ids = tuple(n.node_id for n in net.nodes)
+    nodes, links = net.nodes, net.links
+    node_ids = tuple(_column(nodes, "node_id").tolist())
     index = {nid: i for i, nid in enumerate(node_ids)}
-    countries = tuple(sorted({n.country for n in net.nodes}))
-    cidx = {c: i for i, c in enumerate(countries)}
-    m = len(net.links)
+    ncodes, nuniq = _codes(_column(nodes, "country"))
+    countries = tuple(sorted(nuniq))
+    crank = np.array([countries.index(c) for c in nuniq], dtype=np.int32)
+    node_pos = pd.Index(node_ids)
+    m = len(links)
+    frm = node_pos.get_indexer(_column(links, "from_node")).astype(np.int32)
+    to = node_pos.get_indexer(_column(links, "to_node")).astype(np.int32)
+    if m and (frm.min() < 0 or to.min() < 0):
+        raise ValueError("a link names a node the network does not have")
     tail = np.empty(2 * m, dtype=np.int32)
     head = np.empty(2 * m, dtype=np.int32)
-    for i, lk in enumerate(net.links):
-        a, b = index[lk.from_node], index[lk.to_node]
-        tail[2 * i], head[2 * i] = a, b
-        tail[2 * i + 1], head[2 * i + 1] = b, a
+    tail[0::2], tail[1::2] = frm, to
+    head[0::2], head[1::2] = to, frm
     order = np.argsort(tail, kind="stable").astype(np.int64)
     indptr = np.zeros(len(node_ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=len(node_ids)), out=indptr[1:])
-
-    def col(attr: str) -> np.ndarray:
-        return np.array([np.nan if getattr(lk, attr) is None else getattr(lk, attr) for lk in net.links], dtype=np.float64)
-
+    distance = _column(links, "distance_km", "float")
+    mcodes, muniq = _codes(_column(links, "mode"))
+    mode = np.array([MODES.index(x) for x in muniq], dtype=np.int8)[mcodes] if m else np.zeros(0, dtype=np.int8)
+    gcodes, guniq = _codes(_column(links, "gauge_mm", "list"))
+    parsed = [tuple(int(x) for x in str(g).split(";")) for g in guniq]
+    bits = np.array([sum(GAUGE_BIT.get(x, 0) for x in set(gs)) for gs in parsed] + [0], dtype=np.int8)
+    first = np.array([gs[0] for gs in parsed] + [0], dtype=np.int16)
+    ecodes, euniq = _codes(_column(links, "energy"))
+    lcodes, luniq = _codes(_column(links, "country"))
+    via = _column(links, "via_countries", "list")
+    has_via = np.flatnonzero(pd.notna(via))
     return CompiledNetwork(
         node_ids=node_ids,
         node_index=index,
-        lat=np.array([n.lat for n in net.nodes], dtype=np.float64),
-        lon=np.array([n.lon for n in net.nodes], dtype=np.float64),
-        country=np.array([cidx[n.country] for n in net.nodes], dtype=np.int32),
+        lat=_column(nodes, "lat", "float"),
+        lon=_column(nodes, "lon", "float"),
+        country=crank[ncodes] if len(node_ids) else np.zeros(0, dtype=np.int32),
         countries=countries,
-        link_ids=tuple(lk.link_id for lk in net.links),
+        link_ids=tuple(_column(links, "link_id").tolist()),
         indptr=indptr,
         order=order,
         arc_tail=tail,
         arc_head=head,
         arc_link=np.repeat(np.arange(m, dtype=np.int32), 2),
-        distance_km=col("distance_km"),
-        time_h_median=np.array([lk.time_h_median for lk in net.links], dtype=np.float64),
-        time_p90_factor=col("time_p90_factor"),
-        mode=np.array([MODES.index(lk.mode) for lk in net.links], dtype=np.int8),
-        gauge_bits=np.array([sum(GAUGE_BIT[g] for g in lk.gauge_mm) for lk in net.links], dtype=np.int8),
-        capacity_trains_day=col("capacity_trains_day"),
-        departures_per_week=col("departures_per_week"),
+        distance_km=distance,
+        time_h_median=distance / _column(links, "speed_km_day", "float") * 24.0,  # Link.time_h_median, element-wise
+        time_p90_factor=_column(links, "time_p90_factor", "float"),
+        mode=mode,
+        gauge_bits=bits[gcodes],
+        capacity_trains_day=_column(links, "capacity_trains_day", "float"),
+        departures_per_week=_column(links, "departures_per_week", "float"),
+        link_from=frm,
+        link_to=to,
+        first_gauge=first[gcodes],
+        first_departure_h=_column(links, "first_departure_h", "float"),
+        energy=ecodes.astype(np.int16),
+        energies=tuple(euniq),
+        link_country=lcodes.astype(np.int16),
+        link_countries=tuple(luniq),
+        via_countries={int(i): tuple(str(via[i]).split(";")) for i in has_via},
     )

@@ -11,6 +11,8 @@ from silkway.network.places import PLACES_HINT, country_index, country_name, nam
 from silkway.network.schema import MODES
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from silkway.routing.stategraph import StateGraph
 
 
@@ -101,16 +103,13 @@ def _listing(codes: frozenset[str]) -> str:
     return ", ".join(f"{c} {country_name(c)}" if country_name(c) != c else c for c in sorted(codes))
 
 
-def allowed_arcs(graph: StateGraph, avoid: Avoid) -> list[bool]:
+def allowed_arcs(graph: StateGraph, avoid: Avoid) -> np.ndarray:
     """One flag per arc of ``graph`` (a StateGraph): False when the arc touches anything avoided."""
     if not avoid:
-        return [True] * len(graph.head)
-    by_id = graph.net.node_by_id
-    bad_nodes = set(avoid.nodes) | {n for n, node in by_id.items() if node.country in avoid.countries}
-    return [
-        not (set(nodes) & bad_nodes or countries & avoid.countries or mode in avoid.modes)
-        for nodes, countries, mode in zip(graph.touch_nodes, graph.touch_countries, graph.arc_mode, strict=True)
-    ]
+        import numpy
+
+        return numpy.ones(len(graph.head), dtype=numpy.bool_)
+    return graph.allowed_mask(frozenset(avoid.nodes), frozenset(avoid.countries), frozenset(avoid.modes))
 
 
 def check_endpoint(net: Network, node_id: str, avoid: Avoid, role: str) -> None:

@@ -93,21 +93,66 @@ def _pop(hk, hi, size):
 
 
 @nb.njit(cache=True)
+def _push1(hk, hi, size, key, idx):
+    """Push onto a heap ordered by (key, idx): one float key, for the single-criterion searches."""
+    if size == hk.shape[0]:
+        hk2 = np.empty(2 * size)
+        hi2 = np.empty(2 * size, dtype=np.int64)
+        hk2[:size] = hk
+        hi2[:size] = hi
+        hk, hi = hk2, hi2
+    i = size
+    while i > 0:
+        p = (i - 1) >> 1
+        if hk[p] < key or (hk[p] == key and hi[p] < idx):
+            break
+        hk[i] = hk[p]
+        hi[i] = hi[p]
+        i = p
+    hk[i] = key
+    hi[i] = idx
+    return hk, hi, size + 1
+
+
+@nb.njit(cache=True)
+def _pop1(hk, hi, size):
+    """Pop the least (key, idx) of a :func:`_push1` heap: (key, idx, new size)."""
+    key, idx = hk[0], hi[0]
+    size -= 1
+    if size > 0:
+        k, x = hk[size], hi[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            if c + 1 < size and (hk[c + 1] < hk[c] or (hk[c + 1] == hk[c] and hi[c + 1] < hi[c])):
+                c += 1
+            if k < hk[c] or (k == hk[c] and x < hi[c]):
+                break
+            hk[i] = hk[c]
+            hi[i] = hi[c]
+            i = c
+        hk[i] = k
+        hi[i] = x
+    return key, idx, size
+
+
+@nb.njit(cache=True)
 def _dijkstra(indptr, arcs, other, weight, allowed, seeds, seed_val, n):
     """Least sum of ``weight`` from the seeds over the arcs ``arcs[indptr[u]:indptr[u+1]]`` (u → other[a])."""
     dist = np.full(n, np.inf)
     done = np.zeros(n, dtype=np.bool_)
-    hk = np.zeros((64, 3))
+    hk = np.zeros(64)
     hi = np.empty(64, dtype=np.int64)
     size = 0
     for i in range(seeds.shape[0]):
         s = seeds[i]
         if seed_val[i] < dist[s]:
             dist[s] = seed_val[i]
-            hk, hi, size = _push(hk, hi, size, seed_val[i], 0.0, 0.0, s)
+            hk, hi, size = _push1(hk, hi, size, seed_val[i], s)
     while size > 0:
-        d = hk[0, 0]
-        u, size = _pop(hk, hi, size)
+        d, u, size = _pop1(hk, hi, size)
         if done[u]:
             continue
         done[u] = True
@@ -119,7 +164,7 @@ def _dijkstra(indptr, arcs, other, weight, allowed, seeds, seed_val, n):
             nd = d + weight[a]
             if nd < dist[v]:
                 dist[v] = nd
-                hk, hi, size = _push(hk, hi, size, nd, 0.0, 0.0, v)
+                hk, hi, size = _push1(hk, hi, size, nd, v)
     return dist
 
 
@@ -159,13 +204,12 @@ def _grow_labels(lf, li, n):
 def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
            use_rules, enter0, enter1, leave0, leave1,
            start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms, cap, use_tr,
-           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, depart, eps, max_front):
+           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, depart, eps, max_front, bag):
     """The Pareto label-setting; returns (label floats, label ints, finals [label, transfers], final criteria,
-    number of finals, whether the eps rule was used, number of labels)."""
+    number of finals, whether the eps rule was used, number of labels). ``bag``: a caller's workspace of at least
+    (states × layers) entries, all -1 on entry and again on return (the entries used are reset)."""
     n_layers = via.shape[0] + 1
     last = n_layers - 1
-    n_states = indptr.shape[0] - 1
-    bag = np.full(n_states * n_layers, -1, dtype=np.int64)
     lf = np.empty((1024, 3))
     li = np.empty((1024, 8), dtype=np.int64)
     alive = np.ones(1024, dtype=np.bool_)
@@ -285,6 +329,8 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             bag[key] = n
             hk, hi, size = _push(hk, hi, size, t2 + lb_t[s2], c2, e2, n)
             n += 1
+    for x in range(n):
+        bag[li[x, L_STATE] * n_layers + li[x, L_LAYER]] = -1
     return lf, li, fi[:nf].copy(), ff[:nf].copy(), eps_now > 0.0, n
 
 
@@ -292,34 +338,35 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
 def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
          use_rules, enter0, enter1, leave0, leave1,
          start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms,
-         fin_t, fin_c, fin_e, objective, penalty, lb):
+         fin_t, fin_c, fin_e, objective, penalty, lb, g, lf, li, done, touched, hk, hi):
     """Time-dependent Dijkstra (A* with the admissible ``lb``) on one criterion with per-arc multipliers ``penalty``
     (>= the scale the bound was built for). Returns (found, end key, per state-layer label floats [t, c, e] and ints
-    [arc, parent key, transfers])."""
+    [arc, parent key, transfers], the heap arrays).
+
+    The per state-layer arrays are a caller's workspace of at least (states × layers) rows: ``g`` all inf and ``done``
+    all False on entry, and so again on return (only the entries this call touched are reset); ``lf``/``li`` hold
+    the labels of the entries with a finite ``g`` until the next call. ``touched`` has as many rows as ``g``; the heap
+    (``hk``, ``hi``) grows as needed and is returned for the next call."""
     n_layers = via.shape[0] + 1
     last = n_layers - 1
-    size_sl = (indptr.shape[0] - 1) * n_layers
-    g = np.full(size_sl, np.inf)
-    lf = np.empty((size_sl, 3))
-    li = np.empty((size_sl, 5), dtype=np.int64)  # arc, parent, transfers, m0, m1: set wherever g is
-    done = np.zeros(size_sl, dtype=np.bool_)
-    hk = np.zeros((256, 3))
-    hi = np.empty(256, dtype=np.int64)
+    n_touched = 0
     size = 0
     for k in range(start_s.shape[0]):
         s = start_s[k]
         sk = s * n_layers + layer0
         k0 = start_t[k] if objective == 0 else (start_c[k] if objective == 1 else start_e[k])
         if k0 < g[sk]:
+            if g[sk] == np.inf:
+                touched[n_touched] = sk
+                n_touched += 1
             g[sk] = k0
             lf[sk, 0], lf[sk, 1], lf[sk, 2] = start_t[k], start_c[k], start_e[k]
             li[sk, 0], li[sk, 1], li[sk, 2], li[sk, 3], li[sk, 4] = -1, -1, 0, 0, 0
-            hk, hi, size = _push(hk, hi, size, k0 + lb[s], 0.0, 0.0, sk)
+            hk, hi, size = _push1(hk, hi, size, k0 + lb[s], sk)
     best_key = np.inf
     best_sk = -1
     while size > 0:
-        f = hk[0, 0]
-        sk, size = _pop(hk, hi, size)
+        f, sk, size = _pop1(hk, hi, size)
         if done[sk]:
             continue
         if f >= best_key:
@@ -359,13 +406,19 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
             delta = t2 - t if objective == 0 else (cost[a] if objective == 1 else co2e[a])
             k2 = key + delta * penalty[a]
             if k2 < g[sk2]:
+                if g[sk2] == np.inf:
+                    touched[n_touched] = sk2
+                    n_touched += 1
                 g[sk2] = k2
                 lf[sk2, 0], lf[sk2, 1], lf[sk2, 2] = t2, c + cost[a], e + co2e[a]
                 li[sk2, 0], li[sk2, 1], li[sk2, 2] = a, sk, li[sk, 2] + transfer[a]
                 if use_rules:
                     li[sk2, 3], li[sk2, 4] = m0 | leave0[a], m1 | leave1[a]
-                hk, hi, size = _push(hk, hi, size, k2 + lb[s2], 0.0, 0.0, sk2)
-    return best_sk, best_key, lf, li
+                hk, hi, size = _push1(hk, hi, size, k2 + lb[s2], sk2)
+    for k in range(n_touched):
+        g[touched[k]] = np.inf
+        done[touched[k]] = False
+    return best_sk, best_key, lf, li, hk, hi
 
 
 @nb.njit(cache=True)
@@ -383,3 +436,76 @@ def trace(li, i, arc_col, parent_col):
         out[n] = li[j, arc_col]
         j = li[j, parent_col]
     return out, j
+
+
+@nb.njit(cache=True)
+def corridor(indptr, order, arc_head, arc_link, link_ok, link_time, link_rail, link_g0, link_g1, change_h,
+             target_node, target_link, start_g, end_ok, origin, layer0, n_nodes):
+    """Fastest path over (via layer, node, gauge) states of the compiled network (:mod:`silkway.simulation.paths`):
+    gauge 0 = free, 1 = 1435, 2 = 1520. Arcs of node u are ``order[indptr[u]:indptr[u+1]]`` (link order); a rail
+    link is usable on its gauges ``link_g0``/``link_g1`` (0 = none) from gauge 0 or the same gauge, another mode
+    leaves on gauge 0; ``change_h[u, g]`` is the hours of a gauge change at u onto gauge g (inf: none there). Ties
+    are broken by the order states were reached (the heap's insertion number). Returns (goal state or -1, hours,
+    per state the previous state and the arc taken, -1 for a gauge change)."""
+    n_targets = target_node.shape[0]
+    n = (n_targets + 1) * n_nodes * 3
+    dist = np.full(n, np.inf)
+    prev = np.full(n, -1, dtype=np.int64)
+    via_arc = np.full(n, -1, dtype=np.int64)
+    hk = np.zeros((64, 3))
+    hi = np.empty(64, dtype=np.int64)
+    size = 0
+    seq = 0
+    for k in range(start_g.shape[0]):
+        s = (layer0 * n_nodes + origin) * 3 + start_g[k]
+        dist[s] = 0.0
+        hk, hi, size = _push(hk, hi, size, 0.0, float(seq), 0.0, s)
+        seq += 1
+    while size > 0:
+        d = hk[0, 0]
+        state, size = _pop(hk, hi, size)
+        if d > dist[state]:
+            continue
+        g = state % 3
+        u = (state // 3) % n_nodes
+        layer = state // (3 * n_nodes)
+        if layer == n_targets and (g == 0 or end_ok[g]):
+            return state, d, prev, via_arc
+        for j in range(indptr[u], indptr[u + 1]):
+            a = order[j]
+            i = arc_link[a]
+            if not link_ok[i]:
+                continue
+            v = arc_head[a]
+            nl = layer
+            if layer < n_targets and (target_node[layer] == v or target_link[layer] == i):
+                nl = layer + 1
+            nd = d + link_time[i]
+            for slot in range(2):
+                if link_rail[i]:
+                    gauge = link_g0[i] if slot == 0 else link_g1[i]
+                    if gauge == 0 or (g != 0 and g != gauge):
+                        continue
+                elif slot == 0:
+                    gauge = 0
+                else:
+                    continue
+                s2 = (nl * n_nodes + v) * 3 + gauge
+                if nd < dist[s2]:
+                    dist[s2] = nd
+                    prev[s2] = state
+                    via_arc[s2] = a
+                    hk, hi, size = _push(hk, hi, size, nd, float(seq), 0.0, s2)
+                    seq += 1
+        if g != 0:
+            to = 3 - g
+            if change_h[u, to] < np.inf:
+                s2 = state - g + to
+                nd = d + change_h[u, to]
+                if nd < dist[s2]:
+                    dist[s2] = nd
+                    prev[s2] = state
+                    via_arc[s2] = -1
+                    hk, hi, size = _push(hk, hi, size, nd, float(seq), 0.0, s2)
+                    seq += 1
+    return -1, np.inf, prev, via_arc

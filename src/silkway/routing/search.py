@@ -40,10 +40,10 @@ def next_departure(t: float, period_h: float, offset_h: float) -> float:
 
 
 def arc_time(g: StateGraph, a: int, t: float) -> float:
-    t += g.pre_h[a]
+    t += float(g.pre_h[a])
     if g.period_h[a]:
-        t = next_departure(t, g.period_h[a], g.offset_h[a])
-    return t + g.post_h[a]
+        t = next_departure(t, float(g.period_h[a]), float(g.offset_h[a]))
+    return t + float(g.post_h[a])
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +149,13 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     ss, ts, cs, es = _start(g, ar, q, ok)
     ft, fc, fe = _finish(g, q.dest)
     via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
-    lf, li, fi, ff, used, n = kernels.pareto(
-        ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
-        use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
-        q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], q.depart_h, float(eps), max_front)
+    with g.scratch.lock:
+        bag = g.scratch.bag(g.n_states * (len(via) + 1))
+        lf, li, fi, ff, used, n = kernels.pareto(
+            ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
+            use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
+            q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], q.depart_h, float(eps), max_front,
+            bag)
     finals = sorted((float(ff[k, 0]), float(ff[k, 1]), float(ff[k, 2]), int(fi[k, 1]), int(fi[k, 0])) for k in range(len(fi)))
     return Front([_path(li, f) for f in finals], eps if used else 0.0, int(n))
 
@@ -191,15 +194,19 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
     ss, ts, cs, es = _start(g, ar, q, ok)
     ft, fc, fe = _finish(g, q.dest)
     via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
-    sk, _key, lf, li = kernels.best(
-        ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
-        use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS, ft, fc, fe,
-        objective, pen, lb)
-    if sk < 0:
-        return None
     n_layers = len(q.via) + 1
-    end_state = sk // n_layers
-    p = (end_state // 2) % N_PLATFORMS
-    t, c, e, tr = float(lf[sk, 0] + ft[p]), float(lf[sk, 1] + fc[p]), float(lf[sk, 2] + fe[p]), int(li[sk, 2])
-    arcs, first = kernels.trace(li, sk, 0, 1)
+    ws = g.scratch
+    with ws.lock:
+        gk, lf, li, done, touched = ws.labels(g.n_states * n_layers)
+        sk, _key, lf, li, ws.hk, ws.hi = kernels.best(
+            ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
+            use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS, ft, fc, fe,
+            objective, pen, lb, gk, lf, li, done, touched, ws.hk, ws.hi)
+        if sk < 0:
+            return None
+        end_state = sk // n_layers
+        p = (end_state // 2) % N_PLATFORMS
+        t, c, e, tr = float(lf[sk, 0] + ft[p]), float(lf[sk, 1] + fc[p]), float(lf[sk, 2] + fe[p]), int(li[sk, 2])
+        arcs, first = kernels.trace(li, sk, 0, 1)
     return Path(int(first // n_layers), tuple(arcs.tolist()), end_state, t, c, e, tr)
+

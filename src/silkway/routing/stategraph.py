@@ -12,9 +12,11 @@ each gauge, road, and the three water modes. Arcs are
   ``seaport``, rail↔road through a ``terminal``, ``dry_port`` or ``seaport``. A transfer pays the
   facility's handling time and fee and one hub operation of CO2e.
 
-Cost and CO2e are kept per TEU (both are linear in the shipment size). The arcs are kept as Python lists (read
-per path by the timeline, corridors and hazards) and compiled once into numpy arrays, :meth:`StateGraph.arrays`: the
-CSR (forward star) and its reverse that the compiled searches (:mod:`silkway.routing.kernels`) run on.
+Cost and CO2e are kept per TEU (both are linear in the shipment size). The arcs are numpy arrays built vectorised from
+the network's compiled columns (:mod:`silkway.network.graph`), with no Python per link except on border crossings
+(their customs steps) and per facility (transfers); an arc's steps are rebuilt on demand from the same columns.
+:meth:`StateGraph.arrays` gives the CSR (forward star) and its reverse that the compiled searches
+(:mod:`silkway.routing.kernels`) run on.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ import numpy as np
 
 from silkway.emissions import hub_co2e_kg, intensity, leg_co2e_kg
 from silkway.errors import RoutingError
+from silkway.network.graph import compiled
 from silkway.network.model import Facility, Link, Network
+from silkway.network.schema import MODES
+from silkway.routing.workspace import ArcRows, Scratch
 
 if TYPE_CHECKING:
     from silkway.routing.regions import Regions
@@ -113,33 +118,22 @@ def platform_of(link: Link, gauge: int | None) -> int:
 
 
 class StateGraph:
-    """Arcs as parallel lists; ``out[state]`` lists the arc ids leaving a state."""
+    """The arcs as parallel numpy arrays (``head``, ``tail``, ``link``, ``pre_h`` …), built vectorised from the network's
+    compiled columns (:func:`silkway.network.graph.compiled`); ``out[state]`` lists the arc ids leaving a state and
+    ``steps[arc]`` gives an arc's steps (built on demand from the same columns)."""
 
     def __init__(self, net: Network):
         self.net = net
-        self.node_ids = tuple(n.node_id for n in net.nodes)
-        self.node_index = {nid: i for i, nid in enumerate(self.node_ids)}
+        cn = self.compiled = compiled(net)
+        self.node_ids = cn.node_ids
+        self.node_index = cn.node_index
         self.n_states = len(self.node_ids) * SPN
-        self.out: list[list[int]] = [[] for _ in range(self.n_states)]
-        self.head: list[int] = []
-        self.tail: list[int] = []
-        self.link: list[int] = []  # link index, -1 for a transfer
-        self.pre_h: list[float] = []  # median hours before the departure (customs, handling)
-        self.period_h: list[float] = []  # 0 = continuous service
-        self.offset_h: list[float] = []
-        self.post_h: list[float] = []  # median hours after departing (moving, entry customs)
-        self.cost: list[float] = []  # USD per TEU
-        self.co2e: list[float] = []  # kg per TEU
-        self.transfer: list[int] = []  # 1 for a transfer arc
-        self.steps: list[tuple[Step, ...]] = []
-        self.touch_nodes: list[tuple[str, ...]] = []
-        self.touch_countries: list[frozenset[str]] = []
-        self.arc_mode: list[str] = []
-        self.facility: list[str | None] = []
         self._hubs: dict[tuple[str, int], Hub | None] = {}
         self._arrays: Arrays | None = None
         self._hub_rows: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._words: dict[int, tuple[Any, ...]] = {}  # id(rules) -> (rules, four word arrays)
+        self._customs_at: dict[int, list[Step]] = {}
+        self.scratch = Scratch()  # the searches' reusable per-state arrays
         self.bounds_cache: dict[tuple[int, int], tuple[np.ndarray, Any]] = {}  # search.lower_bounds per (destination, allowed arcs)
         tpt = net.param.get("tonnes_per_teu")
         hub_kg = net.param.get("transship_co2e_kg_per_teu")
@@ -147,10 +141,10 @@ class StateGraph:
             raise RoutingError("the dataset needs the params 'tonnes_per_teu' and 'transship_co2e_kg_per_teu' for routing")
         self.tonnes_per_teu = float(tpt)
         self.hub_kg_per_teu = float(hub_kg)
-        for i, lk in enumerate(net.links):
-            self._add_link(i, lk)
-        for node in net.nodes:
-            self._add_transfers(node.node_id)
+        self._link_rates()
+        self._build()
+        self.out: Sequence[np.ndarray] = ArcRows(lambda s: self._out_arcs[self._out_ptr[s]:self._out_ptr[s + 1]], self.n_states)
+        self.steps: Sequence[tuple[Step, ...]] = ArcRows(self._steps_of, len(self.head))
 
     def state(self, node_id: str, platform: int, cleared: int = 0) -> int:
         """``cleared`` = 1 right after entering the node across a border (its formalities are done, so
@@ -164,56 +158,137 @@ class StateGraph:
         """The arcs as numpy arrays (built on first use, then kept)."""
         if self._arrays is None:
 
-            def f(xs: Sequence[float]) -> np.ndarray:
+            def f(xs: Sequence[float] | np.ndarray) -> np.ndarray:
                 return np.asarray(xs, dtype=np.float64)
 
             head, tail = np.asarray(self.head, dtype=np.int64), np.asarray(self.tail, dtype=np.int64)
-            indptr, arcs = _csr(tail, self.n_states)
             rindptr, rarcs = _csr(head, self.n_states)
             pre, post = f(self.pre_h), f(self.post_h)
-            self._arrays = Arrays(indptr, arcs, rindptr, rarcs, head, tail, pre, f(self.period_h), f(self.offset_h), post,
-                                  pre + post, f(self.cost), f(self.co2e), np.asarray(self.transfer, dtype=np.int64),
-                                  np.ones(len(head)), np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states))
+            self._arrays = Arrays(self._out_ptr, self._out_arcs, rindptr, rarcs, head, tail, pre, f(self.period_h),
+                                  f(self.offset_h), post, pre + post, f(self.cost), f(self.co2e),
+                                  np.asarray(self.transfer, dtype=np.int64), np.ones(len(head)),
+                                  np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states))
         return self._arrays
 
     def region_words(self, rules: Regions) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The region bitmasks of ``rules`` (a :class:`~silkway.routing.regions.Regions` of this graph) as two 64-bit
         words per arc: enter low/high, leave low/high."""
-        hit = self._words.get(id(rules))
-        if hit is None or hit[0] is not rules:
-            if len(rules.names) > 126:
-                raise RoutingError(f"the corridor rule handles at most 126 countries and water bodies; this network has "
-                                   f"{len(rules.names)}")
-            low, high = (1 << 63) - 1, 63
+        if len(rules.names) > 126:
+            raise RoutingError(f"the corridor rule handles at most 126 countries and water bodies; this network has "
+                               f"{len(rules.names)}")
+        return rules.enter0, rules.enter1, rules.leave0, rules.leave1
 
-            def words(xs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-                return (np.array([x & low for x in xs], dtype=np.int64), np.array([x >> high for x in xs], dtype=np.int64))
-
-            hit = self._words[id(rules)] = (rules, *words(rules.enter), *words(rules.leave))
-        return hit[1:]
+    def allowed_mask(self, nodes: frozenset[str], countries: frozenset[str], modes: frozenset[str]) -> np.ndarray:
+        """bool per arc: False when the arc touches an avoided node, a node in an avoided country, a link in (or
+        through) an avoided country or of an avoided mode."""
+        cn = self.compiled
+        ok = cn.link_mask(nodes, countries, modes)[np.maximum(self.link, 0)]
+        transfer = self.link < 0
+        ok[transfer] = ~cn.node_blocked(nodes, countries)[self.tail[transfer] // SPN]
+        return np.asarray(ok, dtype=np.bool_)
 
     # -- building -------------------------------------------------------------------------------------
-    def _append(self, tail: int, head: int, steps: tuple[Step, ...], **kw: Any) -> None:
-        arc = len(self.head)
-        self.out[tail].append(arc)
-        self.tail.append(tail)
-        self.head.append(head)
-        self.steps.append(steps)
-        wait = [s for s in steps if s.kind == WAIT]
-        before = steps.index(wait[0]) if wait else 0
-        self.pre_h.append(sum(s.median_h for s in steps[:before]))
-        self.period_h.append(wait[0].period_h if wait else 0.0)
-        self.offset_h.append(wait[0].offset_h if wait else 0.0)
-        self.post_h.append(sum(s.median_h for s in steps[before:] if s.kind != WAIT))
-        for key in ("link", "cost", "co2e", "transfer", "touch_nodes", "touch_countries", "arc_mode", "facility"):
-            getattr(self, key).append(kw[key])
+    def _link_rates(self) -> None:
+        """Per link: cost per TEU-km and CO2e g per t-km, looked up once per distinct (mode, country) and (mode,
+        energy); the first link without one names the gap."""
+        net, cn = self.net, self.compiled
+        m = cn.n_links
+        rate = np.empty(m)
+        gkm = np.empty(m)
+        missing_rate = np.zeros(m, dtype=np.bool_)
+        missing_ef = np.zeros(m, dtype=np.bool_)
+        for (md, lc), rows in _groups(cn.mode.astype(np.int64) * 65536 + cn.link_country, m):
+            r = net.cost_rate(MODES[md], cn.link_countries[lc])
+            missing_rate[rows] = r is None
+            rate[rows] = r.usd_per_teu_km if r is not None else np.nan
+        for (md, en), rows in _groups(cn.mode.astype(np.int64) * 65536 + cn.energy, m):
+            ef = net.emission_factor(MODES[md], cn.energies[en])
+            missing_ef[rows] = ef is None
+            gkm[rows] = ef.co2e_g_per_tkm if ef is not None else np.nan
+        bad = np.flatnonzero(missing_rate | missing_ef)
+        if len(bad):
+            i = int(bad[0])
+            mode, country = MODES[cn.mode[i]], cn.link_countries[cn.link_country[i]]
+            if missing_rate[i]:
+                raise RoutingError(f"cost_rates.csv has no rate for mode '{mode}' (link {cn.link_ids[i]}, country {country})")
+            intensity(net, mode, cn.energies[cn.energy[i]])  # raises its own message
+        self.move_cost = cn.distance_km * rate  # USD per TEU, as Step.cost_usd_per_teu of the move
+        self.move_co2e = np.asarray(leg_co2e_kg(cn.distance_km, self.tonnes_per_teu, gkm))  # type: ignore[arg-type]  # element-wise
+        self.move_p90 = cn.time_h_median * cn.time_p90_factor
+        dep = cn.departures_per_week
+        sched = ~np.isnan(dep) & (dep != 0)
+        self.link_period = np.where(sched, 168.0 / np.where(sched, dep, 1.0), 0.0)
+        self.link_offset = np.where(sched & ~np.isnan(cn.first_departure_h), cn.first_departure_h, 0.0)
+        self.link_offset[~sched] = 0.0
 
-    def _customs(self, node_id: str) -> list[Step]:
+    def _build(self) -> None:
+        """Move arcs link by link (per direction, then not/already cleared, then the link's gauges in the dataset's
+        order), then transfer arcs node by node: the arc numbering of the per-link construction, vectorised."""
+        cn = self.compiled
+        m = cn.n_links
+        rail = cn.mode == MODES.index("rail")
+        k = np.where(rail & (cn.gauge_bits == 3), 2, 1).astype(np.int64)
+        plat_of_mode = np.array([PLATFORMS.index(x) if x in PLATFORMS else -1 for x in MODES], dtype=np.int64)
+        plat0 = np.where(rail, np.where(cn.first_gauge == 1520, 1, 0), plat_of_mode[cn.mode])
+        plat1 = np.where(rail & (cn.gauge_bits == 3), 1 - plat0, plat0)
+        counts = 4 * k
+        n_move = int(counts.sum())
+        link = np.repeat(np.arange(m, dtype=np.int64), counts)
+        j = np.arange(n_move, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        kk = k[link]
+        direction, cleared, slot = j // (2 * kk), (j // kk) % 2, j % kk
+        plat = np.where(slot == 0, plat0[link], plat1[link])
+        frm, to = cn.link_from[link].astype(np.int64), cn.link_to[link].astype(np.int64)
+        a = np.where(direction == 0, frm, to)
+        b = np.where(direction == 0, to, frm)
+        border = (cn.country[a] != cn.country[b]).astype(np.int64)
+        tail = a * SPN + plat * 2 + cleared
+        head = b * SPN + plat * 2 + border
+        pre = np.zeros(n_move)
+        post = cn.time_h_median[link].copy()
+        cost = self.move_cost[link].copy()
+        for arc in np.flatnonzero(border).tolist():  # border arcs: customs steps around the move, summed as listed
+            steps = self._link_steps(int(link[arc]), int(a[arc]), int(b[arc]), True, int(cleared[arc]))
+            pre[arc], post[arc], cost[arc] = _split(steps)
+        tr_tail, tr_head, tr_fac, tr_cost, tr_post = [], [], [], [], []
+        hub_co2e = hub_co2e_kg(1.0, self.hub_kg_per_teu)
+        at = self.net.facilities_at
+        for node in sorted(cn.node_index[nid] for nid in at if nid in cn.node_index):
+            for f in at[cn.node_ids[node]]:
+                for p in range(N_PLATFORMS):
+                    for q in range(N_PLATFORMS):
+                        if p == q or not can_transfer(f, PLATFORMS[p], PLATFORMS[q]):
+                            continue
+                        for c in (0, 1):
+                            tr_tail.append(node * SPN + p * 2 + c)
+                            tr_head.append(node * SPN + q * 2 + c)
+                            tr_fac.append(f)
+                            tr_cost.append(f.cost_usd_per_teu or 0.0)
+                            tr_post.append(0 + (f.handling_h_median or 0.0))
+        n_tr = len(tr_tail)
+        self._n_move = n_move
+        self._transfer_facility = tr_fac
+        self.tail = np.concatenate([tail, np.asarray(tr_tail, dtype=np.int64)])
+        self.head = np.concatenate([head, np.asarray(tr_head, dtype=np.int64)])
+        self.link = np.concatenate([link, np.full(n_tr, -1, dtype=np.int64)])  # link index, -1 for a transfer
+        self.pre_h = np.concatenate([pre, np.zeros(n_tr)])  # median hours before the departure (customs, handling)
+        self.period_h = np.concatenate([self.link_period[link], np.zeros(n_tr)])  # 0 = continuous service
+        self.offset_h = np.concatenate([self.link_offset[link], np.zeros(n_tr)])
+        self.post_h = np.concatenate([post, np.asarray(tr_post, dtype=np.float64)])  # median hours after departing
+        self.cost = np.concatenate([cost, np.asarray(tr_cost, dtype=np.float64)])  # USD per TEU
+        self.co2e = np.concatenate([self.move_co2e[link], np.full(n_tr, hub_co2e)])  # kg per TEU
+        self.transfer = np.concatenate([np.zeros(n_move, dtype=np.int64), np.ones(n_tr, dtype=np.int64)])
+        self._out_ptr, self._out_arcs = _csr(self.tail, self.n_states)
+
+    def _customs(self, node: int) -> list[Step]:
         """Border formalities at a node: customs of every facility that has them, plus the handling of
         ``border`` facilities (inspection at the border station). A ``border`` facility's fee is paid
         here; other facilities' fees are paid with their handling (transfers, loading)."""
+        hit = self._customs_at.get(node)
+        if hit is not None:
+            return hit
         steps = []
-        for f in self.net.facilities_at.get(node_id, ()):
+        for f in self.net.facilities_at.get(self.node_ids[node], ()):
             fee = (f.cost_usd_per_teu or 0.0) if f.facility_kind == "border" else 0.0
             if f.facility_kind == "border" and f.handling_h_median is not None:
                 steps.append(Step(HANDLING, f.handling_h_median, _p90(f.handling_h_median, f.handling_h_p90), facility_id=f.facility_id,
@@ -222,46 +297,31 @@ class StateGraph:
             if f.customs_h_median is not None or fee:
                 median = f.customs_h_median or 0.0
                 steps.append(Step(CUSTOMS, median, _p90(median, f.customs_h_p90), facility_id=f.facility_id, cost_usd_per_teu=fee))
+        self._customs_at[node] = steps
         return steps
 
-    def _add_link(self, i: int, lk: Link) -> None:
-        net = self.net
-        rate = net.cost_rate(lk.mode, lk.country)
-        if rate is None:
-            raise RoutingError(f"cost_rates.csv has no rate for mode '{lk.mode}' (link {lk.link_id}, country {lk.country})")
-        co2e = leg_co2e_kg(lk.distance_km, self.tonnes_per_teu, intensity(net, lk.mode, lk.energy).co2e_g_per_tkm)
-        median = lk.time_h_median
-        move = Step(MOVE, median, median * lk.time_p90_factor, cost_usd_per_teu=lk.distance_km * rate.usd_per_teu_km, co2e_kg_per_teu=co2e)
-        gauges = (lk.gauge_mm or (1435,)) if lk.mode == "rail" else (None,)
-        for a, b in ((lk.from_node, lk.to_node), (lk.to_node, lk.from_node)):
-            na, nb = net.node_by_id[a], net.node_by_id[b]
-            border = int(na.country != nb.country)
-            wait = [Step(WAIT, 0.0, 0.0, 168.0 / lk.departures_per_week, lk.first_departure_h or 0.0)] if lk.departures_per_week else []
-            entry = self._customs(b) if border else []
-            countries = frozenset((na.country, nb.country, *lk.countries))
-            for cleared in (0, 1):
-                exit_ = self._customs(a) if border and not cleared else []
-                steps = (*exit_, *wait, move, *entry)
-                for g in gauges:
-                    p = platform_of(lk, g)
-                    self._append(self.state(a, p, cleared), self.state(b, p, border), steps, link=i,
-                                 cost=sum(x.cost_usd_per_teu for x in steps), co2e=co2e, transfer=0, touch_nodes=(a, b),
-                                 touch_countries=countries, arc_mode=lk.mode, facility=None)
+    def _link_steps(self, i: int, a: int, b: int, border: bool, cleared: int) -> tuple[Step, ...]:
+        """The steps of link ``i`` travelled from node ``a`` to node ``b``: exit customs (a border crossed and not
+        cleared on arrival), the wait for a departure, the move, entry customs."""
+        cn = self.compiled
+        median = float(cn.time_h_median[i])
+        move = Step(MOVE, median, float(self.move_p90[i]), cost_usd_per_teu=float(self.move_cost[i]),
+                    co2e_kg_per_teu=float(self.move_co2e[i]))
+        period = float(self.link_period[i])
+        wait = [Step(WAIT, 0.0, 0.0, period, float(self.link_offset[i]))] if period else []
+        exit_ = self._customs(a) if border and not cleared else []
+        entry = self._customs(b) if border else []
+        return (*exit_, *wait, move, *entry)
 
-    def _add_transfers(self, node_id: str) -> None:
-        country = self.net.node_by_id[node_id].country
-        for f in self.net.facilities_at.get(node_id, ()):
-            for p in range(N_PLATFORMS):
-                for q in range(N_PLATFORMS):
-                    if p == q or not can_transfer(f, PLATFORMS[p], PLATFORMS[q]):
-                        continue
-                    median = f.handling_h_median or 0.0
-                    step = Step(HANDLING, median, _p90(median, f.handling_h_p90), facility_id=f.facility_id,
-                                cost_usd_per_teu=f.cost_usd_per_teu or 0.0, co2e_kg_per_teu=hub_co2e_kg(1.0, self.hub_kg_per_teu))
-                    for cleared in (0, 1):
-                        self._append(self.state(node_id, p, cleared), self.state(node_id, q, cleared), (step,), link=-1,
-                                     cost=step.cost_usd_per_teu, co2e=step.co2e_kg_per_teu, transfer=1, touch_nodes=(node_id,),
-                                     touch_countries=frozenset((country,)), arc_mode="", facility=f.facility_id)
+    def _steps_of(self, arc: int) -> tuple[Step, ...]:
+        if arc >= self._n_move:
+            f = self._transfer_facility[arc - self._n_move]
+            median = f.handling_h_median or 0.0
+            return (Step(HANDLING, median, _p90(median, f.handling_h_p90), facility_id=f.facility_id,
+                         cost_usd_per_teu=f.cost_usd_per_teu or 0.0, co2e_kg_per_teu=hub_co2e_kg(1.0, self.hub_kg_per_teu)),)
+        a, b = int(self.tail[arc]) // SPN, int(self.head[arc]) // SPN
+        country = self.compiled.country
+        return self._link_steps(int(self.link[arc]), a, b, bool(country[a] != country[b]), int(self.tail[arc]) % 2)
 
     def hub(self, node_id: str, platform: int) -> Hub | None:
         """The facility that loads (origin) or unloads (destination) on ``platform`` at a node, if any."""
@@ -290,6 +350,28 @@ class StateGraph:
                 return Hub(f.facility_id, median, _p90(median, f.handling_h_p90), f.cost_usd_per_teu or 0.0,
                            hub_co2e_kg(1.0, self.hub_kg_per_teu))
         return None
+
+
+def _groups(keys: np.ndarray, n: int) -> list[tuple[tuple[int, int], np.ndarray]]:
+    """(high, low) halves of each distinct key with the rows that have it."""
+    if n == 0:
+        return []
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=len(uniq)))
+    out, start = [], 0
+    for u, end in zip(uniq.tolist(), bounds.tolist(), strict=True):
+        out.append(((u >> 16, u & 0xFFFF), order[start:end]))
+        start = end
+    return out
+
+
+def _split(steps: tuple[Step, ...]) -> tuple[float, float, float]:
+    """(hours before the departure, hours after it, cost) of an arc's steps, summed in their order."""
+    wait = [s for s in steps if s.kind == WAIT]
+    before = steps.index(wait[0]) if wait else 0
+    return (sum(s.median_h for s in steps[:before]), sum(s.median_h for s in steps[before:] if s.kind != WAIT),
+            sum(x.cost_usd_per_teu for x in steps))
 
 
 def can_transfer(f: Facility, a: str, b: str) -> bool:

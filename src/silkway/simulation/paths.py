@@ -11,11 +11,14 @@ median handling time plus its minimum headway (24 / trains per day), so faster a
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
+import numpy as np
+
 from silkway.errors import RoutingError
+from silkway.network.graph import CompiledNetwork, compiled
 from silkway.network.model import Facility, Link, Network
+from silkway.network.schema import MODES
 from silkway.vocabulary import RAIL_BORNE_MODES
 
 RAIL_MODES = RAIL_BORNE_MODES
@@ -80,7 +83,8 @@ def corridor_path(net: Network, origin: str, destination: str, via: tuple[str, .
     """Fastest path origin → via… → destination (median moving time + gauge changes).
 
     A ``via`` item is a node id (the path passes the node) or a link id (the path uses that link, e.g. the
-    Aktau–Alat container feeder rather than the rail ferry)."""
+    Aktau–Alat container feeder rather than the rail ferry). Searched compiled (:func:`silkway.routing.kernels.corridor`)
+    over the network's compiled arrays (:func:`silkway.network.graph.compiled`)."""
     modes = MODES_BY_CORRIDOR.get(corridor, RAIL_MODES) - avoid.modes
     for nid in (origin, destination, *via):
         if nid in net.link_by_id:
@@ -89,84 +93,69 @@ def corridor_path(net: Network, origin: str, destination: str, via: tuple[str, .
             continue
         if avoid.blocks_node(net, nid):
             raise RoutingError(f"'{nid}' is avoided but the flow {origin} → {destination} needs it")
-    adj = _adjacency(net, modes, avoid)
+    from silkway.routing import kernels
+
+    cn = compiled(net)
     targets = (*via, destination)
     layer0 = 1 if origin == targets[0] else 0
-    starts = [(layer0, origin, g) for g in native_gauges(net, origin)]
-    dist = {s: 0.0 for s in starts}
-    prev: dict[tuple, tuple] = {}
-    heap: list = [(0.0, i, s) for i, s in enumerate(starts)]
-    seq = len(heap)
-    goal = None
-    end_gauges = native_gauges(net, destination)
-    while heap:
-        d, _, state = heapq.heappop(heap)
-        if d > dist.get(state, float("inf")):
-            continue
-        layer, u, g = state
-        if layer == len(targets) and (g in end_gauges or g == 0):
-            goal = state
-            break
-        for nd, nstate, edge in _moves(net, adj, state, targets):
-            if d + nd < dist.get(nstate, float("inf")):
-                dist[nstate] = d + nd
-                prev[nstate] = (state, edge)
-                heapq.heappush(heap, (d + nd, seq, nstate))
-                seq += 1
-    if goal is None:
+    link_pos = {lid: i for i, lid in enumerate(cn.link_ids)} if any(t not in cn.node_index for t in targets) else {}
+    t_node = np.array([cn.node_index.get(t, -1) for t in targets], dtype=np.int64)
+    t_link = np.array([link_pos.get(t, -1) if t not in cn.node_index else -1 for t in targets], dtype=np.int64)
+    rail = cn.mode == MODES.index("rail")
+    slot = {0: 0, 1435: 1, 1520: 2}
+    g0 = np.where(cn.first_gauge == 1520, 2, np.where(cn.first_gauge == 1435, 1, 0)).astype(np.int64)
+    g1 = np.where(cn.gauge_bits == 3, 3 - g0, 0).astype(np.int64)
+    end_ok = np.zeros(3, dtype=np.bool_)
+    end_ok[[slot[g] for g in native_gauges(net, destination)]] = True
+    start = np.array([slot[g] for g in native_gauges(net, origin)], dtype=np.int64)
+    goal, hours, prev, arc = kernels.corridor(
+        cn.indptr, cn.order, cn.arc_head, cn.arc_link, link_mask(cn, modes, avoid), cn.time_h_median, rail, g0, g1,
+        _change_hours(net, cn), t_node, t_link, start, end_ok, cn.node_index[origin], layer0, cn.n_nodes)
+    if goal < 0:
         raise RoutingError(f"no {corridor or 'rail'} route from '{origin}' to '{destination}'"
                            + (f" via {', '.join(via)}" if via else "") + " with the given restrictions")
-    return _unwind(goal, prev, dist[goal], origin)
+    return _unwind(cn, int(goal), prev, arc, float(hours), origin)
+
+
+def link_mask(cn: CompiledNetwork, modes: frozenset[str], avoid: Avoid) -> np.ndarray:
+    """bool per link: of an allowed mode, and neither it (its countries) nor its end nodes avoided."""
+    return cn.link_mask(avoid.nodes, avoid.countries, frozenset(MODES) - modes | avoid.modes)
+
+
+def _change_hours(net: Network, cn: CompiledNetwork) -> np.ndarray:
+    """Hours of a gauge change per node onto gauge slot 1 (1435) and 2 (1520); inf where no yard does it."""
+    out = np.full((cn.n_nodes, 3), np.inf)
+    for node_id in net.facilities_at:
+        for k, gauge in ((1, 1435), (2, 1520)):
+            h = gauge_change_cost_h(net, node_id, gauge)
+            if h is not None:
+                out[cn.node_index[node_id], k] = h
+    return out
 
 
 def native_gauges(net: Network, node_id: str) -> tuple[int, ...]:
     """Gauges a train may start or end on at a node: those of its single-gauge rail links (0 = free when none),
     so a train to Małaszewicze arrives on standard gauge and one from Dostyk leaves on broad gauge."""
-    single = {lk.gauge_mm[0] for lk in net.links if lk.mode == "rail" and len(lk.gauge_mm) == 1 and node_id in (lk.from_node, lk.to_node)}
-    return tuple(sorted(single)) if single else (0, 1435, 1520)
+    cn = compiled(net)
+    u = cn.node_index[node_id]
+    single = (cn.mode == MODES.index("rail")) & ((cn.gauge_bits == 1) | (cn.gauge_bits == 2)) & ((cn.link_from == u) | (cn.link_to == u))
+    gauges = {int(g) for g in cn.first_gauge[single]}
+    return tuple(sorted(gauges)) if gauges else (0, 1435, 1520)
 
 
-def _adjacency(net: Network, modes: frozenset[str], avoid: Avoid) -> dict[str, list[tuple[Link, str]]]:
-    adj: dict[str, list[tuple[Link, str]]] = {}
-    for lk in net.links:
-        if lk.mode not in modes or avoid.blocks_link(lk):
-            continue
-        if avoid.blocks_node(net, lk.from_node) or avoid.blocks_node(net, lk.to_node):
-            continue
-        adj.setdefault(lk.from_node, []).append((lk, lk.to_node))
-        adj.setdefault(lk.to_node, []).append((lk, lk.from_node))
-    return adj
-
-
-def _moves(net: Network, adj: dict, state: tuple, targets: tuple[str, ...]):
-    layer, u, g = state
-    for lk, v in adj.get(u, ()):
-        nl = layer + 1 if layer < len(targets) and targets[layer] in (v, lk.link_id) else layer
-        if lk.mode == "rail":
-            for gauge in lk.gauge_mm:
-                if g in (0, gauge):
-                    yield lk.time_h_median, (nl, v, gauge), ("link", lk, gauge)
-        else:
-            yield lk.time_h_median, (nl, v, 0), ("link", lk, 0)
-    if g in (1435, 1520):
-        to = 1435 if g == 1520 else 1520
-        cost = gauge_change_cost_h(net, u, to)
-        if cost is not None:
-            yield cost, (layer, u, to), ("gauge", u)
-
-
-def _unwind(goal: tuple, prev: dict, hours: float, origin: str) -> CorridorPath:
+def _unwind(cn: CompiledNetwork, goal: int, prev: np.ndarray, arc: np.ndarray, hours: float, origin: str) -> CorridorPath:
     legs: list[PathLeg] = []
     changes: list[str] = []
     state = goal
-    while state in prev:
-        pstate, edge = prev[state]
-        if edge[0] == "link":
-            lk, gauge = edge[1], edge[2]
-            u, v = pstate[1], state[1]
-            legs.append(PathLeg(lk.link_id, u, v, gauge))
+    gauge_mm = (0, 1435, 1520)
+    while prev[state] >= 0:
+        pstate = int(prev[state])
+        a = int(arc[state])
+        u, v = cn.node_ids[(pstate // 3) % cn.n_nodes], cn.node_ids[(state // 3) % cn.n_nodes]
+        if a >= 0:
+            legs.append(PathLeg(cn.link_ids[cn.arc_link[a]], u, v, gauge_mm[state % 3]))
         else:
-            changes.append(edge[1])
+            changes.append(u)
         state = pstate
     legs.reverse()
     changes.reverse()
