@@ -95,10 +95,10 @@ def test_compiled_from_the_cache_columns_equals_compiled_from_records(net: Netwo
     without building its records, into exactly the arrays compiled from the records."""
     from dataclasses import replace
 
-    from silkway.network.cache import LazyRecords, _to_arrow
+    from silkway.network.cache import LazyRecords, to_arrow
     from silkway.network.schema import TABLES
 
-    nodes, links = (LazyRecords(_to_arrow(TABLES[t], net.table(t)), t) for t in ("nodes", "links"))
+    nodes, links = (LazyRecords(to_arrow(TABLES[t], net.table(t)), t) for t in ("nodes", "links"))
     lazy = replace(net, nodes=nodes, links=links)
     a, b = compile_network(net), compile_network(lazy)
     assert nodes._items is None and links._items is None  # no records were built

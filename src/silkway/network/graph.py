@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from silkway.network.model import Network
 from silkway.network.schema import MODES
@@ -130,11 +129,15 @@ def _column(records: Sequence[Any], name: str, kind: str = "") -> np.ndarray:
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Integer codes and the distinct values (None → code -1)."""
+    import pandas as pd  # here, not at module level: ``import silkway.network`` must not load pandas (and pyarrow)
+
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes, list(uniques)
 
 
 def compile_network(net: Network) -> CompiledNetwork:
+    import pandas as pd
+
     nodes, links = net.nodes, net.links
     node_ids = tuple(_column(nodes, "node_id").tolist())
     index = {nid: i for i, nid in enumerate(node_ids)}
