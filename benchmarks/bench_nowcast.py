@@ -65,7 +65,7 @@ def backtest(members: int, seeds: list[int]) -> None:
     g = t.groupby("method")
     w = g["n_trains"].sum()
     summary = pd.DataFrame({"trains": w})
-    for col in ("eta_mae_h", "coverage_p10_p90", "crps_h", "clearance_mae_h"):
+    for col in ("eta_mae_h", "coverage_p10_p90", "coverage_linear", "crps_h", "clearance_mae_h"):
         summary[col] = g.apply(lambda d, c=col: (d[c] * d["n_trains"]).sum() / d["n_trains"].sum() if d[c].notna().all() else float("nan"),
                                include_groups=False)
     print()
