@@ -199,9 +199,9 @@ def _truth_clearance(truth, fc: Forecast) -> np.ndarray:
 
 def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float = 60, seed: int = 0, members: int = 30,
              horizon_days: float = 20, at_days: tuple[float, ...] = (24, 28, 32), step_h: float = 6.0,
-             perturb: Perturbations = Perturbations()) -> Scores:
+             perturb: Perturbations = Perturbations(), workers: int = 1) -> Scores:
     """Forecasts at ``at_days`` (days since hour 0) by the assimilating desk, the desk without assimilation and the
-    static planner, scored against the truth."""
+    static planner, scored against the truth (``workers``: processes per forecast, same results)."""
     truth, obs = truth_feed(net, demand, options, days=days, seed=seed, perturb=perturb, step_h=step_h,
                             start_h=options.warmup_days * 24.0)
     fopts = replace(options, booking=False)
@@ -213,7 +213,7 @@ def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float =
         t0 = day * 24.0
         seen = [o for o in obs if (o.time - ORIGIN).total_seconds() / 3600.0 <= t0]
         for name, desk in desks.items():
-            fc = desk.forecast(seen, t0, horizon_days * 24.0)
+            fc = desk.forecast(seen, t0, horizon_days * 24.0, workers=workers)
             out.rows.append(score(fc, truth, net, name, cache))
             if name == "assimilated":
                 out.rows.append(score(fc, truth, net, "planner", cache))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,14 @@ QUANTILES = (0.1, 0.5, 0.9)
 # draw exchangeable with the members falls below the k-th of N with probability k / (N + 1), so [P10, P90] covers it
 # with probability 0.8 at any N (the interpolated "linear" positions 1 + p (N − 1) cover only 0.72 at N = 20 and
 # 0.75 at N = 30). inf = beyond the horizon.
-QUANTILE_METHOD = "weibull"
+QUANTILE_METHOD: Final = "weibull"
+
+
+def quantiles(x: np.ndarray, end: float) -> np.ndarray:
+    """P10/P50/P90 per column of ``x`` [members, items] (inf = beyond ``end``); a quantile that falls between a
+    member within ``end`` and one beyond it is beyond it (inf)."""
+    q = np.quantile(np.where(np.isfinite(x), x, 1e12), QUANTILES, axis=0, method=QUANTILE_METHOD)
+    return np.where(q > end, np.inf, q)
 
 
 @dataclass
@@ -42,12 +49,12 @@ class Forecast:
     problems: list
 
     def eta_table(self) -> pd.DataFrame:
-        q = np.quantile(self.eta_h, QUANTILES, axis=0, method=QUANTILE_METHOD) if len(self.train_ids) else np.empty((3, 0))
+        q = quantiles(self.eta_h, self.t0_h + self.horizon_h) if len(self.train_ids) else np.empty((3, 0))
         return pd.DataFrame({"train_id": self.train_ids, "eta_p10_h": q[0], "eta_p50_h": q[1], "eta_p90_h": q[2],
                              "p_arrive_within_horizon": np.mean(np.isfinite(self.eta_h), axis=0) if len(self.train_ids) else []})
 
     def clearance_table(self) -> pd.DataFrame:
-        q = np.quantile(self.clearance_h, QUANTILES, axis=0, method=QUANTILE_METHOD) if len(self.stations) else np.empty((3, 0))
+        q = quantiles(self.clearance_h, self.horizon_h) if len(self.stations) else np.empty((3, 0))
         return pd.DataFrame({"station": self.stations, "queue_trains_t0": self.queue_t0, "clear_p10_h": q[0],
                              "clear_p50_h": q[1], "clear_p90_h": q[2]})
 
