@@ -93,8 +93,21 @@ class Desk:
         return find_station(self.builder, o.place, o.stage.value, o.node)
 
     def update(self, obs: list[Observation], now_h: float) -> None:
+        """Assimilate the observations up to ``now_h`` in steps of at most a day since the last update (the first:
+        since the first observation), so the random walk runs between the evidence of successive days and a change
+        (a yard slowing) is followed instead of pooled with the weeks before it. Demand evidence: the last 7 days
+        before the first update (earlier departures are only seen for trains still in the system), every step after."""
         since = self.filters.last_h
-        seen = observed_services(obs, now_h, self.origin, self.station_of, self.follows, self.no_wait, self.feed_interval_h,
+        first = min((hours_since(o.time, self.origin) for o in obs), default=now_h) if since is None else since
+        demand_from = since if since is not None else now_h - 7 * 24.0
+        steps = max(1, math.ceil((now_h - first) / 24.0 - 1e-9))
+        for k in range(1, steps + 1):
+            hi = now_h if k == steps else first + 24.0 * k
+            lo = self.filters.last_h if self.filters.last_h is not None else hi - 24.0
+            self._update_to(obs, max(lo, demand_from), hi)
+
+    def _update_to(self, obs: list[Observation], lo: float, hi: float) -> None:
+        seen = observed_services(obs, hi, self.origin, self.station_of, self.follows, self.no_wait, self.feed_interval_h,
                                  self.options.green_channel_factor, self.green, self.slack)
         changed: dict[int, list[tuple[Seen | None, Seen]]] = {}
         for key, (s, ev) in seen.items():
@@ -102,13 +115,15 @@ class Desk:
             if before is None or before[1] != ev:
                 changed.setdefault(s, []).append((before[1] if before else None, ev))
         self.evidence = seen
-        lo = since if since is not None else now_h - 7 * 24.0
-        departed = sum(o.containers or 0 for o in obs if o.kind == ObsKind.DEPARTED and lo < hours_since(o.time, self.origin) <= now_h)
-        warm_h = self.options.warmup_days * 24.0
-        n = max(1, math.ceil((now_h - lo) / 24.0))
-        mid = lo + (np.arange(n) + 0.5) * (now_h - lo) / n  # midpoints of n equal slices of the window
-        teu = sum(float(f.rate_teu_per_day((mid - warm_h) / 24.0).sum()) * (now_h - lo) / 24.0 / n for f in self.demand.flows)
-        self.filters.update(changed, self.models, departed, teu / self.options.container_teu, now_h)
+        expected, departed = 0.0, 0
+        if hi > lo:
+            departed = sum(o.containers or 0 for o in obs if o.kind == ObsKind.DEPARTED and lo < hours_since(o.time, self.origin) <= hi)
+            warm_h = self.options.warmup_days * 24.0
+            n = max(1, math.ceil((hi - lo) / 24.0))
+            mid = lo + (np.arange(n) + 0.5) * (hi - lo) / n  # midpoints of n equal slices of the window
+            teu = sum(float(f.rate_teu_per_day((mid - warm_h) / 24.0).sum()) * (hi - lo) / 24.0 / n for f in self.demand.flows)
+            expected = teu / self.options.container_teu
+        self.filters.update(changed, self.models, departed, expected, hi)
 
     def forecast(self, obs: list[Observation], t0_h: float, horizon_h: float, workers: int = 1) -> Forecast:
         """The ensemble from ``t0_h`` over ``horizon_h``; ``workers`` > 1 runs the members in that many forked
