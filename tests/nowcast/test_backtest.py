@@ -20,7 +20,10 @@ def test_short_backtest_scores_and_beats_the_static_planner():
         assert 0.0 <= t.loc[m, "coverage_p10_p90"] <= 1.0
         assert np.isfinite(t.loc[m, "crps_h"]) and t.loc[m, "crps_h"] <= t.loc[m, "eta_mae_h"] + 1e-9  # CRPS ≤ MAE of the median
     # measured: the ensemble's median ETA is far closer to the truth than departure + the planner's typical time
-    assert t.loc["assimilated", "eta_mae_h"] < t.loc["planner", "eta_mae_h"]  # 60 h against 78 h when written
+    assert t.loc["assimilated", "eta_mae_h"] < t.loc["planner", "eta_mae_h"]  # 59.8 h against 68.2 h when written
+    # not asserted: assimilation beating the ensemble without it — measured over three seeds of the full backtest
+    # (benchmarks/RESULTS.md); on this short case (one forecast, 4 members) the margin is too thin to be robust:
+    # ETA MAE 31.9 against 32.5 h, CRPS 25.0 against 26.0 h when written
 
 
 def test_parallel_members_give_the_same_forecast():

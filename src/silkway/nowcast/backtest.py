@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from silkway.network.model import Closure, Network
-from silkway.nowcast.forecast import Desk, Forecast
+from silkway.nowcast.forecast import QUANTILE_METHOD, QUANTILES, Desk, Forecast
 from silkway.nowcast.observations import Observation, ObsKind, TargetKind, at_hours
 from silkway.simulation import _layout as L
 from silkway.simulation.demand import Demand
@@ -60,7 +60,7 @@ class Scores:
         g = t.groupby("method")
         n = g["n_trains"].sum()
         out = pd.DataFrame({"trains": n})
-        for col in ("eta_mae_h", "coverage_p10_p90", "crps_h", "clearance_mae_h"):
+        for col in ("eta_mae_h", "coverage_p10_p90", "coverage_linear", "crps_h", "clearance_mae_h"):
             out[col] = g.apply(lambda d, c=col: np.average(d[c], weights=d["n_trains"]) if d[c].notna().all() else float("nan"),
                                include_groups=False)
         return out
@@ -172,9 +172,10 @@ def score(fc: Forecast, truth, net: Network, method: str, planner_cache: dict) -
         p50 = np.array([planner_eta(net, truth, int(tr), planner_cache) for tr in idx[ok]])
         err = np.abs(p50 - y[ok])
         return {"method": method, "t0_h": fc.t0_h, "n_trains": int(ok.sum()), "eta_mae_h": float(err.mean()) if len(err) else math.nan,
-                "coverage_p10_p90": math.nan, "crps_h": float(err.mean()) if len(err) else math.nan, "clearance_mae_h": math.nan}
+                "coverage_p10_p90": math.nan, "coverage_linear": math.nan, "crps_h": float(err.mean()) if len(err) else math.nan, "clearance_mae_h": math.nan}
     ens = np.minimum(fc.eta_h[:, ok], end)
-    q10, q50, q90 = np.quantile(ens, (0.1, 0.5, 0.9), axis=0) if ok.any() else (np.empty(0),) * 3
+    q10, q50, q90 = np.quantile(ens, QUANTILES, axis=0, method=QUANTILE_METHOD) if ok.any() else (np.empty(0),) * 3
+    l10, l90 = np.quantile(ens, (0.1, 0.9), axis=0) if ok.any() else (np.empty(0),) * 2  # numpy's default "linear"
     yy = y[ok]
     clear = _truth_clearance(truth, fc)
     good = np.isfinite(clear)
@@ -182,6 +183,7 @@ def score(fc: Forecast, truth, net: Network, method: str, planner_cache: dict) -
     return {"method": method, "t0_h": fc.t0_h, "n_trains": int(ok.sum()),
             "eta_mae_h": float(np.mean(np.abs(q50 - yy))) if len(yy) else math.nan,
             "coverage_p10_p90": float(np.mean((yy >= q10) & (yy <= q90))) if len(yy) else math.nan,
+            "coverage_linear": float(np.mean((yy >= l10) & (yy <= l90))) if len(yy) else math.nan,
             "crps_h": float(np.mean([crps(ens[:, j], yy[j]) for j in range(len(yy))])) if len(yy) else math.nan,
             "clearance_mae_h": float(np.mean(np.abs(fc_clear[good] - clear[good]))) if good.any() else math.nan}
 
@@ -197,9 +199,9 @@ def _truth_clearance(truth, fc: Forecast) -> np.ndarray:
 
 def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float = 60, seed: int = 0, members: int = 30,
              horizon_days: float = 20, at_days: tuple[float, ...] = (24, 28, 32), step_h: float = 6.0,
-             perturb: Perturbations = Perturbations()) -> Scores:
+             perturb: Perturbations = Perturbations(), workers: int = 1) -> Scores:
     """Forecasts at ``at_days`` (days since hour 0) by the assimilating desk, the desk without assimilation and the
-    static planner, scored against the truth."""
+    static planner, scored against the truth (``workers``: processes per forecast, same results)."""
     truth, obs = truth_feed(net, demand, options, days=days, seed=seed, perturb=perturb, step_h=step_h,
                             start_h=options.warmup_days * 24.0)
     fopts = replace(options, booking=False)
@@ -211,7 +213,7 @@ def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float =
         t0 = day * 24.0
         seen = [o for o in obs if (o.time - ORIGIN).total_seconds() / 3600.0 <= t0]
         for name, desk in desks.items():
-            fc = desk.forecast(seen, t0, horizon_days * 24.0)
+            fc = desk.forecast(seen, t0, horizon_days * 24.0, workers=workers)
             out.rows.append(score(fc, truth, net, name, cache))
             if name == "assimilated":
                 out.rows.append(score(fc, truth, net, "planner", cache))
