@@ -51,6 +51,7 @@ def backtest(members: int, seeds: list[int], workers: int, csv: str | None) -> N
     import pandas as pd
 
     from silkway.nowcast.backtest import backtest as run
+    from silkway.services.nowcast import static_planner
     from silkway.services.simulation import load_inputs
     from silkway.simulation.options import SimOptions
 
@@ -59,7 +60,7 @@ def backtest(members: int, seeds: list[int], workers: int, csv: str | None) -> N
     frames = []
     for seed in seeds:
         before, t0 = load(), time.perf_counter()
-        s = run(net, demand, SimOptions(warmup_days=10), seed=seed, members=members, workers=workers)  # as services.run_backtest
+        s = run(net, demand, SimOptions(warmup_days=10), planner=static_planner(net), seed=seed, members=members, workers=workers)  # as services.run_backtest
         t = s.table()
         t["seed"] = seed
         frames.append(t)

@@ -14,6 +14,7 @@ destination, typical conditions), and the same forecast without assimilation (th
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -140,18 +141,20 @@ def _once(cid: str, kind: str, target: str, start_h: float, end_h: float, option
     return Closure(cid, kind, target, "recurring", (end_h - start_h) / 24.0, start_day_of_year=(start_h - warm_h) / 24.0 + 1.0)
 
 
-def planner_eta(net: Network, prep, tr: int, cache: dict) -> float:
-    """The route planner's static ETA of truth train ``tr``: departure + median door-to-door hours (typical waits)."""
-    from silkway.errors import SilkwayError
-    from silkway.services.routing import route  # typical conditions: the service reads the shipped waits
+StaticETA = Callable[[str, str], "float | None"]
+"""The static planner the backtest scores against: door-to-door hours from origin to destination (None when it finds
+no route). The service layer supplies it (``services.nowcast.static_planner``: the route planner's median under typical
+conditions), so this core module reads no waits file."""
 
-    flow = prep.routes[int(prep.work[L.TI][tr, L.T_ROUTE])].flow
-    key = (flow.origin, flow.destination)
+
+def planner_eta(prep, tr: int, planner: StaticETA, cache: dict) -> float:
+    """The route planner's static ETA of truth train ``tr``: departure + ``planner``'s door-to-door hours (the
+    simulated route's base hours when the planner finds no route)."""
+    route = prep.routes[int(prep.work[L.TI][tr, L.T_ROUTE])]
+    key = (route.flow.origin, route.flow.destination)
     if key not in cache:
-        try:
-            cache[key] = route(net, flow.origin, flow.destination, alternatives=1, samples=200).options[0].days_median * 24.0
-        except (SilkwayError, IndexError):
-            cache[key] = prep.routes[int(prep.work[L.TI][tr, L.T_ROUTE])].base_h
+        hours = planner(*key)
+        cache[key] = route.base_h if hours is None else hours
     return prep.work[L.TF][tr, L.TF_DEPART] + cache[key]
 
 
@@ -161,7 +164,7 @@ def crps(members: np.ndarray, y: float) -> float:
     return float(np.mean(np.abs(x - y)) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :])))
 
 
-def score(fc: Forecast, truth, net: Network, method: str, planner_cache: dict) -> dict:
+def score(fc: Forecast, truth, method: str, planner: StaticETA, planner_cache: dict) -> dict:
     """Scores of one forecast (or of the static planner for the same trains, ``method='planner'``)."""
     end = fc.t0_h + fc.horizon_h
     W = truth.work
@@ -169,7 +172,7 @@ def score(fc: Forecast, truth, net: Network, method: str, planner_cache: dict) -
     y = W[L.TF][idx, L.TF_ARRIVE] if len(idx) else np.empty(0)
     ok = (y >= 0) & (y <= end)
     if method == "planner":
-        p50 = np.array([planner_eta(net, truth, int(tr), planner_cache) for tr in idx[ok]])
+        p50 = np.array([planner_eta(truth, int(tr), planner, planner_cache) for tr in idx[ok]])
         err = np.abs(p50 - y[ok])
         return {"method": method, "t0_h": fc.t0_h, "n_trains": int(ok.sum()), "eta_mae_h": float(err.mean()) if len(err) else math.nan,
                 "coverage_p10_p90": math.nan, "coverage_linear": math.nan, "crps_h": float(err.mean()) if len(err) else math.nan, "clearance_mae_h": math.nan}
@@ -197,11 +200,11 @@ def _truth_clearance(truth, fc: Forecast) -> np.ndarray:
     return np.where(c <= fc.horizon_h, c, np.inf)
 
 
-def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float = 60, seed: int = 0, members: int = 30,
+def backtest(net: Network, demand: Demand, options: SimOptions, *, planner: StaticETA, days: float = 60, seed: int = 0, members: int = 30,
              horizon_days: float = 20, at_days: tuple[float, ...] = (24, 28, 32), step_h: float = 6.0,
              perturb: Perturbations = Perturbations(), workers: int = 1) -> Scores:
     """Forecasts at ``at_days`` (days since hour 0) by the assimilating desk, the desk without assimilation and the
-    static planner, scored against the truth (``workers``: processes per forecast, same results)."""
+    static ``planner``, scored against the truth (``workers``: processes per forecast, same results)."""
     truth, obs = truth_feed(net, demand, options, days=days, seed=seed, perturb=perturb, step_h=step_h,
                             start_h=options.warmup_days * 24.0)
     fopts = replace(options, booking=False)
@@ -214,10 +217,10 @@ def backtest(net: Network, demand: Demand, options: SimOptions, *, days: float =
         seen = [o for o in obs if (o.time - ORIGIN).total_seconds() / 3600.0 <= t0]
         for name, desk in desks.items():
             fc = desk.forecast(seen, t0, horizon_days * 24.0, workers=workers)
-            out.rows.append(score(fc, truth, net, name, cache))
+            out.rows.append(score(fc, truth, name, planner, cache))
             if name == "assimilated":
-                out.rows.append(score(fc, truth, net, "planner", cache))
+                out.rows.append(score(fc, truth, "planner", planner, cache))
     return out
 
 
-__all__ = ["Perturbations", "Scores", "TargetKind", "backtest", "crps", "truth_feed"]
+__all__ = ["Perturbations", "Scores", "StaticETA", "TargetKind", "backtest", "crps", "truth_feed"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -111,6 +112,20 @@ def write_nowcast(run: NowcastRun, out_dir: str | os.PathLike[str]) -> list[Path
     return written
 
 
+def static_planner(net: Network) -> Callable[[str, str], float | None]:
+    """The backtest's static ETA: the route planner's median door-to-door hours under typical conditions (the waits
+    shipped with the dataset), 200 draws, the best option; None when it finds no route."""
+    from silkway.services.routing import route
+
+    def hours(origin: str, destination: str) -> float | None:
+        try:
+            return route(net, origin, destination, alternatives=1, samples=200).options[0].days_median * 24.0
+        except (SilkwayError, IndexError):
+            return None
+
+    return hours
+
+
 def run_backtest(*, dataset: OptPath = None, days: float = 60, seed: int = 0, members: int = 30, horizon_days: float = 20,
                  at_days: tuple[float, ...] = (24, 28, 32)) -> Scores:
     """The backtest of silkway.nowcast.backtest on the dataset's 2023 network and demand; returns its Scores."""
@@ -119,5 +134,5 @@ def run_backtest(*, dataset: OptPath = None, days: float = 60, seed: int = 0, me
     from silkway.simulation.options import SimOptions
 
     net, demand = load_inputs(dataset)
-    return backtest(net, demand, SimOptions(warmup_days=10), days=days, seed=seed, members=members, horizon_days=horizon_days,
+    return backtest(net, demand, SimOptions(warmup_days=10), planner=static_planner(net), days=days, seed=seed, members=members, horizon_days=horizon_days,
                     at_days=at_days)
