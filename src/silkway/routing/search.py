@@ -84,9 +84,25 @@ def _allowed(allowed: np.ndarray | Sequence[bool]) -> np.ndarray:
 def _start(g: StateGraph, ar: Arrays, q: Query, ok: np.ndarray) -> tuple[np.ndarray, ...]:
     """Start labels: one per platform with an allowed arc at the origin, after loading where a facility does it."""
     states = q.origin * SPN + 2 * np.arange(N_PLATFORMS, dtype=np.int64)
-    used = np.array([ok[ar.arcs[ar.indptr[s]:ar.indptr[s + 1]]].any() for s in states.tolist()], dtype=np.bool_)
+    used = _has_allowed_arc(g, ar, ok)[states]
     hub = g.hub_arrays(q.origin)
     return states[used], q.depart_h + hub[0][used], hub[1][used], hub[2][used]
+
+
+def _has_allowed_arc(g: StateGraph, ar: Arrays, ok: np.ndarray) -> np.ndarray:
+    """Per state: does it have an allowed outgoing arc? Kept on the graph per allowed-arcs array (the Pareto search and
+    the corridor searches of one query share it), a few at a time, like the lower bounds."""
+    cache = g.bounds_cache
+    key = (-1, id(ok))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is ok:
+        return cast(np.ndarray, hit[1])
+    count = np.concatenate(([0], np.cumsum(ok[ar.arcs], dtype=np.int64)))
+    has = count[ar.indptr[1:]] > count[ar.indptr[:-1]]
+    if len(cache) >= 16:
+        cache.clear()
+    cache[key] = (ok, has)
+    return cast(np.ndarray, has)
 
 
 def _finish(g: StateGraph, dest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
