@@ -120,3 +120,33 @@ def test_link_columns_match_the_records(net: Network) -> None:
         assert g.via_countries.get(i, ()) == lk.via_countries
         first = g.first_departure_h[i]
         assert (np.isnan(first) and lk.first_departure_h is None) or first == lk.first_departure_h
+
+
+def test_small_and_bulk_code_paths_compile_the_same(net: Network, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below ``BULK_ROWS`` values the compile uses dicts (no pandas import), from it on pandas' hash tables: both give
+    the same arrays, value for value."""
+    from silkway.network import graph as graph_mod
+
+    small = compile_network(net)
+    monkeypatch.setattr(graph_mod, "BULK_ROWS", 0)
+    bulk = compile_network(net)
+    for name in CompiledNetwork.__dataclass_fields__:
+        x, y = getattr(small, name), getattr(bulk, name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
+        else:
+            assert x == y, name
+
+
+def test_routing_a_small_network_does_not_import_pandas(tmp_path: Path) -> None:
+    """A later command on a small dataset (its cache filled by the first) routes without importing pandas."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom silkway.services.routing import router_for\n"  # as `silkway route` loads it: through the cache
+            "router_for().route('Xian', 'Duisburg', samples=50)\nprint('pandas' in sys.modules)")
+    env = {**os.environ, "SILKWAY_CACHE_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, env=env)  # fills the cache
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout.split()
+    assert out == ["False"]

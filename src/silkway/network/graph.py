@@ -127,27 +127,41 @@ def _column(records: Sequence[Any], name: str, kind: str = "") -> np.ndarray:
     return out
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes and the distinct values (None → code -1)."""
-    import pandas as pd  # here, not at module level: ``import silkway.network`` must not load pandas (and pyarrow)
+BULK_ROWS = 100_000  # from this many values on, pandas' hash tables; below, a dict (no pandas import for small networks)
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes, list(uniques)
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes and the distinct values in order of first appearance (None → code -1)."""
+    if len(values) >= BULK_ROWS:
+        import pandas as pd  # only here: a small network's route must not pay pandas' import (≈ 0.45 s)
+
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes, list(uniques)
+    seen: dict[Any, int] = {}
+    out = np.fromiter((-1 if v is None else seen.setdefault(v, len(seen)) for v in values.tolist()), dtype=np.int64,
+                      count=len(values))
+    return out, list(seen)
+
+
+def _positions(node_ids: tuple[str, ...], index: dict[str, int], names: np.ndarray) -> np.ndarray:
+    """Position of each name among ``node_ids`` (-1 where absent)."""
+    if len(names) >= BULK_ROWS:
+        import pandas as pd
+
+        return np.asarray(pd.Index(node_ids).get_indexer(names), dtype=np.int32)
+    return np.fromiter((index.get(n, -1) for n in names.tolist()), dtype=np.int32, count=len(names))
 
 
 def compile_network(net: Network) -> CompiledNetwork:
-    import pandas as pd
-
     nodes, links = net.nodes, net.links
     node_ids = tuple(_column(nodes, "node_id").tolist())
     index = {nid: i for i, nid in enumerate(node_ids)}
     ncodes, nuniq = _codes(_column(nodes, "country"))
     countries = tuple(sorted(nuniq))
     crank = np.array([countries.index(c) for c in nuniq], dtype=np.int32)
-    node_pos = pd.Index(node_ids)
     m = len(links)
-    frm = node_pos.get_indexer(_column(links, "from_node")).astype(np.int32)
-    to = node_pos.get_indexer(_column(links, "to_node")).astype(np.int32)
+    frm = _positions(node_ids, index, _column(links, "from_node"))
+    to = _positions(node_ids, index, _column(links, "to_node"))
     if m and (frm.min() < 0 or to.min() < 0):
         raise ValueError("a link names a node the network does not have")
     tail = np.empty(2 * m, dtype=np.int32)
@@ -167,7 +181,7 @@ def compile_network(net: Network) -> CompiledNetwork:
     ecodes, euniq = _codes(_column(links, "energy"))
     lcodes, luniq = _codes(_column(links, "country"))
     via = _column(links, "via_countries", "list")
-    has_via = np.flatnonzero(pd.notna(via))
+    has_via = np.flatnonzero(np.fromiter((v is not None and v == v for v in via.tolist()), dtype=np.bool_, count=len(via)))  # not None/NaN
     return CompiledNetwork(
         node_ids=node_ids,
         node_index=index,
