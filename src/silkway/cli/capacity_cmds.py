@@ -10,6 +10,7 @@ import typer
 from silkway import jsonsafe, limits
 from silkway.atomic import check_folder
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console, lit
+from silkway.errors import SilkwayError
 
 if TYPE_CHECKING:
     from silkway.capacity import CapacityReport
@@ -32,13 +33,15 @@ def capacity(
     out: Annotated[Path, typer.Option("--out", help="Folder for the curve's CSV, Parquet and PNG.")] = Path("capacity-out"),
 ) -> None:
     """Capacity per corridor and per element (maximum flow / minimum cut), and optionally the simulated saturation curve."""
+    if as_json and curve:
+        raise SilkwayError("choose one of --json (the capacity report) and --curve (the saturation curve, written to --out)")
     mults = svc.parse_multipliers(multipliers) if curve else ()
     if curve:
         check_folder(out)
         for bound, value in ((limits.REPLICATIONS, replications), (limits.DAYS, days), (limits.SEED, seed), *((limits.SCALE, m) for m in mults)):
             bound.check(value)
     got, report = svc.capacity(dataset, as_of, scenario, closures=not no_closures)
-    if as_json and not curve:
+    if as_json:
         print(jsonsafe.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))
         return
     console.print(f"[bold]capacity[/] of {lit(str(got.label))}: container trains/day of {report.train_teu:g} TEU, after background "
