@@ -80,12 +80,14 @@ def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> 
         def progress(done: int, total: int, m: float, rep: int) -> None:
             bar.update(task, completed=done, what=f"run {done + 1}/{total}: ×{m:g}, replication {rep + 1}" if done < total else "done")
 
-        curve = svc.saturation_curve(got, mults, replications=replications, days=days, seed=seed, progress=progress)
+        from silkway.interrupts import run_interruptibly
+
+        # in a worker thread: Ctrl-C is seen at once even during the kernel's compile; it ends the command with no file
+        curve = run_interruptibly(lambda: svc.saturation_curve(got, mults, replications=replications, days=days, seed=seed,
+                                                               progress=progress))
+    if curve.interrupted:  # (the curve ran in this thread: it kept its finished runs, but a partial curve is not written)
+        raise KeyboardInterrupt
     curve = with_capacity(curve, report)
-    if curve.interrupted:
-        console.print("[yellow]interrupted:[/] keeping the runs finished so far", markup=True)
-    if curve.runs.empty:
-        return
     console.print(f"{len(curve.runs.groupby(['multiplier', 'replication']))} runs, {days:g} days each (+30 warm-up), seeds "
                   f"{', '.join(map(str, curve.seeds))} at every multiplier (common random numbers)", highlight=False)
     tab = curve.table
@@ -98,7 +100,10 @@ def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> 
         t.add_row(f"{m:g}", corridor, _ci(cell.get("delivered_teu_year"), 0), _ci(cell.get("transit_days_p90"), 1),
                   *(_ci(cell.get(x), 1) for x in extra))
     console.print(t)
-    files = svc.write_curve(curve, out, title=f"Saturation curve — {got.label}")
+    from silkway.interrupts import sigint_deferred
+
+    with sigint_deferred():  # the four files, all or none
+        files = svc.write_curve(curve, out, title=f"Saturation curve — {got.label}")
     console.print(f"wrote {', '.join(f.name for f in files)} to {out}/")
 
 
