@@ -27,6 +27,7 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.enviro
        "PYTHONUNBUFFERED": "1"}
 SCENARIO = REPO / "tests" / "scenarios" / "data" / "tiny-base.yaml"
 AFTER_MARK_S = 4.0  # after the marker line: well inside the compile (minutes of CPU), after the inputs are read
+AFTER_STORE_S = 8.0  # after the results store appears: past the study's registration (a store transaction, held on Ctrl-C)
 
 
 def _sigint_default() -> None:
@@ -119,7 +120,7 @@ def test_ctrl_c_during_the_kernel_compile_stops_the_command_within_a_second(tmp_
             _wait_for_file(Path(mark), proc)
         else:
             _wait_for(files[stream], mark, proc)
-        time.sleep(AFTER_MARK_S)
+        time.sleep(AFTER_STORE_S if stream == "file" else AFTER_MARK_S)
         assert proc.poll() is None, files["stderr"].read_text()
         assert not _kernel_cached(cache), "the kernel was compiled already: the signal would not land in the compile"
         children = psutil.Process(proc.pid).children(recursive=True)
