@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from silkway.errors import SilkwayError
+from silkway.interrupts import sigint_deferred
 
 
 class OutputPathError(SilkwayError):
@@ -68,6 +69,13 @@ def _default_mode() -> int:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; Ctrl-C during the write takes effect once the file is in place
+    (:func:`silkway.interrupts.sigint_deferred`), so no temporary file is left behind."""
+    with sigint_deferred():
+        return _write(path, data)
+
+
+def _write(path: str | os.PathLike[str], data: bytes) -> Path:
     target = check_file(path)
     ensure_folder(target.parent, "folder of the output file")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -1,7 +1,9 @@
 """Ctrl-C (SIGINT) policy, in one place: a command stops within a second, prints one line, exits 130, and leaves no
 partial output.
 
-- :func:`sigint_deferred` holds Ctrl-C while a set of output files is written, then raises it: all or none.
+- :func:`sigint_deferred` holds Ctrl-C while a set of output files is written, then raises it: all or none. In the
+  worker thread of :func:`run_interruptibly`, it marks the writes instead: on Ctrl-C the main thread waits for the set
+  being written to be complete, and a set not yet begun is refused (KeyboardInterrupt in the worker).
 - :func:`run_interruptibly` runs a long computation (the simulation kernel, whose numba compile or a long native call
   would not see a signal for seconds to minutes) in a worker thread; the main thread only waits, so Ctrl-C is seen at
   once.
@@ -24,8 +26,13 @@ from typing import TypeVar
 
 T = TypeVar("T")
 EXIT_INTERRUPTED = 130
+WRITE_WAIT_S = 30.0  # how long Ctrl-C waits for a set of files a worker thread is writing (seconds)
 _arrow_quiet: list[bool] = []
 _announced: list[bool] = []
+_deferring: list[bool] = []  # the main thread is inside sigint_deferred (nested blocks add nothing)
+_writes = threading.Condition()
+_writing: dict[int, int] = {}  # worker thread id -> sets of files it is writing now
+_stopped: set[int] = set()  # worker threads whose caller was interrupted: they may start no new writes
 
 
 def announce() -> str:
@@ -40,18 +47,50 @@ def announced() -> bool:
 
 @contextmanager
 def sigint_deferred() -> Iterator[None]:
-    """Hold SIGINT (Ctrl-C) until the block ends, then raise KeyboardInterrupt (main thread only)."""
+    """Hold SIGINT (Ctrl-C) until the block ends, then raise KeyboardInterrupt. In another thread: the block is marked
+    as writing (an interrupted :func:`run_interruptibly` waits for it), or refused when that call was already
+    interrupted."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        with _writing_block():
+            yield
+        return
+    if _deferring or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield  # an outer block holds Ctrl-C until the whole set is written; or SIGINT is not Python's KeyboardInterrupt
         return
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    _deferring.append(True)
     try:
         yield
     finally:
+        _deferring.clear()
         signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
     if received:
         raise KeyboardInterrupt
+
+
+@contextmanager
+def _writing_block() -> Iterator[None]:
+    me = threading.get_ident()
+    with _writes:
+        if me in _stopped and not _writing.get(me):
+            raise KeyboardInterrupt  # the command was interrupted: begin no other set of files (a set begun is completed)
+        _writing[me] = _writing.get(me, 0) + 1
+    try:
+        yield
+    finally:
+        with _writes:
+            _writing[me] -= 1
+            if not _writing[me]:
+                del _writing[me]
+            _writes.notify_all()
+
+
+def _stop(worker: threading.Thread) -> None:
+    """After Ctrl-C: let ``worker`` finish the set of files it is writing (bounded), then refuse it any other."""
+    with _writes:
+        _stopped.add(worker.ident or 0)
+        _writes.wait_for(lambda: not _writing.get(worker.ident or 0), timeout=WRITE_WAIT_S)
 
 
 def run_interruptibly(fn: Callable[[], T]) -> T:
@@ -68,8 +107,12 @@ def run_interruptibly(fn: Callable[[], T]) -> T:
             box["error"] = exc
 
     worker = threading.Thread(target=target, name="silkway-run", daemon=True)
-    worker.start()
-    worker.join()  # a signal interrupts the wait: KeyboardInterrupt here, at once
+    try:
+        worker.start()
+        worker.join()  # a signal interrupts the wait: KeyboardInterrupt here, at once
+    except KeyboardInterrupt:
+        _stop(worker)  # a set of files being written is completed first: all or none
+        raise
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["value"]  # type: ignore[return-value]

@@ -8,13 +8,17 @@ random text. Each case runs in-process (click's CliRunner on the group typer bui
 - write nothing outside the output paths it was given (the working folder holds only them afterwards, and the
   regular file planted there is unchanged unless it was named as the output file).
 
-``serve`` is left out (a valid draw would serve forever); valid draws of the long commands are kept short (a few
-simulated days on the tiny dataset; ``calibrate`` and ``demo`` only with inputs that fail before simulating).
+About half the draws (fewer for the heavy commands: :data:`VALID_SHARE`) are valid arguments on the tiny dataset with
+tiny runs (a few simulated days, one replication); when such a case succeeds its answer is checked too
+(:func:`answer_problem`: printed and written JSON is standard JSON with finite numbers, every file written is under an
+output path given, no temporary file is left). ``serve`` is left out (a valid draw would serve forever).
 Used by tests/hardening/test_cli_fuzz.py (a short run) and benchmarks/fuzz_cli.py (≥ 5,000 cases per command).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 from collections.abc import Callable
@@ -73,6 +77,16 @@ class Place:
         (a / "ext_out.yaml").write_text("silkway_scenario: 1\nname: e\nextends: scen/out.yaml\n", encoding="utf-8")
         (a / "nul.yaml").write_text('silkway_scenario: 1\nname: n\ndataset: "a\\0b"\n', encoding="utf-8")
         (a / "formula.csv").write_text("kpi,observed\n=HYPERLINK(\"x\"),3_02\n", encoding="utf-8")
+        (a / "observed.csv").write_text("kpi,observed,unit,source,note\ntrains_border_gate_kz,20,trains/year,S-test,a test count\n",
+                                        encoding="utf-8")
+        examples = a / "examples"  # the demo's three scenarios, on the tiny network (tiny runs)
+        examples.mkdir()
+        for name in ("baseline-2023", "double-trade", "green-channel"):
+            extra = {"double-trade": "demand:\n  file: tiny-demand.csv\n  growth:\n    - factor: 2\n",
+                     "green-channel": "customs:\n  green_channel_share: 0.5\n"}.get(name, "")
+            (examples / f"{name}.yaml").write_text(f"silkway_scenario: 1\nname: {name}\nextends: {a / 'scen' / 'tiny-base.yaml'}\n"
+                                                   f"simulation: {{days: 3, warmup_days: 1}}\n{extra}", encoding="utf-8")
+        shutil.copy(a / "scen" / "tiny-demand.csv", examples / "tiny-demand.csv")
         (self.root / PLANTED).write_text(PLANTED_TEXT, encoding="utf-8")
 
     def inputs(self) -> list[str]:
@@ -81,6 +95,15 @@ class Place:
                                  a / "scen" / "tiny-base.yaml", a / "scen" / "bad.yaml", a / "scen" / "out.yaml", a / "deep.yaml",
                                  a / "dup.yaml", a / "nan.yaml", a / "ext_fifo.yaml", a / "ext_out.yaml", a / "nul.yaml", a / "formula.csv",
                                  a / "missing.yaml", "/dev/null", "/proc/self/mem", a / "tiny" / "demand.csv")] + ["", "a\x00b"]
+
+    def study_store(self) -> str:
+        """A results store holding one tiny study (made at the first call), for valid ``report`` draws."""
+        store = self.attacks / "store.duckdb"
+        if not store.exists():
+            result = CliRunner().invoke(click_app(), ["study", str(self.attacks / "scen" / "tiny-base.yaml"), "-r", "1", "--days", "1",
+                                                      "--workers", "1", "--store", str(store)])
+            assert result.exit_code == 0, result.output
+        return str(store)
 
     def outputs(self) -> list[str]:
         """Output paths: inside ./out (allowed), onto the planted file, under it, or an existing folder."""
@@ -105,7 +128,8 @@ def _options(data: st.DataObject, spec: dict[str, st.SearchStrategy[str] | None]
     return args
 
 
-def _commands() -> dict[str, Builder]:
+def _attacks() -> dict[str, Builder]:
+    """Draws from the attack families: mostly refused (exit 1 or 2)."""
     n, d, t = values(NUMBERS), values(DATES), values(TEXT)
     small = st.sampled_from(["1", "2", "0", "-1", "inf", "nan", "1e400", "9" * 30, "٣", "3_02", "", "1.5"])
 
@@ -156,6 +180,84 @@ def _commands() -> dict[str, Builder]:
     }
 
 
+
+NAMES = {"west": ["West Terminal", "west", "Westport", "Wéstå", "westport"], "harbour": ["Harbour", "harbour"],
+         "isle": ["Isle Port", "Alat", "isle"], "gate_kz": ["Gate KZ"], "gate_cn": ["gate_cn", "Gate CN"]}  # the tiny network's places
+PLACES = [name for names in NAMES.values() for name in names]
+GOOD_DATES = ["2023-06-01", "2023-06-01T08:30", "2024-01-15", "2025-12-31T23:59"]
+
+
+def _valid() -> dict[str, Builder]:
+    """Draws of valid arguments (on the tiny dataset, with tiny runs): their answers are checked (:func:`answer_problem`)."""
+    teu = st.sampled_from(["1", "2", "20.5", "0.5", "100"])
+    day = st.sampled_from(GOOD_DATES)
+    place = st.sampled_from(PLACES)
+    two_places = st.lists(st.sampled_from(sorted(NAMES)), min_size=2, max_size=2, unique=True).flatmap(
+        lambda ids: st.tuples(*(st.sampled_from(NAMES[i]) for i in ids)))  # two different places (by any of their names)
+    few = st.sampled_from(["1", "2", "3"])
+    seed_ = st.integers(0, 2**63 - 1).map(str)
+    fmt = st.sampled_from([["--json"], ["--geojson"], []])
+
+    def tiny(p: Place) -> str:
+        return str(p.attacks / "tiny")
+
+    def scen(p: Place) -> st.SearchStrategy[str]:
+        return st.sampled_from([str(p.attacks / "scen" / n) for n in ("tiny-base.yaml", "tiny-ferries.yaml")])
+
+    return {
+        "validate": lambda _data, p: ["validate", tiny(p)],
+        "network": lambda data, p: ["network", "--dataset", tiny(p), *_options(data, {"--as-of": day})],
+        "places": lambda data, p: ["places", *data.draw(st.lists(place, max_size=1)), "--dataset", tiny(p)],
+        "route": lambda data, p: ["route", *data.draw(two_places), "--dataset", tiny(p), *data.draw(fmt),
+                                  *_options(data, {"--teu": teu, "--depart": day, "--as-of": day, "--objective":
+                                                   st.sampled_from(["time", "p90", "cost", "co2e"]), "--alternatives": few,
+                                                   "--max-transfers": st.sampled_from(["0", "1", "2", "5"]),
+                                                   "--avoid": st.sampled_from(["ferry", "AZ", "KZ,ferry", "rail"]),
+                                                   "--via": place, "--conditions": st.just("free")})],
+        "simulate": lambda data, p: ["simulate", "--dataset", tiny(p), "--days", data.draw(few), "--warmup-days",
+                                     data.draw(st.sampled_from(["0", "1"])), "--out", "out/sim",
+                                     *_options(data, {"--seed": seed_, "--scale": st.sampled_from(["0.5", "1", "2"]),
+                                                      "--green-channel-share": st.sampled_from(["0", "0.5", "1"]),
+                                                      "--route-mode": st.sampled_from(["fixed", "adaptive"]),
+                                                      "--as-of": day})],
+        "sources": lambda data, p: ["sources", "--dataset", tiny(p), *_options(data, {"--json": None})],
+        "capacity": lambda data, p: ["capacity", "--dataset", tiny(p), "--out", "out/cap",
+                                     *_options(data, {"--as-of": day, "--no-closures": None,
+                                                      "--json": None, "--curve": None,
+                                                      "--multipliers": st.sampled_from(["1", "0.5,1"]),
+                                                      "--replications": st.just("1"), "--days": st.sampled_from(["1", "2"]),
+                                                      "--seed": seed_})],
+        "scenario validate": lambda data, p: ["scenario", "validate", data.draw(scen(p))],
+        "scenario diff": lambda data, p: ["scenario", "diff", data.draw(scen(p)), data.draw(scen(p))],
+        "study": lambda data, p: ["study", *data.draw(st.lists(scen(p), min_size=1, max_size=2, unique=True)), "-r", "1",
+                                  "--days", data.draw(st.sampled_from(["1", "2"])), "--store", "out/s.duckdb", "--workers", "1",
+                                  *_options(data, {"--seed": seed_, "--crn": None, "--export": st.just("out/exp"),
+                                                   "--all": None})],
+        "report": lambda _data, p: ["report", "latest", "--store", p.study_store(), "--out", "out/rep"],
+        "calibrate": lambda data, p: ["calibrate", "--observed", str(p.attacks / "observed.csv"), "--scenario",
+                                      str(p.attacks / "scen" / "tiny-base.yaml"), "--days", data.draw(st.sampled_from(["20", "30"])),
+                                      "-r", "1", "--out", "out/cal.csv", *_options(data, {"--seed": seed_})],
+        "demo": lambda data, p: ["demo", "--examples", str(p.attacks / "examples"), "--store", "out/d.duckdb", "--out", "out/rep",
+                                 "--workers", "1", "--replications", "1", *_options(data, {"--seed": seed_})],
+        "export geojson": lambda data, p: ["export", "geojson", "--out", data.draw(st.sampled_from(["out/n.geojson", "out/x/n.json"])),
+                                           "--dataset", tiny(p), *_options(data, {"--as-of": day})],
+    }
+
+
+VALID_SHARE = {"demo": 0.05, "calibrate": 0.25, "study": 0.25, "report": 0.25}  # heavier valid runs drawn less often
+
+
+def _commands() -> dict[str, Builder]:
+    """Per command: a valid draw (about half the cases; fewer for the heavy commands) or an attack draw."""
+    attacks, valid = _attacks(), _valid()
+
+    def either(name: str) -> Builder:
+        share = VALID_SHARE.get(name, 0.5)
+        return lambda data, p: (valid if data.draw(st.floats(0, 1)) < share else attacks)[name](data, p)
+
+    return {name: either(name) for name in attacks}
+
+
 COMMANDS = _commands()
 _CLICK: list[click.Command] = []  # the click group typer builds from ``app`` (built once: it is most of a case's time)
 
@@ -195,7 +297,49 @@ def run_case(args: list[str], place: Place) -> Outcome:
             problem = f"wrote outside the given paths: {extra}"
         elif PLANTED not in args and (place.root / PLANTED).read_text(encoding="utf-8") != PLANTED_TEXT:
             problem = f"changed {PLANTED}"  # (named as an output file, it may be replaced: the user asked for it)
+        elif result.exit_code == 0:
+            problem = answer_problem(args, result.stdout, place)
     return Outcome(args, result.exit_code, problem)
+
+
+def _strict_json(text: str, what: str) -> str | None:
+    """None when ``text`` is standards-compliant JSON whose numbers are all finite; else what is wrong."""
+    def refuse(token: str) -> float:
+        raise ValueError(f"non-standard JSON constant {token}")
+
+    try:
+        value = json.loads(text, parse_constant=refuse)
+    except ValueError as exc:
+        return f"{what} is not JSON: {str(exc)[:200]}"
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack += v.values()
+        elif isinstance(v, list):
+            stack += v
+        elif isinstance(v, float) and not math.isfinite(v):
+            return f"{what} holds a non-finite number"
+    return None
+
+
+def answer_problem(args: list[str], stdout: str, place: Place) -> str | None:
+    """For a case that succeeded: its JSON answers (printed or written) parse and hold finite numbers, and what it
+    wrote is under the output paths it was given. None when the answer is sane."""
+    if "--json" in args or "--geojson" in args:
+        if (bad := _strict_json(stdout, "the printed answer")) is not None:
+            return bad
+    written = [f for f in (place.root / "out").rglob("*") if f.is_file()]
+    given = [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a in ("--out", "-o", "--store", "--export")]
+    for f in written:
+        rel = f.relative_to(place.root)
+        if not any(rel == g or g in rel.parents for g in given):
+            return f"wrote {rel}, not under the given outputs {[str(g) for g in given]}"
+        if f.suffix in (".json", ".geojson") and (bad := _strict_json(f.read_text(encoding="utf-8"), str(rel))) is not None:
+            return bad
+        if f.name.startswith(".") and f.name.endswith(".tmp"):
+            return f"left a temporary file {rel}"
+    return None
 
 
 def reset(place: Place) -> None:

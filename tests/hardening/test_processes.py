@@ -60,7 +60,7 @@ def test_workers_die_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
         for line in proc.stdout:  # a replication finished: the workers are up
             if line.startswith("progress") and int(line.split()[1]) >= 1:
                 break
-        workers = [c for c in psutil.Process(proc.pid).children(recursive=True) if "resource_tracker" not in " ".join(c.cmdline())]
+        workers = [c for c in psutil.Process(proc.pid).children(recursive=True) if "resource_tracker import main" not in " ".join(c.cmdline())]
         assert len(workers) >= 2
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)

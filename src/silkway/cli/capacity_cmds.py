@@ -10,6 +10,7 @@ import typer
 from silkway import jsonsafe, limits
 from silkway.atomic import check_folder
 from silkway.cli._app import AS_OF_HELP, DATASET_HELP, LazyModule, Table, app, console, lit
+from silkway.errors import SilkwayError
 
 if TYPE_CHECKING:
     from silkway.capacity import CapacityReport
@@ -32,13 +33,15 @@ def capacity(
     out: Annotated[Path, typer.Option("--out", help="Folder for the curve's CSV, Parquet and PNG.")] = Path("capacity-out"),
 ) -> None:
     """Capacity per corridor and per element (maximum flow / minimum cut), and optionally the simulated saturation curve."""
+    if as_json and curve:
+        raise SilkwayError("choose one of --json (the capacity report) and --curve (the saturation curve, written to --out)")
     mults = svc.parse_multipliers(multipliers) if curve else ()
     if curve:
         check_folder(out)
         for bound, value in ((limits.REPLICATIONS, replications), (limits.DAYS, days), (limits.SEED, seed), *((limits.SCALE, m) for m in mults)):
             bound.check(value)
     got, report = svc.capacity(dataset, as_of, scenario, closures=not no_closures)
-    if as_json and not curve:
+    if as_json:
         print(jsonsafe.dumps(svc.report_dict(report), indent=1, ensure_ascii=False))
         return
     console.print(f"[bold]capacity[/] of {lit(str(got.label))}: container trains/day of {report.train_teu:g} TEU, after background "
@@ -77,12 +80,14 @@ def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> 
         def progress(done: int, total: int, m: float, rep: int) -> None:
             bar.update(task, completed=done, what=f"run {done + 1}/{total}: ×{m:g}, replication {rep + 1}" if done < total else "done")
 
-        curve = svc.saturation_curve(got, mults, replications=replications, days=days, seed=seed, progress=progress)
+        from silkway.interrupts import run_interruptibly
+
+        # in a worker thread: Ctrl-C is seen at once even during the kernel's compile; it ends the command with no file
+        curve = run_interruptibly(lambda: svc.saturation_curve(got, mults, replications=replications, days=days, seed=seed,
+                                                               progress=progress))
+    if curve.interrupted:  # (the curve ran in this thread: it kept its finished runs, but a partial curve is not written)
+        raise KeyboardInterrupt
     curve = with_capacity(curve, report)
-    if curve.interrupted:
-        console.print("[yellow]interrupted:[/] keeping the runs finished so far", markup=True)
-    if curve.runs.empty:
-        return
     console.print(f"{len(curve.runs.groupby(['multiplier', 'replication']))} runs, {days:g} days each (+30 warm-up), seeds "
                   f"{', '.join(map(str, curve.seeds))} at every multiplier (common random numbers)", highlight=False)
     tab = curve.table
@@ -95,7 +100,10 @@ def _curve(with_capacity, got, report, mults, replications, days, seed, out) -> 
         t.add_row(f"{m:g}", corridor, _ci(cell.get("delivered_teu_year"), 0), _ci(cell.get("transit_days_p90"), 1),
                   *(_ci(cell.get(x), 1) for x in extra))
     console.print(t)
-    files = svc.write_curve(curve, out, title=f"Saturation curve — {got.label}")
+    from silkway.interrupts import sigint_deferred
+
+    with sigint_deferred():  # the four files, all or none
+        files = svc.write_curve(curve, out, title=f"Saturation curve — {got.label}")
     console.print(f"wrote {', '.join(f.name for f in files)} to {out}/")
 
 

@@ -32,8 +32,12 @@ def build(
     of every facility, border, link and quay, by month, with its provenance (dataset digest, version, seed, command)."""
     days = tuple(as_of or DEFAULT_AS_OF)
     target = out or (dataset or _default_dataset()) / TYPICAL_FILE
-    rows = svc.build_typical_waits(dataset, as_of=days, replications=replications, seed=seed,
-                                   progress=lambda m: console_err.print(f"[dim]{m}[/]", highlight=False, markup=True))
+    from silkway.interrupts import run_interruptibly
+
+    # the simulations in a worker thread: Ctrl-C is seen at once, even during the kernel's compile; nothing is written
+    rows = run_interruptibly(lambda: svc.build_typical_waits(dataset, as_of=days, replications=replications, seed=seed,
+                                                             progress=lambda m: console_err.print(f"[dim]{m}[/]", highlight=False,
+                                                                                                  markup=True)))
     command = "silkway " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["conditions"] else BUILD_COMMAND
     path = svc.write_typical_waits(rows, target, dataset=dataset, as_of=days, replications=replications, seed=seed, command=command)
     console.print(f"wrote {path}: {len(rows)} rows ({len({r[1:4] for r in rows})} elements, as of {', '.join(days)})", highlight=False)

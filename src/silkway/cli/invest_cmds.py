@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from silkway.atomic import check_folder
-from silkway.cli._app import LazyModule, Table, app, console, lit
+from silkway.cli._app import LazyModule, Table, app, console, console_err, lit
 from silkway.vocabulary import BackendKind, InvestObjective
 
 svc = LazyModule("silkway.services.invest")
@@ -45,12 +45,12 @@ def invest(
     req = svc.InvestRequest(scenario, budget, objective, replications, days, seed, alpha, delta, max_reps, trials,
                             tuple(project or ()), workers, address, backend, store if store is not None else svc.DEFAULT_INVEST_STORE)
     t0 = time.perf_counter()
-    try:
-        outcome = svc.invest(req)
-    except KeyboardInterrupt:
-        from silkway.interrupts import announce
+    from silkway.interrupts import announce, run_interruptibly
 
-        console.print(f"[yellow]{announce()}[/]: finished evaluations are stored; run the same command again to resume", markup=True)
+    try:  # in a worker thread: Ctrl-C is seen at once, even during the kernel's compile
+        outcome = run_interruptibly(lambda: svc.invest(req))
+    except KeyboardInterrupt:
+        console_err.print(f"{announce()}: finished evaluations are stored; run the same command again to resume", highlight=False)
         raise typer.Exit(130) from None
     _print(outcome, time.perf_counter() - t0)
     if plot is not None:

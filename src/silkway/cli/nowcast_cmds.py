@@ -34,7 +34,10 @@ def nowcast(
     if observed is None or at is None:
         console_err.print(ctx.get_help(), highlight=False)
         raise typer.Exit(2)
-    run = svc.run_nowcast(observed, at, horizon_days=horizon, dataset=dataset, members=members, seed=seed, workers=workers)
+    from silkway.interrupts import run_interruptibly  # the simulations in a worker thread: Ctrl-C is seen at once
+
+    run = run_interruptibly(lambda: svc.run_nowcast(observed, at, horizon_days=horizon, dataset=dataset, members=members, seed=seed,
+                                                    workers=workers))
     for p in svc.write_nowcast(run, out):
         console.print(f"wrote {p}", highlight=False)
     console.print(run.eta[["train_id", "eta_p10", "eta_p50", "eta_p90"]].head(20).to_string(index=False), highlight=False)
@@ -51,6 +54,8 @@ def backtest(
 ) -> None:
     """A hidden truth with an unannounced closure, a slowed yard, a demand surge and an acceptance stop; forecasts at
     days 24, 28, 32 scored against it and against the route planner's static ETA and the forecast without assimilation."""
-    scores = svc.run_backtest(dataset=dataset, days=days, seed=seed, members=members, horizon_days=horizon)
+    from silkway.interrupts import run_interruptibly  # the simulations in a worker thread: Ctrl-C is seen at once
+
+    scores = run_interruptibly(lambda: svc.run_backtest(dataset=dataset, days=days, seed=seed, members=members, horizon_days=horizon))
     console.print(scores.table().to_string(index=False), highlight=False)
     console.print(scores.summary().to_string(), highlight=False)

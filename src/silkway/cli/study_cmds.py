@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from silkway.atomic import check_file, check_folder
-from silkway.cli._app import LazyModule, Table, app, console, lit
+from silkway.cli._app import LazyModule, Table, app, console, console_err, lit
 from silkway.defaults import DEFAULT_STORE
 from silkway.vocabulary import BackendKind
 
@@ -68,12 +68,14 @@ def study(
     check_file(store, "results store")
     if export:
         check_folder(export, "export folder")
-    try:
-        _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis)
+    from silkway.interrupts import run_interruptibly
+
+    try:  # in a worker thread: Ctrl-C is seen at once (a replication in this process, or the wait for the workers' ones)
+        run_interruptibly(lambda: _study(scenarios, replications, seed, days, backend, workers, address, store, crn, export, all_kpis))
     except KeyboardInterrupt:
         from silkway.interrupts import announce
 
-        console.print(f"[yellow]{announce()}[/]: finished replications are stored; run the same command again to resume", markup=True)
+        console_err.print(f"{announce()}: finished replications are stored; run the same command again to resume", highlight=False)
         raise typer.Exit(130) from None
 
 
@@ -84,10 +86,8 @@ def _study(scenarios, replications, seed, days, backend, workers, address, store
                   f"{spec.days} days, seed {seed}, backend {backend}; store {store}")
     _compile_note()
     run = run_with_progress(spec, store, be)
-    if run.interrupted:
-        console.print(f"[yellow]interrupted[/]: {run.skipped + run.ran} of {run.total} replications stored; "
-                      "run the same command again to resume", markup=True)
-        raise typer.Exit(130)
+    if run.interrupted:  # (the study ran in this thread and stopped)
+        raise KeyboardInterrupt
     console.print(f"{run.ran} replication(s) run, {run.skipped} already stored (resumed), {run.wall_s:.1f} s")
     rec, table = svc.summary(spec.study_id, store)
     print_summary(rec, table, all_kpis)
@@ -125,7 +125,11 @@ def calibrate(
 
     check_file(out)
     console.print(f"calibrating to {observed} ({replications} replications × {days} days per evaluation)")
-    result, observations = svc.calibrate(observed, scenario, days=days, replications=replications, seed=seed, out=out, progress=step)
+    from silkway.interrupts import run_interruptibly
+
+    # in a worker thread: Ctrl-C is seen at once; the demand file is written whole or not at all (atomic, Ctrl-C held)
+    result, observations = run_interruptibly(lambda: svc.calibrate(observed, scenario, days=days, replications=replications, seed=seed,
+                                                                   out=out, progress=step))
     t = Table(title=f"Calibration: per-border volume factors, {result.iterations} iteration(s)")
     for col in ("KPI", "observed", "simulated before", "simulated after", "error after", "factor", "flows"):
         t.add_column(col, justify="left" if col == "KPI" else "right", overflow="fold")
@@ -161,15 +165,27 @@ def demo(
     print_routes(routes)
     console.print("\n[bold]2. Study[/]: baseline-2023 vs double-trade vs green-channel", markup=True)
     _compile_note()
+    from silkway.interrupts import run_interruptibly
+
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("study", total=None)
-        res = svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
-                       backend=svc.backend_for(BackendKind.LOCAL, workers), routes=routes,
-                       progress=lambda done, total: bar.update(task, completed=done, total=total))
+        try:  # in a worker thread: Ctrl-C is seen at once; the store keeps whole replications, the report is not written
+            res = run_interruptibly(lambda: svc.demo(examples, replications=replications, seed=seed, store_path=store, out_dir=out,
+                                                     backend=svc.backend_for(BackendKind.LOCAL, workers), routes=routes,
+                                                     progress=lambda done, total: bar.update(task, completed=done, total=total)))
+        except KeyboardInterrupt:
+            res = None
+    if res is None:
+        from silkway.interrupts import announce
+
+        console_err.print(f"{announce()}: finished replications are stored; run 'silkway demo' again to resume", highlight=False)
+        raise typer.Exit(130)
     console.print(f"study {res.record.study_id}: {res.run.ran} replications run, {res.run.skipped} reused, "
                   f"{res.run.wall_s:.0f} s")
-    if res.run.interrupted:
-        console.print("[yellow]interrupted[/]: run 'silkway demo' again to resume", markup=True)
+    if res.run.interrupted:  # (the study ran in this thread and stopped)
+        from silkway.interrupts import announce
+
+        console_err.print(f"{announce()}: finished replications are stored; run 'silkway demo' again to resume", highlight=False)
         raise typer.Exit(130)
     print_summary(res.record, res.table)
     console.print("\n[bold]3. Headline answers[/]", markup=True)

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,33 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+@contextmanager
+def _ctrl_c_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while it starts worker processes: they inherit the blocked signal, so a Ctrl-C sent
+    to the process group while they are still importing (before :func:`_init_worker`) does not print their tracebacks;
+    the parent handles Ctrl-C (the signal reaches it when this block ends) and its workers die with it."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
+def _quiet_resource_tracker() -> None:
+    """multiprocessing's resource tracker (a helper process started with the pool, with this interpreter's -W options)
+    warns about "leaked semaphore objects" when the parent ends without closing its pool: after Ctrl-C the parent ends
+    at once (:func:`silkway.interrupts.exit_interrupted`), and the tracker still removes them; only its warning is
+    left out, so Ctrl-C prints one line."""
+    if QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(QUIET_TRACKER)
+
+
 def _init_worker(inputs: dict[str, Any], parent_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent, which cancels cleanly
     if parent_pid is not None:
@@ -79,13 +107,15 @@ class LocalBackend:
                 yield job, timed(fn, job, inputs[job.scenario_hash])
             return
         refuse_in_spawn_bootstrap()
+        _quiet_resource_tracker()
         ctx = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid()))
         pending: dict[Future[ReplicationOutput], Job] = {}
         try:
             todo = iter(jobs)
-            for job in _take(todo, 4 * self.workers):  # a bounded window keeps cancelling cheap
-                pending[pool.submit(_run_in_worker, fn, job)] = job
+            with _ctrl_c_blocked():  # the workers start here
+                for job in _take(todo, 4 * self.workers):  # a bounded window keeps cancelling cheap
+                    pending[pool.submit(_run_in_worker, fn, job)] = job
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
@@ -95,8 +125,9 @@ class LocalBackend:
                     except BrokenProcessPool:
                         raise SilkwayError(f"a worker process died before finishing its replication (killed, out of memory, "
                                            f"or the spawn pitfall: {SPAWN_PITFALL})") from None
-                    for nxt in _take(todo, 1):
-                        pending[pool.submit(_run_in_worker, fn, nxt)] = nxt
+                    with _ctrl_c_blocked():  # a worker that died is replaced here
+                        for nxt in _take(todo, 1):
+                            pending[pool.submit(_run_in_worker, fn, nxt)] = nxt
                     yield job, out
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

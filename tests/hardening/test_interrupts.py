@@ -1,0 +1,63 @@
+"""All or none when Ctrl-C stops a command whose work runs in a worker thread (silkway.interrupts.run_interruptibly):
+a set of files the worker is writing is completed before the command stops, and a set it has not begun is refused."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from silkway import interrupts
+from silkway.atomic import atomic_write_text
+
+
+@pytest.fixture(name="python_sigint")
+def _python_sigint():
+    """Python's own SIGINT handler (a pytest started in the background has SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("python_sigint")
+def test_ctrl_c_waits_for_the_set_being_written_and_refuses_the_next(tmp_path: Path) -> None:
+    began_next = threading.Event()
+    refused: list[BaseException] = []
+
+    def work() -> None:
+        with interrupts.sigint_deferred():  # a set of two files
+            atomic_write_text(tmp_path / "a.txt", "a")
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between the two
+            time.sleep(0.5)
+            atomic_write_text(tmp_path / "b.txt", "b")
+        began_next.set()
+        try:
+            atomic_write_text(tmp_path / "c.txt", "c")  # a new write after Ctrl-C: refused
+        except KeyboardInterrupt as exc:
+            refused.append(exc)
+
+    t = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        interrupts.run_interruptibly(work)
+    assert (tmp_path / "a.txt").exists() and (tmp_path / "b.txt").exists()  # the set was completed first
+    assert time.monotonic() - t < 5
+    assert began_next.wait(5)
+    time.sleep(0.2)
+    assert refused and not (tmp_path / "c.txt").exists()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.usefixtures("python_sigint")
+def test_nested_blocks_hold_ctrl_c_until_the_outer_one_ends(tmp_path: Path) -> None:
+    """An atomic write inside a set (both hold Ctrl-C) does not raise in the middle of the set."""
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts.sigint_deferred():
+            atomic_write_text(tmp_path / "a.txt", "a")
+            os.kill(os.getpid(), signal.SIGINT)
+            atomic_write_text(tmp_path / "b.txt", "b")
+            atomic_write_text(tmp_path / "c.txt", "c")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
