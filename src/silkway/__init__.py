@@ -14,11 +14,12 @@ _LAZY = {"route": "silkway.services.routing", "route_many": "silkway.services.ro
          "study": "silkway.services.studies", "Network": "silkway.network", "compile_network": "silkway.network",
          "read_dataset": "silkway.network", "write_dataset": "silkway.network",
          **dict.fromkeys(("DataError", "RoutingError", "ScenarioError", "SilkwayError", "SimulationError"), "silkway.errors"),
-         "plan_investments": "silkway.services.invest"}
+         "plan_investments": "silkway.services.invest", "run_nowcast": "silkway.services.nowcast"}
 
 __all__ = [
     "DataError", "Network", "RoutingError", "ScenarioError", "SilkwayError", "SimulationError", "__version__",
-    "compile_network", "plan_investments", "read_dataset", "route", "route_many", "simulate", "study", "write_dataset",
+    "compile_network", "plan_investments", "read_dataset", "route", "route_many", "run_nowcast", "simulate", "study",
+    "write_dataset",
 ]
 
 

@@ -34,3 +34,11 @@ def test_bad_observation_rows_are_reported_with_their_line(tmp_path):
     assert res.exit_code == 1 and "obs.csv, line 2, field 'place': unknown" in res.output
     res = CliRunner().invoke(app, ["nowcast", "--observed", str(f), "--at", "tomorrow"])
     assert res.exit_code == 1 and "--at 'tomorrow'" in res.output
+
+
+def test_python_api_top_level_run_nowcast():
+    """``silkway.run_nowcast`` is the service's function: the notebook entry point of the nowcast."""
+    import silkway
+    from silkway.services.nowcast import run_nowcast
+
+    assert silkway.run_nowcast is run_nowcast

@@ -15,6 +15,9 @@ def test_dir_lists_the_public_api_and_no_typing_names():
     assert {"route", "route_many", "simulate", "study", "read_dataset", "Network", "__version__"} <= set(names)
     assert not {"Any", "TYPE_CHECKING", "annotations"} & set(names)
     assert callable(silkway.study) and callable(silkway.route)
+    for name in silkway.__all__:  # every listed name resolves (lazily)
+        assert getattr(silkway, name) is not None, name
+    assert {"run_nowcast", "plan_investments"} <= set(names)
 
 
 def test_network_frames_and_repr():
