@@ -105,6 +105,9 @@ def run_interruptibly(fn: Callable[[], T]) -> T:
             box["value"] = fn()
         except BaseException as exc:  # handed to the caller as is
             box["error"] = exc
+        finally:
+            with _writes:  # thread ids are reused once a thread ends: a later thread must not inherit the refusal
+                _stopped.discard(threading.get_ident())
 
     worker = threading.Thread(target=target, name="silkway-run", daemon=True)
     try:

@@ -136,3 +136,19 @@ def test_jobs_with_the_same_key_never_overlap(manager: JobManager) -> None:
     b = manager.submit("study", {}, lambda _ctx: "again", key="k")  # allowed once the first has finished
     wait_until(lambda: b.state.finished)
     assert b.result == "again"
+
+
+def test_a_keyboard_interrupt_in_a_job_fails_it_and_the_worker_lives_on(manager: JobManager) -> None:
+    """A BaseException raised in a job thread (a KeyboardInterrupt cannot come from a real Ctrl-C there, which goes to
+    the main thread, but code may raise it) marks the job failed; before, it ended the worker thread, the job stayed
+    'running' for ever and no later job ran."""
+
+    def bad(_ctx: JobContext) -> None:
+        raise KeyboardInterrupt
+
+    job = manager.submit("test", {}, bad)
+    wait_until(lambda: job.state.finished)
+    assert job.state is JobState.failed and "KeyboardInterrupt" in (job.error or "")
+    nxt = manager.submit("test", {}, lambda _ctx: 7)
+    wait_until(lambda: nxt.state.finished)
+    assert nxt.state is JobState.done and nxt.result == 7

@@ -161,7 +161,8 @@ class JobManager:
             logger.info("job %s (%s) failed: %s", job.job_id, job.kind, exc)
             job.error = str(exc)
             return self._finish(job, JobState.failed, "failed")
-        except Exception as exc:  # a bug: the client gets one line, the server log keeps the traceback
+        except BaseException as exc:  # a bug (or a KeyboardInterrupt raised in this thread): the client gets one line,
+            # the server log keeps the traceback, and this worker thread lives on to run the next job
             logger.exception("job %s (%s) failed with an unexpected error", job.job_id, job.kind)
             job.error = f"internal error: {type(exc).__name__}: {exc}"
             return self._finish(job, JobState.failed, "failed")
