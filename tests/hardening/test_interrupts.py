@@ -15,14 +15,6 @@ from silkway import interrupts
 from silkway.atomic import atomic_write_text
 
 
-@pytest.fixture(name="python_sigint")
-def _python_sigint():
-    """Python's own SIGINT handler (a pytest started in the background has SIGINT ignored)."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
-
-
 @pytest.mark.usefixtures("python_sigint")
 def test_ctrl_c_waits_for_the_set_being_written_and_refuses_the_next(tmp_path: Path) -> None:
     began_next = threading.Event()

@@ -111,6 +111,7 @@ def test_ctrl_c_stops_a_long_simulation_quickly(tmp_path: Path, sim_tiny_dir: Pa
     assert stopped_s < 2, stopped_s  # 0.02-0.4 s measured at load average 20 on 2 cores
 
 
+@pytest.mark.usefixtures("python_sigint")
 def test_outputs_are_all_written_or_none_when_ctrl_c_comes_during_the_writes(tmp_path: Path, monkeypatch) -> None:
     """Ctrl-C while the simulation's files are written is held until the last one is in place, then stops the command."""
     from silkway.services import simulation as sim_svc
