@@ -90,6 +90,16 @@ def test_network_pickles_after_its_lookups_were_used() -> None:
     assert back.node_by_id["dostyk"] == net.node_by_id["dostyk"]
 
 
+def _assert_same_arrays(a: CompiledNetwork, b: CompiledNetwork) -> None:
+    """Every field equal: arrays in dtype and value (NaN equal to NaN), the rest by ==."""
+    for name in CompiledNetwork.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
+        else:
+            assert x == y, name
+
+
 def test_compiled_from_the_cache_columns_equals_compiled_from_records(net: Network) -> None:
     """A network whose big tables come from the cache as Arrow columns (``LazyRecords``) compiles, column-wise and
     without building its records, into exactly the arrays compiled from the records."""
@@ -102,12 +112,7 @@ def test_compiled_from_the_cache_columns_equals_compiled_from_records(net: Netwo
     lazy = replace(net, nodes=nodes, links=links)
     a, b = compile_network(net), compile_network(lazy)
     assert nodes._items is None and links._items is None  # no records were built
-    for name in CompiledNetwork.__dataclass_fields__:
-        x, y = getattr(a, name), getattr(b, name)
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
-        else:
-            assert x == y, name
+    _assert_same_arrays(a, b)
 
 
 def test_link_columns_match_the_records(net: Network) -> None:
@@ -130,12 +135,7 @@ def test_small_and_bulk_code_paths_compile_the_same(net: Network, monkeypatch: p
     small = compile_network(net)
     monkeypatch.setattr(graph_mod, "BULK_ROWS", 0)
     bulk = compile_network(net)
-    for name in CompiledNetwork.__dataclass_fields__:
-        x, y = getattr(small, name), getattr(bulk, name)
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
-        else:
-            assert x == y, name
+    _assert_same_arrays(small, bulk)
 
 
 def test_routing_a_small_network_does_not_import_pandas(tmp_path: Path) -> None:
