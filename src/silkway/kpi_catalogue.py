@@ -115,7 +115,7 @@ _FIXED: dict[str, KpiInfo] = {k.kpi: k for k in (
     KpiInfo("generated_teu", "Cargo ready to ship", "TEU", Good.NEUTRAL, Group.DELIVERY, 0.0),
     KpiInfo("delivered_teu", "Cargo delivered", "TEU", Good.HIGHER, Group.DELIVERY, 0.0, core=True),
     KpiInfo("in_system_containers_end", "Containers still on the way at the end", "containers", Good.LOWER, Group.DELIVERY, 0.0, core=True),
-    KpiInfo("held_teu", "Cargo held at origin (booked out)", "TEU", Good.LOWER, Group.BOOKING, 0.0, core=True),
+    KpiInfo("held_teu", "Cargo held at origin at some point (booked out)", "TEU", Good.LOWER, Group.BOOKING, 0.0, core=True),
     KpiInfo("diverted_teu", "Cargo diverted to another corridor or sea", "TEU", Good.LOWER, Group.BOOKING, 0.0, core=True),
     KpiInfo("refused_teu", "Cargo refused", "TEU", Good.LOWER, Group.BOOKING, 0.0, core=True),
     KpiInfo("held_share", "Share of cargo held at origin", "share", Good.LOWER, Group.BOOKING, 0.0, 1.0),

@@ -109,7 +109,7 @@ def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
     backlog = change(table, scenario, base, "in_system_containers_end", " containers")
     if backlog:
         lines.append(f"containers still in the system at the end: {backlog}")
-    for kpi, label in (("delivered_teu", "delivered"), ("held_teu", "held at origin (booked out)"),
+    for kpi, label in (("delivered_teu", "delivered"), ("held_teu", "held at origin at some point (booked out)"),
                        ("diverted_teu", "diverted to another corridor or to sea"), ("refused_teu", "refused")):
         c = change(table, scenario, base, kpi, " TEU")
         if c:

@@ -15,8 +15,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from silkway.web.api_network import DatasetName, registry
-from silkway.web.deps import JobStatus, app_jobs, app_settings, status_of
-from silkway.web.jobs import DuplicateJob, JobContext, TooManyJobs
+from silkway.web.deps import JobStatus, app_settings, submit_job
+from silkway.web.jobs import JobContext
 
 router = APIRouter(prefix="/api", tags=["capacity"])
 Multiplier = Annotated[float, Field(gt=0, le=5)]
@@ -64,10 +64,4 @@ def submit_curve(request: Request, dataset: DatasetName, body: CurveRequest) -> 
 
     params = {"dataset": dataset, **body.model_dump(mode="json")}
     key = "curve:" + json.dumps(params, sort_keys=True)
-    try:
-        job = app_jobs(request).submit("capacity-curve", params, run, key=key)
-    except TooManyJobs as exc:
-        raise HTTPException(429, str(exc)) from None
-    except DuplicateJob as exc:
-        raise HTTPException(409, str(exc)) from None
-    return status_of(job)
+    return submit_job(request, "capacity-curve", params, run, key)

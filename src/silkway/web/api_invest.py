@@ -10,11 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from silkway.errors import SilkwayError
 from silkway.services import invest as svc
 from silkway.vocabulary import InvestObjective as Objective
-from silkway.web.deps import JobStatus, status_of
-from silkway.web.jobs import DuplicateJob, TooManyJobs
+from silkway.web.deps import JobStatus, submit_job
 from silkway.web.settings import NAME_PATTERN
 
 router = APIRouter(prefix="/api/invest", tags=["invest"])
@@ -82,13 +80,4 @@ def submit(request: Request, body: InvestJobRequest) -> JobStatus:
     runner = request.app.state.invest_runner
     params = body.model_dump(mode="json")
     req = dict(params, scenario=known[body.scenario], projects=tuple(body.projects), objective=body.objective)
-    try:
-        job = request.app.state.jobs.submit("invest", params, lambda ctx: runner(ctx, req, _root(request)),
-                                            key=json.dumps(["invest", params]))
-    except TooManyJobs as exc:
-        raise HTTPException(429, str(exc)) from None
-    except DuplicateJob as exc:
-        raise HTTPException(409, str(exc)) from None
-    except SilkwayError as exc:
-        raise HTTPException(422, str(exc)) from None
-    return status_of(job)
+    return submit_job(request, "invest", params, lambda ctx: runner(ctx, req, _root(request)), json.dumps(["invest", params]))

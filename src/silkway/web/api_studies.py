@@ -15,8 +15,8 @@ from silkway.errors import SilkwayError, StoreError
 from silkway.services import studies as studies_svc
 from silkway.services import study_views as results
 from silkway.web import catalogue
-from silkway.web.deps import JobStatus, app_jobs, app_settings, status_of
-from silkway.web.jobs import DuplicateJob, Job, TooManyJobs
+from silkway.web.deps import JobStatus, app_jobs, app_settings, status_of, submit_job
+from silkway.web.jobs import Job
 from silkway.web.settings import NAME_PATTERN
 
 router = APIRouter(prefix="/api", tags=["studies"])
@@ -115,14 +115,8 @@ def submit_study(request: Request, body: StudyRequest) -> JobStatus:
     runner = request.app.state.study_runner
     params = body.model_dump()
     key = json.dumps([body.scenarios, body.days, body.seed])  # what identifies a study in the store
-    try:
-        job = app_jobs(request).submit("study", params, lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days,
-                                                                        body.label, s.results_dir), key=key)
-    except TooManyJobs as exc:
-        raise HTTPException(429, str(exc)) from None
-    except DuplicateJob as exc:
-        raise HTTPException(409, str(exc)) from None
-    return status_of(job)
+    return submit_job(request, "study", params,
+                      lambda ctx: runner(ctx, paths, body.replications, body.seed, body.days, body.label, s.results_dir), key)
 
 
 @router.get("/jobs", response_model=list[JobStatus], summary="Jobs of this server, newest first")

@@ -11,6 +11,22 @@ export async function del(url) {
   return handle(await fetch(url, { method: "DELETE" }));
 }
 
+// Follow a background job until it ends (done, failed or cancelled) and resolve with its last state. After every poll
+// the progress bar (if any) and say(text) show where it is. Rejects when the server cannot be reached or has
+// forgotten the job, so the caller can say so instead of polling for ever.
+export async function followJob(jobId, { bar = null, say = () => {}, intervalMs = 500 } = {}) {
+  for (;;) {
+    const job = await getJSON(`/api/jobs/${jobId}`);
+    if (bar) {
+      bar.max = Math.max(1, job.total);
+      bar.value = job.done;
+    }
+    say(`${job.state}: ${job.message}`);
+    if (["done", "failed", "cancelled"].includes(job.state)) return job;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 async function handle(resp) {
   const data = await resp.json().catch(() => null);
   if (!resp.ok) throw new Error(describe(data) || `${resp.status} ${resp.statusText}`);

@@ -1,7 +1,7 @@
 // Capacity: what each corridor can carry (analytic maximum flow, with the binding elements), and the saturation
 // curve (simulated throughput, P90 transit, held/diverted/refused against the demand multiplier, 95% CIs), which
 // runs as a background job on the server; the newest finished curve of the dataset is shown when the tab opens.
-import { del, fmt, getJSON, postJSON } from "./api.js";
+import { del, fmt, getJSON, postJSON, followJob } from "./api.js";
 import { ciChart } from "./charts.js";
 
 const POLL_MS = 500;
@@ -74,14 +74,11 @@ export class Capacity {
   }
 
   async poll() {
-    const job = (this.job = await getJSON(`/api/jobs/${this.job.job_id}`));
     const bar = this.$("#curve-progress");
-    bar.max = Math.max(1, job.total);
-    bar.value = job.done;
-    this.message(`${job.state}: ${job.message}`);
-    if (!["done", "failed", "cancelled"].includes(job.state)) return setTimeout(() => this.poll(), POLL_MS);
+    const job = await followJob(this.job.job_id, { bar, say: (text) => this.message(text), intervalMs: POLL_MS }).catch((err) => ({ state: "lost", error: err.message }));
     this.$("#curve-cancel").hidden = true;
     bar.hidden = true;
+    if (job.state === "lost") return this.message(`lost the job: ${job.error}`, true);
     if (job.state === "failed") return this.message(`failed: ${job.error}`, true);
     if (job.state === "cancelled") return this.message("cancelled");
     this.message(`done: ${job.total} runs`);

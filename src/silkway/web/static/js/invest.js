@@ -1,7 +1,7 @@
 // Investment plans (Studies tab): start a plan as a background job (progress, cancel: the studies' job machinery),
 // pick a stored plan, see its frontier chart and the map of the chosen upgrades (PNG drawn by the server) and the build
 // order and the frontier with their 95% confidence intervals.
-import { del, fmt, getJSON, postJSON } from "./api.js";
+import { del, fmt, getJSON, postJSON, followJob } from "./api.js";
 
 const POLL_MS = 800;
 const money = (usd) => (Math.abs(usd) >= 1e6 ? `${fmt(usd / 1e6)} M USD` : `${fmt(usd)} USD`);
@@ -54,10 +54,9 @@ export class Invest {
   }
 
   async poll() {
-    const job = (this.job = await getJSON(`/api/jobs/${this.job.job_id}`));
-    this.message(`${job.state}: ${job.message}`);
-    if (!["done", "failed", "cancelled"].includes(job.state)) return setTimeout(() => this.poll(), POLL_MS);
+    const job = await followJob(this.job.job_id, { say: (text) => this.message(text), intervalMs: POLL_MS }).catch((err) => ({ state: "lost", error: err.message }));
     this.$("#invest-cancel").hidden = true;
+    if (job.state === "lost") return this.message(`lost the job: ${job.error}`, true);
     if (job.state === "failed") return this.message(`failed: ${job.error}`, true);
     if (job.state === "cancelled") return this.message("cancelled: the finished simulations are stored; run again to resume");
     this.message(`done: ${job.result.simulations_run} simulations run, ${fmt(job.result.wall_s, 1)} s`);

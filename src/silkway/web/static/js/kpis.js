@@ -4,7 +4,7 @@
 const DIRECTIONS = ["westbound", "eastbound"];
 const FIXED = {
   delivered_teu: ["containers delivered", "TEU"], generated_teu: ["containers generated", "TEU"],
-  diverted_teu: ["containers diverted", "TEU"], refused_teu: ["containers refused", "TEU"], held_teu: ["containers held at origin", "TEU"],
+  diverted_teu: ["containers diverted", "TEU"], refused_teu: ["containers refused", "TEU"], held_teu: ["containers held at origin at some point", "TEU"],
   held_days_median: ["days held at origin, median", "days"], held_days_p90: ["days held at origin, P90", "days"],
   held_share: ["share held at origin", "%"], in_system_containers_end: ["containers still in the system at the end", "TEU"],
   trains_arrived: ["trains arrived", "trains"], trains_departed: ["trains departed", "trains"],

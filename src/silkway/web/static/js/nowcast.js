@@ -1,7 +1,7 @@
 // Nowcast: load an observation file (or the shipped example), forecast from the state it describes as a background
 // job, and show each train where it was last observed with its ETA band (P10–P90, P50) and each queue with the
 // time it is expected to clear. The selected train's remaining route is drawn on the map.
-import { del, describe, getJSON } from "./api.js";
+import { del, describe, getJSON, followJob } from "./api.js";
 import { along, bandBar, doingText, fmtDays, fmtRange, fmtTime } from "./nowcast_format.js";
 
 const POLL_MS = 500;
@@ -113,14 +113,11 @@ export class Nowcast {
   }
 
   async poll() {
-    const job = (this.job = await getJSON(`/api/jobs/${this.job.job_id}`));
     const bar = this.$("#nowcast-progress");
-    bar.max = Math.max(1, job.total);
-    bar.value = job.done;
-    this.message(`${job.state}: ${job.message}`);
-    if (!["done", "failed", "cancelled"].includes(job.state)) return setTimeout(() => this.poll(), POLL_MS);
+    const job = await followJob(this.job.job_id, { bar, say: (text) => this.message(text), intervalMs: POLL_MS }).catch((err) => ({ state: "lost", error: err.message }));
     this.$("#nowcast-cancel").hidden = true;
     bar.hidden = true;
+    if (job.state === "lost") return this.message(`lost the job: ${job.error}`, true);
     if (job.state === "failed") return this.message(`failed: ${job.error}`, true);
     if (job.state === "cancelled") return this.message("cancelled");
     this.message(`done${job.result.cached ? " (the same forecast as before, from the cache)" : ""}: ${job.result.trains.length} trains, ${job.result.queues.length} queues`);

@@ -1,6 +1,6 @@
 // Studies: pick scenarios, run a study as a background job (progress, cancel), then see flows and
 // bottlenecks on the map, queue-over-time and transit-time charts and the KPI table vs the baseline.
-import { del, fmt, getJSON, postJSON } from "./api.js";
+import { del, fmt, getJSON, postJSON, followJob } from "./api.js";
 import { lineChart } from "./charts.js";
 import { kpiLabel, placeOf } from "./kpis.js";
 
@@ -68,13 +68,10 @@ export class Studies {
   }
 
   async poll() {
-    const job = (this.job = await getJSON(`/api/jobs/${this.job.job_id}`));
     const bar = this.$("#study-progress");
-    bar.max = Math.max(1, job.total);
-    bar.value = job.done;
-    this.message(`${job.state}: ${job.message}`);
-    if (!["done", "failed", "cancelled"].includes(job.state)) return setTimeout(() => this.poll(), POLL_MS);
+    const job = await followJob(this.job.job_id, { bar, say: (text) => this.message(text), intervalMs: POLL_MS }).catch((err) => ({ state: "lost", error: err.message }));
     this.$("#study-cancel").hidden = true;
+    if (job.state === "lost") return this.message(`lost the job: ${job.error}`, true);
     if (job.state === "failed") return this.message(`failed: ${job.error}`, true);
     if (job.state === "cancelled") return this.message("cancelled: the finished replications are kept; run again to resume");
     this.message(`done: ${job.result.ran} replications run, ${job.result.skipped} already stored, ${fmt(job.result.wall_s, 1)} s`);
