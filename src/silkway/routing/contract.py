@@ -27,7 +27,6 @@ Pure arrays and numba; no I/O.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -197,7 +196,8 @@ def chain_nodes(g: StateGraph) -> np.ndarray:
 
 
 @nb.njit(cache=True)
-def _walk(indptr, order, arc_head, arc_link, candidate, timed):  # pragma: no cover - compiled
+def _walk(indptr: np.ndarray, order: np.ndarray, arc_head: np.ndarray, arc_link: np.ndarray, candidate: np.ndarray,
+          timed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Chains of links between non-candidate nodes through candidate nodes, each with at most one timed link.
     Returns (chain pointer into links, links in order, nodes in order (one more per chain), number of chains)."""
     n_links = arc_link.shape[0] // 2
@@ -254,7 +254,8 @@ def _walk(indptr, order, arc_head, arc_link, candidate, timed):  # pragma: no co
 
 
 @nb.njit(cache=True)
-def _sums(mptr, members, pre, period, offset, post, cost, co2e):  # pragma: no cover - compiled
+def _sums(mptr: np.ndarray, members: np.ndarray, pre: np.ndarray, period: np.ndarray, offset: np.ndarray,
+          post: np.ndarray, cost: np.ndarray, co2e: np.ndarray) -> np.ndarray:
     """Per chain arc: hours before the departure, period, offset, hours after, cost, CO2e of its members in order."""
     k = mptr.shape[0] - 1
     out = np.zeros((k, 6))
