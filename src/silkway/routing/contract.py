@@ -34,6 +34,7 @@ import numba as nb
 import numpy as np
 
 from silkway.network.graph import _codes, _column
+from silkway.routing.kernels import _next_departure
 
 if TYPE_CHECKING:
     from silkway.routing.regions import Regions
@@ -104,13 +105,8 @@ class Skeleton:
     def expand(self, arcs: tuple[int, ...]) -> tuple[int, ...]:
         """The original arcs a skeleton path stands for, in order."""
         n = len(self.kept)
-        out: list[int] = []
-        for x in arcs:
-            if x < n:
-                out.append(int(self.kept[x]))
-            else:
-                out.extend(self.members[self.mptr[x - n]:self.mptr[x - n + 1]].tolist())
-        return tuple(out)
+        parts = [self.kept[x:x + 1] if x < n else self.members[self.mptr[x - n]:self.mptr[x - n + 1]] for x in arcs]
+        return tuple(np.concatenate(parts).tolist()) if parts else ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,18 +145,12 @@ def space(g: StateGraph, q: Query, ok: np.ndarray, rules: Regions | None, penalt
 def replay(g: StateGraph, p: Path, q: Query) -> Path:
     """``p``'s arrival, cost and CO2e summed along its arcs as the kernels sum them (start with loading, each arc's
     pre-hours, the wait for its departure, post-hours, end with unloading)."""
-    from silkway.routing.search import next_departure  # search imports this module
     from silkway.routing.stategraph import platform_index
 
     start_plat, end_plat = platform_index(p.start_state), platform_index(p.end_state)
     ht, hc, he = g.hub_arrays(q.origin)
-    t, c, e = q.depart_h + float(ht[start_plat]), float(hc[start_plat]), float(he[start_plat])
-    for a in p.arcs:
-        t = t + float(g.pre_h[a])
-        if g.period_h[a] != 0.0:
-            t = next_departure(t, float(g.period_h[a]), float(g.offset_h[a]))
-        t += float(g.post_h[a])
-        c, e = c + float(g.cost[a]), e + float(g.co2e[a])
+    t, c, e = _walk_arcs(np.asarray(p.arcs, dtype=np.int64), g.pre_h, g.period_h, g.offset_h, g.post_h, g.cost, g.co2e,
+                         q.depart_h + float(ht[start_plat]), float(hc[start_plat]), float(he[start_plat]))
     ft, fc, fe = g.hub_arrays(q.dest)
     return dataclasses.replace(p, arrival_h=t + float(ft[end_plat]), cost_usd_per_teu=c + float(fc[end_plat]),
                                co2e_kg_per_teu=e + float(fe[end_plat]))
@@ -251,6 +241,20 @@ def _walk(indptr: np.ndarray, order: np.ndarray, arc_head: np.ndarray, arc_link:
             else:
                 nl, nn = start_l, start_n
     return cptr[:nc + 1].copy(), links[:nl].copy(), nodes[:nn].copy(), nc
+
+
+@nb.njit(cache=True)
+def _walk_arcs(arcs: np.ndarray, pre: np.ndarray, period: np.ndarray, offset: np.ndarray, post: np.ndarray,
+               cost: np.ndarray, co2e: np.ndarray, t: float, c: float, e: float) -> tuple[float, float, float]:
+    """Time, cost and CO2e after ``arcs`` from (t, c, e), in the order of operations of ``kernels.pareto``/``best``."""
+    for j in range(arcs.shape[0]):
+        a = arcs[j]
+        t = t + pre[a]
+        if period[a] != 0.0:
+            t = _next_departure(t, period[a], offset[a])
+        t += post[a]
+        c, e = c + cost[a], e + co2e[a]
+    return t, c, e
 
 
 @nb.njit(cache=True)
