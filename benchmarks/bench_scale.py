@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scale.py                     # 10k, 100k, 1M
     .venv/bin/python benchmarks/bench_scale.py --nodes 10000 100000 --queries 5
+    .venv/bin/python benchmarks/bench_scale.py --nodes 100000 --subdivide 5 [--no-contract]   # chain-rich, as OSM
 
 For each size: the dataset is written once by ``make_synthetic.py`` to $TMPDIR/silkway-synthetic-N-2026 (speeds,
 electrification and so time, cost and CO2e differ per link: mixed criteria). Then
@@ -36,11 +37,11 @@ def _load() -> str:
     return " / ".join(open("/proc/loadavg").read().split()[:3])
 
 
-def dataset(n: int, seed: int = 2026) -> Path:
+def dataset(n: int, seed: int = 2026, subdivide: int = 1) -> Path:
     sys.path.insert(0, str(HERE))
     from make_synthetic import dataset as folder
 
-    return folder(n, seed)
+    return folder(n, seed, subdivide)
 
 
 def whole_command(folder: Path, a: str, b: str) -> dict:
@@ -54,17 +55,21 @@ def whole_command(folder: Path, a: str, b: str) -> dict:
             "error": p.stderr.strip().splitlines()[-1] if p.returncode else ""}
 
 
-def in_process(n: int, n_queries: int, seed: int) -> dict:
+def in_process(n: int, n_queries: int, seed: int, subdivide: int = 1, contract: bool = True) -> dict:
     sys.path.insert(0, str(HERE))
     from make_synthetic import synthetic_router
+    from silkway.routing import stategraph
 
-    r, load_s, build_s, build_cpu_s = synthetic_router(n)
+    if not contract:  # this process's switch: the planner's state graph keeps every degree-2 chain
+        stategraph.CONTRACT_MIN_NODES = sys.maxsize
+    r, load_s, build_s, build_cpu_s = synthetic_router(n, subdivide=subdivide)
     rng = np.random.default_rng(seed)
     ids = r.graph.node_ids
+    grid = [i for i, x in enumerate(ids) if x.startswith("n")]  # queries name grid nodes, not the way nodes of --subdivide
     r.route(ids[0], ids[1], samples=10, conditions=None)  # numba warm-up (its disk cache)
     wall, cpu, fronts, eps = [], [], [], 0
     for _ in range(n_queries):
-        a, b = rng.choice(len(ids), 2, replace=False)
+        a, b = rng.choice(grid, 2, replace=False)
         w0, c0 = time.perf_counter(), time.process_time()
         res = r.route(ids[a], ids[b], samples=1000, alternatives=3)
         cpu.append(time.process_time() - c0)
@@ -82,15 +87,17 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--queries", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-command", action="store_true", help="skip the /usr/bin/time -v run of the whole command")
+    ap.add_argument("--subdivide", type=int, default=1, help="make_synthetic.py --subdivide: links cut into K pieces (chains)")
+    ap.add_argument("--no-contract", action="store_true", help="in process: no contraction of degree-2 chains")
     args = ap.parse_args(argv)
     rows = []
     for n in args.nodes:
-        folder = dataset(n)
+        folder = dataset(n, subdivide=args.subdivide)
         load0 = _load()
         with open(folder / "nodes.csv", "rb") as fh:
-            count = sum(1 for _ in fh) - 1
+            count = sum(1 for line in fh if line.startswith(b"n")) - 1  # grid nodes n0…: the header and way nodes w… not
         cmd = None if args.skip_command else whole_command(folder, "n0", f"n{count - 1}")  # opposite corners of the grid
-        ip = in_process(n, args.queries, args.seed)
+        ip = in_process(n, args.queries, args.seed, args.subdivide, not args.no_contract)
         rows.append((n, cmd, ip, load0, _load()))
         print(f"done {n} (load {_load()})", file=sys.stderr, flush=True)
     print("| nodes / links / state arcs | `silkway route` whole command (wall, peak RSS) | load dataset (cache) | build router wall (CPU) | full query p50 / max "

@@ -21,7 +21,7 @@ from typing import cast
 
 import numpy as np
 
-from silkway.routing import kernels
+from silkway.routing import contract, kernels
 from silkway.routing.regions import Regions
 from silkway.routing.stategraph import N_PLATFORMS, SPN, Arrays, StateGraph
 
@@ -117,10 +117,12 @@ def _first_layer(q: Query) -> int:
     return layer
 
 
-def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool], compute: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool], compute: bool = True,
+                 ar: Arrays | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Per state, lower bounds on the time (hours, waits for departures left out), cost and CO2e per TEU of any way
     on to node ``dest`` over the allowed arcs, unloading included (inf: no way). Kept on the graph per (destination,
-    allowed arcs), a few at a time; with ``compute=False`` only a kept result is returned (else None)."""
+    allowed arcs), a few at a time; with ``compute=False`` only a kept result is returned (else None). ``ar``: the
+    arrays ``allowed`` flags (the skeleton's, :func:`silkway.routing.contract.space`), else the full graph's."""
     ok = _allowed(allowed)
     cache = g.bounds_cache
     key = (dest, id(ok))
@@ -129,7 +131,7 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
         return cast(Bounds, hit[1])
     if not compute:
         return None
-    ar = g.arrays()
+    ar = g.arrays() if ar is None else ar
     fin = _finish(g, dest)
     seeds = np.arange(dest * SPN, (dest + 1) * SPN, dtype=np.int64)
     plat = (seeds // 2) % N_PLATFORMS
@@ -141,13 +143,6 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     return cast(Bounds, out)
 
 
-def _rule_words(g: StateGraph, rules: Regions | None) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    if rules is None:
-        z = g.arrays().zero_words
-        return False, z, z, z, z
-    return (True, *g.region_words(rules))
-
-
 def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None, *, max_front: int = MAX_FRONT,
                  eps: float = FRONT_EPS) -> Front:
     """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped.
@@ -156,12 +151,12 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     international crossing of it; see :mod:`silkway.routing.regions`) are searched; each label carries the bitmask
     of the regions left, and a label dominates another only when its mask is a subset, so the set stays exact
     for the restricted problem. Past ``max_front`` routes, ε-dominance (module docstring); ``eps=0`` keeps it exact."""
-    ar = g.arrays()
-    ok = _allowed(allowed)
+    sp = contract.space(g, q, _allowed(allowed), rules)  # the skeleton when the graph has one
+    ar, ok = sp.arrays, sp.ok
     use_tr = q.max_transfers is not None
-    lb = lower_bounds(g, q.dest, ok)
+    lb = lower_bounds(g, q.dest, ok, ar=ar)
     assert lb is not None  # computed (compute=True)
-    use_rules, e0, e1, l0, l1 = _rule_words(g, rules)
+    use_rules, e0, e1, l0, l1 = sp.words
     ss, ts, cs, es = _start(g, ar, q, ok)
     ft, fc, fe = _finish(g, q.dest)
     via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
@@ -173,7 +168,7 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
             q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], q.depart_h, float(eps), max_front,
             bag)
     finals = sorted((float(ff[k, 0]), float(ff[k, 1]), float(ff[k, 2]), int(fi[k, 1]), int(fi[k, 0])) for k in range(len(fi)))
-    return Front([_path(li, f) for f in finals], eps if used else 0.0, int(n))
+    return Front([sp.path(_path(li, f), q) for f in finals], eps if used else 0.0, int(n))
 
 
 def pareto_paths(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None) -> list[Path]:
@@ -195,10 +190,11 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
     regions left by its best label and no arc re-enters one of them: the path found obeys the rules, though a
     rule-abiding path through a state reached first by another may be missed (this search only proposes
     alternatives)."""
-    ar = g.arrays()
-    ok = _allowed(allowed)
-    pen = ar.ones if penalty is None else (penalty if isinstance(penalty, np.ndarray) else np.asarray(penalty, dtype=np.float64))
-    kept = lower_bounds(g, q.dest, ok, compute=False)
+    pen = None if penalty is None else (penalty if isinstance(penalty, np.ndarray) else np.asarray(penalty, dtype=np.float64))
+    sp = contract.space(g, q, _allowed(allowed), rules, pen)  # the skeleton when the graph has one
+    ar, ok = sp.arrays, sp.ok
+    pen = ar.ones if sp.penalty is None else sp.penalty
+    kept = lower_bounds(g, q.dest, ok, compute=False, ar=ar)
     if kept is None:
         lb = ar.zero_bound
     else:
@@ -206,7 +202,7 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
         scale = min(1.0, float(pen.min())) if len(pen) else 1.0
         if scale != 1.0:  # multipliers below 1 shrink the bound with them
             lb = lb * max(scale, 0.0)
-    use_rules, e0, e1, l0, l1 = _rule_words(g, rules)
+    use_rules, e0, e1, l0, l1 = sp.words
     ss, ts, cs, es = _start(g, ar, q, ok)
     ft, fc, fe = _finish(g, q.dest)
     via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
@@ -224,5 +220,5 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
         p = (end_state // 2) % N_PLATFORMS
         t, c, e, tr = float(lf[sk, 0] + ft[p]), float(lf[sk, 1] + fc[p]), float(lf[sk, 2] + fe[p]), int(li[sk, 2])
         arcs, first = kernels.trace(li, sk, 0, 1)
-    return Path(int(first // n_layers), tuple(arcs.tolist()), end_state, t, c, e, tr)
+    return sp.path(Path(int(first // n_layers), tuple(arcs.tolist()), end_state, t, c, e, tr), q)
 

@@ -35,11 +35,13 @@ from silkway.network.schema import MODES
 from silkway.routing.workspace import ArcRows, Scratch
 
 if TYPE_CHECKING:
+    from silkway.routing.contract import Skeleton
     from silkway.routing.regions import Regions
 
 PLATFORMS = ("rail1435", "rail1520", "road", "ferry", "feeder", "sea")
 N_PLATFORMS = len(PLATFORMS)
 SPN = 2 * N_PLATFORMS  # states per node: each platform, with and without border formalities just done here
+CONTRACT_MIN_NODES = 5_000  # from this many nodes on the searches run on the skeleton of contracted chains
 WATER = frozenset({"ferry", "feeder", "sea"})
 RAIL_ROAD_HUBS = frozenset({"terminal", "dry_port", "seaport"})
 
@@ -100,7 +102,7 @@ class Arrays:
     zero_bound: np.ndarray  # float64 0 per state (no lower bound)
 
 
-def _csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(keys, kind="stable").astype(np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
@@ -122,7 +124,9 @@ class StateGraph:
     compiled columns (:func:`silkway.network.graph.compiled`); ``out[state]`` lists the arc ids leaving a state and
     ``steps[arc]`` gives an arc's steps (built on demand from the same columns)."""
 
-    def __init__(self, net: Network):
+    def __init__(self, net: Network, contract_chains: bool | None = None):
+        """``contract_chains``: search a skeleton with degree-2 chains contracted (:mod:`silkway.routing.contract`);
+        None = when the network has at least :data:`CONTRACT_MIN_NODES` nodes (the answers are the same either way)."""
         self.net = net
         cn = self.compiled = compiled(net)
         self.node_ids = cn.node_ids
@@ -143,6 +147,13 @@ class StateGraph:
         self.hub_kg_per_teu = float(hub_kg)
         self._link_rates()
         self._build()
+        if contract_chains is None:
+            contract_chains = cn.n_nodes >= CONTRACT_MIN_NODES
+        self.skeleton: Skeleton | None = None
+        if contract_chains:
+            from silkway.routing import contract  # numba: only for the networks that contract
+
+            self.skeleton = contract.build(self)
         self.out: Sequence[np.ndarray] = ArcRows(lambda s: self._out_arcs[self._out_ptr[s]:self._out_ptr[s + 1]], self.n_states)
         self.steps: Sequence[tuple[Step, ...]] = ArcRows(self._steps_of, len(self.head))
 
@@ -162,7 +173,7 @@ class StateGraph:
                 return np.asarray(xs, dtype=np.float64)
 
             head, tail = np.asarray(self.head, dtype=np.int64), np.asarray(self.tail, dtype=np.int64)
-            rindptr, rarcs = _csr(head, self.n_states)
+            rindptr, rarcs = csr(head, self.n_states)
             pre, post = f(self.pre_h), f(self.post_h)
             self._arrays = Arrays(self._out_ptr, self._out_arcs, rindptr, rarcs, head, tail, pre, f(self.period_h),
                                   f(self.offset_h), post, pre + post, f(self.cost), f(self.co2e),
@@ -278,7 +289,7 @@ class StateGraph:
         self.cost = np.concatenate([cost, np.asarray(tr_cost, dtype=np.float64)])  # USD per TEU
         self.co2e = np.concatenate([self.move_co2e[link], np.full(n_tr, hub_co2e)])  # kg per TEU
         self.transfer = np.concatenate([np.zeros(n_move, dtype=np.int64), np.ones(n_tr, dtype=np.int64)])
-        self._out_ptr, self._out_arcs = _csr(self.tail, self.n_states)
+        self._out_ptr, self._out_arcs = csr(self.tail, self.n_states)
 
     def _customs(self, node: int) -> list[Step]:
         """Border formalities at a node: customs of every facility that has them, plus the handling of
