@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean browser sea-lanes conditions
+.PHONY: run test bench lint clean browser sea-lanes conditions aot
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,14 +12,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The route planner's kernels compiled ahead of time (silkway.routing.aot): `silkway route` then starts without numba.
+# Seconds when the build is fresh (a digest of the kernel sources); after a kernel changed, it recompiles (1-3 min).
+aot: $(STAMP)
+	$(PY) -m silkway.aot_build
+
+run: $(STAMP) aot
 	$(VENV)/bin/silkway network
 	$(VENV)/bin/silkway demo
 
 browser:
 	bash scripts/install-browser.sh
 
-test: $(STAMP) browser
+test: $(STAMP) aot browser
 	$(PY) -m pytest -q
 
 # Data build: recompute the deep-sea lanes of the embedded dataset (searoute; the product only reads the result).
@@ -44,4 +49,4 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info src/silkway/routing/_aot_*

@@ -4,8 +4,11 @@ simulation stack (pandas, numba, matplotlib, DuckDB); the commands that need it 
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
+
+import pytest
 
 HEAVY = ("pandas", "numba", "matplotlib", "duckdb")
 
@@ -123,14 +126,24 @@ def test_a_mistyped_command_still_gets_suggestions():
     assert res.exit_code == 2 and "No such command 'rout'. Did you mean 'route'" in res.output
 
 
-def test_route_loads_its_kernels_without_scipy():
+@pytest.mark.parametrize("aot", ["as built", "0"])
+def test_route_loads_its_kernels_without_scipy(aot: str):
     """`silkway route` loads the planner's cached kernels without numba's BLAS probe (scipy.linalg, ≈ 0.4 s of CPU) and
-    still plans; numba's BLAS users still work in that process afterwards (scipy loads when np.dot compiles)."""
+    still plans; numba's BLAS users still work in that process afterwards (scipy loads when np.dot compiles). With a
+    fresh ahead-of-time build of the kernels (silkway.routing.aot) numba is not imported at all; SILKWAY_AOT=0 (or no
+    build) loads the JIT's cached kernels."""
     code = ("import sys\nsys.argv = ['silkway', 'route', 'Xian', 'Duisburg']\nfrom silkway.cli import main\ntry:\n    main()\n"
-            "except SystemExit:\n    pass\nprint('scipy.linalg' in sys.modules, 'numba.np.arraymath' in sys.modules)\n"
+            "except SystemExit:\n    pass\nfrom silkway.routing import aot\n"
+            "print(aot.status.split(':')[0], 'numba' in sys.modules, 'scipy.linalg' in sys.modules, 'numba.np.arraymath' in sys.modules, sep='|')\n"
             "import numba, numpy as np\nprint(numba.njit(lambda a, b: np.dot(a, b))(np.ones(3), np.ones(3)))")
-    out = _fresh(code).stdout.strip().splitlines()
-    assert "Xi'an → Duisburg" in "\n".join(out) and out[-2:] == ["False True", "3.0"]
+    env = {**os.environ, **({} if aot == "as built" else {"SILKWAY_AOT": aot})}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout.strip().splitlines()
+    assert "Xi'an → Duisburg" in "\n".join(out) and out[-1] == "3.0"
+    status, numba, scipy, arraymath = out[-2].split('|')
+    assert scipy == "False" and arraymath == numba
+    assert numba == ("False" if status == "fresh" else "True")
+    if aot == "0":
+        assert status == "not used"
 
 
 def test_the_blas_probe_skip_leaves_scipy_importable():

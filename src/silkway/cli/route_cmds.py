@@ -47,7 +47,9 @@ def route(
     """Plan a shipment: corridor options (days median/P90, cost, CO2e) and the legs of the best one."""
     if as_json and as_geojson:
         raise RoutingError("choose one of --json and --geojson")
-    skip_numba_blas_probe()  # the kernels need no BLAS: numba's probe would import scipy (≈ 0.4 s)
+    # the kernels need no BLAS: numba's probe would import scipy (≈ 0.4 s); only when numba loads at all (no fresh
+    # ahead-of-time build of the kernels: silkway.routing.aot)
+    svc.before_jit(skip_numba_blas_probe)
     router = svc.router_for(dataset, as_of=as_of, depart=depart)
     result = svc.plan_route(origin, destination, dataset=dataset, router=router, conditions=conditions, as_of=as_of, teu=teu,
                             depart=depart, avoid=_split(avoid), via=_split(via), max_transfers=max_transfers, objective=objective,

@@ -17,8 +17,9 @@ Region masks (the corridor rule) are two 64-bit words per arc: up to 128 countri
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
+
+from silkway.routing import jit as nb  # numba, imported only when a kernel compiles (routing/jit.py)
 
 EPS = 1e-9
 # label integer columns

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import numba as nb
 import numpy as np
+
+from silkway.routing import jit as nb  # numba, imported only when a kernel compiles (routing/jit.py)
 
 EPS = 1e-9
 MONTHS = 13  # index 0 = the year (no departure date), 1–12 the months

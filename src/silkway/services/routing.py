@@ -17,6 +17,7 @@ from silkway.network.places import country_index, country_name, network_countrie
 from silkway.routing import Router as Router  # re-exported: the type interfaces hold
 from silkway.routing import RouteResult
 from silkway.routing.conditions import FREE, Conditions
+from silkway.routing.jit import before_jit as before_jit  # re-exported: the CLI defers numba's BLAS probe to a numba import
 from silkway.routing.objectives import FIELD as FIELD  # re-exported: the figure each objective ranks by
 from silkway.routing.objectives import shown as shown  # re-exported: the rounding the ranking uses
 from silkway.routing.planner import SAMPLES, router_of
