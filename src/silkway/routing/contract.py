@@ -30,10 +30,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numba as nb
 import numpy as np
 
 from silkway.network.graph import _codes, _column
+from silkway.routing import jit as nb
 from silkway.routing.kernels import _next_departure
 
 if TYPE_CHECKING:
