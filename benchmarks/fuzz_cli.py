@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hardening"))
 
-from cli_fuzz import COMMANDS, Place, reset, run_case
+from cli_fuzz import COMMANDS, DRAWN, Place, reset, run_case
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
@@ -33,9 +33,12 @@ def chunk_seed(base: int, command: str, chunk: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{base}/{command}/{chunk}".encode()).digest()[:8], "big")
 
 
-def fuzz(command: str, cases: int, place: Place, rng_seed: int) -> tuple[Counter[int], list[str], float]:
+def fuzz(command: str, cases: int, place: Place, rng_seed: int) -> tuple[Counter[int], list[str], float, dict[str, list[float]]]:
+    """Exit codes, failures, wall time, and per kind of draw ("valid", "attack") the case count and the seconds spent
+    running the command (the rest of the wall time is Hypothesis drawing and the harness resetting the folder)."""
     codes: Counter[int] = Counter()
     failures: list[str] = []
+    kinds: dict[str, list[float]] = {"valid": [0, 0.0], "attack": [0, 0.0]}
     start = time.perf_counter()
 
     @seed(rng_seed)
@@ -43,13 +46,17 @@ def fuzz(command: str, cases: int, place: Place, rng_seed: int) -> tuple[Counter
     @given(st.data())
     def case(data: st.DataObject) -> None:
         reset(place)
-        outcome = run_case(COMMANDS[command](data, place), place)
+        args = COMMANDS[command](data, place)
+        t = time.perf_counter()
+        outcome = run_case(args, place)
+        kinds[DRAWN[0]][0] += 1
+        kinds[DRAWN[0]][1] += time.perf_counter() - t
         codes[outcome.exit_code] += 1
         if outcome.problem is not None:
             failures.append(f"silkway {outcome.args!r}: {outcome.problem}")
 
     case()
-    return codes, failures, time.perf_counter() - start
+    return codes, failures, time.perf_counter() - start, kinds
 
 
 def read_log(log: Path | None) -> list[dict]:
@@ -72,8 +79,12 @@ def summary(records: list[dict], commands: list[str]) -> int:
         wall = sum(r["wall_s"] for r in mine)
         failures = [f for r in mine for f in r["failures"]]
         loads = [r["load1"] for r in mine]
+        split = ""
+        if all("kinds" in r for r in mine):  # logs written before the split was recorded have none
+            per = {k: (sum(r["kinds"][k][0] for r in mine), sum(r["kinds"][k][1] for r in mine)) for k in ("valid", "attack")}
+            split = "  " + ", ".join(f"{k} {c} × {1000 * s / c:.0f} ms" for k, (c, s) in per.items() if c)
         print(f"{command:18s} {n:6d} cases  exit 0/1/2: {codes['0']}/{codes['1']}/{codes['2']}  failures: {len(failures)}  "
-              f"{wall:8.1f} s ({1000 * wall / max(n, 1):.0f} ms/case)  load {min(loads):.1f}–{max(loads):.1f}  "
+              f"{wall:8.1f} s ({1000 * wall / max(n, 1):.0f} ms/case{split})  load {min(loads):.1f}–{max(loads):.1f}  "
               f"{mine[0]['start'][11:16]}–{mine[-1]['end'][11:16]} UTC", flush=True)
         for f in failures[:5]:
             print("   ", f[:500], flush=True)
@@ -104,9 +115,10 @@ def main() -> int:
                     continue
                 n = min(args.chunk, args.cases - chunk * args.chunk)
                 began = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-                codes, failures, wall = fuzz(command, n, place, chunk_seed(args.seed, command, chunk))
+                codes, failures, wall, kinds = fuzz(command, n, place, chunk_seed(args.seed, command, chunk))
                 record = {"command": command, "chunk": chunk, "seed": args.seed, "codes": {str(k): v for k, v in codes.items()},
                           "failures": failures, "wall_s": round(wall, 2), "load1": round(os.getloadavg()[0], 2),
+                          "kinds": {k: [n_, round(s, 2)] for k, (n_, s) in kinds.items()},
                           "start": began, "end": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())}
                 records.append(record)
                 if args.log is not None:

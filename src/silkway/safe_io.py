@@ -27,7 +27,10 @@ MAX_BYTES: dict[str, int] = {
     "manifest": 1 * MB,
     "demand": 64 * MB,
     "scenario": 1 * MB,
-    "observed": 4 * MB,
+    "observed": 4 * MB,  # observed KPI counts of `calibrate --observed`
+    "observations": 64 * MB,
+    "geojson": 256 * MB,  # a GeoJSON export `silkway import` reads (an OpenStreetMap extract)
+    "result": 64 * MB,  # an invest result (invest.json) `silkway report --invest` reads  # the nowcast's observation file (about 0.8 million rows; the shipped example is 0.5 MB)
 }
 
 _KIND_OF_MODE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),

@@ -4,6 +4,7 @@ Ctrl-C stops a long command quickly."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(900)
 HERE = Path(__file__).resolve().parent
 STUDY_DOUBLES = HERE.parent / "scenarios"
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
@@ -178,3 +179,66 @@ def test_pyarrow_never_takes_over_ctrl_c_while_a_table_is_read(tiny_dir: Path, m
 
     read_dataset(tiny_dir)
     assert during and set(during) == {python_handler}
+
+
+def _kill_9_parent_once_workers_compute(cmd: list[str], cwd: Path, min_workers: int, busy_s: float = 4.0,
+                                        timeout_s: float = 600) -> tuple[list[psutil.Process], str]:
+    """Start ``cmd``; once ``min_workers`` worker processes (any descendant except multiprocessing's resource
+    tracker) have each used ``busy_s`` of CPU (imported, computing), kill -9 the parent. The workers, and what the
+    command printed."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV, cwd=cwd,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout_s
+        workers: list[psutil.Process] = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                           if "resource_tracker" not in " ".join(c.cmdline())]
+                busy = [c for c in workers if sum(c.cpu_times()[:2]) > busy_s]
+            except psutil.Error:  # a process ended between the listing and its reading
+                continue
+            if len(busy) >= min_workers:
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, f"ended before its workers computed: {proc.communicate()[0][-2000:]}"
+        assert len(workers) >= min_workers, workers
+        os.kill(proc.pid, signal.SIGKILL)
+        out = proc.communicate(timeout=30)[0]
+        return workers, out
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _assert_all_die(workers: list[psutil.Process], within_s: float) -> None:
+    t = time.monotonic()
+    _, alive = psutil.wait_procs(workers, timeout=within_s)
+    for p in alive:  # do not leave them behind when the test fails
+        p.kill()
+    assert not alive, f"orphaned workers after {time.monotonic() - t:.1f} s: {[(p.pid, p.cmdline()[-1][:80]) for p in alive]}"
+
+
+def test_invest_dask_workers_die_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
+    """`silkway invest`'s local Dask cluster (the default backend): a worker process watches a pipe from its parent
+    and exits at once when it closes (distributed's AsyncProcess), also while it simulates."""
+    fixtures = HERE.parent / "fixtures"
+    scen = tmp_path / "invest_tiny"
+    shutil.copytree(fixtures / "tiny", scen)
+    shutil.copy(fixtures / "sim_tiny" / "demand.csv", scen / "demand.csv")
+    for f in (fixtures / "invest_tiny").iterdir():
+        shutil.copy(f, scen / f.name)
+    cmd = [sys.executable, "-m", "silkway", "invest", "--scenario", str(scen / "scenario.yaml"), "--budget", "100", "-r", "40",
+           "--max-reps", "400", "--days", "3000", "--delta", "1", "--workers", "2", "--backend", "dask", "--store", str(tmp_path / "st")]
+    workers, _ = _kill_9_parent_once_workers_compute(cmd, tmp_path, min_workers=2)
+    _assert_all_die(workers, within_s=10)
+
+
+def test_nowcast_workers_die_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
+    """`silkway nowcast --workers 2` runs the ensemble's members in forked processes (a multiprocessing pool): each
+    closes its copy of the task pipe's write end, so the pipe ends with the parent and the worker exits."""
+    obs = HERE.parents[1] / "examples" / "observations.csv"
+    cmd = [sys.executable, "-m", "silkway", "nowcast", "--observed", str(obs), "--at", "2023-02-15T00:00Z", "--horizon", "30",
+           "--members", "200", "--workers", "2", "--out", str(tmp_path / "o")]
+    workers, _ = _kill_9_parent_once_workers_compute(cmd, tmp_path, min_workers=2, busy_s=1.0)
+    _assert_all_die(workers, within_s=10)

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from silkway import safe_io
 from silkway.errors import SilkwayError
 from silkway.importers import tags as T
 from silkway.importers.graph import Attrs, Piece, Vertex, VertexKind, polyline_km
@@ -50,12 +51,14 @@ class _Grid:
 def read_geojson(path: str | os.PathLike[str], default_gauge: int | None = None, snap_km: float = 0.5,
                  speeds: T.SpeedRules = T.DEFAULT_SPEEDS) -> tuple[dict[int, Vertex], list[Piece]]:
     file = Path(path)
-    try:
-        doc = json.loads(file.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise SilkwayError(f"{file}: cannot be read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
+    try:  # a regular file, capped (silkway.safe_io): a FIFO or /dev/zero would hang or grow without bound
+        doc = json.loads(safe_io.read_text(file, "geojson"))
+    except safe_io.UnsafeFile as exc:
+        raise SilkwayError(f"{file}: {exc.reason}") from None
+    except ValueError as exc:
         raise SilkwayError(f"{file}: not valid GeoJSON: {show(str(exc))}") from None
+    except RecursionError:
+        raise SilkwayError(f"{file}: not valid GeoJSON: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise SilkwayError(f"{file}: not a GeoJSON FeatureCollection")
     problems: list[str] = []

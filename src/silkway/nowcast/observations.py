@@ -113,6 +113,7 @@ class Observation:
 
 
 COLUMNS = tuple(f.name for f in fields(Observation) if f.name != "line")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")  # a file named so is JSON lines; any other is CSV
 
 
 def parse_time(text: str) -> datetime:
@@ -219,20 +220,35 @@ def parse_rows(rows: Iterable[tuple[int, Mapping[str, object]]], file: str) -> t
 
 
 def read_observations(path: str | Path) -> list[Observation]:
-    """Observations of a ``.csv`` or ``.jsonl`` / ``.ndjson`` file, sorted by time (stable); raises DataError listing
-    every bad row."""
+    """Observations of a ``.csv`` or ``.jsonl`` / ``.ndjson`` / ``.json`` file, sorted by time (stable), read under
+    the file policy of :mod:`silkway.safe_io` (a regular file of at most ``MAX_BYTES["observations"]``); raises
+    DataError listing every bad row."""
+    from silkway import safe_io
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(p.name, None, None, f"cannot read the file: {exc}")], source="observations") from None
-    obs, problems = parse_text(text, p.name, jsonl=p.suffix.lower() in (".jsonl", ".ndjson", ".json"))
+        text = safe_io.read_text(p, "observations")
+    except safe_io.UnsafeFile as exc:
+        raise DataError([Problem(p.name, None, None, exc.reason)], source="observations") from None
+    return parse_observations(text, p.name)
+
+
+def parse_observations(text: str, name: str) -> list[Observation]:
+    """The observations of a file's text (JSON lines if ``name`` ends in .jsonl/.ndjson/.json, else CSV), sorted by
+    time; a DataError listing every bad row (file, line, field, what), or saying that there are no rows. The one
+    entry point of the CLI, the Python API and the web page."""
+    obs, problems = parse_text(text, name, jsonl=Path(name).suffix.lower() in JSONL_SUFFIXES)
     if problems:
         raise DataError(problems, source="observations")
+    if not obs:
+        raise DataError([Problem(name, None, None, "no observations: the file has no rows")], source="observations")
     return obs
 
 
 def parse_text(text: str, file: str, *, jsonl: bool) -> tuple[list[Observation], list[Problem]]:
+    """Observations and located problems of a file's text. A leading byte-order mark (as spreadsheets write) is
+    dropped; a JSON line nested too deeply to read is a problem on its line, not a RecursionError."""
+    text = text.removeprefix("\ufeff")
     if jsonl:
         rows: list[tuple[int, Mapping[str, object]]] = []
         problems: list[Problem] = []
@@ -243,6 +259,9 @@ def parse_text(text: str, file: str, *, jsonl: bool) -> tuple[list[Observation],
                 raw = json.loads(ln)
             except json.JSONDecodeError as exc:
                 problems.append(Problem(file, i, None, f"not valid JSON: {exc.msg}"))
+                continue
+            except RecursionError:  # json.loads recurses once per level: a line nested thousands deep
+                problems.append(Problem(file, i, None, "nested too deeply to read: an observation is one flat JSON object"))
                 continue
             if not isinstance(raw, dict):
                 problems.append(Problem(file, i, None, "a JSON line must be an object"))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from silkway.errors import ScenarioError
-from silkway.limits import strict_float
+from silkway.limits import SCALE, strict_float
 from silkway.network.model import Network
 
 if TYPE_CHECKING:  # the simulation package is imported lazily
@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the simulation package is imported lazily
 SimulateFn = Callable[[Network, "Demand", int, int, "SimOptions"], dict[str, float]]
 
 BORDER_PREFIX = "trains_border_"
+MIN_TRAINS = 5.0  # fewest simulated trains at an observed border (mean per run) whose ratio to the observed count is fitted
+YEAR_DAYS = 365  # the observed counts are per year (examples/observed-2023.csv: trains/year)
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,29 @@ def calibrate(net: Network, demand: Demand, options: SimOptions, observations: l
     before = current = evaluate(factors)
     it = 0
     while it < max_iter and any(abs(current[k] / v - 1) > tol for k, v in observed.items()):
-        if any(current[k] <= 0 for k in observed):
-            raise ScenarioError("a calibrated border carries no train in the simulation; cannot scale it")
+        _check_fit(current, observed, factors, days, len(seeds))
         factors = {k: factors[k] * observed[k] / current[k] for k in observed}
         it += 1
         current = evaluate(factors)
         if progress:
             progress(it, dict(factors))
     return CalibrationResult(factors, groups, observed, before, current, it, len(seeds), scale_groups(demand, groups, factors))
+
+
+def _check_fit(current: dict[str, float], observed: dict[str, float], factors: dict[str, float], days: int, reps: int) -> None:
+    """Refuse to scale from a count too small to mean anything (fewer than :data:`MIN_TRAINS`), or toward a factor
+    beyond the demand scale's bound: the usual cause is a run far shorter than the period the observations count
+    (trains per year), and iterating on would multiply the demand until the simulated volume hits its limit."""
+    for k, v in observed.items():
+        need = factors[k] * v / current[k] if current[k] > 0 else math.inf
+        if current[k] >= MIN_TRAINS and need <= SCALE.hi:
+            continue
+        why = (f"too few to scale (at least {MIN_TRAINS:g} are needed)" if current[k] < MIN_TRAINS
+               else f"closing the gap would scale its demand ×{need:,.0f} (at most ×{SCALE.hi:g})")
+        advice = (f"the run is too short to calibrate: the observations count a year, so simulate one (--days 365, now {days})"
+                  if days < YEAR_DAYS else "check the scenario's demand through this border and the observed count")
+        raise ScenarioError(f"{k}: the {days}-day run counts {current[k]:,.1f} trains (mean of {reps} replication(s)) against "
+                            f"{v:,.0f} observed, {why}; {advice}")
 
 
 def demand_csv(demand: Demand, notes: dict[str, str] | None = None) -> str:

@@ -91,6 +91,9 @@ def change(table: pd.DataFrame, scenario: str, base: str, kpi: str, unit: str = 
     r, b = _row(table, scenario, kpi), _row(table, base, kpi)
     if r is None or b is None:
         return ""
+    untested = _untested(min(int(r["n"]), int(b["n"])))
+    if untested:  # no interval, no test: an empty "[, ]" would read as a result
+        return f"{_n(b['mean'])} → {_n(r['mean'])}{unit} (Δ {_n(r['diff'], '+')}; interval and significance {untested})"
     sig = "significant" if r["significant"] else "not significant"
     p = r["p_adjusted"] if "p_adjusted" in r else r["p_value"]
     return (f"{_n(b['mean'])} → {_n(r['mean'])}{unit} (Δ {_n(r['diff'], '+')} {interval(r['diff_low'], r['diff_high'], signed=True)}, "
@@ -99,6 +102,17 @@ def change(table: pd.DataFrame, scenario: str, base: str, kpi: str, unit: str = 
 
 def _n(x: float, sign: str = "") -> str:
     return num(x, signed=bool(sign))
+
+
+def _untested(n: int) -> str:
+    """'n/a (1 replication)' when ``n`` replications allow no interval and no test (fewer than 2), else ''."""
+    return f"n/a ({n} replication{'' if n == 1 else 's'})" if n < 2 else ""
+
+
+def _replications(table: pd.DataFrame, *scenarios: str) -> int:
+    """The fewest replications of a KPI in any of ``scenarios``."""
+    n = table.loc[table["scenario"].isin(scenarios), "n"]
+    return int(n.min()) if len(n) else 0
 
 
 def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
@@ -140,7 +154,10 @@ def breaks_where(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
             f"{q.facility} {_n(q.base)} → {_n(q.mean)} train-hours (Δ {_n(q.diff, '+')} {interval(q.low, q.high, signed=True)})"
             for q in delay))
     grown = queue_growth(table, scenario, base)
-    if grown:
+    untested = _untested(_replications(table, scenario, base))
+    if untested:
+        lines.append(f"which queues grow significantly: {untested}")
+    elif grown:
         lines.append("it breaks first where the maximum queue grows most: " + "; ".join(
             f"{q.facility} {_n(q.base)} → {_n(q.mean)} trains (Δ {_n(q.diff, '+')} {interval(q.low, q.high, signed=True)})"
             for q in grown))
@@ -161,7 +178,8 @@ def what_it_buys(table: pd.DataFrame, scenario: str, base: str) -> list[str]:
     per_corridor = {c: r for c in corridors if (r := _row(table, scenario, "transit_days_median_corridor_" + c)) is not None}
     per = [f"{_subject(table, 'transit_days_median_corridor_' + c)} {_n(r['diff'], '+')} d"
            for c, r in per_corridor.items() if r["significant"]]
-    lines.append("significant median changes by corridor: " + (", ".join(per) if per else "none"))
+    untested = _untested(_replications(table, scenario, base))
+    lines.append("significant median changes by corridor: " + (untested or ", ".join(per) or "none"))
     less = growth(table, scenario, base, DELAY_PREFIX, sign=-1)
     if less:
         lines.append("added delay shrinks most at: " + "; ".join(

@@ -72,7 +72,10 @@ def method_notes(study: StudyRecord, table: pd.DataFrame, correction: Correction
     """How the numbers were computed, in words (every view prints these), warnings first."""
     notes = []
     n_min = int(table["n"].min()) if len(table) else 0
-    if n_min < MIN_REPLICATIONS:
+    if n_min < 2:
+        notes.append(f"warning: only {n_min} replication(s) per scenario: no intervals and no significance tests (they need "
+                     f"at least 2; {MIN_REPLICATIONS} recommended)")
+    elif n_min < MIN_REPLICATIONS:
         notes.append(f"warning: only {n_min} replication(s) per scenario (at least {MIN_REPLICATIONS} recommended): "
                      "intervals are wide and significance is unreliable")
     if study.crn:
@@ -81,7 +84,9 @@ def method_notes(study: StudyRecord, table: pd.DataFrame, correction: Correction
     else:
         notes.append("independent seeds per scenario (common random numbers off): differences to the baseline are Welch t-tests")
     fam = int(table[table["p_value"].notna()].groupby("scenario").size().max()) if table["p_value"].notna().any() else 0
-    if correction is Correction.NONE:
+    if not fam:
+        notes.append("no difference to the baseline could be tested (a single scenario, or fewer than 2 replications): no p-values")
+    elif correction is Correction.NONE:
         notes.append("p-values are not adjusted for testing many KPIs at once")
     else:
         notes.append(f"p-values adjusted by {correction.label} over the {fam} KPIs tested per scenario; "

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from silkway import safe_io
 from silkway.atomic import atomic_write_text
 from silkway.defaults import BUILD_COMMAND, DEFAULT_AS_OF, TYPICAL_FILE
 from silkway.errors import SilkwayError
@@ -166,10 +167,10 @@ Parsed = dict[str, dict[ElementKey, tuple[list[float], list[tuple[float, ...] | 
 def read_typical_waits(path: Path) -> tuple[dict[str, str], Parsed]:
     """(provenance, {as_of: {element: (13 mean waits, 13 quantile rows or None)}}); a clear error naming the file, line
     and field otherwise. The quantile columns are optional (a means-only file: constant waits)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SilkwayError(f"{path}: cannot be read: {exc}") from None
+    try:  # a regular file, capped (silkway.safe_io)
+        text = safe_io.read_text(path, "table")
+    except safe_io.UnsafeFile as exc:
+        raise SilkwayError(f"{path}: cannot be read: {exc.reason}") from None
     head: dict[str, str] = {}
     lines = text.splitlines()
     body = 0

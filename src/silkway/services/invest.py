@@ -188,12 +188,16 @@ def load_result(path: StrPath) -> tuple[InvestResult, dict[str, dict[str, list[A
     """A result written by ``silkway invest --out`` (``invest.json``) or kept in the store (``result-*.json``)."""
     import json
 
+    from silkway import safe_io
+
     p = Path(path)
     try:
-        d = json.loads(p.read_text(encoding="utf-8"))
+        d = json.loads(safe_io.read_text(p, "result"))
         return InvestResult.from_dict(d["result"]), d["geometry"]
-    except OSError as exc:
-        raise ScenarioError(f"{p}: cannot read the invest result: {exc.strerror or exc}") from None
+    except safe_io.UnsafeFile as exc:
+        raise ScenarioError(f"{p}: cannot read the invest result: {exc.reason}") from None
+    except RecursionError:
+        raise ScenarioError(f"{p}: not an invest result (invest.json of `silkway invest --out`): nested too deeply") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise ScenarioError(f"{p}: not an invest result (invest.json of `silkway invest --out`): {exc}") from None
 

@@ -9,12 +9,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from silkway import limits
 from silkway.defaults import examples_dir
 from silkway.errors import DataError, Problem, SilkwayError
+from silkway.nowcast.observations import parse_observations  # the one parser of the CLI, API and web (BOM, nesting)
 from silkway.services._paths import OptPath
 from silkway.services.nowcast import _at, forecast_from, nowcast_inputs
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from silkway.simulation.demand import Demand
 
 EXAMPLE = "observations.csv"  # the example observation file shipped in examples/ (package data)
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 Progress = Callable[[int, int, str], None]
 
 
@@ -37,24 +36,6 @@ def example_observations() -> tuple[str, str]:
     if not path.is_file():
         raise SilkwayError(f"the example observation file {EXAMPLE} is not installed (expected in {path.parent})")
     return EXAMPLE, path.read_text(encoding="utf-8")
-
-
-def parse_observations(text: str, name: str) -> list[Observation]:
-    """The observations of a file's text (JSON lines if ``name`` ends in .jsonl/.ndjson/.json, else CSV; a leading
-    byte-order mark, as spreadsheets write, is dropped), sorted by time; a DataError listing every bad row (file,
-    line, field, what)."""
-    from silkway.nowcast.observations import parse_text
-
-    try:
-        obs, problems = parse_text(text.removeprefix("\ufeff"), name, jsonl=Path(name).suffix.lower() in JSONL_SUFFIXES)
-    except RecursionError:  # json.loads of a line nested thousands deep
-        raise DataError([Problem(name, None, None, "a JSON line is nested too deeply to read: an observation is one flat "
-                                                   "object")], source="observations") from None
-    if problems:
-        raise DataError(problems, source="observations")
-    if not obs:
-        raise DataError([Problem(name, None, None, "no observations: the file has no rows")], source="observations")
-    return obs
 
 
 def summarize(obs: list[Observation], name: str) -> dict[str, Any]:

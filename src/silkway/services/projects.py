@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from silkway import safe_io
 from silkway.errors import DataError, Problem, ScenarioError
 from silkway.invest.model import Catalogue
 from silkway.invest.projects import parse_projects
@@ -21,12 +22,12 @@ def read_catalogue(dataset: StrPath | None, net: Network) -> Catalogue:
     texts = []
     for table in (PROJECTS, PROJECT_CHANGES):
         path = folder / table.file
-        try:
-            texts.append(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise ScenarioError(f"{folder}: no {table.file} (the candidate projects; see docs/invest.md)") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"{path}: cannot read: {exc}") from None
+        try:  # a dataset's table: a regular file inside the folder, capped (silkway.safe_io)
+            texts.append(safe_io.read_text(path, "table", within=folder))
+        except safe_io.UnsafeFile as exc:
+            if exc.missing:
+                raise ScenarioError(f"{folder}: no {table.file} (the candidate projects; see docs/invest.md)") from None
+            raise ScenarioError(f"{path}: {exc.reason}") from None
     return parse_projects(texts[0], texts[1], net, label=str(folder))
 
 
@@ -48,5 +49,8 @@ def catalogue_digest(dataset: StrPath | None) -> str:
     folder = Path(dataset) if dataset else default_dataset_path()
     h = hashlib.sha256()
     for table in (PROJECTS, PROJECT_CHANGES):
-        h.update((folder / table.file).read_bytes())
+        try:
+            h.update(safe_io.read_bytes(folder / table.file, "table", within=folder))
+        except safe_io.UnsafeFile as exc:
+            raise ScenarioError(f"{folder / table.file}: {exc.reason}") from None
     return h.hexdigest()[:16]
