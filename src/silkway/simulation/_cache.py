@@ -35,38 +35,28 @@ def kernel_digest(folder: Path, names: tuple[str, ...] = KERNEL_FILES) -> str:
     return h.hexdigest()
 
 
-class _KernelSources:
-    """Stamp of a kernel function: the digest of every kernel file, not only of the function's own file."""
+def sources_cache(files: tuple[str, ...]) -> type[FunctionCache]:
+    """numba's function cache stamped with the digest of ``files`` (in the compiled function's folder) instead of the
+    function's own file: for a compiled function that calls or inlines compiled code of other files."""
 
-    _py_file: str
+    class Sources:
+        _py_file: str
 
-    def get_source_stamp(self) -> str:
-        return kernel_digest(Path(self._py_file).parent)
+        def get_source_stamp(self) -> str:
+            return kernel_digest(Path(self._py_file).parent, files)
 
-
-class _UserProvided(_KernelSources, UserProvidedCacheLocator):  # NUMBA_CACHE_DIR set: numba's own rule, honoured
-    pass
-
-
-class _InTree(_KernelSources, InTreeCacheLocator):
-    pass
-
-
-class _UserWide(_KernelSources, UserWideCacheLocator):  # __pycache__ not writable (an installed package)
-    pass
+    # NUMBA_CACHE_DIR set: numba's own rule, honoured; else __pycache__ next to the source; else (an installed package
+    # whose __pycache__ is not writable) the user-wide cache
+    locators = [type(base.__name__, (Sources, base), {}) for base in (UserProvidedCacheLocator, InTreeCacheLocator, UserWideCacheLocator)]
+    impl = type("SourcesCacheImpl", (CompileResultCacheImpl,), {"_locator_classes": locators})
+    return type("SourcesCache", (FunctionCache,), {"_impl_class": impl})
 
 
-class _KernelCacheImpl(CompileResultCacheImpl):
-    _locator_classes = [_UserProvided, _InTree, _UserWide]
+KernelCache = sources_cache(KERNEL_FILES)  # numba's function cache with the kernel-wide stamp
 
 
-class KernelCache(FunctionCache):
-    """numba's function cache with the kernel-wide stamp."""
-
-    _impl_class = _KernelCacheImpl
-
-
-def cache_on_kernel_sources(*dispatchers) -> None:  # numba CPUDispatcher objects (their private _cache is set)
-    """Give each compiled function (``@njit(cache=True)``) the kernel-wide cache; call before its first compilation."""
+def cache_on_kernel_sources(*dispatchers, cache: type[FunctionCache] = KernelCache) -> None:  # numba CPUDispatcher objects
+    """Give each compiled function (``@njit(cache=True)``) the kernel-wide cache (or ``cache``, a
+    :func:`sources_cache`); call before its first compilation (numba's private ``_cache`` is set)."""
     for d in dispatchers:
-        d._cache = KernelCache(d.py_func)
+        d._cache = cache(d.py_func)
