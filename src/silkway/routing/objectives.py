@@ -13,6 +13,8 @@ import operator
 from collections.abc import Sequence
 from typing import Protocol
 
+import numpy as np
+
 from silkway.vocabulary import Objective
 
 __all__ = ["DECIMALS", "FIELD", "Objective", "displayed", "dominates", "key_of", "marks_of", "pareto_marks", "rank_key", "shown"]
@@ -60,8 +62,13 @@ def pareto_marks(options: Sequence[Figures]) -> list[bool]:
 
 
 def marks_of(figs: Sequence[tuple[float, ...]]) -> list[bool]:
-    """:func:`pareto_marks` of options whose :func:`displayed` figures are ``figs``."""
-    return [not any(dominates(other, f) for other in figs) for f in figs]
+    """:func:`pareto_marks` of options whose :func:`displayed` figures are ``figs`` (:func:`dominates` over all pairs,
+    as arrays)."""
+    if not figs:
+        return []
+    f = np.asarray(figs, dtype=np.float64)
+    dominated = ((f[:, None, :] <= f[None, :, :]).all(axis=2) & (f[:, None, :] != f[None, :, :]).any(axis=2)).any(axis=0)
+    return [not x for x in dominated.tolist()]
 
 
 def rank_key(opt: Figures, objective: Objective) -> tuple[float, ...]:

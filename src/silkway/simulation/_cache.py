@@ -7,7 +7,8 @@ SHA-256 digest of all of them (:data:`KERNEL_FILES`), so editing any one recompi
 where numba keeps them (the folder ``NUMBA_CACHE_DIR`` names when set, else ``__pycache__`` next to the source, else
 the user-wide cache); only the stamp changes. numba's index key does not include ``NUMBA_BOUNDSCHECK``: a run with
 bounds checking must use its own ``NUMBA_CACHE_DIR`` (as ``.ci/run`` does), else it would load the unchecked kernel.
-Uses numba's cache classes (``numba.core.caching``), not a cache of its own.
+Uses numba's cache classes (``numba.core.caching``), not a cache of its own. Other compiled code that calls into
+another file gets the same kind of stamp over its own list of files (:func:`sources_cache`; ``routing/batch.py``).
 """
 
 from __future__ import annotations
