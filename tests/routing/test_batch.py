@@ -14,7 +14,7 @@ from silkway.network import read_dataset
 from silkway.routing import Router, batch
 from silkway.routing.constraints import Avoid
 from silkway.routing.search import Query, best_path, lower_bounds, pareto_front
-from silkway.simulation._cache import cache_on_kernel_sources, kernel_digest, sources_cache
+from silkway.kernel_cache import cache_on_sources, digest, sources_cache
 
 ROUTING = Path(silkway.__file__).parent / "routing"
 
@@ -68,7 +68,7 @@ def test_the_compiled_call_is_stamped_with_the_search_file_it_calls():
     makes the saved code stale."""
     locator = batch.corridor_searches._cache._impl.locator
     assert batch.SOURCES == ("batch.py", "kernels.py")
-    assert locator.get_source_stamp() == kernel_digest(ROUTING, batch.SOURCES)
+    assert locator.get_source_stamp() == digest(ROUTING, batch.SOURCES)
 
 
 def test_editing_the_called_file_makes_the_saved_code_stale(tmp_path):
@@ -84,7 +84,7 @@ def test_editing_the_called_file_makes_the_saved_code_stale(tmp_path):
         spec = importlib.util.spec_from_file_location("probe", tmp_path / "probe.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        cache_on_kernel_sources(module.f, cache=sources_cache(batch.SOURCES))
+        cache_on_sources(sources_cache(batch.SOURCES), module.f)
         return module.f
 
     cache = sources_cache(batch.SOURCES)

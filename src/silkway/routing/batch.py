@@ -8,8 +8,8 @@ The answers are those of ``best_path`` called once per corridor in the same orde
 skeleton of contracted chains (``StateGraph.skeleton``), ``best_path`` itself is called per corridor.
 
 numba stamps a cached function with its own file only; :func:`corridor_searches` inlines and calls the searches of
-``kernels.py``, so its cache is stamped with both files (``simulation._cache.sources_cache``): editing either
-recompiles it.
+``kernels.py``, so its cache is stamped with both files: editing either
+recompiles it (:mod:`silkway.kernel_cache`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from silkway.routing import kernels
 from silkway.routing.regions import Regions
 from silkway.routing.search import NO_VIA, Path, Query, _finish, _first_layer, _start, best_path, lower_bounds
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph
-from silkway.simulation._cache import cache_on_kernel_sources, sources_cache
+from silkway.kernel_cache import cache_on_sources, sources_cache
 
 SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function of this module holds
 
@@ -67,7 +67,7 @@ def corridor_searches(indptr, arcs, head, pre, period, offset, post, cost, co2e,
     return end, fig, tr, first, arc_ptr, arc_buf, hk, hi
 
 
-cache_on_kernel_sources(corridor_searches, cache=sources_cache(SOURCES))  # before it compiles: stamped with both files
+cache_on_sources(sources_cache(SOURCES), corridor_searches)  # before it compiles: stamped with both files
 
 
 class Penalties:
