@@ -37,7 +37,6 @@ def queries() -> list[tuple[str, str, dict]]:
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_routing import EMBEDDED_QUERIES
-
     from silkway.network import read_dataset
 
     out = [(o, d, {**kw, "conditions": c, "depart": day}) for o, d, kw in EMBEDDED_QUERIES for c in ("typical", "free") for day in DATES]

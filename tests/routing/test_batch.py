@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import silkway
+from silkway.kernel_cache import cache_on_sources, digest, sources_cache
 from silkway.network import read_dataset
 from silkway.routing import Router, batch
 from silkway.routing.constraints import Avoid
 from silkway.routing.search import Query, best_path, lower_bounds, pareto_front
-from silkway.kernel_cache import cache_on_sources, digest, sources_cache
 
 ROUTING = Path(silkway.__file__).parent / "routing"
 

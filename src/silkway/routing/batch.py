@@ -19,11 +19,11 @@ from collections.abc import Sequence
 import numba as nb
 import numpy as np
 
+from silkway.kernel_cache import cache_on_sources, sources_cache
 from silkway.routing import kernels
 from silkway.routing.regions import Regions
 from silkway.routing.search import NO_VIA, Path, Query, _finish, _first_layer, _start, best_path, lower_bounds
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph
-from silkway.kernel_cache import cache_on_sources, sources_cache
 
 SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function of this module holds
 

@@ -280,7 +280,7 @@ class Router:
         times = evaluate([i.arrays for i in infos], [p.arrival_h for p in paths], origins, self._wait_table(cond), clock_of(calendar),
                          self.lognormals, seed, samples, depart_h, teu, self.elements)
         figs = [Figures(t.median_h / 24.0, t.p90_h / 24.0, p.cost_usd_per_teu * teu, p.co2e_kg_per_teu * teu) for p, t in zip(paths, times, strict=True)]
-        shown = [displayed(f) for f in figs]
+        shown: list[tuple[float, ...]] = [displayed(f) for f in figs]
         return [RouteOption(info.corridor, info.node_ids, t.legs, days_nominal=t.nominal_h / 24.0, days_median=f.days_median,
                             days_p90=f.days_p90, expected_wait_days=t.queue_h / 24.0, cost_usd=f.cost_usd, co2e_kg=f.co2e_kg,
                             transfers=p.transfers, distance_km=info.arrays.distance_km, via=info.via, pareto=mark,
