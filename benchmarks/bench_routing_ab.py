@@ -2,13 +2,14 @@
 
 Run (from the repository root, ideally in a quiet window):
 
-    .venv/bin/python benchmarks/bench_routing_ab.py --base 5a4ac6f --rounds 4 --repeats 20
+    .venv/bin/python benchmarks/bench_routing_ab.py --base 83a4457 --rounds 4 --repeats 20
 
 ``--base`` is a commit: its ``src`` is extracted with ``git archive`` into a temporary folder (removed at the end).
 Each round runs ``bench_routing.py --json`` once on the base and once on the working tree's ``src`` (alternating which
 goes first), each in a fresh process, and records the load average before each run. Prints a Markdown table: p50 CPU
 and wall per call style (``Router.route`` on a reused router; ``silkway.route(net, …)`` typical; the same free), per
-run, and the medians over the rounds.
+run, and the medians over the rounds; and a second table of each query's least CPU over the repeats, averaged over
+the queries (less inflated than the p50 on a busy machine; a base without that figure shows "—").
 """
 
 from __future__ import annotations
@@ -65,6 +66,14 @@ def main(argv: list[str]) -> int:
             cpu = [x[prefix + "cpu_p50_ms"] for x in got]
             wall = [x[prefix + "p50_ms"] for x in got]
             cells.append(f"{np.median(cpu):.2f} / {np.median(wall):.2f} (runs: {', '.join(f'{c:.2f}' for c in cpu)})")
+        print(f"| {label} | {cells[0]} | {cells[1]} |")
+    print(f"\n| mean over the queries of each query's least CPU (ms) | before ({args.base}) | after (working tree) |")
+    print("|---|---|---|")
+    for prefix, label in STYLES:
+        cells = []
+        for name in ("before", "after"):
+            got = [x[prefix + "cpu_min_ms"] for x in runs[name] if prefix + "cpu_min_ms" in x]
+            cells.append(f"{np.median(got):.3f} (runs: {', '.join(f'{c:.3f}' for c in got)})" if got else "—")
         print(f"| {label} | {cells[0]} | {cells[1]} |")
     loads = [x["load_before"] for name in runs for x in runs[name]]
     print(f"\nload averages before the runs: {'; '.join(str(x) for x in loads)}")

@@ -23,7 +23,6 @@ The legs of an option are :class:`~silkway.routing.model.Leg` objects built from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -158,37 +157,31 @@ def evaluate(paths: Sequence[PathArrays], arrivals: Sequence[float], origins: Se
         q50, q90, s50, steps_median, queue_h, end_h = fig
         nominal_h = end_h if queue_h else arrival - depart_h
         gap_var = s50 - steps_median  # a sum of right-skewed lognormals has a median above the sum of medians
-        a, z = ends[j], ends[j + 1]
-        legs = LegBuilder(p.legs, out.hours[a:z], out.start_h[a:z], out.wait_elem[a:z], out.wait_mean[a:z], out.wait_start[a:z],
-                          elements.keys, teu)
-        times.append(Times(q50, q90, nominal_h, queue_h, gap_var, q50 - nominal_h - gap_var, legs))
+        times.append(Times(q50, q90, nominal_h, queue_h, gap_var, q50 - nominal_h - gap_var, LegBuilder(p.legs, out, ends[j], elements.keys, teu)))
     return times
 
 
-@dataclass(frozen=True, slots=True)
 class LegBuilder:
-    """The legs of one option from its path's static leg fields and the query's arrays (``RouteOption.legs``)."""
+    """The legs of one option from its path's static leg fields and the query's arrays (``RouteOption.legs``): its
+    steps are rows ``first``… of ``out``."""
 
-    static: tuple[LegStatic, ...]
-    hours: np.ndarray
-    start_h: np.ndarray
-    wait_elem: np.ndarray
-    wait_mean: np.ndarray
-    wait_start: np.ndarray
-    elements: list[ElementKey]
-    teu: float
+    __slots__ = ("elements", "first", "out", "static", "teu")
+
+    def __init__(self, static: tuple[LegStatic, ...], out: Legs, first: int, elements: list[ElementKey], teu: float):
+        self.static, self.out, self.first, self.elements, self.teu = static, out, first, elements, teu
 
     def __call__(self) -> tuple[Leg, ...]:
         legs = []
-        for k, (kind, u, v, cost, co2e, facility, extra) in enumerate(self.static):
+        out, a = self.out, self.first
+        for k, (kind, u, v, cost, co2e, facility, extra) in enumerate(self.static, start=a):
             for x in range(2):
-                e = int(self.wait_elem[k, x])
+                e = int(out.wait_elem[k, x])
                 if e < 0:
                     break
                 ekind, target, _ = self.elements[e]
-                legs.append(Leg(QUEUE, u, u, float(self.wait_mean[k, x]), float(self.wait_start[k, x]),
+                legs.append(Leg(QUEUE, u, u, float(out.wait_mean[k, x]), float(out.wait_start[k, x]),
                                 facility_id=target if ekind in (ElementKind.HANDLING, ElementKind.CUSTOMS) else None,
                                 link_id=target if ekind in (ElementKind.LINK, ElementKind.QUAY) else None))
-            legs.append(Leg(kind, u, v, float(self.hours[k]), float(self.start_h[k]), cost * self.teu, co2e * self.teu,
+            legs.append(Leg(kind, u, v, float(out.hours[k]), float(out.start_h[k]), cost * self.teu, co2e * self.teu,
                             facility_id=facility, **extra))
         return tuple(legs)

@@ -96,7 +96,13 @@ def _jit_namespace(module: Any) -> dict[str, Any]:
                 f = k.py_func
                 copy = types.FunctionType(f.__code__, ns, f.__name__, f.__defaults__, f.__closure__)
                 copy.__qualname__, copy.__doc__, copy.__kwdefaults__ = f.__qualname__, f.__doc__, f.__kwdefaults__
-                k._dispatcher = ns[name] = numba.njit(**k.options)(copy)
+                options = dict(k.options)
+                sources = options.pop("sources", None)
+                k._dispatcher = ns[name] = numba.njit(**options)(copy)
+                if sources:  # compiled code that holds other files' code: numba's cache stamped with all of them
+                    from silkway.kernel_cache import cache_on_sources, sources_cache
+
+                    cache_on_sources(sources_cache(tuple(sources)), k._dispatcher)
         for name, k in list(ns.items()):  # lazy kernels of other modules (imported by name)
             if isinstance(k, LazyKernel) and not (k.__module__ == module.__name__ and k.__name__ == name):
                 ns[name] = k.dispatcher
@@ -104,7 +110,9 @@ def _jit_namespace(module: Any) -> dict[str, Any]:
 
 
 def _njit(*args: Any, **options: Any) -> Any:
-    """``numba.njit`` with its options, lazily: ``@njit``, ``@njit(cache=True)``, ``njit(fn, **options)``."""
+    """``numba.njit`` with its options, lazily: ``@njit``, ``@njit(cache=True)``, ``njit(fn, **options)``. One option
+    of silkway's own: ``sources=("batch.py", "kernels.py")``, the files (in the kernel's folder) whose code the compiled
+    function holds, so that numba's on-disk cache is stamped with all of them (:mod:`silkway.kernel_cache`)."""
     if args and callable(args[0]):
         return LazyKernel(args[0], options)
     if args:

@@ -13,9 +13,11 @@ import operator
 from collections.abc import Sequence
 from typing import Protocol
 
+import numpy as np
+
 from silkway.vocabulary import Objective
 
-__all__ = ["DECIMALS", "FIELD", "Objective", "displayed", "dominates", "pareto_marks", "rank_key", "shown"]
+__all__ = ["DECIMALS", "FIELD", "Objective", "displayed", "dominates", "key_of", "marks_of", "pareto_marks", "rank_key", "shown"]
 
 
 class Figures(Protocol):
@@ -56,12 +58,26 @@ def dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 def pareto_marks(options: Sequence[Figures]) -> list[bool]:
     """For each option: True when no other option dominates it on the displayed figures."""
-    figs = [displayed(o) for o in options]
-    return [not any(dominates(other, f) for other in figs) for f in figs]
+    return marks_of([displayed(o) for o in options])
+
+
+def marks_of(figs: Sequence[tuple[float, ...]]) -> list[bool]:
+    """:func:`pareto_marks` of options whose :func:`displayed` figures are ``figs`` (:func:`dominates` over all pairs,
+    as arrays)."""
+    if not figs:
+        return []
+    f = np.asarray(figs, dtype=np.float64)
+    dominated = ((f[:, None, :] <= f[None, :, :]).all(axis=2) & (f[:, None, :] != f[None, :, :]).any(axis=2)).any(axis=0)
+    return [not x for x in dominated.tolist()]
 
 
 def rank_key(opt: Figures, objective: Objective) -> tuple[float, ...]:
     """Sort key: the displayed figure of the objective, then the other displayed figures, then the exact value."""
-    figs = displayed(opt)
+    return key_of(displayed(opt), getattr(opt, FIELD[objective]), objective)
+
+
+def key_of(figs: tuple[float, ...], exact: float, objective: Objective) -> tuple[float, ...]:
+    """:func:`rank_key` of an option whose :func:`displayed` figures are ``figs`` and exact figure for ``objective``
+    is ``exact`` (a caller ranking many times formats each option's figures once)."""
     k = _ORDER.index(objective)
-    return (figs[k], *figs[:k], *figs[k + 1:], getattr(opt, FIELD[objective]))
+    return (figs[k], *figs[:k], *figs[k + 1:], exact)

@@ -13,6 +13,7 @@ from silkway.errors import RoutingError, SilkwayError
 from silkway.limits import ALTERNATIVES, MAX_TRANSFERS, ROUTE_TEU, check_day
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
+from silkway.routing.batch import Penalties, corridor_paths
 from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
 from silkway.routing.corridors import (
@@ -27,7 +28,7 @@ from silkway.routing.corridors import (
 from silkway.routing.evaluate import Elements, PathArrays, clock_of, evaluate, path_arrays, wait_table
 from silkway.routing.hazards import Calendar, Hazards
 from silkway.routing.model import RouteOption, RouteResult, Via
-from silkway.routing.objectives import Objective, pareto_marks, rank_key
+from silkway.routing.objectives import FIELD, Objective, displayed, key_of, marks_of
 from silkway.routing.regions import Regions, build_regions
 from silkway.routing.search import MAX_FRONT, Path, Query, best_path, pareto_front, pareto_paths
 from silkway.routing.stategraph import StateGraph
@@ -46,6 +47,7 @@ THINNED = ("; the Pareto set passed {n} routes, so it was thinned by ε-dominanc
            "within {pct:g}% on each of time, cost and CO2e")
 RELAXED = " (relaxed for this query: no route obeys it{why})"
 PATH_CACHE = 4096  # paths whose query-independent data a router keeps
+NAMES_KEPT = 1024  # place names and avoid lists a router keeps resolved
 
 
 class PathInfo(NamedTuple):
@@ -106,8 +108,10 @@ class Router:
         self._waits: dict[int, tuple[Conditions, WaitTable]] = {}  # per Conditions object (kept: its id stays its own)
         self.conditions_cache: dict[tuple[object, ...], Conditions] = {}  # conditions_of: resolved waits files, per (spec, dataset, day)
         self._allowed: dict[Avoid, np.ndarray] = {}
+        self._resolved: dict[str, str] = {}  # place name as given → node id
+        self._avoids: dict[tuple[str, ...], Avoid] = {}  # avoid items as given → what they avoid
         self._paths: dict[tuple[object, ...], PathInfo] = {}
-        self._penalty = {c: self._corridor_penalty(c) for c in self.corridors}
+        self._penalties = Penalties([self._corridor_penalty(c) for c in self.corridors], len(self.graph.head))
 
     def _corridor_penalty(self, corridor: str) -> np.ndarray:
         g = self.graph
@@ -127,7 +131,26 @@ class Router:
         return mask
 
     def resolve(self, name: str) -> str:
-        return resolve_place(self.net, name, self.names)
+        """The node id of a place name (tolerant: :func:`resolve_place`), memoised per router (bounded)."""
+        node = self._resolved.get(name) if isinstance(name, str) else None
+        if node is None:
+            node = resolve_place(self.net, name, self.names)  # raises for an unknown name: nothing kept
+            if isinstance(name, str):
+                if len(self._resolved) >= NAMES_KEPT:
+                    self._resolved.clear()
+                self._resolved[name] = node
+        return node
+
+    def parse_avoid(self, items: tuple[str, ...]) -> Avoid:
+        """What ``items`` avoid (:func:`parse_avoid`), memoised per router (bounded)."""
+        av = self._avoids.get(items) if all(isinstance(x, str) for x in items) else None
+        if av is None:
+            av = parse_avoid(self.net, items, self.names, self.countries, self.country_names)
+            if all(isinstance(x, str) for x in items):
+                if len(self._avoids) >= NAMES_KEPT:
+                    self._avoids.clear()
+                self._avoids[items] = av
+        return av
 
     def resolve_via(self, name: str) -> str:
         """A via point is a place; a country there gets a message that says what to use instead."""
@@ -167,7 +190,7 @@ class Router:
             raise RoutingError(f"origin and destination are the same place ({self.net.node_by_id[o].name})")
         avoid, via = ([x] if isinstance(x, str) else x for x in (avoid, via))  # one name given as a plain string
         vias = tuple(self.resolve_via(v) for v in via)
-        av = parse_avoid(self.net, tuple(avoid), self.names, self.countries, self.country_names)
+        av = self.parse_avoid(tuple(avoid))
         for node_id, role in ((o, "origin"), (d, "destination"), *((v, "via point") for v in vias)):
             check_endpoint(self.net, node_id, av, role)
         depart_h, depart_dt = depart_datetime(depart)
@@ -189,9 +212,12 @@ class Router:
             if not front:
                 raise RoutingError(self._why_infeasible(q, av))
         calendar = Calendar(depart_dt, depart_h)
-        opts = self._options(self._candidates(q, allowed, rules, front, obj), depart_h, teu, samples, seed, cond, calendar)
-        best = sorted(_diverse(opts, obj, alternatives), key=lambda x: rank_key(x, obj))
-        front_opts = sorted((x for x in opts if x.pareto), key=lambda x: rank_key(x, Objective.TIME))
+        opts, shown = self._options(self._candidates(q, allowed, rules, front, obj), depart_h, teu, samples, seed, cond, calendar)
+        by_obj = sorted(zip((key_of(f, getattr(x, FIELD[obj]), obj) for x, f in zip(opts, shown, strict=True)), range(len(opts)),
+                            opts, strict=True))  # each option's figures formatted once (objectives.displayed)
+        best = _diverse([x for _, _, x in by_obj], alternatives)
+        front_opts = [x for _, _, x in sorted((key_of(f, x.days_median, Objective.TIME), i, x)
+                                              for i, (x, f) in enumerate(zip(opts, shown, strict=True)) if x.pareto)]
         constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers,
                        "corridor_rules": rules is not None}
         why = " without re-entering" if vias else ""
@@ -208,10 +234,8 @@ class Router:
         # the nominal optimum is in the front; its corridor needs no steered search
         top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
         top_corridor = self._path_info(top).corridor
-        for c in self.corridors:
-            if c == top_corridor:
-                continue
-            p = best_path(self.graph, q, allowed, k, self._penalty[c], rules)
+        rows = [r for r, c in enumerate(self.corridors) if c != top_corridor]
+        for p in corridor_paths(self.graph, q, allowed, k, self._penalties, rows, rules):  # one compiled call (routing/batch.py)
             if p is not None and (q.max_transfers is None or p.transfers <= q.max_transfers):
                 candidates.setdefault(p.arcs, p)
         return list(candidates.values())
@@ -244,8 +268,9 @@ class Router:
         return table
 
     def _options(self, paths: list[Path], depart_h: float, teu: float, samples: int, seed: int, cond: Conditions,
-                 calendar: Calendar) -> list[RouteOption]:
-        """Every candidate with its legs, via points and sampled times; Pareto marks over the displayed figures."""
+                 calendar: Calendar) -> tuple[list[RouteOption], list[tuple[float, ...]]]:
+        """Every candidate with its legs, via points and sampled times, Pareto marks over the displayed figures; and
+        those figures (:func:`~silkway.routing.objectives.displayed`)."""
         infos = [self._path_info(p) for p in paths]
         typical = bool(cond.waits)
         origins = []
@@ -255,11 +280,12 @@ class Router:
         times = evaluate([i.arrays for i in infos], [p.arrival_h for p in paths], origins, self._wait_table(cond), clock_of(calendar),
                          self.lognormals, seed, samples, depart_h, teu, self.elements)
         figs = [Figures(t.median_h / 24.0, t.p90_h / 24.0, p.cost_usd_per_teu * teu, p.co2e_kg_per_teu * teu) for p, t in zip(paths, times, strict=True)]
+        shown: list[tuple[float, ...]] = [displayed(f) for f in figs]
         return [RouteOption(info.corridor, info.node_ids, t.legs, days_nominal=t.nominal_h / 24.0, days_median=f.days_median,
                             days_p90=f.days_p90, expected_wait_days=t.queue_h / 24.0, cost_usd=f.cost_usd, co2e_kg=f.co2e_kg,
                             transfers=p.transfers, distance_km=info.arrays.distance_km, via=info.via, pareto=mark,
                             gap_variability_days=t.gap_variability_h / 24.0, gap_timetable_days=t.gap_timetable_h / 24.0)
-                for p, info, t, f, mark in zip(paths, infos, times, figs, pareto_marks(figs), strict=True)]
+                for p, info, t, f, mark in zip(paths, infos, times, figs, marks_of(shown), strict=True)], shown
 
     def _why_infeasible(self, q: Query, av: Avoid) -> str:
         net, ids = self.net, self.graph.node_ids
@@ -296,10 +322,11 @@ class Router:
                 f"{q.max_transfers} (a route that re-enters no country and crosses no water body twice needs {k} transfers)")
 
 
-def _diverse(opts: list[RouteOption], obj: Objective, n: int) -> list[RouteOption]:
-    """The best option of each corridor label by the objective's displayed figure, the best labels first, at most ``n``."""
+def _diverse(ranked: list[RouteOption], n: int) -> list[RouteOption]:
+    """The best option of each corridor label of ``ranked`` (best first by the objective's displayed figure), the best
+    labels first, at most ``n``."""
     best: dict[str, RouteOption] = {}
-    for x in sorted(opts, key=lambda x: rank_key(x, obj)):
+    for x in ranked:
         best.setdefault(x.corridor, x)
     return list(best.values())[:n]
 
@@ -320,22 +347,38 @@ def router_of(net: Network) -> Router:
 
 
 _PERIODS = "_silkway_period_routers"  # routers of a dated network's snapshots, one per period without changes
+_DAYS = "_silkway_day_routers"  # the same routers by day asked for (bounded)
+_DATED = "_silkway_is_dated"  # whether the network has dated rows (it is immutable: looked at once)
 
 
 def router_at(net: Network, day: dt.date | None) -> Router:
     """The router of ``net`` as of ``day`` (None: the network as given). A dated network keeps one router per period
     between change dates on itself (bounded by the number of dated changes), so routes on many departure dates
-    share them."""
-    from silkway.network.dates import is_dated, period_of
-
+    share them; the period of a day is looked up once (bounded)."""
     full = net.dated if net.dated is not None else net
-    if day is None or not is_dated(full):
+    if day is None:
         return router_of(net)
-    key = period_of(full, day)
-    cache = vars(full).setdefault(_PERIODS, {})
-    if key not in cache:
-        cache[key] = Router(full.at(key))
-    return cast(Router, cache[key])
+    cache = vars(full)
+    dated = cache.get(_DATED)
+    if dated is None:
+        from silkway.network.dates import is_dated
+
+        dated = cache.setdefault(_DATED, is_dated(full))
+    if not dated:
+        return router_of(net)
+    by_day = cache.setdefault(_DAYS, {})
+    router = by_day.get(day)
+    if router is None:
+        from silkway.network.dates import period_of
+
+        key = period_of(full, day)
+        periods = cache.setdefault(_PERIODS, {})
+        if key not in periods:
+            periods[key] = Router(full.at(key))
+        if len(by_day) >= NAMES_KEPT:
+            by_day.clear()
+        router = by_day[day] = periods[key]
+    return cast(Router, router)
 
 
 def route_day(as_of: dt.date | str | None, depart: dt.date | dt.datetime | str | None) -> dt.date | None:

@@ -102,9 +102,11 @@ def _month(clock: Any, t: float) -> int:
 
 
 @nb.njit(cache=True)
-def _select(a: np.ndarray, k: int) -> float:
-    """The k-th smallest value of ``a`` (reordered in place: quickselect, median-of-three pivot)."""
-    lo, hi = 0, len(a) - 1
+def _select(a: np.ndarray, k: int, lo: int) -> float:
+    """The k-th smallest value of ``a`` (reordered in place: quickselect, median-of-three pivot), searched in
+    ``a[lo:]``: everything left of ``lo`` must be ≤ everything from it on (``lo`` ≤ ``k``). On return everything
+    left of k is ≤ ``a[k]`` and everything right of it ≥."""
+    hi = len(a) - 1
     while hi > lo:
         mid = (lo + hi) // 2
         if a[mid] < a[lo]:
@@ -134,12 +136,13 @@ def _select(a: np.ndarray, k: int) -> float:
 
 
 @nb.njit(cache=True)
-def _quantile(a: np.ndarray, level: float) -> float:
-    """numpy's default (linear) quantile of ``a`` at ``level``: order statistics lo and lo + 1 interpolated. Reorders ``a``."""
+def _quantile(a: np.ndarray, level: float, start: int = 0) -> float:
+    """numpy's default (linear) quantile of ``a`` at ``level``: order statistics lo and lo + 1 interpolated. Reorders ``a``
+    (partitioned at lo: a later call for a higher level passes ``start`` = lo and searches only right of it)."""
     n = len(a)
     x = level * (n - 1)
     lo = int(x)
-    v_lo = _select(a, lo)
+    v_lo = _select(a, lo, start)
     v_hi = v_lo
     if lo + 1 < n:  # after the selection, everything right of lo is ≥ a[lo]: order statistic lo + 1 is their minimum
         v_hi = a[lo + 1]
@@ -154,7 +157,7 @@ def quantiles(h: np.ndarray) -> tuple[float, float]:
     """Median and P90 of the draws ``h`` (linear interpolation between order statistics, numpy's default)."""
     a = h.copy()
     q50 = _quantile(a, 0.5)
-    return q50, _quantile(a, 0.9)
+    return q50, _quantile(a, 0.9, int(0.5 * (len(a) - 1)))
 
 
 @nb.njit(cache=True)
@@ -253,38 +256,52 @@ def _sample(b: Any, draws: Any, j: int, depart_h: float, legs: Any, closure: np.
             for s in range(len(q) - 1):
                 dq[s] = q[s + 1] - q[s]
             pos, frac = draws.wait_pos[x, row], draws.wait_frac[x, row]
-            for i in range(n):
-                s = pos[i]
-                d = q[s] + dq[s] * frac[i]
-                part_w[i] = d if nw == 0 else part_w[i] + d
+            if nw == 0:
+                for i in range(n):
+                    s = pos[i]
+                    part_w[i] = q[s] + dq[s] * frac[i]
+            else:
+                for i in range(n):
+                    s = pos[i]
+                    part_w[i] = part_w[i] + (q[s] + dq[s] * frac[i])
             nw += 1
         p = closure[k, 0]
         if p > 0.0 and kind != K_WAIT:  # a closure in force on arrival: the rest of it (uniform over its length)
             length = closure[k, 1]
-            for i in range(n):
-                d = draws.uniforms[1, row, i] * length if draws.uniforms[0, row, i] < p else 0.0
-                part_c[i] = d if nc == 0 else part_c[i] + d
+            u0, u1 = draws.uniforms[0, row], draws.uniforms[1, row]
+            if nc == 0:
+                for i in range(n):
+                    part_c[i] = u1[i] * length if u0[i] < p else 0.0
+            else:
+                for i in range(n):
+                    part_c[i] = part_c[i] + (u1[i] * length if u0[i] < p else 0.0)
             nc += 1
         sig = b.i[k, I_SIGMA]
         if sig >= 0:
             med = b.f[k, F_MEDIAN]
-            for i in range(n):
-                d = med * draws.factors[sig, row, i]
-                part_l[i] = d if nl == 0 else part_l[i] + d
+            fac = draws.factors[sig, row]
+            if nl == 0:
+                for i in range(n):
+                    part_l[i] = med * fac[i]
+            else:
+                for i in range(n):
+                    part_l[i] = part_l[i] + med * fac[i]
             nl += 1
         if kind == K_WAIT or k == z - 1:  # the end of a run: its steps, then the wait for the next departure
-            if nl or nc or nw:
-                for i in range(n):
-                    if nl:
-                        seg = part_l[i]
-                        if nc:
-                            seg = seg + part_c[i]
+            if nl or nc or nw:  # the run's draws: (lognormal + closures) + waits, each part summed apart
+                seg = part_l if nl else part_c
+                if nl and nc:
+                    for i in range(n):
+                        part_l[i] = part_l[i] + part_c[i]
+                if nw:
+                    if nl or nc:
+                        for i in range(n):
+                            seg[i] = seg[i] + part_w[i]
                     else:
-                        seg = part_c[i] if nc else 0.0
-                    if nw:
-                        seg = seg + part_w[i] if (nl or nc) else part_w[i]
-                    t[i] = t[i] + seg
-                    steps[i] = steps[i] + seg
+                        seg = part_w
+                for i in range(n):
+                    t[i] = t[i] + seg[i]
+                    steps[i] = steps[i] + seg[i]
             if run_queue:
                 for i in range(n):
                     t[i] = t[i] + run_queue
@@ -302,7 +319,7 @@ def _sample(b: Any, draws: Any, j: int, depart_h: float, legs: Any, closure: np.
         if queue_total:
             steps[i] = steps[i] + queue_total
     legs.fig[j, R_Q50] = _quantile(t, 0.5)
-    legs.fig[j, R_Q90] = _quantile(t, 0.9)
+    legs.fig[j, R_Q90] = _quantile(t, 0.9, int(0.5 * (n - 1)))  # t is partitioned at the median's order statistic
     legs.fig[j, R_STEPS_Q50] = _quantile(steps, 0.5)
 
 

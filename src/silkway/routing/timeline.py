@@ -92,14 +92,16 @@ class LognormalTable:
         key = (seed, n, u.shape[1])
         if self._wait_segments[0] != key:
             pos, frac = quantile_segments(u)
-            self._wait_segments = (key, (pos.astype(np.int8), frac))  # segments 0–7: a byte each (less memory to stream)
+            # segments 0–7: a byte each (less memory to stream); both C-ordered, as the compiled evaluation reads them
+            self._wait_segments = (key, (np.ascontiguousarray(pos, dtype=np.int8), np.ascontiguousarray(frac)))
         return self._wait_segments[1]
 
     def _stream(self, cache: dict[tuple[int, int], np.ndarray], seed: int, n: int, rows: int, tag: int) -> np.ndarray:
         u = cache.get((seed, n))
         if u is None or u.shape[1] < rows:
             r = max(32 * -(-rows // 32), 0 if u is None else u.shape[1])
-            u = np.random.default_rng([seed, tag]).random((r, 2, n)).transpose(1, 0, 2)  # row k: the same numbers for any r
+            # row k: the same numbers for any r; C-ordered (2, r, n), as the compiled evaluation reads them
+            u = np.ascontiguousarray(np.random.default_rng([seed, tag]).random((r, 2, n)).transpose(1, 0, 2))
             cache.pop((seed, n), None)
             while len(cache) >= self.keep:
                 cache.pop(next(iter(cache)))

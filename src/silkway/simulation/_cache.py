@@ -3,70 +3,30 @@
 numba stamps a cached function with its own source file only, but the kernel's compiled code also holds the helpers it
 inlines or calls from the other kernel modules and the column constants of ``_layout``: after editing one of them, a
 stale compiled kernel would be loaded. Each compiled function of the kernel modules gets a cache whose stamp is a
-SHA-256 digest of all of them (:data:`KERNEL_FILES`), so editing any one recompiles the kernel. The cache files stay
-where numba keeps them (the folder ``NUMBA_CACHE_DIR`` names when set, else ``__pycache__`` next to the source, else
-the user-wide cache); only the stamp changes. numba's index key does not include ``NUMBA_BOUNDSCHECK``: a run with
-bounds checking must use its own ``NUMBA_CACHE_DIR`` (as ``.ci/run`` does), else it would load the unchecked kernel.
-Uses numba's cache classes (``numba.core.caching``), not a cache of its own.
+SHA-256 digest of all of them (:data:`KERNEL_FILES`), so editing any one recompiles the kernel
+(:mod:`silkway.kernel_cache`). The cache files stay where numba keeps them (the folder ``NUMBA_CACHE_DIR`` names when
+set, else ``__pycache__`` next to the source, else the user-wide cache); only the stamp changes. numba's index key
+does not include ``NUMBA_BOUNDSCHECK``: a run with bounds checking must use its own ``NUMBA_CACHE_DIR`` (as
+``.ci/run`` does), else it would load the unchecked kernel.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from numba.core.caching import (
-    CompileResultCacheImpl,
-    FunctionCache,
-    InTreeCacheLocator,
-    UserProvidedCacheLocator,
-    UserWideCacheLocator,
-)
+from silkway.kernel_cache import cache_on_sources, digest, sources_cache
 
 KERNEL_FILES = ("_kernel.py", "_station.py", "_vessels.py", "_heap.py", "_rng.py", "_layout.py")
 
 
 def kernel_digest(folder: Path, names: tuple[str, ...] = KERNEL_FILES) -> str:
     """SHA-256 over the names and contents of the kernel source files in ``folder``."""
-    h = hashlib.sha256()
-    for name in names:
-        h.update(name.encode())
-        h.update((folder / name).read_bytes())
-    return h.hexdigest()
+    return digest(folder, names)
 
 
-class _KernelSources:
-    """Stamp of a kernel function: the digest of every kernel file, not only of the function's own file."""
-
-    _py_file: str
-
-    def get_source_stamp(self) -> str:
-        return kernel_digest(Path(self._py_file).parent)
-
-
-class _UserProvided(_KernelSources, UserProvidedCacheLocator):  # NUMBA_CACHE_DIR set: numba's own rule, honoured
-    pass
-
-
-class _InTree(_KernelSources, InTreeCacheLocator):
-    pass
-
-
-class _UserWide(_KernelSources, UserWideCacheLocator):  # __pycache__ not writable (an installed package)
-    pass
-
-
-class _KernelCacheImpl(CompileResultCacheImpl):
-    _locator_classes = [_UserProvided, _InTree, _UserWide]
-
-
-class KernelCache(FunctionCache):
-    """numba's function cache with the kernel-wide stamp."""
-
-    _impl_class = _KernelCacheImpl
+KernelCache = sources_cache(KERNEL_FILES)  # numba's function cache with the kernel-wide stamp
 
 
 def cache_on_kernel_sources(*dispatchers) -> None:  # numba CPUDispatcher objects (their private _cache is set)
     """Give each compiled function (``@njit(cache=True)``) the kernel-wide cache; call before its first compilation."""
-    for d in dispatchers:
-        d._cache = KernelCache(d.py_func)
+    cache_on_sources(KernelCache, *dispatchers)
