@@ -9,10 +9,10 @@
   of (time + time bound, cost, CO2e, label number); a label whose criteria plus the bounds are dominated by a route
   already found is dropped. With ``eps > 0``, once switched on (a label or route cap passed), ε-dominance with debts:
   each label carries a debt per criterion (what it may be worse than the routes it stands for); a label not yet
-  expanded may take on another at its state by raising its debt, up to eps/(1 + eps) × (its criteria + the state's
-  bounds); so every route of the exact Pareto set has a returned route within a factor (1 + eps) on each of time
-  since departure, cost and CO2e (the proof: docs/routing.md "Large networks"). No time debt at states from which a
-  timetabled arc can be reached (:func:`reaches`).
+  expanded may take on another at its state by raising its debt, up to eps/(1 + eps) × its own criteria; so every
+  route of the exact Pareto set has a returned route within a factor (1 + eps) on each of time since departure,
+  cost and CO2e (the proof: docs/routing.md "Large networks"). No time debt at states from which a timetabled arc
+  can be reached (:func:`reaches`).
 * :func:`best` — time-dependent Dijkstra on one criterion with per-arc multipliers (the corridor alternatives).
 
 Region masks (the corridor rule) are two 64-bit words per arc: up to 128 countries and water bodies.
@@ -238,11 +238,11 @@ def _covers(lf, x, t, c, e, gt, gc, ge):
 
 
 @nb.njit(cache=True, inline="always")
-def _debt_to_absorb(xt, xc, xe, xgt, xgc, xge, t, c, e, gt, gc, ge, timed, depart, share, bt, bc, be):
+def _debt_to_absorb(xt, xc, xe, xgt, xgc, xge, t, c, e, gt, gc, ge, timed, depart, share):
     """The debts a label (criteria xt, xc, xe, debts xg*) would need to stand for a candidate (t, c, e, debts g*), or
-    a negative time debt when that passes its allowance: ``share`` × (its own time since departure, cost and CO2e plus
-    the state's lower bounds ``b*`` on the rest: at most the whole of any route it leads to), and no time debt at a
-    ``timed`` state (a timetabled arc lies ahead: a later arrival may miss a departure)."""
+    a negative time debt when that passes its allowance: ``share`` × its own time since departure, cost and CO2e (at
+    most the whole of any route it leads to), and no time debt at a ``timed`` state (a timetabled arc lies ahead: a
+    later arrival may miss a departure)."""
     nt = max(xgt, gt + xt - t)
     nc = max(xgc, gc + xc - c)
     ne = max(xge, ge + xe - e)
@@ -250,7 +250,7 @@ def _debt_to_absorb(xt, xc, xe, xgt, xgc, xge, t, c, e, gt, gc, ge, timed, depar
         if nt > EPS:
             return -1.0, 0.0, 0.0
         nt = 0.0
-    if nt > share * (xt - depart + bt) + EPS or nc > share * (xc + bc) + EPS or ne > share * (xe + be) + EPS:
+    if nt > share * (xt - depart) + EPS or nc > share * xc + EPS or ne > share * xe + EPS:
         return -1.0, 0.0, 0.0
     return nt, nc, ne
 
@@ -363,8 +363,7 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
                         break
                     if eps_now > 0.0 and flags[x] & 2 == 0:
                         dt, dc, de = _debt_to_absorb(lf[x, 0], lf[x, 1], lf[x, 2], lf[x, 3], lf[x, 4], lf[x, 5],
-                                                     t2, c2, e2, gt, gc, ge, timed[s2], depart, share,
-                                                     lb_t[s2], lb_c[s2], lb_e[s2])
+                                                     t2, c2, e2, gt, gc, ge, timed[s2], depart, share)
                         if dt >= 0.0:
                             lf[x, 3], lf[x, 4], lf[x, 5] = dt, dc, de
                             dominated = True
@@ -385,8 +384,7 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
                         flags[x] &= ~1
                     elif eps_now > 0.0 and flags[x] & 2 == 0:
                         dt, dc, de = _debt_to_absorb(t2, c2, e2, g2t, g2c, g2e, lf[x, 0], lf[x, 1], lf[x, 2],
-                                                     lf[x, 3], lf[x, 4], lf[x, 5], timed[s2], depart, share,
-                                                     lb_t[s2], lb_c[s2], lb_e[s2])
+                                                     lf[x, 3], lf[x, 4], lf[x, 5], timed[s2], depart, share)
                         if dt >= 0.0:
                             g2t, g2c, g2e = dt, dc, de
                             flags[x] &= ~1
