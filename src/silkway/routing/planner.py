@@ -30,7 +30,7 @@ from silkway.routing.hazards import Calendar, Hazards
 from silkway.routing.model import RouteOption, RouteResult, Via
 from silkway.routing.objectives import FIELD, Objective, displayed, key_of, marks_of
 from silkway.routing.regions import Regions, build_regions
-from silkway.routing.search import MAX_FRONT, Path, Query, best_path, pareto_front, pareto_paths
+from silkway.routing.search import Path, Query, best_path, pareto_front, pareto_paths
 from silkway.routing.stategraph import StateGraph
 from silkway.routing.timekernel import WaitTable
 from silkway.routing.timeline import LognormalTable, path_steps
@@ -43,8 +43,6 @@ METHOD = ("exact Pareto label-setting over (node, platform) states with timetabl
           "door-to-door time quantiles by Monte Carlo: {n} draws, seed {seed}, each step lognormal from its median and P90, "
           "waits recomputed from each sampled arrival, random closures drawn at their rate for the month; "
           "conditions: {conditions}; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
-THINNED = ("; the Pareto set passed {n} routes, so it was thinned by ε-dominance: every exact Pareto route has one here "
-           "within {pct:g}% on each of time, cost and CO2e")
 RELAXED = " (relaxed for this query: no route obeys it{why})"
 PATH_CACHE = 4096  # paths whose query-independent data a router keeps
 NAMES_KEPT = 1024  # place names and avoid lists a router keeps resolved
@@ -223,8 +221,8 @@ class Router:
         why = " without re-entering" if vias else ""
         relaxed = "" if rules is not None else RELAXED.format(why=" with these via points" if why else "")
         method = METHOD.format(n=samples, seed=seed, relaxed=relaxed, conditions=cond.label)
-        if found.eps:
-            method += THINNED.format(n=MAX_FRONT, pct=found.eps * 100)
+        if found.eps:  # which ε and why (search.Front.note)
+            method += "; " + found.note
         return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints, method, cond)
 
     def _candidates(self, q: Query, allowed: np.ndarray, rules: Regions | None, front: list[Path], obj: Objective) -> list[Path]:

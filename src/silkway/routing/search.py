@@ -7,9 +7,12 @@ label-setting is exact (checked against brute-force enumeration in the tests). B
 (:mod:`silkway.routing.kernels`) over the graph's arrays (:meth:`StateGraph.arrays`), with per-criterion lower bounds
 to the destination from reverse searches (:func:`lower_bounds`) to drop labels that cannot reach the Pareto set.
 
-When a query's Pareto set grows past :data:`MAX_FRONT` routes, the search goes on with ε-dominance against the routes
-found (ε = :data:`FRONT_EPS`): every route of the exact Pareto set then has a returned route no worse than (1 + ε) ×
-its time, cost and CO2e. :attr:`Front.eps` says whether that happened (0.0: the set is exact).
+The search is exact unless a query gets large: on a network of at least :data:`LARGE_NODES` nodes, or once it has
+made more than :data:`MAX_LABELS` labels, or found more than :data:`MAX_FRONT` Pareto routes, it goes on with
+ε-dominance (ε = :data:`FRONT_EPS`), within the bags of the states and against the routes found: every route of the
+exact Pareto set then has a returned route no worse than (1 + ε) × its time since departure, cost and CO2e (the
+argument: :mod:`silkway.routing.kernels`, docs/routing.md "Large networks"). :attr:`Front.eps` and
+:attr:`Front.reason` say whether and why that happened (0.0 and "": the set is exact).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ Bounds = tuple[np.ndarray, np.ndarray, np.ndarray]  # per state: time h, cost US
 EPS = 1e-9
 INF = float("inf")
 MAX_FRONT = 64  # Pareto routes of one query before ε-dominance sets in
+MAX_LABELS = 200_000  # labels of one query before ε-dominance sets in
+LARGE_NODES = 50_000  # networks of at least this many nodes search with ε-dominance from the start
 FRONT_EPS = 0.01  # ε of the guarantee: every exact Pareto route has a returned one within 1 % on each criterion
 NO_VIA = np.empty(0, dtype=np.int64)
 
@@ -70,11 +75,21 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class Front:
-    """The Pareto routes of a query, fastest first; ``eps`` > 0 when the set was thinned by ε-dominance."""
+    """The Pareto routes of a query, fastest first; ``eps`` > 0 when the set was thinned by ε-dominance, and
+    ``reason`` says why ("" when exact)."""
 
     paths: list[Path]
     eps: float
     labels: int  # labels created by the search (a measure of its work)
+    reason: str = ""
+
+    @property
+    def note(self) -> str:
+        """One sentence for an answer's method: which ε and why, with its guarantee ("" when exact)."""
+        if not self.eps:
+            return ""
+        return (f"the Pareto set was thinned by ε-dominance (ε = {self.eps:g}) because {self.reason}: every exact Pareto "
+                f"route has one here within {self.eps * 100:g}% on each of time since departure, cost and CO2e")
 
 
 def _allowed(allowed: np.ndarray | Sequence[bool]) -> np.ndarray:
@@ -143,14 +158,31 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     return cast(Bounds, out)
 
 
+def _timed(g: StateGraph, ar: Arrays, ok: np.ndarray) -> np.ndarray:
+    """Per state: can an allowed timetabled arc be reached from it? (There the ε rule takes on no time debt.) Kept on
+    the graph per allowed-arcs array, like the lower bounds."""
+    cache = g.bounds_cache
+    key = (-2, id(ok))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is ok:
+        return cast(np.ndarray, hit[1])
+    sched = np.flatnonzero((ar.period_h != 0.0) & ok)
+    out = kernels.reaches(ar.rindptr, ar.rarcs, ar.tail, ok, np.unique(ar.tail[sched]), g.n_states)
+    if len(cache) >= 16:
+        cache.clear()
+    cache[key] = (ok, out)
+    return cast(np.ndarray, out)
+
+
 def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None, *, max_front: int = MAX_FRONT,
-                 eps: float = FRONT_EPS) -> Front:
+                 eps: float = FRONT_EPS, max_labels: int = MAX_LABELS, large_nodes: int = LARGE_NODES) -> Front:
     """Every Pareto-optimal route in (arrival time, cost, CO2e), plus transfers when capped.
 
     With ``rules`` only routes that never re-enter a region they have left (a country, or a water body after an
     international crossing of it; see :mod:`silkway.routing.regions`) are searched; each label carries the bitmask
     of the regions left, and a label dominates another only when its mask is a subset, so the set stays exact
-    for the restricted problem. Past ``max_front`` routes, ε-dominance (module docstring); ``eps=0`` keeps it exact."""
+    for the restricted problem. ε-dominance on a network of ``large_nodes`` nodes or more, past ``max_labels`` labels
+    or past ``max_front`` routes (module docstring); ``eps=0`` keeps it exact."""
     sp = contract.space(g, q, _allowed(allowed), rules)  # the skeleton when the graph has one
     ar, ok = sp.arrays, sp.ok
     use_tr = q.max_transfers is not None
@@ -160,19 +192,24 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     ss, ts, cs, es = _start(g, ar, q, ok)
     ft, fc, fe = _finish(g, q.dest)
     via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
+    n_nodes = len(g.node_ids)
+    large = eps > 0 and n_nodes >= large_nodes
+    timed = _timed(g, ar, ok) if eps > 0 else ar.zero_bound.astype(np.bool_)
     with g.scratch.lock:
         bag = g.scratch.bag(g.n_states * (len(via) + 1))
-        lf, li, fi, ff, used, n = kernels.pareto(
+        lf, li, fi, ff, why, n = kernels.pareto(
             ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
             use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
-            q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], q.depart_h, float(eps), max_front,
-            bag)
+            q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], timed, q.depart_h, float(eps),
+            max_front, -1 if large else max_labels, bag)
     finals = sorted((float(ff[k, 0]), float(ff[k, 1]), float(ff[k, 2]), int(fi[k, 1]), int(fi[k, 0])) for k in range(len(fi)))
-    return Front([sp.path(_path(li, f), q) for f in finals], eps if used else 0.0, int(n))
+    reason = ("" if not why else f"the network has {n_nodes:,} nodes (at least {large_nodes:,})" if large
+              else f"the search passed {max_labels:,} labels" if why == 2 else f"the Pareto set passed {max_front} routes")
+    return Front([sp.path(_path(li, f), q) for f in finals], eps if why else 0.0, int(n), reason)
 
 
 def pareto_paths(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None) -> list[Path]:
-    """The Pareto routes of :func:`pareto_front` (exact up to :data:`MAX_FRONT` routes)."""
+    """The Pareto routes of :func:`pareto_front` (exact unless the query gets large: module docstring)."""
     return pareto_front(g, q, allowed, rules).paths
 
 
