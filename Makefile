@@ -19,10 +19,10 @@ run: $(STAMP)
 browser:
 	bash scripts/install-browser.sh
 
-# Two worker processes (pytest-xdist; CI has 2 cores), work stealing: a worker that runs out takes half of what the
-# other has left (the tests' durations differ by 1000x). Why no test needs a worker of its own: docs/design.md.
+# Two worker processes (pytest-xdist; CI has 2 cores), a test file at a time: each file's tests run in order in one
+# worker, its module fixtures (a Dask cluster, a browser, a live server) made once. Why: docs/design.md.
 test: $(STAMP) browser
-	$(PY) -m pytest -q -n 2 --dist worksteal
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # Data build: recompute the deep-sea lanes of the embedded dataset (searoute; the product only reads the result).
 sea-lanes: $(STAMP)
