@@ -24,8 +24,10 @@ run: $(STAMP) aot
 browser:
 	bash scripts/install-browser.sh
 
+# Two worker processes (pytest-xdist; CI has 2 cores), a test file at a time: each file's tests run in order in one
+# worker, its module fixtures (a Dask cluster, a browser, a live server) made once. Why: docs/design.md.
 test: $(STAMP) aot browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # Data build: recompute the deep-sea lanes of the embedded dataset (searoute; the product only reads the result).
 sea-lanes: $(STAMP)

@@ -80,12 +80,15 @@ def test_cli_simulate_unknown_avoid_is_a_clean_error(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_kernel_compile_state_follows_numba_cache(monkeypatch):
-    """True once the kernel is in numba's cache (the tests compiled it); with an empty cache index the answer is False.
-    (A first run after install cannot be reproduced here without deleting the shared cache.)"""
+def test_kernel_compile_state_follows_numba_cache(monkeypatch, sim_tiny_dir):
+    """True once the kernel is in numba's cache (a one-day run here compiles or loads it: the test does not count on an
+    earlier test of its process, which under `make test`'s two workers may have run in the other one); with an empty
+    cache index the answer is False. (A first run after install cannot be reproduced here without deleting the shared
+    cache.)"""
     from silkway.services import simulation as sim
     from silkway.simulation._kernel import run_until
 
+    sim.run_simulation(sim_tiny_dir, days=1, seed=0, options=SimOptions(warmup_days=0))
     assert sim.kernel_compiled() is True
     monkeypatch.setattr(run_until._cache._cache_file, "_load_index", lambda: {})
     assert sim.kernel_compiled() is False
