@@ -75,14 +75,13 @@ def path_arrays(g: StateGraph, steps: list[Located], hazards: Hazards, table: Lo
     distance = 0.0
     for k, ((step, u, v, a), (closures, element)) in enumerate(zip(steps, risks, strict=True)):
         f[k, tk.F_MEDIAN], f[k, tk.F_PERIOD], f[k, tk.F_OFFSET] = step.median_h, step.period_h, step.offset_h
-        for m in range(tk.MONTHS):  # p = 1 − Π(1 − pᵢ), length their risk-weighted mean (hazards module docstring)
-            ps = [hazards.p(c, m or None) for c in closures]
+        for m in range(tk.MONTHS if closures else 0):  # p = 1 − Π(1 − pᵢ), length their risk-weighted mean (hazards
+            ps = [hazards.p(c, m or None) for c in closures]  # module docstring); a step without closures keeps its zeros
             keep = 1.0
             for x in ps:
                 keep *= 1.0 - x
-            f[k, tk.F_P + m] = 1.0 - keep if closures else 0.0
-            f[k, tk.F_LEN + m] = (sum(x * c.duration_days * 24.0 for x, c in zip(ps, closures, strict=True)) / max(sum(ps), 1e-300)
-                                  if closures else 0.0)
+            f[k, tk.F_P + m] = 1.0 - keep
+            f[k, tk.F_LEN + m] = sum(x * c.duration_days * 24.0 for x, c in zip(ps, closures, strict=True)) / max(sum(ps), 1e-300)
         ii[k, tk.I_KIND] = KIND_CODE[step.kind]
         ii[k, tk.I_SIGMA] = table.index(step) if step.kind != WAIT and step.median_h > 0 else -1
         ii[k, tk.I_ELEMENT] = -1 if element is None else elements.id_of(element)
