@@ -77,6 +77,8 @@ def numba_key(ty: Any) -> Any:
     from numba import types
     from numba.np.numpy_support import as_dtype
 
+    if isinstance(ty, types.Literal):  # a constant the JIT specialised on (a kernel called with 0 from another kernel):
+        return repr(ty)  # never a call's key, else the build would export it and compile that constant in
     if isinstance(ty, types.Array):
         return (as_dtype(ty.dtype).str, ty.ndim, ty.layout, not ty.mutable, ty.aligned)
     if isinstance(ty, types.Boolean):

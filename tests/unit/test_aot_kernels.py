@@ -198,3 +198,28 @@ def test_route_with_a_fresh_build_imports_no_numba_and_answers_as_the_jit(query)
     assert runs["jit"].stderr.splitlines()[-1] == f"not used: {aot.ENV_SWITCH}=0 True"
     assert json.loads(runs["aot"].stdout)["options"]  # a real answer
     assert runs["aot"].stdout == runs["jit"].stdout
+
+
+def test_a_constant_the_jit_specialised_on_is_never_a_call_key():
+    """batch.corridor_searches calls kernels.trace(li, sk, 0, 1) inside numba, which compiles trace for the literal
+    constants 0 and 1 too; that signature must not stand for a Python call with plain integers (the first build
+    exported it, so the planner's trace(li, i, L_ARC=2, L_PARENT=3) read columns 0 and 1 and looped for ever)."""
+    from numba import types
+
+    from silkway.aot_build import numba_key
+
+    assert numba_key(types.int64) == "i8"
+    assert numba_key(types.literal(0)) != "i8" and numba_key(types.literal(True)) != "b1"
+
+
+@pytest.mark.usefixtures("fresh_index")
+def test_a_fresh_build_reads_the_columns_it_is_given():
+    """The labels as the planner keeps them (8 columns; arc and parent in kernels.L_ARC / L_PARENT): the compiled
+    trace follows the columns passed, as the JIT does."""
+    _require_build()
+    li = np.zeros((6, 8), dtype=np.int64)
+    li[:, kernels.L_ARC] = [-1, 7, 8, 9, 5, 5]
+    li[:, kernels.L_PARENT] = [-1, 0, 1, 2, 4, 4]  # labels 4 and 5 would loop on columns 0/1 (all zeros: arc 0 ≥ 0)
+    assert aot.type_key((li, 3, kernels.L_ARC, kernels.L_PARENT)) in aot.functions("silkway.routing.kernels", "trace")
+    out, first = kernels.trace(li, 3, kernels.L_ARC, kernels.L_PARENT)
+    assert out.tolist() == [7, 8, 9] and first == 0
