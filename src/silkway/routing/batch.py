@@ -27,7 +27,7 @@ from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph
 SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function of this module holds
 
 
-@nb.njit(cache=True, sources=SOURCES)
+@nb.stamped(SOURCES, cache=True)
 def corridor_searches(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
                       use_rules, enter0, enter1, leave0, leave1, start_s, start_t, start_c, start_e, layer0, via, dest, spn,
                       n_platforms, fin_t, fin_c, fin_e, objective, penalties, rows, scales, lb, g, lf, li, done, touched, hk, hi):

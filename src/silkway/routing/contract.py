@@ -243,7 +243,7 @@ def _walk(indptr: np.ndarray, order: np.ndarray, arc_head: np.ndarray, arc_link:
     return cptr[:nc + 1].copy(), links[:nl].copy(), nodes[:nn].copy(), nc
 
 
-@nb.njit(cache=True, sources=("contract.py", "kernels.py"))  # it calls kernels._next_departure: stamped with both files
+@nb.stamped(("contract.py", "kernels.py"), cache=True)  # it calls kernels._next_departure: stamped with both files
 def _walk_arcs(arcs: np.ndarray, pre: np.ndarray, period: np.ndarray, offset: np.ndarray, post: np.ndarray,
                cost: np.ndarray, co2e: np.ndarray, t: float, c: float, e: float) -> tuple[float, float, float]:
     """Time, cost and CO2e after ``arcs`` from (t, c, e), in the order of operations of ``kernels.pareto``/``best``."""

@@ -110,9 +110,8 @@ def _jit_namespace(module: Any) -> dict[str, Any]:
 
 
 def _njit(*args: Any, **options: Any) -> Any:
-    """``numba.njit`` with its options, lazily: ``@njit``, ``@njit(cache=True)``, ``njit(fn, **options)``. One option
-    of silkway's own: ``sources=("batch.py", "kernels.py")``, the files (in the kernel's folder) whose code the compiled
-    function holds, so that numba's on-disk cache is stamped with all of them (:mod:`silkway.kernel_cache`)."""
+    """``numba.njit`` with its options, lazily: ``@njit``, ``@njit(cache=True)``, ``njit(fn, **options)`` (for a
+    cache stamped with other files too: :func:`stamped`)."""
     if args and callable(args[0]):
         return LazyKernel(args[0], options)
     if args:
@@ -120,6 +119,17 @@ def _njit(*args: Any, **options: Any) -> Any:
 
     def wrap(fn: Callable[..., Any]) -> LazyKernel:
         return LazyKernel(fn, options)
+
+    return wrap
+
+
+def stamped(sources: tuple[str, ...], **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``njit(**options)`` for a kernel that holds the code of other files (it calls or inlines their kernels):
+    numba's on-disk cache is stamped with every file of ``sources`` (in the kernel's folder; :mod:`silkway.kernel_cache`),
+    so editing any of them recompiles it."""
+
+    def wrap(fn: Callable[..., Any]) -> Any:
+        return LazyKernel(fn, {**options, "sources": tuple(sources)})
 
     return wrap
 
