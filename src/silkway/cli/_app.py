@@ -73,6 +73,7 @@ class SilkwayGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context class is private (typer._click)
         from rich.text import Text
 
+        _rewidth()
         console_err = _console("console_err")
         try:
             return super().invoke(ctx)
@@ -108,6 +109,16 @@ def _width(stream: object) -> int | None:
     """Rich's own width on a terminal or when COLUMNS is set; a wide page when piped, so no name is cut mid-word."""
     isatty = getattr(stream, "isatty", None)
     return None if (isatty and isatty()) or os.environ.get("COLUMNS") else PIPE_WIDTH
+
+
+def _rewidth() -> None:
+    """Give consoles made by an earlier command of this process (tests, a notebook) the width of this one: rich reads
+    COLUMNS only when a console is made."""
+    for name in ("console", "console_err"):
+        c = globals().get(name)
+        if c is not None:
+            columns = os.environ.get("COLUMNS", "")
+            c.width = int(columns) if columns.isdigit() else _width(sys.stderr if name == "console_err" else sys.stdout)
 
 
 def lit(text: str) -> str:
