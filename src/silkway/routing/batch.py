@@ -19,9 +19,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from silkway.routing import jit as nb
+from silkway.routing.contract import rule_words
 from silkway.routing.kernels import best, trace
 from silkway.routing.regions import Regions
-from silkway.routing.search import NO_VIA, Path, Query, _finish, _first_layer, _start, best_path, lower_bounds
+from silkway.routing.search import Path, Query, _ends, _first_layer, best_path, lower_bounds
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph
 
 SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function of this module holds
@@ -87,15 +88,8 @@ def corridor_paths(g: StateGraph, q: Query, allowed: np.ndarray, objective: int,
     kept = lower_bounds(g, q.dest, allowed, compute=False)
     lb = ar.zero_bound if kept is None else kept[objective]
     scales = penalties.scales[list(rows)] if kept is not None else np.ones(len(rows))
-    if rules is None:
-        z = ar.zero_words
-        use_rules, e0, e1, l0, l1 = False, z, z, z, z
-    else:
-        use_rules, (e0, e1, l0, l1) = True, g.region_words(rules)
-    ss, ts, cs, es = _start(g, ar, q, allowed)
-    ft, fc, fe = _finish(g, q.dest)
-    via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
-    n_layers = len(q.via) + 1
+    use_rules, e0, e1, l0, l1 = rule_words(g, ar, rules)
+    (ss, ts, cs, es), (ft, fc, fe), via, n_layers = _ends(g, ar, q, allowed)
     ws = g.scratch
     with ws.lock:
         gk, lf, li, done, touched = ws.labels(g.n_states * n_layers)

@@ -138,8 +138,15 @@ def space(g: StateGraph, q: Query, ok: np.ndarray, rules: Regions | None, penalt
         if w is not None and (penalty is None or pen is not None):
             return Space(g, sk, sk.arrays, sk.allowed(ok), w, pen)
     ar = g.arrays()
-    z = ar.zero_words
-    return Space(g, None, ar, ok, (False, z, z, z, z) if rules is None else (True, *g.region_words(rules)), penalty)
+    return Space(g, None, ar, ok, rule_words(g, ar, rules), penalty)
+
+
+def rule_words(g: StateGraph, ar: Arrays, rules: Regions | None) -> Words:
+    """The kernels' corridor-rule inputs on the full graph: (in use, enter/leave words); all zeros without ``rules``."""
+    if rules is None:
+        z = ar.zero_words
+        return False, z, z, z, z
+    return (True, *g.region_words(rules))
 
 
 def replay(g: StateGraph, p: Path, q: Query) -> Path:

@@ -125,6 +125,13 @@ def _finish(g: StateGraph, dest: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return g.hub_arrays(dest)
 
 
+def _ends(g: StateGraph, ar: Arrays, q: Query, ok: np.ndarray) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, int]:
+    """What every search of ``q`` starts from and ends with: the start labels, the unloading at the destination, the
+    via points as an array and the number of via layers."""
+    via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
+    return _start(g, ar, q, ok), _finish(g, q.dest), via, len(q.via) + 1
+
+
 def _first_layer(q: Query) -> int:
     layer = 0
     while layer < len(q.via) and q.via[layer] == q.origin:
@@ -189,9 +196,7 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     lb = lower_bounds(g, q.dest, ok, ar=ar)
     assert lb is not None  # computed (compute=True)
     use_rules, e0, e1, l0, l1 = sp.words
-    ss, ts, cs, es = _start(g, ar, q, ok)
-    ft, fc, fe = _finish(g, q.dest)
-    via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
+    (ss, ts, cs, es), (ft, fc, fe), via, _n_layers = _ends(g, ar, q, ok)
     n_nodes = len(g.node_ids)
     large = eps > 0 and n_nodes >= large_nodes
     timed = _timed(g, ar, ok) if eps > 0 else ar.zero_bound.astype(np.bool_)
@@ -240,10 +245,7 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
         if scale != 1.0:  # multipliers below 1 shrink the bound with them
             lb = lb * max(scale, 0.0)
     use_rules, e0, e1, l0, l1 = sp.words
-    ss, ts, cs, es = _start(g, ar, q, ok)
-    ft, fc, fe = _finish(g, q.dest)
-    via = np.array(q.via, dtype=np.int64) if q.via else NO_VIA
-    n_layers = len(q.via) + 1
+    (ss, ts, cs, es), (ft, fc, fe), via, n_layers = _ends(g, ar, q, ok)
     ws = g.scratch
     with ws.lock:
         gk, lf, li, done, touched = ws.labels(g.n_states * n_layers)
