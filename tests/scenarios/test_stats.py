@@ -115,3 +115,16 @@ def test_summary_clips_bounded_kpis_and_notes_say_how():
     assert any("Welch" in n for n in notes) and any("Holm" in n for n in notes)
     crn_notes = method_notes(record(crn=True, reps=6), summarize_kpis(record(crn=True, reps=6), kpi_rows(6, 0)))
     assert not crn_notes[0].startswith("warning") and "common random numbers" in crn_notes[0]
+
+
+def test_a_kpi_seen_in_one_replication_does_not_make_the_study_a_one_replication_study():
+    """The demo's report (20 replications a scenario) warned "only 1 replication(s) per scenario: no intervals and no
+    significance tests" because one sparse KPI (cargo diverted to one corridor, in one replication) had n = 1."""
+    rows = kpi_rows(6, 0)
+    sparse = pd.DataFrame([{"scenario_hash": "b", "rep": 0, "kpi": "diverted_teu_kz_to_sea", "value": 40.0}])
+    t = summarize_kpis(record(crn=True, reps=6), pd.concat([rows, sparse], ignore_index=True))
+    assert int(t["n"].min()) == 1  # the sparse KPI
+    notes = method_notes(record(crn=True, reps=6), t)
+    assert not any(n.startswith("warning") for n in notes), notes
+    few = method_notes(record(crn=True, reps=3), summarize_kpis(record(crn=True, reps=3), pd.concat([kpi_rows(3, 0), sparse])))
+    assert few[0].startswith("warning: only 3 replication(s) per scenario")

@@ -71,7 +71,9 @@ def _compare(base: pd.DataFrame, other: pd.DataFrame, crn: bool, level: float) -
 def method_notes(study: StudyRecord, table: pd.DataFrame, correction: Correction = Correction.HOLM) -> list[str]:
     """How the numbers were computed, in words (every view prints these), warnings first."""
     notes = []
-    n_min = int(table["n"].min()) if len(table) else 0
+    # replications per scenario: its best-covered KPI's count (a KPI seen in some replications only, e.g. cargo
+    # diverted to a corridor, has a smaller n of its own and says nothing about how many replications ran)
+    n_min = int(table.groupby("scenario")["n"].max().min()) if len(table) else 0
     if n_min < 2:
         notes.append(f"warning: only {n_min} replication(s) per scenario: no intervals and no significance tests (they need "
                      f"at least 2; {MIN_REPLICATIONS} recommended)")
