@@ -78,7 +78,7 @@ class Place:
         (a / "ext_out.yaml").write_text("silkway_scenario: 1\nname: e\nextends: scen/out.yaml\n", encoding="utf-8")
         (a / "nul.yaml").write_text('silkway_scenario: 1\nname: n\ndataset: "a\\0b"\n', encoding="utf-8")
         (a / "formula.csv").write_text("kpi,observed\n=HYPERLINK(\"x\"),3_02\n", encoding="utf-8")
-        (a / "observed.csv").write_text("kpi,observed,unit,source,note\ntrains_border_gate_kz,20,trains/year,S-test,a test count\n",
+        (a / "observed.csv").write_text("kpi,observed,unit,source,note\ntrains_border_gate_kz,270,trains/year,S-test,a test count\n",
                                         encoding="utf-8")
         examples = a / "examples"  # the demo's three scenarios, on the tiny network (tiny runs)
         examples.mkdir()

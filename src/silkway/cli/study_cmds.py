@@ -140,6 +140,15 @@ def calibrate(
     console.print(t)
     for o in observations:
         console.print(f"  {o.kpi}: source {o.source}", markup=False, highlight=False)
+    from silkway.errors import ScenarioError
+    from silkway.scenarios.calibrate import YEAR_DAYS
+
+    if days != YEAR_DAYS:
+        console.print(f"  simulated counts are per year: the {days}-day run's counts divided by the share of the year's TEU its "
+                      "window generates (seasonality included)", markup=False, highlight=False)
+    if not result.converged:
+        raise ScenarioError(f"the fit did not converge within {result.tol:.1%} in {result.iterations} iteration(s) (errors above); "
+                           f"{out} was not written: try more replications (-r) or a longer run (--days)")
     console.print(f"wrote {out} (demand: {result.demand.teu_per_week:,.0f} TEU/week; use it with 'demand: file:' in a scenario)")
 
 

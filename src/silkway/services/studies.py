@@ -230,7 +230,8 @@ def report(study_ref: str, out_dir: StrPath, store_path: StrPath = DEFAULT_STORE
 
 def calibrate(observed_path: StrPath, scenario_path: StrPath | None = None, *, days: int = 365, replications: int = 3,
               seed: int = 0, out: StrPath | None = None, progress: Callable[[int, dict[str, float]], None] | None = None) -> tuple[CalibrationResult, list[Observation]]:
-    """Fit per-border demand factors to observed counts; write the calibrated demand CSV to ``out``.
+    """Fit per-border demand factors to observed counts; write the calibrated demand CSV to ``out`` when the fit
+    converged (``result.converged``; otherwise nothing is written).
 
     The network, demand and options are those of ``scenario_path`` (default: the embedded dataset
     with its default demand)."""
@@ -250,7 +251,7 @@ def calibrate(observed_path: StrPath, scenario_path: StrPath | None = None, *, d
         demand, options = dataset_demand(None, net), SimOptions()
     seeds = tuple(replication_seed(seed, "calibration", i) for i in range(replications))
     result = cal.calibrate(net, demand, options, observations, days=days, seeds=seeds, progress=progress)
-    if out is not None:
+    if out is not None and result.converged:  # a fit that missed its tolerance is shown, never written as a demand
         notes = {f: f"calibrated: x{result.factors[k]:.4f} to {k} = {result.observed[k]:g} ({observed_path})"
                  for k, ids in result.groups.items() for f in ids}
         atomic_write_text(out, cal.demand_csv(result.demand, notes))
