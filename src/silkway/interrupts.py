@@ -33,6 +33,7 @@ _deferring: list[bool] = []  # the main thread is inside sigint_deferred (nested
 _writes = threading.Condition()
 _writing: dict[int, int] = {}  # worker thread id -> sets of files it is writing now
 _stopped: set[int] = set()  # worker threads whose caller was interrupted: they may start no new writes
+_on_interrupt: list[Callable[[], None]] = []  # called by exit_interrupted (ended_on_interrupt)
 
 
 def announce() -> str:
@@ -121,8 +122,25 @@ def run_interruptibly(fn: Callable[[], T]) -> T:
     return box["value"]  # type: ignore[return-value]
 
 
+@contextmanager
+def ended_on_interrupt(stop: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, :func:`exit_interrupted` calls ``stop`` before it ends the process: e.g. terminating a
+    pool's worker processes, which ignore SIGINT and would otherwise finish the tasks already in their pipe."""
+    _on_interrupt.append(stop)
+    try:
+        yield
+    finally:
+        _on_interrupt.remove(stop)
+
+
 def exit_interrupted() -> None:
-    """End the process now with exit 130 (what was printed is flushed; nothing else runs)."""
+    """End the process now with exit 130 (what was printed is flushed; nothing else runs but the stops registered by
+    :func:`ended_on_interrupt`)."""
+    for stop in list(_on_interrupt):
+        try:
+            stop()
+        except Exception:  # ending anyway: a stop that fails must not keep the process alive
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

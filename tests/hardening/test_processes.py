@@ -242,3 +242,66 @@ def test_nowcast_workers_die_with_their_parent_even_on_kill_9(tmp_path: Path) ->
            "--members", "200", "--workers", "2", "--out", str(tmp_path / "o")]
     workers, _ = _kill_9_parent_once_workers_compute(cmd, tmp_path, min_workers=2, busy_s=1.0)
     _assert_all_die(workers, within_s=10)
+
+
+def _ctrl_c_once_workers_compute(cmd: list[str], cwd: Path, min_workers: int, busy_s: float) -> tuple[int, float, str, list[psutil.Process]]:
+    """Start ``cmd`` in its own process group with Python's SIGINT handler; once ``min_workers`` workers have each used
+    ``busy_s`` of CPU, send SIGINT to the group (a terminal's Ctrl-C). Exit code, seconds from the signal to the parent's
+    exit, stderr, and the workers."""
+    with (cwd / "stderr.txt").open("w") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env={**ENV, "COLUMNS": "200"}, cwd=cwd, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 600
+        workers: list[psutil.Process] = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                           if "resource_tracker" not in " ".join(c.cmdline())]
+                if len([c for c in workers if sum(c.cpu_times()[:2]) > busy_s]) >= min_workers:
+                    break
+            except psutil.Error:
+                continue
+            time.sleep(0.2)
+        assert proc.poll() is None, f"ended before its workers computed: {(cwd / 'stderr.txt').read_text()[-2000:]}"
+        t = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=60)
+        return proc.returncode, time.monotonic() - t, (cwd / "stderr.txt").read_text(encoding="utf-8"), workers
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _invest_tiny(tmp_path: Path) -> Path:
+    fixtures = HERE.parent / "fixtures"
+    scen = tmp_path / "invest_tiny"
+    shutil.copytree(fixtures / "tiny", scen)
+    shutil.copy(fixtures / "sim_tiny" / "demand.csv", scen / "demand.csv")
+    for f in (fixtures / "invest_tiny").iterdir():
+        shutil.copy(f, scen / f.name)
+    return scen / "scenario.yaml"
+
+
+@pytest.mark.parametrize("command", ["invest", "nowcast"])
+def test_ctrl_c_stops_invest_and_nowcast_with_their_workers(tmp_path: Path, command: str) -> None:
+    """Ctrl-C while the workers simulate: the command exits 130 within a second with one line, writes no output folder,
+    and its workers (invest's local Dask cluster, nowcast's process pool) end with it."""
+    out = tmp_path / "out"
+    if command == "invest":
+        cmd = [sys.executable, "-m", "silkway", "invest", "--scenario", str(_invest_tiny(tmp_path)), "--budget", "100", "-r", "40",
+               "--max-reps", "400", "--days", "3000", "--delta", "1", "--workers", "2", "--backend", "dask",
+               "--store", str(tmp_path / "st"), "--out", str(out)]
+        busy_s = 4.0
+    else:
+        obs = HERE.parents[1] / "examples" / "observations.csv"
+        cmd = [sys.executable, "-m", "silkway", "nowcast", "--observed", str(obs), "--at", "2023-02-15T00:00Z", "--horizon", "30",
+               "--members", "200", "--workers", "2", "--out", str(out)]
+        busy_s = 1.0
+    code, stopped_s, err, workers = _ctrl_c_once_workers_compute(cmd, tmp_path, min_workers=2, busy_s=busy_s)
+    _assert_all_die(workers, within_s=10)
+    assert code == 130, (code, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("interrupted"), err  # one line, no traceback
+    assert not out.exists()
+    assert stopped_s < 1.0, stopped_s

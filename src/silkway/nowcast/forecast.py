@@ -6,6 +6,7 @@ time until it first empties (queue clearance)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -141,7 +142,13 @@ class Desk:
             global _JOB
             _JOB = job
             try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                # the workers ignore SIGINT: a terminal's Ctrl-C reaches the whole process group, and the parent alone
+                # says "interrupted" and ends them (they exit when its pipe closes), without a traceback each
+                from silkway.interrupts import ended_on_interrupt
+
+                before = set(multiprocessing.active_children())
+                with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool, \
+                        ended_on_interrupt(_terminator(set(multiprocessing.active_children()) - before)):
                     runs = pool.map(_member_of_job, range(self.members), chunksize=max(1, self.members // (4 * workers)))
             finally:
                 _JOB = None
@@ -153,6 +160,20 @@ class Desk:
 
 
 _JOB: tuple[Any, ...] | None = None  # the forecast being run by forked workers (inherited, never pickled)
+
+
+def _terminator(processes: set[Any]) -> Callable[[], None]:
+    def stop() -> None:
+        for p in processes:
+            p.terminate()
+
+    return stop
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _member_of_job(i: int):
