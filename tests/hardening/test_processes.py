@@ -219,16 +219,20 @@ def _assert_all_die(workers: list[psutil.Process], within_s: float) -> None:
     assert not alive, f"orphaned workers after {time.monotonic() - t:.1f} s: {[(p.pid, p.cmdline()[-1][:80]) for p in alive]}"
 
 
-def test_invest_dask_workers_die_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
-    """`silkway invest`'s local Dask cluster (the default backend): a worker process watches a pipe from its parent
-    and exits at once when it closes (distributed's AsyncProcess), also while it simulates."""
+def _invest_tiny(tmp_path: Path) -> Path:
     fixtures = HERE.parent / "fixtures"
     scen = tmp_path / "invest_tiny"
     shutil.copytree(fixtures / "tiny", scen)
     shutil.copy(fixtures / "sim_tiny" / "demand.csv", scen / "demand.csv")
     for f in (fixtures / "invest_tiny").iterdir():
         shutil.copy(f, scen / f.name)
-    cmd = [sys.executable, "-m", "silkway", "invest", "--scenario", str(scen / "scenario.yaml"), "--budget", "100", "-r", "40",
+    return scen / "scenario.yaml"
+
+
+def test_invest_dask_workers_die_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
+    """`silkway invest`'s local Dask cluster (the default backend): a worker process watches a pipe from its parent
+    and exits at once when it closes (distributed's AsyncProcess), also while it simulates."""
+    cmd = [sys.executable, "-m", "silkway", "invest", "--scenario", str(_invest_tiny(tmp_path)), "--budget", "100", "-r", "40",
            "--max-reps", "400", "--days", "3000", "--delta", "1", "--workers", "2", "--backend", "dask", "--store", str(tmp_path / "st")]
     workers, _ = _kill_9_parent_once_workers_compute(cmd, tmp_path, min_workers=2)
     _assert_all_die(workers, within_s=10)
@@ -271,16 +275,6 @@ def _ctrl_c_once_workers_compute(cmd: list[str], cwd: Path, min_workers: int, bu
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-
-
-def _invest_tiny(tmp_path: Path) -> Path:
-    fixtures = HERE.parent / "fixtures"
-    scen = tmp_path / "invest_tiny"
-    shutil.copytree(fixtures / "tiny", scen)
-    shutil.copy(fixtures / "sim_tiny" / "demand.csv", scen / "demand.csv")
-    for f in (fixtures / "invest_tiny").iterdir():
-        shutil.copy(f, scen / f.name)
-    return scen / "scenario.yaml"
 
 
 @pytest.mark.parametrize("command", ["invest", "nowcast"])

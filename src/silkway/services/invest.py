@@ -156,8 +156,11 @@ def backend_for(req: InvestRequest) -> Iterator[Backend]:
         raise ScenarioError(f"unknown backend '{req.backend}' (dask or local)")
     from distributed import LocalCluster
 
+    # no dashboard, and the scheduler's own small HTTP server (health, metrics) on a free loopback port: its default,
+    # 8787, made a second cluster on the machine (two invest runs) print distributed's "Port 8787 is already in use"
     cluster = LocalCluster(n_workers=req.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.CRITICAL)
+                           dashboard_address=None, silence_logs=logging.CRITICAL,
+                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
     try:
         yield DaskBackend(cluster.scheduler_address)
     finally:
