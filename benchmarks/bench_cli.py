@@ -9,7 +9,9 @@ ahead-of-time kernels when built, and with numba's JIT: SILKWAY_AOT=0), and how 
 library import, the routing stack, the router, reading the typical waits, the first query (the first call of each
 kernel listed: loading the ahead-of-time extension, or with ``--jit`` importing numba and loading its cached kernels), a
 second, identical query (the query alone) and printing the tables. ``--jit``: with SILKWAY_AOT=0 (numba's JIT, as
-without the build).
+without the build). Both modes run the modules from bytecode after a warm-up run (``--no-bytecode``: from source), as
+an installed package does; before session 8 ``--phases`` compiled silkway's modules from source in every run when
+PYTHONDONTWRITEBYTECODE was set (≈ 0.18 s more in "import the routing stack").
 
 Targets (issue 16, quiet machine): `silkway --help` under 0.15 s; `route` spends most of its time on the query.
 The ahead-of-time kernels are built by `make` (python -m silkway.aot_build); without a fresh build both route rows
@@ -76,18 +78,19 @@ def main() -> None:
                     "with PYTHONDONTWRITEBYTECODE=1)")
     args = ap.parse_args()
     runs = args.runs
-    if args.phases:
-        if args.jit:
-            ENV["SILKWAY_AOT"] = "0"
-        _phases(runs)
-        return
+    if args.jit:
+        ENV["SILKWAY_AOT"] = "0"
     with tempfile.TemporaryDirectory(prefix="silkway-bench-pyc-") as pyc:
         if args.no_bytecode:
             ENV["PYTHONDONTWRITEBYTECODE"] = "1"
         else:
             ENV.pop("PYTHONDONTWRITEBYTECODE", None)
             ENV["PYTHONPYCACHEPREFIX"] = pyc
-        _table(runs, "no bytecode (compiled from source each start)" if args.no_bytecode else "with bytecode, as installed")
+        mode = "no bytecode (compiled from source each start)" if args.no_bytecode else "with bytecode, as installed"
+        if args.phases:
+            _phases(runs, mode)
+        else:
+            _table(runs, mode)
 
 
 def _aot_status() -> str:
@@ -152,12 +155,16 @@ print(json.dumps({"phases": out, "aot": aot.status, "numba": "numba" in sys.modu
 """
 
 
-def _phases(runs: int) -> None:
+def _phases(runs: int, mode: str) -> None:
     import json
 
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} fresh processes, median CPU s")
-    runs_out = [json.loads(subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, check=True, env=ENV)
-                           .stdout.strip().splitlines()[-1]) for _ in range(runs)]
+    def run() -> dict:
+        out = subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, check=True, env=ENV).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} fresh processes, median CPU s; {mode}")
+    run()  # warm-up: compiles the modules' bytecode (and fills the dataset cache), as the table's warm-up run does
+    runs_out = [run() for _ in range(runs)]
     samples = [r["phases"] for r in runs_out]
     print(f"ahead-of-time kernels: {runs_out[0]['aot']}; numba imported: {runs_out[0]['numba']}")
     print("| phase of `silkway route Xian Duisburg` | CPU s |")
