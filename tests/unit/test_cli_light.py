@@ -150,3 +150,19 @@ def test_the_blas_probe_skip_leaves_scipy_importable():
     code = ("import sys\nfrom silkway.cli._app import skip_numba_blas_probe\nskip_numba_blas_probe()\n"
             "import numba.np.arraymath as m\nimport scipy.linalg\nprint(m._HAVE_BLAS, sys.modules['scipy.linalg'] is not None)")
     assert _fresh(code).stdout.split() == ["False", "True"]
+
+
+ROUTE_NEVER = ("pydantic", "pydantic_core", "typer._adapters", "importlib.metadata", "pandas", "pyarrow", "scipy", "duckdb",
+               "matplotlib", "rich.progress", "rich.markdown", "silkway.simulation", "silkway.scenarios")
+
+
+def test_route_imports_none_of_what_it_does_not_use():
+    """`silkway route` (start-up, benchmarks/bench_cli.py): typer's parameters are coerced without pydantic (its import
+    and the adapters ≈ 0.15 s of CPU; silkway.cli._coerce), the typical waits come from the dataset cache, and none of
+    the simulation, table or plotting stack loads. Read from the process's own -X importtime list."""
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "silkway", "route", "Xian", "Duisburg"], capture_output=True,
+                         text=True, check=True)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in res.stderr.splitlines() if line.startswith("import time:")}
+    assert {"numpy", "silkway.routing.planner", "rich.table"} <= loaded  # it did plan and print a route
+    assert not loaded & set(ROUTE_NEVER), sorted(loaded & set(ROUTE_NEVER))
+    assert "Legs of option 1" in res.stdout
