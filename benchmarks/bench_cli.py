@@ -6,7 +6,7 @@ ahead-of-time kernels when built, and with numba's JIT: SILKWAY_AOT=0), and how 
     PYTHONPATH=src .venv/bin/python benchmarks/bench_cli.py --phases [--runs 5] [--jit]
 
 ``--phases``: where `silkway route Xian Duisburg` spends its CPU, in a fresh process per run (median of the runs): each
-library import, the routing stack, the router, reading the typical waits, the first query (the first call of each
+library import, the command line, typer's parsing of the arguments, the routing stack, the router, reading the typical waits, the first query (the first call of each
 kernel listed: loading the ahead-of-time extension, or with ``--jit`` importing numba and loading its cached kernels), a
 second, identical query (the query alone) and printing the tables. ``--jit``: with SILKWAY_AOT=0 (numba's JIT, as
 without the build). Both modes run the modules from bytecode after a warm-up run (``--no-bytecode``: from source), as
@@ -122,7 +122,13 @@ def mark(name):
     out[name] = cpu() - t
     t = cpu()
 import typer; mark("import typer")
-import pydantic; mark("import pydantic (typer's parameter coercion)")
+import silkway.cli._app as cli_app
+from rich.console import Console
+cli_app.console = Console(file=io.StringIO(), width=200, markup=False, emoji=False)  # the command's console, into a string
+from silkway.cli import route_cmds; mark("import the command line (silkway.cli, the route command, rich's console)")
+import typer.main
+typer.main.get_group(cli_app.app).get_command(None, "route").make_context("route", ["Xian", "Duisburg"])
+mark("parse the arguments (typer builds the command and coerces its 14 parameters)")
 import numpy; mark("import numpy")
 from silkway.cli._app import skip_numba_blas_probe
 import silkway.services.routing as svc; mark("import the routing stack (silkway.network, .routing, services)")
@@ -145,11 +151,7 @@ q = dict(dataset=None, router=router, conditions="typical", as_of=None, teu=1.0,
          objective=Objective.TIME, alternatives=3)
 svc.plan_route("Xian", "Duisburg", **q); mark("first query (state graph, first call of each kernel)")
 result = svc.plan_route("Xian", "Duisburg", **q); mark("second query (the query alone)")
-from rich.console import Console
-import silkway.cli._app as cli_app
-cli_app.console = Console(file=io.StringIO(), width=200, markup=False, emoji=False)  # the command's console, into a string
-from silkway.cli import route_cmds
-route_cmds._print(result, router.net.node_by_id); mark("print the tables (rich imported, tables rendered)")
+route_cmds._print(result, router.net.node_by_id); mark("print the tables (rich's table imported, tables rendered)")
 out.update({f"  of which the first call of kernel {k}": v for k, v in first.items()})
 print(json.dumps({"phases": out, "aot": aot.status, "numba": "numba" in sys.modules}))
 """
