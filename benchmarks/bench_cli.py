@@ -151,7 +151,7 @@ q = dict(dataset=None, router=router, conditions="typical", as_of=None, teu=1.0,
          objective=Objective.TIME, alternatives=3)
 svc.plan_route("Xian", "Duisburg", **q); mark("first query (state graph, first call of each kernel)")
 result = svc.plan_route("Xian", "Duisburg", **q); mark("second query (the query alone)")
-route_cmds._print(result, router.net.node_by_id); mark("print the tables (rich's table imported, tables rendered)")
+route_cmds._print(result, router.net.node_by_id); mark("print the tables (plain when piped, else rich's)")
 out.update({f"  of which the first call of kernel {k}": v for k, v in first.items()})
 print(json.dumps({"phases": out, "aot": aot.status, "numba": "numba" in sys.modules}))
 """

@@ -56,7 +56,8 @@ def test_cached_read_gives_the_parsers_values_to_the_bit(cache, monkeypatch):
     assert cached == fresh and cached.waits and cached.label == fresh.label
 
 
-def test_a_means_only_file_round_trips(cache, tmp_path, monkeypatch):
+@pytest.mark.usefixtures("cache")
+def test_a_means_only_file_round_trips(tmp_path, monkeypatch):
     csv = tmp_path / "waits.csv"
     csv.write_text("# seed = 3\n" + ",".join(csvc.MEAN_COLUMNS) + "\n2024-06-30,link,l1,A,0,4,2.5\n"
                    "2024-06-30,link,l1,A,3,1,0.1\n2024-06-30,origin,*,A,0,9,7\n", encoding="utf-8")
@@ -113,7 +114,7 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(cache, damage):
     assert waits_cache._decode(entry.read_bytes(), entry.stem) is not None
 
 
-def test_no_cache_when_caching_is_off(tmp_path, monkeypatch):
+def test_no_cache_when_caching_is_off(monkeypatch):
     monkeypatch.setenv("SILKWAY_CACHE_DIR", "off")
     assert waits_cache.cache_folder() is None
     calls = []

@@ -64,11 +64,11 @@ def install() -> bool:
 
 def _light_class(base: type) -> type:
     @dataclass(frozen=True)
-    class LightRuntimeParam(base):  # type: ignore[valid-type, misc]
+    class LightRuntimeParam(base):
         """typer's RuntimeParam (its None and multi-value handling) with :func:`_fast` first, typer's adapter after."""
 
-        fast: Fast = lambda v, p, c: MISS  # noqa: E731
-        fallback: Callable[[], Any] = lambda: None  # noqa: E731
+        fast: Fast = lambda _v, _p, _c: MISS
+        fallback: Callable[[], Any] = lambda: None
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             out = self.fast(value, param, ctx)
@@ -104,9 +104,9 @@ def _fast(descriptor: Any, pt: Any) -> Fast | None:
 
 def _leaf(annotation: Any, info: Any, pt: Any) -> Fast | None:
     if annotation is str:
-        return lambda v, p, c: v if type(v) is str else MISS
+        return lambda v, _p, _c: v if type(v) is str else MISS
     if annotation is bool:
-        return lambda v, p, c: v if type(v) is bool else MISS
+        return lambda v, _p, _c: v if type(v) is bool else MISS
     if annotation in (int, float):
         if getattr(info, "min", None) is not None or getattr(info, "max", None) is not None or getattr(info, "clamp", False):
             return None
@@ -114,7 +114,7 @@ def _leaf(annotation: Any, info: Any, pt: Any) -> Fast | None:
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         choices, case_sensitive = tuple(annotation), info.case_sensitive
 
-        def choice(v: Any, p: Any, c: Any) -> Any:
+        def choice(v: Any, _p: Any, c: Any) -> Any:
             try:
                 return pt.coerce_cli_choice(v, choices=choices, case_sensitive=case_sensitive, ctx=c)
             except ValueError:  # typer's adapter words the error
@@ -139,13 +139,13 @@ def _leaf(annotation: Any, info: Any, pt: Any) -> Fast | None:
     return None
 
 
-def _int(v: Any, p: Any, c: Any) -> Any:
+def _int(v: Any, _p: Any, _c: Any) -> Any:
     if type(v) is int:
         return v
     return int(v) if type(v) is str and _INT.fullmatch(v) else MISS
 
 
-def _float(v: Any, p: Any, c: Any) -> Any:
+def _float(v: Any, _p: Any, _c: Any) -> Any:
     if type(v) is float:
         return v
     if type(v) is int:
