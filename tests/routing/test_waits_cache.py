@@ -123,3 +123,11 @@ def test_no_cache_when_caching_is_off(monkeypatch):
     csvc.read_typical_waits(SHIPPED)
     csvc.read_typical_waits(SHIPPED)
     assert calls == [1, 1]
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("SILKWAY_CACHE_DIR", str(blocker))  # the cache folder is a file: nothing can be stored under it
+    head, by_day = csvc.read_typical_waits(SHIPPED)
+    assert head and len(by_day) == 3 and blocker.read_text(encoding="utf-8") == "x"

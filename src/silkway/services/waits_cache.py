@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from silkway.errors import SilkwayError
 from silkway.routing.conditions import ElementKind
 
 FORMAT = 1
@@ -83,7 +84,7 @@ def cached(data: bytes, parse: Callable[[], Read], folder: Path | None = None) -
         from silkway.atomic import atomic_write_bytes
 
         atomic_write_bytes(path, encode(result, key))
-    except (OSError, ValueError):  # read-only, disk full, a file where the folder should be (OutputPathError)
+    except (OSError, SilkwayError):  # read-only, disk full, a file where the folder should be (OutputPathError)
         pass
     return result
 
