@@ -6,10 +6,12 @@ ahead-of-time kernels when built, and with numba's JIT: SILKWAY_AOT=0), and how 
     PYTHONPATH=src .venv/bin/python benchmarks/bench_cli.py --phases [--runs 5] [--jit]
 
 ``--phases``: where `silkway route Xian Duisburg` spends its CPU, in a fresh process per run (median of the runs): each
-library import, the routing stack, the router, reading the typical waits, the first query (the first call of each
+library import, the command line, typer's parsing of the arguments, the routing stack, the router, reading the typical waits, the first query (the first call of each
 kernel listed: loading the ahead-of-time extension, or with ``--jit`` importing numba and loading its cached kernels), a
 second, identical query (the query alone) and printing the tables. ``--jit``: with SILKWAY_AOT=0 (numba's JIT, as
-without the build).
+without the build). Both modes run the modules from bytecode after a warm-up run (``--no-bytecode``: from source), as
+an installed package does; before session 8 ``--phases`` compiled silkway's modules from source in every run when
+PYTHONDONTWRITEBYTECODE was set (≈ 0.18 s more in "import the routing stack").
 
 Targets (issue 16, quiet machine): `silkway --help` under 0.15 s; `route` spends most of its time on the query.
 The ahead-of-time kernels are built by `make` (python -m silkway.aot_build); without a fresh build both route rows
@@ -76,18 +78,19 @@ def main() -> None:
                     "with PYTHONDONTWRITEBYTECODE=1)")
     args = ap.parse_args()
     runs = args.runs
-    if args.phases:
-        if args.jit:
-            ENV["SILKWAY_AOT"] = "0"
-        _phases(runs)
-        return
+    if args.jit:
+        ENV["SILKWAY_AOT"] = "0"
     with tempfile.TemporaryDirectory(prefix="silkway-bench-pyc-") as pyc:
         if args.no_bytecode:
             ENV["PYTHONDONTWRITEBYTECODE"] = "1"
         else:
             ENV.pop("PYTHONDONTWRITEBYTECODE", None)
             ENV["PYTHONPYCACHEPREFIX"] = pyc
-        _table(runs, "no bytecode (compiled from source each start)" if args.no_bytecode else "with bytecode, as installed")
+        mode = "no bytecode (compiled from source each start)" if args.no_bytecode else "with bytecode, as installed"
+        if args.phases:
+            _phases(runs, mode)
+        else:
+            _table(runs, mode)
 
 
 def _aot_status() -> str:
@@ -119,7 +122,13 @@ def mark(name):
     out[name] = cpu() - t
     t = cpu()
 import typer; mark("import typer")
-import pydantic; mark("import pydantic (typer's parameter coercion)")
+import silkway.cli._app as cli_app
+from rich.console import Console
+cli_app.console = Console(file=io.StringIO(), width=200, markup=False, emoji=False)  # the command's console, into a string
+from silkway.cli import route_cmds; mark("import the command line (silkway.cli, the route command, rich's console)")
+import typer.main
+typer.main.get_group(cli_app.app).get_command(None, "route").make_context("route", ["Xian", "Duisburg"])
+mark("parse the arguments (typer builds the command and coerces its 14 parameters)")
 import numpy; mark("import numpy")
 from silkway.cli._app import skip_numba_blas_probe
 import silkway.services.routing as svc; mark("import the routing stack (silkway.network, .routing, services)")
@@ -142,22 +151,22 @@ q = dict(dataset=None, router=router, conditions="typical", as_of=None, teu=1.0,
          objective=Objective.TIME, alternatives=3)
 svc.plan_route("Xian", "Duisburg", **q); mark("first query (state graph, first call of each kernel)")
 result = svc.plan_route("Xian", "Duisburg", **q); mark("second query (the query alone)")
-from rich.console import Console
-import silkway.cli._app as cli_app
-cli_app.console = Console(file=io.StringIO(), width=200, markup=False, emoji=False)  # the command's console, into a string
-from silkway.cli import route_cmds
-route_cmds._print(result, router.net.node_by_id); mark("print the tables (rich imported, tables rendered)")
+route_cmds._print(result, router.net.node_by_id); mark("print the tables (plain when piped, else rich's)")
 out.update({f"  of which the first call of kernel {k}": v for k, v in first.items()})
 print(json.dumps({"phases": out, "aot": aot.status, "numba": "numba" in sys.modules}))
 """
 
 
-def _phases(runs: int) -> None:
+def _phases(runs: int, mode: str) -> None:
     import json
 
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} fresh processes, median CPU s")
-    runs_out = [json.loads(subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, check=True, env=ENV)
-                           .stdout.strip().splitlines()[-1]) for _ in range(runs)]
+    def run() -> dict:
+        out = subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, check=True, env=ENV).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {runs} fresh processes, median CPU s; {mode}")
+    run()  # warm-up: compiles the modules' bytecode (and fills the dataset cache), as the table's warm-up run does
+    runs_out = [run() for _ in range(runs)]
     samples = [r["phases"] for r in runs_out]
     print(f"ahead-of-time kernels: {runs_out[0]['aot']}; numba imported: {runs_out[0]['numba']}")
     print("| phase of `silkway route Xian Duisburg` | CPU s |")

@@ -71,6 +71,26 @@ def test_type_key_is_numbas_typing(value):
         assert aot.type_key((ro,)) != aot.type_key((value,))
 
 
+def test_an_array_key_looked_up_by_flag_bits_is_the_key_from_its_attributes():
+    """The per-call key of an array is memoised on (dtype, dimensions, numpy's contiguity/aligned/writeable bits): it
+    must be what the array's attributes say, for every layout, read-only or not, aligned or not, either byte order."""
+    unaligned = np.frombuffer(bytearray(8 * 5 + 1), dtype="<f8", offset=1, count=5)
+    arrays = [v for v in VALUES if isinstance(v, np.ndarray)] + [unaligned, unaligned[::2], np.zeros(4, dtype=">f8"),
+                                                                  np.zeros((3, 4), dtype=">i8").T]
+    assert not unaligned.flags.aligned
+    for a in arrays:
+        for writeable in (True, False):
+            b = a.copy(order="K") if a.flags.aligned else a
+            b.flags.writeable = writeable
+            aot._array_keys.clear()
+            first, again = aot.type_key((b,)), aot.type_key((b,))  # computed, then looked up
+            assert first == again == (aot.array_key(b),), (a.dtype, a.shape, a.strides, writeable)
+    aot._array_keys.clear()
+    ro = np.zeros(3)
+    ro.flags.writeable = False
+    assert aot.type_key((np.zeros(3),)) != aot.type_key((ro,))  # the memo keeps the two apart
+
+
 def test_other_arguments_match_no_variant():
     assert aot.type_key(([1, 2], "x", None, 1 << 70)) == (None, None, None, None)
 

@@ -150,3 +150,23 @@ def test_the_blas_probe_skip_leaves_scipy_importable():
     code = ("import sys\nfrom silkway.cli._app import skip_numba_blas_probe\nskip_numba_blas_probe()\n"
             "import numba.np.arraymath as m\nimport scipy.linalg\nprint(m._HAVE_BLAS, sys.modules['scipy.linalg'] is not None)")
     assert _fresh(code).stdout.split() == ["False", "True"]
+
+
+ROUTE_NEVER = ("pydantic", "pydantic_core", "typer._adapters", "pandas", "pyarrow", "duckdb", "matplotlib", "rich.progress",
+               "rich.markdown", "rich.table", "silkway.simulation", "silkway.scenarios")  # rich.table: piped, the plain tables
+ROUTE_NEVER_WITHOUT_NUMBA = ("importlib.metadata", "scipy")  # numba's JIT (no fresh ahead-of-time build) imports these
+
+
+def test_route_imports_none_of_what_it_does_not_use():
+    """`silkway route` (start-up, benchmarks/bench_cli.py): typer's parameters are coerced without pydantic (its import
+    and the adapters ≈ 0.15 s of CPU; silkway.cli._coerce), the typical waits come from the dataset cache, its tables
+    are printed without rich's table machinery when piped (silkway.cli._plain_table), and none of the simulation or
+    plotting stack loads. Read from the process's own -X importtime list."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # piped: the 200-column page, where both tables fit
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "silkway", "route", "Xian", "Duisburg"], capture_output=True,
+                         text=True, check=True, env=env)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in res.stderr.splitlines() if line.startswith("import time:")}
+    assert {"numpy", "silkway.routing.planner", "silkway.cli._plain_table"} <= loaded  # it did plan and print a route
+    never = set(ROUTE_NEVER) | (set() if "numba" in loaded else set(ROUTE_NEVER_WITHOUT_NUMBA))
+    assert not loaded & never, sorted(loaded & never)
+    assert "Legs of option 1" in res.stdout

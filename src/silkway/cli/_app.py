@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from silkway.cli import _coerce
 from silkway.cli._commands import COMMANDS, ROOT_HELP
 from silkway.errors import DataError, SilkwayError
+
+_coerce.install()  # plain values coerced without importing pydantic (typer's adapters for the rest): start-up
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from silkway import jsonsafe
-from silkway.cli._app import DATASET_HELP, LazyModule, Table, app, console, console_err, lit, skip_numba_blas_probe
+from silkway.cli._app import DATASET_HELP, LazyModule, app, console, console_err, lit, skip_numba_blas_probe
+from silkway.cli._plain_table import PlainTable, print_table
 from silkway.errors import RoutingError
 from silkway.vocabulary import Objective
 
@@ -72,19 +73,19 @@ def _print(result: RouteResult, nodes) -> None:
     name = {nid: n.name for nid, n in nodes.items()}
     # the via summary of each option is the table's caption (a column would squeeze every figure on 80 columns)
     via = "\n".join(f"{i} via {o.via_summary or '(no border, gauge change or water leg)'}" for i, o in enumerate(result.options, 1))
-    t = Table(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {_ranked_by(result.objective)}, "
+    t = PlainTable(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {_ranked_by(result.objective)}, "
                     f"{result.conditions.kind.value} conditions", caption=via, caption_justify="left")
     for col in ("#", "corridor", "days median", "days P90", "cost USD", "CO2e kg", "transfers", "km", "Pareto"):
         t.add_column(col, justify="left" if col == "corridor" else "right", no_wrap=col == "corridor")
     for i, o in enumerate(result.options, 1):
         t.add_row(str(i), o.corridor, *(_fig(o, obj) for obj in Objective), str(o.transfers), f"{o.distance_km:,.0f}",
                   "yes" if o.pareto else "")
-    console.print(t)
+    print_table(console, t)
     console.print(" → ".join(name[n] for n in result.best.node_ids), highlight=False)
     if result.depart:
         console.print(f"departs {result.depart}; arrives {result.arrival(result.best)} (median), "
                       f"{result.arrival(result.best, 'p90')} (P90)", highlight=False)
-    console.print(_legs_table(result.best, name))
+    print_table(console, _legs_table(result.best, name))
     for line in reconciliation_lines(result.best):
         console.print(line, highlight=False)
     h = result.best.hours_by_kind()
@@ -117,8 +118,8 @@ def reconciliation_lines(o: RouteOption) -> list[str]:
             f"  = median door to door {o.days_median:.1f} d (P90 {o.days_p90:.1f} d)"]
 
 
-def _legs_table(best: RouteOption, name: dict[str, str]) -> Any:
-    t = Table(title=f"Legs of option 1 ({best.corridor})", caption="queue = expected wait (typical conditions); waits under 0.05 h "
+def _legs_table(best: RouteOption, name: dict[str, str]) -> PlainTable:
+    t = PlainTable(title=f"Legs of option 1 ({best.corridor})", caption="queue = expected wait (typical conditions); waits under 0.05 h "
               "are not listed", caption_justify="left")
     for col in ("day", "step", "where", "what", "hours", "cost USD", "CO2e kg"):
         t.add_column(col, justify="right" if col in ("day", "hours", "cost USD", "CO2e kg") else "left")

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,16 +161,25 @@ def write_typical_waits(rows: list[WaitRow], path: str | os.PathLike[str], *, da
     return atomic_write_text(Path(path), buf.getvalue())
 
 
-Parsed = dict[str, dict[ElementKey, tuple[list[float], list[tuple[float, ...] | None]]]]
+DayWaits = dict[ElementKey, tuple[list[float], list[tuple[float, ...] | None]]]
+Parsed = dict[str, DayWaits]
 
 
-def read_typical_waits(path: Path) -> tuple[dict[str, str], Parsed]:
+def read_typical_waits(path: Path) -> tuple[dict[str, str], Mapping[str, DayWaits]]:
     """(provenance, {as_of: {element: (13 mean waits, 13 quantile rows or None)}}); a clear error naming the file, line
-    and field otherwise. The quantile columns are optional (a means-only file: constant waits)."""
+    and field otherwise. The quantile columns are optional (a means-only file: constant waits). A file that parsed
+    before is read from its parsed copy in the dataset cache (``services/waits_cache.py``: the same values)."""
+    from silkway.services import waits_cache
+
     try:  # a regular file, capped (silkway.safe_io)
         text = safe_io.read_text(path, "table")
     except safe_io.UnsafeFile as exc:
         raise SilkwayError(f"{path}: cannot be read: {exc.reason}") from None
+    return waits_cache.cached(text.encode("utf-8"), lambda: parse_typical_waits(path, text))
+
+
+def parse_typical_waits(path: Path, text: str) -> tuple[dict[str, str], Parsed]:
+    """:func:`read_typical_waits` of the file's ``text``, parsed and checked row by row (no cache)."""
     head: dict[str, str] = {}
     lines = text.splitlines()
     body = 0
