@@ -141,9 +141,8 @@ def calibrate(
     for o in observations:
         console.print(f"  {o.kpi}: source {o.source}", markup=False, highlight=False)
     from silkway.errors import ScenarioError
-    from silkway.scenarios.calibrate import YEAR_DAYS
 
-    if days != YEAR_DAYS:
+    if any(abs(share - 1.0) > 1e-9 for share in result.window_share.values()):  # not a year's window
         console.print(f"  simulated counts are per year: the {days}-day run's counts divided by the share of the year's TEU its "
                       "window generates (seasonality included)", markup=False, highlight=False)
     if not result.converged:
