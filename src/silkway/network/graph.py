@@ -127,6 +127,12 @@ def _column(records: Sequence[Any], name: str, kind: str = "") -> np.ndarray:
     return out
 
 
+def _ids(records: Sequence[Any], name: str) -> tuple[str, ...]:
+    """A text column as a tuple (straight from Arrow when the records came from the cache: no numpy objects, no pandas)."""
+    arrow = getattr(records, "columns", None)
+    return tuple(arrow.column(name).to_pylist()) if arrow is not None else tuple(_column(records, name).tolist())
+
+
 BULK_ROWS = 100_000  # from this many values on, pandas' hash tables; below, a dict (no pandas import for small networks)
 
 
@@ -182,7 +188,7 @@ def _positions(node_ids: tuple[str, ...], index: dict[str, int], names: np.ndarr
 
 def compile_network(net: Network) -> CompiledNetwork:
     nodes, links = net.nodes, net.links
-    node_ids = tuple(_column(nodes, "node_id").tolist())
+    node_ids = _ids(nodes, "node_id")
     keyed = getattr(nodes, "index_of", None)  # the cache's records share their id → row dict with Network.node_by_id
     index = keyed("node_id") if keyed is not None else {nid: i for i, nid in enumerate(node_ids)}
     ncodes, nuniq = codes_of(nodes, "country")
@@ -223,7 +229,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         lon=_column(nodes, "lon", "float"),
         country=crank[ncodes] if len(node_ids) else np.zeros(0, dtype=np.int32),
         countries=countries,
-        link_ids=tuple(_column(links, "link_id").tolist()),
+        link_ids=_ids(links, "link_id"),
         indptr=indptr,
         order=order,
         arc_tail=tail,
