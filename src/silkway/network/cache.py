@@ -216,7 +216,7 @@ def _read_entry(folder: Path, key: str) -> Network | None:
 
 
 LAZY_ROWS = 10_000  # tables this long are built into records on first use, not on load
-SINGLE_ROWS = 20_000  # records a big table builds one at a time before it builds them all
+SINGLE_ROWS = 4_096  # records a big table builds one at a time (at least; a sixteenth of its rows) before it builds all
 
 
 class LazyRecords(Sequence[Any]):
@@ -262,7 +262,7 @@ class LazyRecords(Sequence[Any]):
             raise IndexError(f"{self._name} record index {i} out of range ({n} records)")
         rec = self._rows.get(j)
         if rec is None:
-            if len(self._rows) >= SINGLE_ROWS:
+            if len(self._rows) >= max(SINGLE_ROWS, n // 16):  # many read: building them all costs less from here on
                 return self._all()[j]
             rec = self._rows[j] = _from_columns(self._name, TABLES[self._name], self._arrow.slice(j, 1).to_pydict())[0]
         return rec
@@ -285,9 +285,13 @@ class LazyRecords(Sequence[Any]):
         return int(self._arrow.num_rows)
 
     def __getitem__(self, i: Any) -> Any:
-        if self._items is None and not isinstance(i, slice):
-            return self._one(operator.index(i))  # an int or a numpy integer (an arc's link)
-        return self._all()[i]
+        items = self._items
+        if items is not None:
+            return items[i]
+        if isinstance(i, slice):
+            return self._all()[i]
+        rec = self._rows.get(i)  # a numpy integer (an arc's link) finds its int key
+        return rec if rec is not None else self._one(operator.index(i))
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._all())
@@ -314,13 +318,17 @@ class LazyRecords(Sequence[Any]):
 class _Keyed(Mapping[Any, Any]):
     """:meth:`LazyRecords.keyed`: records by a key column, each built when looked up."""
 
-    __slots__ = ("_records", "_column")
+    __slots__ = ("_records", "_column", "_seen")
 
     def __init__(self, records: LazyRecords, column: str):
         self._records, self._column = records, column
+        self._seen: dict[Any, Any] = {}  # records looked up so far, by key
 
     def __getitem__(self, key: Any) -> Any:
-        return self._records[self._records.index_of(self._column)[key]]
+        rec = self._seen.get(key)
+        if rec is None:
+            rec = self._seen[key] = self._records[self._records.index_of(self._column)[key]]
+        return rec
 
     def __contains__(self, key: object) -> bool:
         return key in self._records.index_of(self._column)
