@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 import os
 import shutil
 import tempfile
@@ -215,19 +216,25 @@ def _read_entry(folder: Path, key: str) -> Network | None:
 
 
 LAZY_ROWS = 10_000  # tables this long are built into records on first use, not on load
+SINGLE_ROWS = 4_096  # records a big table builds one at a time (at least; a sixteenth of its rows) before it builds all
 
 
 class LazyRecords(Sequence[Any]):
-    """A big table loaded from the cache: its Arrow columns now, its records when first indexed or iterated.
+    """A big table loaded from the cache: its Arrow columns now, its records when first iterated.
 
     Behaves as the tuple of records it stands for (length, indexing, iteration, equality, hashing, ``+``, pickling as a
-    tuple); ``columns`` gives the Arrow table itself, for code that works on whole columns."""
+    tuple); ``columns`` gives the Arrow table itself, for code that works on whole columns. Indexing one row builds that
+    record alone (kept), so a query that reads a route's few hundred links does not build a million records; only
+    iteration (or many single reads: :data:`SINGLE_ROWS`) builds them all. :meth:`keyed` looks records up by a key
+    column the same way (``Network.node_by_id``)."""
 
-    __slots__ = ("_arrow", "_name", "_items")
+    __slots__ = ("_arrow", "_name", "_items", "_rows", "_keys")
 
     def __init__(self, arrow: Any, name: str):
         self._arrow, self._name = arrow, name
         self._items: tuple[Any, ...] | None = None
+        self._rows: dict[int, Any] = {}  # records built one at a time, by row
+        self._keys: dict[str, dict[Any, int]] = {}  # key column → value → row (first row of a value)
 
     @property
     def columns(self) -> Any:
@@ -244,13 +251,47 @@ class LazyRecords(Sequence[Any]):
     def _all(self) -> tuple[Any, ...]:
         if self._items is None:
             self._items = _from_columns(self._name, TABLES[self._name], self._arrow.to_pydict())
+            self._rows.clear()
         return self._items
+
+    def _one(self, i: int) -> Any:
+        """Record ``i`` (negative: from the end), built alone and kept, until many are asked for: then all."""
+        n = len(self)
+        j = i + n if i < 0 else i
+        if not 0 <= j < n:
+            raise IndexError(f"{self._name} record index {i} out of range ({n} records)")
+        rec = self._rows.get(j)
+        if rec is None:
+            if len(self._rows) >= max(SINGLE_ROWS, n // 16):  # many read: building them all costs less from here on
+                return self._all()[j]
+            rec = self._rows[j] = _from_columns(self._name, TABLES[self._name], self._arrow.slice(j, 1).to_pydict())[0]
+        return rec
+
+    def index_of(self, column: str) -> dict[Any, int]:
+        """Value of ``column`` → the last row holding it, as a dict comprehension over the records keeps it (built once
+        per column, kept; do not modify it)."""
+        hit = self._keys.get(column)
+        if hit is None:
+            values = self._arrow.column(column).to_pylist()
+            hit = self._keys[column] = dict(zip(values, range(len(values)), strict=True))
+        return hit
+
+    def keyed(self, column: str) -> Mapping[Any, Any]:
+        """The records by the value of ``column`` (an id column: unique in a valid table), as a read-only mapping that
+        builds a record when it is looked up."""
+        return _Keyed(self, column)
 
     def __len__(self) -> int:
         return int(self._arrow.num_rows)
 
     def __getitem__(self, i: Any) -> Any:
-        return self._all()[i]
+        items = self._items
+        if items is not None:
+            return items[i]
+        if isinstance(i, slice):
+            return self._all()[i]
+        rec = self._rows.get(i)  # a numpy integer (an arc's link) finds its int key
+        return rec if rec is not None else self._one(operator.index(i))
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._all())
@@ -272,6 +313,31 @@ class LazyRecords(Sequence[Any]):
 
     def __repr__(self) -> str:
         return f"<{len(self)} {self._name} records from the dataset cache>"
+
+
+class _Keyed(Mapping[Any, Any]):
+    """:meth:`LazyRecords.keyed`: records by a key column, each built when looked up."""
+
+    __slots__ = ("_records", "_column", "_seen")
+
+    def __init__(self, records: LazyRecords, column: str):
+        self._records, self._column = records, column
+        self._seen: dict[Any, Any] = {}  # records looked up so far, by key
+
+    def __getitem__(self, key: Any) -> Any:
+        rec = self._seen.get(key)
+        if rec is None:
+            rec = self._seen[key] = self._records[self._records.index_of(self._column)[key]]
+        return rec
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._records.index_of(self._column)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._records.index_of(self._column))
+
+    def __len__(self) -> int:
+        return len(self._records.index_of(self._column))
 
 
 def arrow_schema(table: Table) -> Any:

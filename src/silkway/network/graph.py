@@ -127,6 +127,12 @@ def _column(records: Sequence[Any], name: str, kind: str = "") -> np.ndarray:
     return out
 
 
+def _ids(records: Sequence[Any], name: str) -> tuple[str, ...]:
+    """A text column as a tuple (straight from Arrow when the records came from the cache: no numpy objects, no pandas)."""
+    arrow = getattr(records, "columns", None)
+    return tuple(arrow.column(name).to_pylist()) if arrow is not None else tuple(_column(records, name).tolist())
+
+
 BULK_ROWS = 100_000  # from this many values on, pandas' hash tables; below, a dict (no pandas import for small networks)
 
 
@@ -143,6 +149,34 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     return out, list(seen)
 
 
+def codes_of(records: Sequence[Any], name: str, kind: str = "") -> tuple[np.ndarray, list[Any]]:
+    """:func:`_codes` of a column (``kind`` as :func:`_column`): by pyarrow's dictionary encoding (in C, the same codes
+    and order of first appearance) when the records came from the dataset cache."""
+    arrow = getattr(records, "columns", None)
+    if arrow is None:
+        return _codes(_column(records, name, kind))
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(arrow.column(name).combine_chunks())
+    codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def _link_ends(nodes: Sequence[Any], links: Sequence[Any], node_ids: tuple[str, ...],
+               index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Node positions of the links' ``from_node`` and ``to_node`` (-1 where absent)."""
+    n_arrow, l_arrow = getattr(nodes, "columns", None), getattr(links, "columns", None)
+    if n_arrow is None or l_arrow is None:
+        return (_positions(node_ids, index, _column(links, "from_node")), _positions(node_ids, index, _column(links, "to_node")))
+    import pyarrow.compute as pc
+
+    ids = n_arrow.column("node_id").combine_chunks()
+    if len(index) != len(ids):  # a repeated node id (an invalid table): the dict's last-wins positions
+        return (_positions(node_ids, index, _column(links, "from_node")), _positions(node_ids, index, _column(links, "to_node")))
+    return tuple(np.asarray(pc.fill_null(pc.index_in(l_arrow.column(c), value_set=ids), -1).to_numpy(zero_copy_only=False),
+                            dtype=np.int32) for c in ("from_node", "to_node"))  # type: ignore[return-value]
+
+
 def _positions(node_ids: tuple[str, ...], index: dict[str, int], names: np.ndarray) -> np.ndarray:
     """Position of each name among ``node_ids`` (-1 where absent)."""
     if len(names) >= BULK_ROWS:
@@ -154,14 +188,14 @@ def _positions(node_ids: tuple[str, ...], index: dict[str, int], names: np.ndarr
 
 def compile_network(net: Network) -> CompiledNetwork:
     nodes, links = net.nodes, net.links
-    node_ids = tuple(_column(nodes, "node_id").tolist())
-    index = {nid: i for i, nid in enumerate(node_ids)}
-    ncodes, nuniq = _codes(_column(nodes, "country"))
+    node_ids = _ids(nodes, "node_id")
+    keyed = getattr(nodes, "index_of", None)  # the cache's records share their id → row dict with Network.node_by_id
+    index = keyed("node_id") if keyed is not None else {nid: i for i, nid in enumerate(node_ids)}
+    ncodes, nuniq = codes_of(nodes, "country")
     countries = tuple(sorted(nuniq))
     crank = np.array([countries.index(c) for c in nuniq], dtype=np.int32)
     m = len(links)
-    frm = _positions(node_ids, index, _column(links, "from_node"))
-    to = _positions(node_ids, index, _column(links, "to_node"))
+    frm, to = _link_ends(nodes, links, node_ids, index)
     if m and (frm.min() < 0 or to.min() < 0):
         raise ValueError("a link names a node the network does not have")
     tail = np.empty(2 * m, dtype=np.int32)
@@ -172,16 +206,22 @@ def compile_network(net: Network) -> CompiledNetwork:
     indptr = np.zeros(len(node_ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tail, minlength=len(node_ids)), out=indptr[1:])
     distance = _column(links, "distance_km", "float")
-    mcodes, muniq = _codes(_column(links, "mode"))
+    mcodes, muniq = codes_of(links, "mode")
     mode = np.array([MODES.index(x) for x in muniq], dtype=np.int8)[mcodes] if m else np.zeros(0, dtype=np.int8)
-    gcodes, guniq = _codes(_column(links, "gauge_mm", "list"))
+    gcodes, guniq = codes_of(links, "gauge_mm", "list")
     parsed = [tuple(int(x) for x in str(g).split(";")) for g in guniq]
     bits = np.array([sum(GAUGE_BIT.get(x, 0) for x in set(gs)) for gs in parsed] + [0], dtype=np.int8)
     first = np.array([gs[0] for gs in parsed] + [0], dtype=np.int16)
-    ecodes, euniq = _codes(_column(links, "energy"))
-    lcodes, luniq = _codes(_column(links, "country"))
-    via = _column(links, "via_countries", "list")
-    has_via = np.flatnonzero(np.fromiter((v is not None and v == v for v in via.tolist()), dtype=np.bool_, count=len(via)))  # not None/NaN
+    ecodes, euniq = codes_of(links, "energy")
+    lcodes, luniq = codes_of(links, "country")
+    via_arrow = getattr(links, "columns", None)
+    if via_arrow is not None:  # only the rows that have some, converted
+        has_via = np.flatnonzero(via_arrow.column("via_countries").is_valid().to_numpy())
+        via = np.empty(m, dtype=object)
+        via[has_via] = via_arrow.column("via_countries").take(has_via).to_pylist()
+    else:
+        via = _column(links, "via_countries", "list")
+        has_via = np.flatnonzero(np.fromiter((v is not None and v == v for v in via.tolist()), dtype=np.bool_, count=len(via)))  # not None/NaN
     return CompiledNetwork(
         node_ids=node_ids,
         node_index=index,
@@ -189,7 +229,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         lon=_column(nodes, "lon", "float"),
         country=crank[ncodes] if len(node_ids) else np.zeros(0, dtype=np.int32),
         countries=countries,
-        link_ids=tuple(_column(links, "link_id").tolist()),
+        link_ids=_ids(links, "link_id"),
         indptr=indptr,
         order=order,
         arc_tail=tail,

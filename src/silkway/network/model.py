@@ -298,10 +298,14 @@ class Network:
 
     @cached_property
     def node_by_id(self) -> Mapping[str, Node]:
+        if hasattr(self.nodes, "keyed"):  # a big table from the dataset cache: records built when looked up
+            return self.nodes.keyed("node_id")  # type: ignore[no-any-return]
         return MappingProxyType({n.node_id: n for n in self.nodes})
 
     @cached_property
     def link_by_id(self) -> Mapping[str, Link]:
+        if hasattr(self.links, "keyed"):  # as node_by_id
+            return self.links.keyed("link_id")  # type: ignore[no-any-return]
         return MappingProxyType({lk.link_id: lk for lk in self.links})
 
     @cached_property

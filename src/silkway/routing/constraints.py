@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,16 +48,17 @@ class Avoid:
 
 
 def dataset_countries(net: Network) -> frozenset[str]:
-    out = {n.country for n in net.nodes}
-    for lk in net.links:
-        out.update(lk.countries)
-    return frozenset(out)
+    """Country codes of the nodes and of the links (``country`` and ``via_countries``), from the compiled columns."""
+    from silkway.network.graph import compiled
+
+    cn = compiled(net)
+    return frozenset(cn.countries).union(cn.link_countries, *cn.via_countries.values())
 
 
 MODE_GROUPS = {"water": ("ferry", "feeder", "sea")}  # one word for every mode that crosses water
 
 
-def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: dict[str, str] | None = None,
+def parse_avoid(net: Network, items: tuple[str, ...] | list[str], index: Mapping[str, str] | None = None,
                 known: frozenset[str] | None = None, countries_by_name: dict[str, str] | None = None) -> Avoid:
     """Each item is a country code or English name (``RU``, ``Russia``, ``Türkiye``/``Turkey``), a mode
     (``ferry``), ``water`` (ferry, feeder and sea) or a place (tolerant name).

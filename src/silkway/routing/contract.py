@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from silkway.network.graph import _codes, _column
+from silkway.network.graph import codes_of
 from silkway.routing import jit as nb
 from silkway.routing.kernels import _next_departure
 
@@ -174,7 +174,7 @@ def chain_nodes(g: StateGraph) -> np.ndarray:
     v = np.flatnonzero(deg == 2)
     a1, a2 = cn.order[cn.indptr[v]], cn.order[cn.indptr[v] + 1]
     l1, l2, h1, h2 = cn.arc_link[a1], cn.arc_link[a2], cn.arc_head[a1], cn.arc_head[a2]
-    corridor, _ = _codes(_column(net.links, "corridor", "list"))
+    corridor, _ = codes_of(net.links, "corridor", "list")
     via = np.zeros(cn.n_links, dtype=np.bool_)
     via[list(cn.via_countries)] = True
     ok = (l1 != l2) & (h1 != v) & (h2 != v) & (h1 != h2)
@@ -182,7 +182,7 @@ def chain_nodes(g: StateGraph) -> np.ndarray:
     for col in (cn.mode, cn.gauge_bits, cn.first_gauge, cn.link_country, corridor):
         ok &= col[l1] == col[l2]
     ok &= ~via[l1] & ~via[l2]
-    kinds, names = _codes(_column(net.nodes, "node_kind"))
+    kinds, names = codes_of(net.nodes, "node_kind")
     junction = names.index("junction") if "junction" in names else -2
     ok &= kinds[v] == junction
     out = np.zeros(cn.n_nodes, dtype=np.bool_)

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from silkway.network.graph import codes_of
 from silkway.network.model import Link
+from silkway.network.schema import MODES
 from silkway.routing.model import Via, ViaKind
 from silkway.routing.search import Path
 from silkway.routing.stategraph import PLATFORMS, WATER, StateGraph, platform_index
@@ -18,27 +22,57 @@ from silkway.routing.stategraph import PLATFORMS, WATER, StateGraph, platform_in
 GENERIC_CORRIDORS = frozenset({"china", "kz", "europe"})
 
 
-def corridor_km(g: StateGraph) -> dict[str, float]:
-    """Network length tagged with each corridor, km."""
+Tags = tuple[np.ndarray, list[tuple[str, ...]]]  # per link the code of its corridor tags (-1: none), the tags per code
+
+
+def link_tags(g: StateGraph) -> Tags:
+    """The links' ``corridor`` tags as codes (one per distinct list, in order of first appearance) from the columns."""
+    codes, lists = codes_of(g.net.links, "corridor", "list")
+    return np.asarray(codes, dtype=np.int64), [tuple(str(v).split(";")) for v in lists]
+
+
+def corridor_km(g: StateGraph, tags: Tags | None = None) -> dict[str, float]:
+    """Network length tagged with each corridor, km (summed link by link in the links' order, as a loop over the
+    links would: the same floats)."""
+    codes, lists = tags if tags is not None else link_tags(g)
+    distance = g.compiled.distance_km
+    order: dict[str, None] = {}
+    for tag_list in lists:  # tags in order of first appearance
+        order.update(dict.fromkeys(tag_list))
     km: dict[str, float] = {}
-    for lk in g.net.links:
-        for tag in lk.corridor:
-            km[tag] = km.get(tag, 0.0) + lk.distance_km
+    for tag in order:
+        times = np.array([tag_list.count(tag) for tag_list in lists] + [0], dtype=np.int64)[codes]  # code -1: the 0
+        km[tag] = float(np.cumsum(np.repeat(distance, times))[-1])  # cumsum adds in order
     return km
 
 
 def defining_links(g: StateGraph) -> frozenset[str]:
     """Links that characterise a corridor: border crossings and water legs."""
-    by_id = g.net.node_by_id
-    return frozenset(lk.link_id for lk in g.net.links
-                     if lk.mode in WATER or by_id[lk.from_node].country != by_id[lk.to_node].country)
+    cn = g.compiled
+    return _link_ids(g, _water(g) | cn.border())
 
 
 def water_crossings(g: StateGraph) -> frozenset[str]:
     """Water legs (ferry, feeder, sea) whose ends lie in different countries: they name a route's corridor."""
-    by_id = g.net.node_by_id
-    return frozenset(lk.link_id for lk in g.net.links
-                     if lk.mode in WATER and by_id[lk.from_node].country != by_id[lk.to_node].country)
+    return _link_ids(g, _water(g) & g.compiled.border())
+
+
+def foreign_penalty(g: StateGraph, corridor: str, tags: Tags, penalty: float) -> np.ndarray:
+    """Per arc of ``g``: ``penalty`` on a link that carries specific corridor tags (not only generic ones) none of
+    which is ``corridor``, else 1 (transfers too)."""
+    codes, lists = tags
+    per_list = [penalty if (own := set(t) - GENERIC_CORRIDORS) and corridor not in own else 1.0 for t in lists]
+    per_link = np.asarray([*per_list, 1.0], dtype=np.float64)[codes]  # code -1 (no tags): the 1
+    return np.where(g.link >= 0, per_link[np.maximum(g.link, 0)], 1.0)
+
+
+def _water(g: StateGraph) -> np.ndarray:
+    return np.isin(g.compiled.mode, [MODES.index(m) for m in WATER])
+
+
+def _link_ids(g: StateGraph, rows: np.ndarray) -> frozenset[str]:
+    ids = g.compiled.link_ids
+    return frozenset(ids[i] for i in np.flatnonzero(rows).tolist())
 
 
 def corridor_of_arcs(g: StateGraph, arcs: Sequence[int], network_km: dict[str, float], defining: frozenset[str],

@@ -22,6 +22,8 @@ from silkway.routing.corridors import (
     corridor_of_arcs,
     corridor_of_links,
     defining_links,
+    foreign_penalty,
+    link_tags,
     via_points,
     water_crossings,
 )
@@ -95,7 +97,8 @@ class Router:
         self.names = name_index(net)
         self.countries = dataset_countries(net)
         self.country_names = country_index(self.countries)
-        self.network_km = corridor_km(self.graph)
+        tags = link_tags(self.graph)
+        self.network_km = corridor_km(self.graph, tags)
         self.defining = defining_links(self.graph)
         self.crossings = water_crossings(self.graph)
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
@@ -109,15 +112,8 @@ class Router:
         self._resolved: dict[str, str] = {}  # place name as given → node id
         self._avoids: dict[tuple[str, ...], Avoid] = {}  # avoid items as given → what they avoid
         self._paths: dict[tuple[object, ...], PathInfo] = {}
-        self._penalties = Penalties([self._corridor_penalty(c) for c in self.corridors], len(self.graph.head))
-
-    def _corridor_penalty(self, corridor: str) -> np.ndarray:
-        g = self.graph
-        out = []
-        for link in g.link:
-            tags = set(g.net.links[link].corridor) - GENERIC_CORRIDORS if link >= 0 else set()
-            out.append(FOREIGN_PENALTY if tags and corridor not in tags else 1.0)
-        return np.asarray(out, dtype=np.float64)
+        self._penalties = Penalties([foreign_penalty(self.graph, c, tags, FOREIGN_PENALTY) for c in self.corridors],
+                                    len(self.graph.head))
 
     def allowed(self, avoid: Avoid) -> np.ndarray:
         """Arc flags for an avoid-set, memoised per router (bounded: a server sees many distinct sets)."""

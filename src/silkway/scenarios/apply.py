@@ -201,7 +201,7 @@ def _change(record: Any, set_: Mapping[_Field, float], scale: Mapping[_Field, fl
     return replace(record, **values)
 
 
-def _place(net: Network, name: str, where: str, idx: dict[str, str] | None = None) -> str:
+def _place(net: Network, name: str, where: str, idx: Mapping[str, str] | None = None) -> str:
     try:
         return resolve_place(net, name, idx)
     except RoutingError as exc:
