@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from silkway import aot_build
-from silkway.routing import aot, jit, kernels
+from silkway.routing import aot, jit, kernels, paretokernel
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ENV = {**os.environ, "PYTHONPATH": str(SRC)}
@@ -154,10 +154,10 @@ def test_the_jit_copies_leave_the_module_lazy():
     dispatchers resolve their callees to dispatchers."""
     from numba.core.registry import CPUDispatcher
 
-    d = kernels.pareto.dispatcher
-    assert isinstance(kernels.pareto, jit.LazyKernel) and isinstance(kernels._push, jit.LazyKernel)
+    d = paretokernel.pareto.dispatcher
+    assert isinstance(paretokernel.pareto, jit.LazyKernel) and isinstance(kernels._push, jit.LazyKernel)
     assert isinstance(d, CPUDispatcher) and isinstance(d.py_func.__globals__["_push"], CPUDispatcher)
-    assert d.py_func.__code__ is kernels.pareto.py_func.__code__  # the kernel's own code, not a copy of its source
+    assert d.py_func.__code__ is paretokernel.pareto.py_func.__code__  # the kernel's own code, not a copy of its source
 
 
 @pytest.mark.usefixtures("fresh_index")
