@@ -214,12 +214,12 @@ def test_a_constant_the_jit_specialised_on_is_never_a_call_key():
 
 @pytest.mark.usefixtures("fresh_index")
 def test_a_fresh_build_reads_the_columns_it_is_given():
-    """The labels as the planner keeps them (8 columns; arc and parent in kernels.L_ARC / L_PARENT): the compiled
+    """The labels as the planner keeps them (8 columns; arc and parent in paretokernel.L_ARC / L_PARENT): the compiled
     trace follows the columns passed, as the JIT does."""
     _require_build()
     li = np.zeros((6, 8), dtype=np.int64)
-    li[:, kernels.L_ARC] = [-1, 7, 8, 9, 5, 5]
-    li[:, kernels.L_PARENT] = [-1, 0, 1, 2, 4, 4]  # labels 4 and 5 would loop on columns 0/1 (all zeros: arc 0 ≥ 0)
-    assert aot.type_key((li, 3, kernels.L_ARC, kernels.L_PARENT)) in aot.functions("silkway.routing.kernels", "trace")
-    out, first = kernels.trace(li, 3, kernels.L_ARC, kernels.L_PARENT)
+    li[:, paretokernel.L_ARC] = [-1, 7, 8, 9, 5, 5]
+    li[:, paretokernel.L_PARENT] = [-1, 0, 1, 2, 4, 4]  # labels 4 and 5 would loop on columns 0/1 (all zeros: arc 0 ≥ 0)
+    assert aot.type_key((li, 3, paretokernel.L_ARC, paretokernel.L_PARENT)) in aot.functions("silkway.routing.kernels", "trace")
+    out, first = kernels.trace(li, 3, paretokernel.L_ARC, paretokernel.L_PARENT)
     assert out.tolist() == [7, 8, 9] and first == 0
