@@ -7,13 +7,14 @@ returned route."""
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
 
 from silkway.errors import RoutingError
 from silkway.network.model import CostRate, EmissionFactor, Facility, Link, Manifest, Network, Node, Param, Source
 from silkway.routing import Router
-from silkway.routing.search import Query, arc_time, lower_bounds, pareto_front, pareto_paths
+from silkway.routing.search import Query, arc_time, lower_bounds, near_states, pareto_front, pareto_paths
 from silkway.routing.stategraph import N_PLATFORMS, SPN, platform_index
 
 COUNTRIES = ("AA", "BB", "CC")
@@ -300,3 +301,29 @@ def test_eps_cap_keeps_its_guarantee(net, data):
     for r in got:
         assert any(all(y <= x + 1e-6 for x, y in zip(r, b, strict=True)) for b in brute)
     event(f"thinned {len(brute) - len(got)}" if front.eps else "exact")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_bounds_cut_short_around_the_start_keep_the_front_exact(net, data):
+    """The lower bounds cut short past REACH × the bound of the query's start states (as on large networks; forced
+    here with large_nodes=0) are never above the full ones, and the exact Pareto search with them still equals brute
+    force (asymmetric, mixed criteria: _skew)."""
+    router = Router(net)
+    g = router.graph
+    _skew(g, data)
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    ok = np.ones(len(g.head), dtype=np.bool_)
+    q = Query(o, d, 0.0)
+    near = near_states(g, q, ok, g.arrays(), large_nodes=0)
+    assert near is not None
+    full, cut = lower_bounds(g, d, ok), lower_bounds(g, d, ok, near=near)
+    for k in range(3):
+        assert np.all(cut[k] <= full[k])
+    front = pareto_front(g, q, ok, None, eps=0.0, large_nodes=0)
+    try:
+        brute = _brute_front(g, o, d, 0.0, ok, None)
+    except _TooMany:
+        reject()
+    assert _crit(front.paths, 0.0, None) == brute
+    event("cut short" if any(np.any(cut[k] < full[k]) for k in range(3)) else "not cut")

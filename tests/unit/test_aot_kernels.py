@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from silkway import aot_build
-from silkway.routing import aot, jit, kernels
+from silkway.routing import aot, jit, kernels, paretokernel
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ENV = {**os.environ, "PYTHONPATH": str(SRC)}
@@ -174,10 +174,10 @@ def test_the_jit_copies_leave_the_module_lazy():
     dispatchers resolve their callees to dispatchers."""
     from numba.core.registry import CPUDispatcher
 
-    d = kernels.pareto.dispatcher
-    assert isinstance(kernels.pareto, jit.LazyKernel) and isinstance(kernels._push, jit.LazyKernel)
+    d = paretokernel.pareto.dispatcher
+    assert isinstance(paretokernel.pareto, jit.LazyKernel) and isinstance(kernels._push, jit.LazyKernel)
     assert isinstance(d, CPUDispatcher) and isinstance(d.py_func.__globals__["_push"], CPUDispatcher)
-    assert d.py_func.__code__ is kernels.pareto.py_func.__code__  # the kernel's own code, not a copy of its source
+    assert d.py_func.__code__ is paretokernel.pareto.py_func.__code__  # the kernel's own code, not a copy of its source
 
 
 @pytest.mark.usefixtures("fresh_index")
@@ -234,12 +234,12 @@ def test_a_constant_the_jit_specialised_on_is_never_a_call_key():
 
 @pytest.mark.usefixtures("fresh_index")
 def test_a_fresh_build_reads_the_columns_it_is_given():
-    """The labels as the planner keeps them (8 columns; arc and parent in kernels.L_ARC / L_PARENT): the compiled
+    """The labels as the planner keeps them (8 columns; arc and parent in paretokernel.L_ARC / L_PARENT): the compiled
     trace follows the columns passed, as the JIT does."""
     _require_build()
     li = np.zeros((6, 8), dtype=np.int64)
-    li[:, kernels.L_ARC] = [-1, 7, 8, 9, 5, 5]
-    li[:, kernels.L_PARENT] = [-1, 0, 1, 2, 4, 4]  # labels 4 and 5 would loop on columns 0/1 (all zeros: arc 0 ≥ 0)
-    assert aot.type_key((li, 3, kernels.L_ARC, kernels.L_PARENT)) in aot.functions("silkway.routing.kernels", "trace")
-    out, first = kernels.trace(li, 3, kernels.L_ARC, kernels.L_PARENT)
+    li[:, paretokernel.L_ARC] = [-1, 7, 8, 9, 5, 5]
+    li[:, paretokernel.L_PARENT] = [-1, 0, 1, 2, 4, 4]  # labels 4 and 5 would loop on columns 0/1 (all zeros: arc 0 ≥ 0)
+    assert aot.type_key((li, 3, paretokernel.L_ARC, paretokernel.L_PARENT)) in aot.functions("silkway.routing.kernels", "trace")
+    out, first = kernels.trace(li, 3, paretokernel.L_ARC, paretokernel.L_PARENT)
     assert out.tolist() == [7, 8, 9] and first == 0

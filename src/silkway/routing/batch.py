@@ -22,7 +22,7 @@ from silkway.routing import jit as nb
 from silkway.routing.contract import rule_words
 from silkway.routing.kernels import best, trace
 from silkway.routing.regions import Regions
-from silkway.routing.search import Path, Query, _ends, _first_layer, best_path, lower_bounds
+from silkway.routing.search import Path, Query, _ends, _first_layer, best_path, lower_bounds, near_states
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph
 
 SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function of this module holds
@@ -85,7 +85,7 @@ def corridor_paths(g: StateGraph, q: Query, allowed: np.ndarray, objective: int,
     if not len(rows):
         return []
     ar = g.arrays()
-    kept = lower_bounds(g, q.dest, allowed, compute=False)
+    kept = lower_bounds(g, q.dest, allowed, compute=False, near=near_states(g, q, allowed, ar))
     lb = ar.zero_bound if kept is None else kept[objective]
     scales = penalties.scales[list(rows)] if kept is not None else np.ones(len(rows))
     use_rules, e0, e1, l0, l1 = rule_words(g, ar, rules)

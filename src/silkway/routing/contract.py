@@ -253,7 +253,7 @@ def _walk(indptr: np.ndarray, order: np.ndarray, arc_head: np.ndarray, arc_link:
 @nb.stamped(("contract.py", "kernels.py"), cache=True)  # it calls kernels._next_departure: stamped with both files
 def _walk_arcs(arcs: np.ndarray, pre: np.ndarray, period: np.ndarray, offset: np.ndarray, post: np.ndarray,
                cost: np.ndarray, co2e: np.ndarray, t: float, c: float, e: float) -> tuple[float, float, float]:
-    """Time, cost and CO2e after ``arcs`` from (t, c, e), in the order of operations of ``kernels.pareto``/``best``."""
+    """Time, cost and CO2e after ``arcs`` from (t, c, e), in the order of operations of ``paretokernel.pareto``/``kernels.best``."""
     for j in range(arcs.shape[0]):
         a = arcs[j]
         t = t + pre[a]

@@ -17,7 +17,7 @@ from silkway.network.model import Link
 from silkway.network.schema import MODES
 from silkway.routing.model import Via, ViaKind
 from silkway.routing.search import Path
-from silkway.routing.stategraph import PLATFORMS, WATER, StateGraph, platform_index
+from silkway.routing.stategraph import PLATFORMS, SPN, WATER, StateGraph, platform_index
 
 GENERIC_CORRIDORS = frozenset({"china", "kz", "europe"})
 
@@ -120,7 +120,7 @@ def via_points(g: StateGraph, path: Path) -> tuple[Via, ...]:
     net = g.net
     nodes = net.node_by_id
     out = []
-    for a in path.arcs:
+    for a in _marked(g, path.arcs).tolist():
         u, v = g.node_of(g.tail[a]), g.node_of(g.head[a])
         if g.link[a] < 0:
             p, q = PLATFORMS[platform_index(g.tail[a])], PLATFORMS[platform_index(g.head[a])]
@@ -135,3 +135,13 @@ def via_points(g: StateGraph, path: Path) -> tuple[Via, ...]:
         elif cu != cv:
             out.append(Via(ViaKind.BORDER, u, v, f"{nodes[u].name}→{nodes[v].name}{crossing}"))
     return tuple(out)
+
+
+def _marked(g: StateGraph, arcs: Sequence[int]) -> np.ndarray:
+    """The arcs of ``arcs`` that can give a via point, in order: transfers, water legs and links between countries."""
+    a = np.asarray(arcs, dtype=np.int64)
+    link = g.link[a]
+    cn = g.compiled
+    water = np.isin(cn.mode[np.maximum(link, 0)], [MODES.index(m) for m in WATER if m in MODES])
+    across = cn.country[g.tail[a] // SPN] != cn.country[g.head[a] // SPN]
+    return np.asarray(a[(link < 0) | water | across])

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from silkway.network.model import Closure
 from silkway.routing import timekernel as tk
 from silkway.routing.conditions import QUANTILE_LEVELS, Conditions, ElementKey, ElementKind
 from silkway.routing.hazards import Calendar, Hazards, Located, path_risks
@@ -69,24 +70,33 @@ class PathArrays(NamedTuple):
 
 def path_arrays(g: StateGraph, steps: list[Located], hazards: Hazards, table: LognormalTable, elements: Elements) -> PathArrays:
     risks, by_train = path_risks(g, steps, hazards)
+    f, ii, legs, distance = step_rows(g, steps, [r[0] for r in risks], [r[1] for r in risks], hazards, table, elements)
+    ends = (steps[0][1], steps[-1][2]) if steps else ("", "")
+    return PathArrays(f, ii, by_train, ends, distance, tuple(legs))
+
+
+def step_rows(g: StateGraph, steps: Sequence[Located], closures: Sequence[Sequence[Closure]], element: Sequence[ElementKey | None],
+              hazards: Hazards, table: LognormalTable, elements: Elements) -> tuple[np.ndarray, np.ndarray, list[LegStatic], float]:
+    """The rows of :class:`PathArrays` of located steps, given the closures hitting each and the element each queues at:
+    (``f``, ``i``, the legs' static fields, the moves' kilometres summed in step order)."""
     f = np.zeros((len(steps), tk.N_FLOAT))
     ii = np.full((len(steps), tk.N_INT), -1, dtype=np.int64)
     legs: list[LegStatic] = []
     distance = 0.0
-    for k, ((step, u, v, a), (closures, element)) in enumerate(zip(steps, risks, strict=True)):
+    for k, ((step, u, v, a), hits, el) in enumerate(zip(steps, closures, element, strict=True)):
         f[k, tk.F_MEDIAN], f[k, tk.F_PERIOD], f[k, tk.F_OFFSET] = step.median_h, step.period_h, step.offset_h
-        for m in range(tk.MONTHS if closures else 0):  # p = 1 − Π(1 − pᵢ), length their risk-weighted mean (hazards
-            ps = [hazards.p(c, m or None) for c in closures]  # module docstring); a step without closures keeps its zeros
+        for m in range(tk.MONTHS if hits else 0):  # p = 1 − Π(1 − pᵢ), length their risk-weighted mean (hazards
+            ps = [hazards.p(c, m or None) for c in hits]  # module docstring); a step without closures keeps its zeros
             keep = 1.0
             for x in ps:
                 keep *= 1.0 - x
             f[k, tk.F_P + m] = 1.0 - keep
-            f[k, tk.F_LEN + m] = sum(x * c.duration_days * 24.0 for x, c in zip(ps, closures, strict=True)) / max(sum(ps), 1e-300)
+            f[k, tk.F_LEN + m] = sum(x * c.duration_days * 24.0 for x, c in zip(ps, hits, strict=True)) / max(sum(ps), 1e-300)
         ii[k, tk.I_KIND] = KIND_CODE[step.kind]
         ii[k, tk.I_SIGMA] = table.index(step) if step.kind != WAIT and step.median_h > 0 else -1
-        ii[k, tk.I_ELEMENT] = -1 if element is None else elements.id_of(element)
-        ii[k, tk.I_QUAY] = element is not None and element[0] is ElementKind.QUAY
-        ii[k, tk.I_CLOSURES] = bool(closures)
+        ii[k, tk.I_ELEMENT] = -1 if el is None else elements.id_of(el)
+        ii[k, tk.I_QUAY] = el is not None and el[0] is ElementKind.QUAY
+        ii[k, tk.I_CLOSURES] = bool(hits)
         extra: dict[str, Any] = {}
         if step.kind in (MOVE, WAIT):
             lk = g.net.links[g.link[a]]
@@ -96,8 +106,7 @@ def path_arrays(g: StateGraph, steps: list[Located], hazards: Hazards, table: Lo
                               corridor=lk.corridor)
                 distance += lk.distance_km
         legs.append((step.kind, u, v, step.cost_usd_per_teu, step.co2e_kg_per_teu, step.facility_id, extra))
-    ends = (steps[0][1], steps[-1][2]) if steps else ("", "")
-    return PathArrays(f, ii, by_train, ends, distance, tuple(legs))
+    return f, ii, legs, distance
 
 
 def wait_table(cond: Conditions, keys: Sequence[ElementKey], old: WaitTable | None = None) -> WaitTable:

@@ -84,16 +84,30 @@ class Hazards:
     def closures_of(self, g: StateGraph, steps: list[Located], k: int, visit_start: bool) -> list[Closure]:
         """Closures hitting step ``k`` of a located path (see the module docstring)."""
         step, u, _, a = steps[k]
+        first_at_facility = k == 0 or steps[k - 1][0].facility_id != step.facility_id
+        return self.with_context(self.static_closures(g, step, a), step, u, first_at_facility, visit_start)
+
+    def static_closures(self, g: StateGraph, step: Step, a: int) -> tuple[Closure, ...]:
+        """The closures hitting a step whatever came before it (its link's), memoised per (arc, kind, facility)."""
         key = (a, step.kind, step.facility_id)
         static = self._static.get(key)
         if static is None:
             static = self._static[key] = self._link_closures(g, step, a)
+        return static
+
+    def with_context(self, static: tuple[Closure, ...], step: Step, u: str, first_at_facility: bool, visit_start: bool) -> list[Closure]:
+        """``static`` plus the closures a step gets from what came before it: its facility's when it is the first step
+        at the facility, its node's when it starts a visit to the node (``u``)."""
         out = list(static)
-        if step.facility_id is not None and (k == 0 or steps[k - 1][0].facility_id != step.facility_id):
+        if step.facility_id is not None and first_at_facility:
             out += self.by.get(("facility", step.facility_id), ())
         if visit_start:
             out += self.by.get(("node", u), ())
         return out
+
+    def has_context(self, step: Step, u: str) -> bool:
+        """Whether a step can get closures from what came before it (:meth:`with_context` may add some)."""
+        return bool((step.facility_id is not None and ("facility", step.facility_id) in self.by) or ("node", u) in self.by)
 
     def _link_closures(self, g: StateGraph, step: Step, a: int) -> tuple[Closure, ...]:
         if a < 0 or step.kind not in (WAIT, MOVE):

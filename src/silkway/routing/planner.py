@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cached_property
 from typing import NamedTuple, cast
 
 import numpy as np
@@ -27,15 +28,16 @@ from silkway.routing.corridors import (
     via_points,
     water_crossings,
 )
-from silkway.routing.evaluate import Elements, PathArrays, clock_of, evaluate, path_arrays, wait_table
+from silkway.routing.evaluate import Elements, PathArrays, clock_of, evaluate, wait_table
 from silkway.routing.hazards import Calendar, Hazards
 from silkway.routing.model import RouteOption, RouteResult, Via
 from silkway.routing.objectives import FIELD, Objective, displayed, key_of, marks_of
+from silkway.routing.pathdata import ArcBlocks
 from silkway.routing.regions import Regions, build_regions
 from silkway.routing.search import Path, Query, best_path, pareto_front, pareto_paths
-from silkway.routing.stategraph import StateGraph
+from silkway.routing.stategraph import SPN, StateGraph
 from silkway.routing.timekernel import WaitTable
-from silkway.routing.timeline import LognormalTable, path_steps
+from silkway.routing.timeline import LognormalTable
 
 OBJECTIVES = tuple(o.value for o in Objective)
 SAMPLES = 1000
@@ -234,6 +236,11 @@ class Router:
                 candidates.setdefault(p.arcs, p)
         return list(candidates.values())
 
+    @cached_property
+    def arc_blocks(self) -> ArcBlocks:
+        """Per-arc rows of the paths' arrays (:mod:`silkway.routing.pathdata`), built as paths come."""
+        return ArcBlocks(self.graph, self.hazards, self.lognormals, self.elements)
+
     def _path_info(self, p: Path) -> PathInfo:
         """What about a path does not depend on the query (its steps as arrays with their closures, elements and leg
         fields, its nodes, corridor label and via points), kept per router (bounded: a server sees many paths)."""
@@ -243,10 +250,10 @@ class Router:
             if len(self._paths) >= PATH_CACHE:
                 self._paths.clear()
             g = self.graph
-            nodes = [g.node_of(p.start_state)] + [g.node_of(g.head[a]) for a in p.arcs]
+            nodes = np.concatenate(([p.start_state], g.head[np.asarray(p.arcs, dtype=np.int64)])) // SPN
+            nodes = nodes[np.concatenate(([True], nodes[1:] != nodes[:-1]))]
             info = self._paths[key] = PathInfo(
-                path_arrays(g, path_steps(g, p), self.hazards, self.lognormals, self.elements),
-                tuple(n for i, n in enumerate(nodes) if i == 0 or n != nodes[i - 1]),
+                self.arc_blocks.path_arrays(p), tuple(g.node_ids[n] for n in nodes.tolist()),
                 corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings), via_points(g, p))
         return info
 

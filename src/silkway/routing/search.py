@@ -4,14 +4,14 @@ Time is absolute: hours after Monday 00:00 of the departure week, so scheduled a
 next departure. Waiting is allowed anywhere, so arrival times are FIFO and a label that is no better
 in (time, cost, CO2e[, transfers]) than another at the same state can be discarded: the Pareto
 label-setting is exact (checked against brute-force enumeration in the tests). Both searches run compiled
-(:mod:`silkway.routing.kernels`) over the graph's arrays (:meth:`StateGraph.arrays`), with per-criterion lower bounds
+(:mod:`silkway.routing.kernels`, :mod:`silkway.routing.paretokernel`) over the graph's arrays (:meth:`StateGraph.arrays`), with per-criterion lower bounds
 to the destination from reverse searches (:func:`lower_bounds`) to drop labels that cannot reach the Pareto set.
 
 The search is exact unless a query gets large: on a network of at least :data:`LARGE_NODES` nodes, or once it has
 made more than :data:`MAX_LABELS` labels, or found more than :data:`MAX_FRONT` Pareto routes, it goes on with
 ε-dominance (ε = :data:`FRONT_EPS`), within the bags of the states and against the routes found: every route of the
 exact Pareto set then has a returned route no worse than (1 + ε) × its time since departure, cost and CO2e (the
-argument: :mod:`silkway.routing.kernels`, docs/routing.md "Large networks"). :attr:`Front.eps` and
+argument: :mod:`silkway.routing.paretokernel`, docs/routing.md "Large networks"). :attr:`Front.eps` and
 :attr:`Front.reason` say whether and why that happened (0.0 and "": the set is exact).
 """
 
@@ -24,7 +24,7 @@ from typing import cast
 
 import numpy as np
 
-from silkway.routing import contract, kernels
+from silkway.routing import contract, kernels, paretokernel
 from silkway.routing.regions import Regions
 from silkway.routing.stategraph import N_PLATFORMS, SPN, Arrays, StateGraph
 
@@ -36,6 +36,7 @@ MAX_FRONT = 64  # Pareto routes of one query before ε-dominance sets in
 MAX_LABELS = 200_000  # labels of one query before ε-dominance sets in
 LARGE_NODES = 50_000  # networks of at least this many nodes search with ε-dominance from the start
 FRONT_EPS = 0.01  # ε of the guarantee: every exact Pareto route has a returned one within 1 % on each criterion
+REACH = 2.0  # on large networks the lower bounds' searches stop past REACH × the bound of the query's start (lower_bounds)
 NO_VIA = np.empty(0, dtype=np.int64)
 
 
@@ -140,14 +141,19 @@ def _first_layer(q: Query) -> int:
 
 
 def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool], compute: bool = True,
-                 ar: Arrays | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+                 ar: Arrays | None = None, near: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Per state, lower bounds on the time (hours, waits for departures left out), cost and CO2e per TEU of any way
     on to node ``dest`` over the allowed arcs, unloading included (inf: no way). Kept on the graph per (destination,
-    allowed arcs), a few at a time; with ``compute=False`` only a kept result is returned (else None). ``ar``: the
-    arrays ``allowed`` flags (the skeleton's, :func:`silkway.routing.contract.space`), else the full graph's."""
+    allowed arcs[, near]), a few at a time; with ``compute=False`` only a kept result is returned (else None). ``ar``:
+    the arrays ``allowed`` flags (the skeleton's, :func:`silkway.routing.contract.space`), else the full graph's.
+
+    ``near``: a query's start states. Each reverse search then stops once it has passed :data:`REACH` × the bound of
+    the farthest of them, and every state it did not settle gets the key it stopped at: Dijkstra settles states in
+    order of their distance, so none of those is nearer (a lower bound, only a looser one far from the query; a
+    state that cannot reach the destination may get a finite bound and is then searched, not skipped)."""
     ok = _allowed(allowed)
     cache = g.bounds_cache
-    key = (dest, id(ok))
+    key: tuple[int, ...] = (dest, id(ok)) if near is None else (dest, id(ok), *near.tolist())
     hit = cache.get(key)
     if hit is not None and hit[0] is ok:
         return cast(Bounds, hit[1])
@@ -158,11 +164,21 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     seeds = np.arange(dest * SPN, (dest + 1) * SPN, dtype=np.int64)
     plat = (seeds // 2) % N_PLATFORMS
     out = kernels.bounds(ar.rindptr, ar.rarcs, ar.tail, ar.fixed_h, ar.cost, ar.co2e, ok, seeds,
-                         fin[0][plat], fin[1][plat], fin[2][plat], g.n_states)
+                         fin[0][plat], fin[1][plat], fin[2][plat], g.n_states, NO_VIA if near is None else near,
+                         0.0 if near is None else REACH)
     if len(cache) >= 16:
         cache.clear()
     cache[key] = (ok, out)
     return cast(Bounds, out)
+
+
+def near_states(g: StateGraph, q: Query, ok: np.ndarray, ar: Arrays, large_nodes: int = LARGE_NODES) -> np.ndarray | None:
+    """The start states the lower bounds of ``q`` may stop short around (:func:`lower_bounds`): on a network of
+    ``large_nodes`` nodes or more and a query without via points (a via point may lie beyond), else None (the bounds
+    cover every state, and on the embedded network the searches' order and so their answers stay as they were)."""
+    if q.via or len(g.node_ids) < large_nodes:
+        return None
+    return _start(g, ar, q, ok)[0]
 
 
 def _timed(g: StateGraph, ar: Arrays, ok: np.ndarray) -> np.ndarray:
@@ -193,7 +209,7 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     sp = contract.space(g, q, _allowed(allowed), rules)  # the skeleton when the graph has one
     ar, ok = sp.arrays, sp.ok
     use_tr = q.max_transfers is not None
-    lb = lower_bounds(g, q.dest, ok, ar=ar)
+    lb = lower_bounds(g, q.dest, ok, ar=ar, near=near_states(g, q, ok, ar, large_nodes))
     assert lb is not None  # computed (compute=True)
     use_rules, e0, e1, l0, l1 = sp.words
     (ss, ts, cs, es), (ft, fc, fe), via, _n_layers = _ends(g, ar, q, ok)
@@ -202,7 +218,7 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     timed = _timed(g, ar, ok) if eps > 0 else ar.zero_bound.astype(np.bool_)
     with g.scratch.lock:
         bag = g.scratch.bag(g.n_states * (len(via) + 1))
-        lf, li, fi, ff, why, n = kernels.pareto(
+        lf, li, fi, ff, why, n = paretokernel.pareto(
             ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
             use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
             q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], timed, q.depart_h, float(eps),
@@ -220,8 +236,8 @@ def pareto_paths(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
 
 def _path(li: np.ndarray, final: tuple[float, float, float, int, int]) -> Path:
     ft, fc, fe, tr, i = final
-    arcs, first = kernels.trace(li, i, kernels.L_ARC, kernels.L_PARENT)
-    return Path(int(li[first, kernels.L_STATE]), tuple(arcs.tolist()), int(li[i, kernels.L_STATE]), ft, fc, fe, tr)
+    arcs, first = kernels.trace(li, i, paretokernel.L_ARC, paretokernel.L_PARENT)
+    return Path(int(li[first, paretokernel.L_STATE]), tuple(arcs.tolist()), int(li[i, paretokernel.L_STATE]), ft, fc, fe, tr)
 
 
 def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], objective: int, penalty: np.ndarray | Sequence[float] | None = None, rules: Regions | None = None) -> Path | None:
@@ -236,7 +252,7 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
     sp = contract.space(g, q, _allowed(allowed), rules, pen)  # the skeleton when the graph has one
     ar, ok = sp.arrays, sp.ok
     pen = ar.ones if sp.penalty is None else sp.penalty
-    kept = lower_bounds(g, q.dest, ok, compute=False, ar=ar)
+    kept = lower_bounds(g, q.dest, ok, compute=False, ar=ar, near=near_states(g, q, ok, ar))
     if kept is None:
         lb = ar.zero_bound
     else:

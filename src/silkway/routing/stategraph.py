@@ -138,7 +138,7 @@ class StateGraph:
         self._words: dict[int, tuple[Any, ...]] = {}  # id(rules) -> (rules, four word arrays)
         self._customs_at: dict[int, list[Step]] = {}
         self.scratch = Scratch()  # the searches' reusable per-state arrays
-        self.bounds_cache: dict[tuple[int, int], tuple[np.ndarray, Any]] = {}  # search.lower_bounds per (destination, allowed arcs)
+        self.bounds_cache: dict[tuple[int, ...], tuple[np.ndarray, Any]] = {}  # search.lower_bounds per (destination, allowed arcs)
         tpt = net.param.get("tonnes_per_teu")
         hub_kg = net.param.get("transship_co2e_kg_per_teu")
         if tpt is None or hub_kg is None:

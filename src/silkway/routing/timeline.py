@@ -15,25 +15,38 @@ Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1)
 def path_steps(g: StateGraph, path: Path) -> list[Located]:
     """Every timed step of the path in order, with where it happens: load, arcs, unload."""
     out: list[Located] = []
-    first = g.node_of(path.start_state)
-    hub = g.hub(first, platform_index(path.start_state))
-    if hub is not None:
-        out.append((Step(HANDLING, hub.median_h, hub.p90_h, facility_id=hub.facility_id, cost_usd_per_teu=hub.cost_usd_per_teu,
-                         co2e_kg_per_teu=hub.co2e_kg_per_teu), first, first, -1))
+    load = hub_step(g, path.start_state)
+    if load is not None:
+        out.append(load)
     for a in path.arcs:
-        u, v = g.node_of(g.tail[a]), g.node_of(g.head[a])
-        for step in g.steps[a]:
-            if step.kind == MOVE:
-                out.append((step, u, v, a))
-            else:
-                at = g.net.facility_by_id[step.facility_id].node_id if step.facility_id else u
-                out.append((step, at, at, a))
-    last = g.node_of(path.end_state)
-    hub = g.hub(last, platform_index(path.end_state))
-    if hub is not None:
-        out.append((Step(HANDLING, hub.median_h, hub.p90_h, facility_id=hub.facility_id, cost_usd_per_teu=hub.cost_usd_per_teu,
-                         co2e_kg_per_teu=hub.co2e_kg_per_teu), last, last, -1))
+        out += arc_steps(g, a)
+    unload = hub_step(g, path.end_state)
+    if unload is not None:
+        out.append(unload)
     return out
+
+
+def arc_steps(g: StateGraph, a: int) -> list[Located]:
+    """The timed steps of arc ``a`` with where they happen."""
+    out: list[Located] = []
+    u, v = g.node_of(g.tail[a]), g.node_of(g.head[a])
+    for step in g.steps[a]:
+        if step.kind == MOVE:
+            out.append((step, u, v, a))
+        else:
+            at = g.net.facility_by_id[step.facility_id].node_id if step.facility_id else u
+            out.append((step, at, at, a))
+    return out
+
+
+def hub_step(g: StateGraph, state: int) -> Located | None:
+    """The loading (first state of a path) or unloading (last) at a state's node and platform, if a facility does it."""
+    node = g.node_of(state)
+    hub = g.hub(node, platform_index(state))
+    if hub is None:
+        return None
+    return (Step(HANDLING, hub.median_h, hub.p90_h, facility_id=hub.facility_id, cost_usd_per_teu=hub.cost_usd_per_teu,
+                 co2e_kg_per_teu=hub.co2e_kg_per_teu), node, node, -1)
 
 
 class LognormalTable:
