@@ -1,4 +1,4 @@
-"""A path's arrays from per-arc blocks (routing/pathdata.py) are those of the step-by-step ``evaluate.path_arrays``, to
+"""A path's arrays from per-arc blocks (routing/pathdata.py) are those of the step-by-step evaluation the planner used before them (``step_by_step.py``), to
 the bit: on the embedded network's candidate paths, with its closures and with closures added at every node and
 facility (so the first step of each arc gets closures from the step before it), and in any order of paths."""
 
@@ -8,15 +8,16 @@ import dataclasses
 
 import numpy as np
 import pytest
+from step_by_step import path_arrays, path_steps
 
 from silkway.network import read_dataset
 from silkway.routing import Router
 from silkway.routing.batch import corridor_paths
-from silkway.routing.evaluate import Elements, PathArrays, path_arrays
+from silkway.routing.evaluate import Elements, PathArrays
 from silkway.routing.hazards import Hazards
 from silkway.routing.pathdata import ArcBlocks
 from silkway.routing.search import Path, Query, pareto_paths
-from silkway.routing.timeline import LognormalTable, path_steps
+from silkway.routing.timeline import LognormalTable
 
 PAIRS = [("xian", "duisburg"), ("khorgos", "baku"), ("chengdu", "tehran"), ("lianyungang", "budapest"),
          ("alashankou", "brest"), ("aktau", "constanta"), ("almaty", "astana"), ("chongqing", "malaszewicze")]

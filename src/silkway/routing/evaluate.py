@@ -2,7 +2,7 @@
 
 What a route's times are (the definition; docs/routing.md):
 
-* **nominal chain** — every timed step (``timeline.path_steps``) at its median, a wait for a scheduled departure as it
+* **nominal chain** — every timed step (``timeline.arc_steps`` and ``hub_step``) at its median, a wait for a scheduled departure as it
   falls; before a step, its expected congestion waits (``hazards``: the element's mean wait in the month the step is
   reached, less what the planner draws itself) as their own ``queue`` legs. The month of a step is that of its nominal
   start. The legs' total is ``days_nominal``.
@@ -30,7 +30,7 @@ import numpy as np
 from silkway.network.model import Closure
 from silkway.routing import timekernel as tk
 from silkway.routing.conditions import QUANTILE_LEVELS, Conditions, ElementKey, ElementKind
-from silkway.routing.hazards import Calendar, Hazards, Located, path_risks
+from silkway.routing.hazards import Calendar, Hazards, Located
 from silkway.routing.model import QUEUE, Leg
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, PLATFORMS, WAIT, StateGraph, platform_index
 from silkway.routing.timekernel import Batch, Clock, Draws, Legs, WaitTable
@@ -66,13 +66,6 @@ class PathArrays(NamedTuple):
     ends: tuple[str, str]  # node of its first step, node of its last
     distance_km: float
     legs: tuple[LegStatic, ...]
-
-
-def path_arrays(g: StateGraph, steps: list[Located], hazards: Hazards, table: LognormalTable, elements: Elements) -> PathArrays:
-    risks, by_train = path_risks(g, steps, hazards)
-    f, ii, legs, distance = step_rows(g, steps, [r[0] for r in risks], [r[1] for r in risks], hazards, table, elements)
-    ends = (steps[0][1], steps[-1][2]) if steps else ("", "")
-    return PathArrays(f, ii, by_train, ends, distance, tuple(legs))
 
 
 def step_rows(g: StateGraph, steps: Sequence[Located], closures: Sequence[Sequence[Closure]], element: Sequence[ElementKey | None],

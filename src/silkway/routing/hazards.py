@@ -1,6 +1,6 @@
 """What the calendar and the conditions add to a route's steps: seasonal closure risk and expected congestion waits.
 
-For each timed step of a path (``timeline.path_steps``) a query adds (computed in ``routing/timekernel.py`` from the
+For each timed step of a path (``timeline.arc_steps``, ``hub_step``) a query adds (computed in ``routing/timekernel.py`` from the
 tables built here and in ``routing/evaluate.py``):
 
 * **closures** (``closures.csv``, random ones): the chance ``p_closed`` that a closure of the step's element is in
@@ -33,7 +33,7 @@ from silkway.routing.conditions import ElementKey, ElementKind
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
 from silkway.vocabulary import WATER_MODES
 
-Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1), as timeline.path_steps gives them
+Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1), as timeline.arc_steps gives them
 
 VESSEL_MODES = WATER_MODES
 
@@ -80,12 +80,6 @@ class Hazards:
         if v is None:
             v = self._p[key] = closed_probability(c, month)
         return v
-
-    def closures_of(self, g: StateGraph, steps: list[Located], k: int, visit_start: bool) -> list[Closure]:
-        """Closures hitting step ``k`` of a located path (see the module docstring)."""
-        step, u, _, a = steps[k]
-        first_at_facility = k == 0 or steps[k - 1][0].facility_id != step.facility_id
-        return self.with_context(self.static_closures(g, step, a), step, u, first_at_facility, visit_start)
 
     def static_closures(self, g: StateGraph, step: Step, a: int) -> tuple[Closure, ...]:
         """The closures hitting a step whatever came before it (its link's), memoised per (arc, kind, facility)."""
@@ -139,26 +133,3 @@ def element_of(g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
     if step.kind == MOVE and link.mode not in VESSEL_MODES:
         return (ElementKind.LINK, link.link_id, u)
     return None
-
-
-def origin_leaves_by_train(g: StateGraph, steps: list[Located]) -> bool:
-    """Whether the route leaves its origin by an unscheduled rail link (a block train that departs when full)."""
-    for step, _, _, a in steps:
-        if step.kind == WAIT:
-            return False
-        if step.kind == MOVE:
-            return bool(g.net.links[g.link[a]].mode == "rail")
-    return False
-
-
-StepRisk = tuple[tuple[Closure, ...], "ElementKey | None"]  # per step of a path: the closures hitting it, its element
-
-
-def path_risks(g: StateGraph, steps: list[Located], hazards: Hazards) -> tuple[list[StepRisk], bool]:
-    """What about a path does not depend on the query: per step the closures that can hit it and the element it queues
-    at, and whether it leaves its origin by an unscheduled rail link (a router keeps it with the path)."""
-    risks: list[StepRisk] = []
-    for k, (step, u, _, a) in enumerate(steps):
-        visit_start = k == 0 or steps[k - 1][0].kind == MOVE  # the container has just reached u
-        risks.append((tuple(hazards.closures_of(g, steps, k, visit_start)), hazards.element(g, step, u, a)))
-    return risks, origin_leaves_by_train(g, steps)

@@ -1,14 +1,14 @@
 """A searched path's query-independent arrays (:class:`~silkway.routing.evaluate.PathArrays`) from per-arc blocks.
 
-:func:`silkway.routing.evaluate.path_arrays` walks a path step by step in Python (the steps of each arc, the closures
-hitting each, its element and lognormal row, its leg fields). At 100k nodes a path has hundreds of arcs, and the
+A path used to be evaluated step by step in Python (the steps of each arc, the closures hitting each, its element and
+lognormal row, its leg fields; that evaluation is kept as the tests' reference, ``tests/routing/step_by_step.py``). At 100k nodes a path has hundreds of arcs, and the
 candidates of a query share most of theirs. Here the rows of each arc's steps are built once per router
 (:class:`ArcBlocks`, bounded) and a path's arrays are its arcs' blocks concatenated.
 
 What a step's rows depend on beyond its own arc is what came before it: the closures of a node hit the first step of
 each visit to it, those of a facility the first step at it (:mod:`silkway.routing.hazards`). A block is built without
 them for its first step; a path adds them where its previous step calls for it, rebuilding that one row with the same
-code (:func:`~silkway.routing.evaluate.step_rows`). So the arrays are those of ``path_arrays`` to the bit
+code (:func:`~silkway.routing.evaluate.step_rows`). So the arrays are those of the step-by-step evaluation to the bit
 (``tests/routing/test_pathdata.py`` compares them on every embedded-network answer's paths).
 """
 
@@ -55,7 +55,7 @@ class ArcBlocks:
         self._blocks: dict[int, Block] = {}
 
     def path_arrays(self, p: Path) -> PathArrays:
-        """The arrays :func:`~silkway.routing.evaluate.path_arrays` gives ``p`` (module docstring)."""
+        """The arrays of path ``p`` (module docstring)."""
         fs: list[np.ndarray] = []
         iis: list[np.ndarray] = []
         legs: list[tuple[LegStatic, ...]] = []

@@ -6,24 +6,9 @@ import numpy as np
 
 from silkway.lognormal import sigma_from_p90
 from silkway.routing.conditions import QUANTILE_LEVELS
-from silkway.routing.search import Path
 from silkway.routing.stategraph import HANDLING, MOVE, StateGraph, Step, platform_index
 
 Located = tuple[Step, str, str, int]  # (step, from node, to node, arc or -1)
-
-
-def path_steps(g: StateGraph, path: Path) -> list[Located]:
-    """Every timed step of the path in order, with where it happens: load, arcs, unload."""
-    out: list[Located] = []
-    load = hub_step(g, path.start_state)
-    if load is not None:
-        out.append(load)
-    for a in path.arcs:
-        out += arc_steps(g, a)
-    unload = hub_step(g, path.end_state)
-    if unload is not None:
-        out.append(unload)
-    return out
 
 
 def arc_steps(g: StateGraph, a: int) -> list[Located]:
