@@ -6,6 +6,8 @@ let each state lose a factor (1 + ε) of its own would compound past (1 + ε).""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, event, given, reject, settings
 from hypothesis import strategies as st
@@ -90,6 +92,39 @@ def test_label_cap_switches_eps_on_midway(net, data):
     if front.eps:
         assert front.labels > cap and f"passed {cap:,} labels" in front.reason
     event("switched on" if front.eps else "stayed exact")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_eps_doubled_midway_keeps_the_guarantee_of_the_final_eps(net, data):
+    """ε doubled each time the labels double past a few (as past search.WIDEN_LABELS on a large network): every
+    brute-force Pareto route is covered within the ε the answer reports, which is the first ε times a power of two, at
+    most search.MAX_EPS, and the reason says it was doubled."""
+    from silkway.routing import search
+
+    router = Router(net)
+    g = router.graph
+    _skew(g, data)
+    o, d = data.draw(st.lists(st.integers(0, len(net.nodes) - 1), min_size=2, max_size=2, unique=True))
+    eps = data.draw(st.sampled_from((0.01, 0.05)))
+    widen, kept = data.draw(st.integers(1, 40)), search.WIDEN_LABELS
+    ok = [True] * len(g.head)
+    search.WIDEN_LABELS = widen
+    try:
+        front = pareto_front(g, Query(o, d, 0.0), ok, None, eps=eps, large_nodes=0)
+    finally:
+        search.WIDEN_LABELS = kept
+    try:
+        brute = _brute_front(g, o, d, 0.0, ok, None)
+    except _TooMany:
+        reject()
+    _check_cover(g, front, brute, o, d, 0.0, front.eps)
+    if front.paths:
+        doublings = round(math.log2(front.eps / eps))
+        assert front.eps == pytest.approx(eps * 2 ** doublings) and eps <= front.eps <= search.MAX_EPS
+        assert (front.eps > eps) == ("doubled" in front.reason)
+        assert front.eps == eps or front.labels > widen
+        event(f"ε × {2 ** doublings}")
 
 
 def _diamonds(k: int) -> Network:

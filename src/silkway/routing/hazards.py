@@ -28,6 +28,7 @@ import bisect
 import datetime as dt
 
 from silkway.network.model import Closure, Network
+from silkway.network.schema import MODES
 from silkway.network.seasons import closed_probability
 from silkway.routing.conditions import ElementKey, ElementKind
 from silkway.routing.stategraph import CUSTOMS, HANDLING, MOVE, WAIT, StateGraph, Step
@@ -106,10 +107,10 @@ class Hazards:
     def _link_closures(self, g: StateGraph, step: Step, a: int) -> tuple[Closure, ...]:
         if a < 0 or step.kind not in (WAIT, MOVE):
             return ()
-        link = g.net.links[g.link[a]]
-        scheduled = any(s.kind == WAIT for s in g.steps[a])
+        i = int(g.link[a])
+        scheduled = bool(g.link_period[i])  # the arc has a wait for a departure (StateGraph._link_steps)
         if step.kind == WAIT or not scheduled:
-            return tuple(self.by.get(("link", link.link_id), ()))
+            return tuple(self.by.get(("link", g.compiled.link_ids[i]), ()))
         return ()
 
     def element(self, g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
@@ -127,9 +128,10 @@ def element_of(g: StateGraph, step: Step, u: str, a: int) -> ElementKey | None:
         return (ElementKind.HANDLING if step.kind == HANDLING else ElementKind.CUSTOMS, step.facility_id, node)
     if a < 0:
         return None
-    link = g.net.links[g.link[a]]
+    i = int(g.link[a])
+    link_id = g.compiled.link_ids[i]
     if step.kind == WAIT:
-        return (ElementKind.QUAY, link.link_id, u)
-    if step.kind == MOVE and link.mode not in VESSEL_MODES:
-        return (ElementKind.LINK, link.link_id, u)
+        return (ElementKind.QUAY, link_id, u)
+    if step.kind == MOVE and MODES[g.compiled.mode[i]] not in VESSEL_MODES:
+        return (ElementKind.LINK, link_id, u)
     return None

@@ -135,66 +135,6 @@ def _pop1(hk, hi, size):
 
 
 @nb.njit(cache=True)
-def _dijkstra(indptr, arcs, other, weight, allowed, seeds, seed_val, n, goal, reach):
-    """Least sum of ``weight`` from the seeds over the arcs ``arcs[indptr[u]:indptr[u+1]]`` (u → other[a]).
-
-    With ``reach`` > 0 it stops once every state of ``goal`` is settled and the next key passes ``reach`` × the key of
-    the last of them; every state not settled then gets that next key (a lower bound: Dijkstra settles in order of
-    distance, so no unsettled state is nearer than the least key of the heap)."""
-    dist = np.full(n, np.inf)
-    done = np.zeros(n, dtype=np.bool_)
-    hk = np.zeros(64)
-    hi = np.empty(64, dtype=np.int64)
-    size = 0
-    for i in range(seeds.shape[0]):
-        s = seeds[i]
-        if seed_val[i] < dist[s]:
-            dist[s] = seed_val[i]
-            hk, hi, size = _push1(hk, hi, size, seed_val[i], s)
-    left = 0
-    is_goal = np.zeros(n if reach > 0.0 else 0, dtype=np.bool_)
-    for s in goal:
-        if reach > 0.0 and not is_goal[s]:
-            is_goal[s] = True
-            left += 1
-    limit = np.inf
-    while size > 0:
-        d, u, size = _pop1(hk, hi, size)
-        if done[u]:
-            continue
-        if d > limit:
-            for v in range(n):
-                if not done[v]:
-                    dist[v] = d
-            return dist
-        done[u] = True
-        if left > 0 and is_goal[u]:
-            left -= 1
-            if left == 0:
-                limit = reach * d
-        for j in range(indptr[u], indptr[u + 1]):
-            a = arcs[j]
-            if not allowed[a]:
-                continue
-            v = other[a]
-            nd = d + weight[a]
-            if nd < dist[v]:
-                dist[v] = nd
-                hk, hi, size = _push1(hk, hi, size, nd, v)
-    return dist
-
-
-@nb.njit(cache=True)
-def bounds(rindptr, rarcs, tail, fixed_h, cost, co2e, allowed, seeds, seed_t, seed_c, seed_e, n_states, goal, reach):
-    """Lower bounds (time, cost, CO2e) from every state to the destination: Dijkstra over the reversed arcs (each cut
-    short past ``reach`` × the farthest of the ``goal`` states when ``reach`` > 0: :func:`_dijkstra`)."""
-    lt = _dijkstra(rindptr, rarcs, tail, fixed_h, allowed, seeds, seed_t, n_states, goal, reach)
-    lc = _dijkstra(rindptr, rarcs, tail, cost, allowed, seeds, seed_c, n_states, goal, reach)
-    le = _dijkstra(rindptr, rarcs, tail, co2e, allowed, seeds, seed_e, n_states, goal, reach)
-    return lt, lc, le
-
-
-@nb.njit(cache=True)
 def reaches(rindptr, rarcs, tail, allowed, seeds, n_states):
     """Per state: can it reach one of the ``seeds`` states over the allowed arcs (a search over the reversed arcs)?"""
     seen = np.zeros(n_states, dtype=np.bool_)

@@ -80,10 +80,13 @@ def _debt_to_absorb(xt, xc, xe, xgt, xgc, xge, t, c, e, gt, gc, ge, timed, depar
 def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
            use_rules, enter0, enter1, leave0, leave1,
            start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms, cap, use_tr,
-           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, timed, depart, eps, max_front, max_labels, bag):
+           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, timed, depart, eps, max_front, max_labels, widen, max_eps, bag):
     """The Pareto label-setting; returns (label floats [t, c, e, debt t, debt c, debt e], label ints, finals [label,
     transfers], final criteria, why ε was switched on (0 never, 1 more than ``max_front`` routes, 2 more than
-    ``max_labels`` labels), number of labels). ``bag``: a caller's workspace of at least (states × layers) entries,
+    ``max_labels`` labels), number of labels, the ε in force at the end). Once ε is on, each time the labels pass
+    ``widen`` (> 0), then twice, four times ``widen``…, ε doubles, up to ``max_eps``: every debt taken and every label
+    dropped under a smaller ε obeys the larger one, so the guarantee holds with the ε returned (module docstring).
+    ``bag``: a caller's workspace of at least (states × layers) entries,
     all -1 on entry and again on return (the entries used are reset). ``timed``: per state, whether a timetabled arc
     can be reached from it (no time debt there). The ε rule is in the module docstring."""
     n_layers = via.shape[0] + 1
@@ -113,10 +116,15 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
         bag[key] = n
         hk, hi, size = _push(hk, hi, size, start_t[k] + lb_t[s], start_c[k], start_e[k], n)
         n += 1
+    widen_at = widen
     while size > 0:
         if why == 0 and eps > 0.0 and (nf > max_front or n > max_labels):
             why = 1 if nf > max_front else 2
             eps_now = eps
+        if eps_now > 0.0 and 0 < widen_at < n and 2.0 * eps_now <= max_eps:
+            eps_now *= 2.0
+            share = eps_now / (1.0 + eps_now)
+            widen_at *= 2
         i, size = _pop(hk, hi, size)
         if flags[i] & 1 == 0:
             continue
@@ -228,4 +236,4 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             n += 1
     for x in range(n):
         bag[li[x, L_STATE] * n_layers + li[x, L_LAYER]] = -1
-    return lf, li, fi[:nf].copy(), ff[:nf].copy(), why, n
+    return lf, li, fi[:nf].copy(), ff[:nf].copy(), why, n, eps_now

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from silkway.network.model import Closure
+from silkway.network.schema import MODES
 from silkway.routing import timekernel as tk
 from silkway.routing.conditions import ElementKey
 from silkway.routing.evaluate import Elements, LegStatic, PathArrays, step_rows
@@ -128,7 +129,7 @@ class ArcBlocks:
         element = [hz.element(g, s, u, a) for s, u, _, _ in steps]
         f, ii, legs, km = step_rows(g, steps, hits, element, hz, self.table, self.elements)
         first = next((s for s, _, _, _ in steps if s.kind in (WAIT, MOVE)), None)
-        by_train = -1 if first is None else int(first.kind == MOVE and g.net.links[g.link[a]].mode == "rail")
+        by_train = -1 if first is None else int(first.kind == MOVE and MODES[g.compiled.mode[g.link[a]]] == "rail")
         b = Block(f, ii, tuple(legs), km, steps[0], static[0], element[0], hz.has_context(steps[0][0], steps[0][1]),
                   steps[-1][0], by_train, steps[-1][2])
         if len(self._blocks) >= self.keep:

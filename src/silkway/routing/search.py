@@ -24,7 +24,7 @@ from typing import cast
 
 import numpy as np
 
-from silkway.routing import contract, kernels, paretokernel
+from silkway.routing import boundkernel, contract, kernels, paretokernel
 from silkway.routing.regions import Regions
 from silkway.routing.stategraph import N_PLATFORMS, SPN, Arrays, StateGraph
 
@@ -36,7 +36,9 @@ MAX_FRONT = 64  # Pareto routes of one query before ε-dominance sets in
 MAX_LABELS = 200_000  # labels of one query before ε-dominance sets in
 LARGE_NODES = 50_000  # networks of at least this many nodes search with ε-dominance from the start
 FRONT_EPS = 0.01  # ε of the guarantee: every exact Pareto route has a returned one within 1 % on each criterion
-REACH = 2.0  # on large networks the lower bounds' searches stop past REACH × the bound of the query's start (lower_bounds)
+WIDEN_LABELS = 100_000  # once ε is on, it doubles when the labels pass this many, then twice, four times as many…
+MAX_EPS = 0.16  # … up to this ε
+REACH = 1.0  # on large networks the lower bounds' searches stop past REACH × the bound of the query's start (lower_bounds)
 NO_VIA = np.empty(0, dtype=np.int64)
 
 
@@ -93,6 +95,35 @@ class Front:
                 f"route has one here within {self.eps * 100:g}% on each of time since departure, cost and CO2e")
 
 
+KEPT = 16  # results a graph keeps per (destination or kind, allowed arcs): the least recently used goes first
+BOUNDS_FLOATS = 1 << 25  # floats the kept lower bounds may hold (256 MiB): at a million nodes one query's, not 16
+
+
+def _cached(cache: dict[tuple[int, ...], tuple[np.ndarray, object]], key: tuple[int, ...], ok: np.ndarray) -> object | None:
+    """What the graph keeps under ``key`` for this very allowed-arcs array (None: nothing), marked as just used."""
+    hit = cache.get(key)
+    if hit is None or hit[0] is not ok:
+        return None
+    del cache[key]
+    cache[key] = hit
+    return hit[1]
+
+
+def _store(cache: dict[tuple[int, ...], tuple[np.ndarray, object]], key: tuple[int, ...], ok: np.ndarray, value: object,
+           per_state: int = 0) -> None:
+    """Keep ``value`` under ``key``, the least recently used going first: at most :data:`KEPT` results, and of those
+    holding ``per_state`` floats per state (the lower bounds: 3) at most as many as :data:`BOUNDS_FLOATS` allows."""
+    if per_state:
+        n_states = int(cast(tuple[np.ndarray, ...], value)[0].shape[0])
+        room = max(1, BOUNDS_FLOATS // max(1, per_state * n_states)) - 1
+        bounds = [k for k in cache if k[0] >= 0]  # the bounds' keys start with their destination (≥ 0)
+        for k in bounds[:max(0, len(bounds) - room)]:
+            del cache[k]
+    while len(cache) >= KEPT:
+        del cache[next(iter(cache))]
+    cache[key] = (ok, value)
+
+
 def _allowed(allowed: np.ndarray | Sequence[bool]) -> np.ndarray:
     return allowed if isinstance(allowed, np.ndarray) else np.asarray(allowed, dtype=np.bool_)
 
@@ -108,16 +139,13 @@ def _start(g: StateGraph, ar: Arrays, q: Query, ok: np.ndarray) -> tuple[np.ndar
 def _has_allowed_arc(g: StateGraph, ar: Arrays, ok: np.ndarray) -> np.ndarray:
     """Per state: does it have an allowed outgoing arc? Kept on the graph per allowed-arcs array (the Pareto search and
     the corridor searches of one query share it), a few at a time, like the lower bounds."""
-    cache = g.bounds_cache
     key = (-1, id(ok))
-    hit = cache.get(key)
-    if hit is not None and hit[0] is ok:
-        return cast(np.ndarray, hit[1])
+    hit = _cached(g.bounds_cache, key, ok)
+    if hit is not None:
+        return cast(np.ndarray, hit)
     count = np.concatenate(([0], np.cumsum(ok[ar.arcs], dtype=np.int64)))
     has = count[ar.indptr[1:]] > count[ar.indptr[:-1]]
-    if len(cache) >= 16:
-        cache.clear()
-    cache[key] = (ok, has)
+    _store(g.bounds_cache, key, ok, has)
     return cast(np.ndarray, has)
 
 
@@ -147,29 +175,66 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     allowed arcs[, near]), a few at a time; with ``compute=False`` only a kept result is returned (else None). ``ar``:
     the arrays ``allowed`` flags (the skeleton's, :func:`silkway.routing.contract.space`), else the full graph's.
 
+    The reverse searches run over the states that have an allowed arc, numbered afresh, with parallel arcs merged
+    (:func:`_reverse_states`): the same bounds as over every state, with arrays a few times smaller.
+
     ``near``: a query's start states. Each reverse search then stops once it has passed :data:`REACH` × the bound of
     the farthest of them, and every state it did not settle gets the key it stopped at: Dijkstra settles states in
     order of their distance, so none of those is nearer (a lower bound, only a looser one far from the query; a
     state that cannot reach the destination may get a finite bound and is then searched, not skipped)."""
     ok = _allowed(allowed)
-    cache = g.bounds_cache
     key: tuple[int, ...] = (dest, id(ok)) if near is None else (dest, id(ok), *near.tolist())
-    hit = cache.get(key)
-    if hit is not None and hit[0] is ok:
-        return cast(Bounds, hit[1])
+    hit = _cached(g.bounds_cache, key, ok)
+    if hit is not None:
+        return cast(Bounds, hit)
     if not compute:
         return None
     ar = g.arrays() if ar is None else ar
     fin = _finish(g, dest)
+    used, cid, indptr, other, wt, wc, we = _reverse_states(g, ar, ok)
     seeds = np.arange(dest * SPN, (dest + 1) * SPN, dtype=np.int64)
     plat = (seeds // 2) % N_PLATFORMS
-    out = kernels.bounds(ar.rindptr, ar.rarcs, ar.tail, ar.fixed_h, ar.cost, ar.co2e, ok, seeds,
-                         fin[0][plat], fin[1][plat], fin[2][plat], g.n_states, NO_VIA if near is None else near,
-                         0.0 if near is None else REACH)
-    if len(cache) >= 16:
-        cache.clear()
-    cache[key] = (ok, out)
-    return cast(Bounds, out)
+    keep = cid[seeds] >= 0
+    goal = NO_VIA if near is None else cid[near][cid[near] >= 0]
+    lt, lc, le = boundkernel.bounds(indptr, other, wt, wc, we, cid[seeds[keep]], fin[0][plat[keep]], fin[1][plat[keep]],
+                                fin[2][plat[keep]], len(used), goal, 0.0 if near is None else REACH)
+    out = []
+    for x in (lt, lc, le):
+        full = np.full(g.n_states, np.inf)
+        full[used] = x
+        out.append(full)
+    bounds = (out[0], out[1], out[2])
+    _store(g.bounds_cache, key, ok, bounds, per_state=3)
+    return bounds
+
+
+def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The allowed arcs of ``ar`` as a reversed graph over the states they touch: (those states in order, their new
+    number per state (-1: none), indptr by head, tail, least time without waits, least cost, least CO2e of the arcs
+    from that tail to that head). Kept on the graph per allowed-arcs array, like the lower bounds."""
+    ck = (-3, id(ok))
+    hit = _cached(g.bounds_cache, ck, ok)
+    if hit is not None:
+        return cast(tuple[np.ndarray, ...], hit)
+    sel = np.flatnonzero(ok)
+    tail, head = ar.tail[sel], ar.head[sel]
+    touched = np.zeros(g.n_states, dtype=np.bool_)
+    touched[tail] = True
+    touched[head] = True
+    used = np.flatnonzero(touched)
+    cid = np.full(g.n_states, -1, dtype=np.int64)
+    cid[used] = np.arange(len(used))
+    n = len(used)
+    pair = cid[head] * n + cid[tail]  # by head first: the reversed CSR's order
+    order = np.argsort(pair, kind="stable")
+    pair, sel = pair[order], sel[order]
+    first = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1]))) if len(pair) else np.empty(0, dtype=np.int64)
+    least = [np.minimum.reduceat(w[sel], first) if len(first) else np.empty(0) for w in (ar.fixed_h, ar.cost, ar.co2e)]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair[first] // n, minlength=n), out=indptr[1:])
+    out = (used, cid, indptr, pair[first] % n, *least)
+    _store(g.bounds_cache, ck, ok, out)
+    return out
 
 
 def near_states(g: StateGraph, q: Query, ok: np.ndarray, ar: Arrays, large_nodes: int = LARGE_NODES) -> np.ndarray | None:
@@ -184,16 +249,13 @@ def near_states(g: StateGraph, q: Query, ok: np.ndarray, ar: Arrays, large_nodes
 def _timed(g: StateGraph, ar: Arrays, ok: np.ndarray) -> np.ndarray:
     """Per state: can an allowed timetabled arc be reached from it? (There the ε rule takes on no time debt.) Kept on
     the graph per allowed-arcs array, like the lower bounds."""
-    cache = g.bounds_cache
     key = (-2, id(ok))
-    hit = cache.get(key)
-    if hit is not None and hit[0] is ok:
-        return cast(np.ndarray, hit[1])
+    hit = _cached(g.bounds_cache, key, ok)
+    if hit is not None:
+        return cast(np.ndarray, hit)
     sched = np.flatnonzero((ar.period_h != 0.0) & ok)
     out = kernels.reaches(ar.rindptr, ar.rarcs, ar.tail, ok, np.unique(ar.tail[sched]), g.n_states)
-    if len(cache) >= 16:
-        cache.clear()
-    cache[key] = (ok, out)
+    _store(g.bounds_cache, key, ok, out)
     return cast(np.ndarray, out)
 
 
@@ -218,15 +280,18 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
     timed = _timed(g, ar, ok) if eps > 0 else ar.zero_bound.astype(np.bool_)
     with g.scratch.lock:
         bag = g.scratch.bag(g.n_states * (len(via) + 1))
-        lf, li, fi, ff, why, n = paretokernel.pareto(
+        widen = WIDEN_LABELS if large else max(WIDEN_LABELS, 2 * max_labels)
+        lf, li, fi, ff, why, n, eps_end = paretokernel.pareto(
             ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
             use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
             q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], timed, q.depart_h, float(eps),
-            max_front, -1 if large else max_labels, bag)
+            max_front, -1 if large else max_labels, widen if eps > 0 else -1, MAX_EPS, bag)
     finals = sorted((float(ff[k, 0]), float(ff[k, 1]), float(ff[k, 2]), int(fi[k, 1]), int(fi[k, 0])) for k in range(len(fi)))
     reason = ("" if not why else f"the network has {n_nodes:,} nodes (at least {large_nodes:,})" if large
               else f"the search passed {max_labels:,} labels" if why == 2 else f"the Pareto set passed {max_front} routes")
-    return Front([sp.path(_path(li, f), q) for f in finals], eps if why else 0.0, int(n), reason)
+    if why and eps_end > eps:
+        reason += f", and ε was doubled from {eps:g} each time the search's labels doubled past {widen:,}"
+    return Front([sp.path(_path(li, f), q) for f in finals], float(eps_end) if why else 0.0, int(n), reason)
 
 
 def pareto_paths(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], rules: Regions | None = None) -> list[Path]:
