@@ -271,7 +271,7 @@ def test_pareto_equals_brute_force_on_asymmetric_mixed_criteria(net, data):
         for p in range(N_PLATFORMS):
             hub = g.hub(g.node_ids[o], p)
             start = 0.0 if hub is None else (hub.median_h, hub.cost_usd_per_teu, hub.co2e_kg_per_teu)[k]
-            starts.append(lb[k][o * SPN + 2 * p] + start)
+            starts.append(lb.per_state(k)[o * SPN + 2 * p] + start)
         if free:
             assert min(starts) <= min(x[k] for x in free) + 1e-6
     event(f"front size {min(len(brute), 4)}")
@@ -319,11 +319,11 @@ def test_bounds_cut_short_around_the_start_keep_the_front_exact(net, data):
     assert near is not None
     full, cut = lower_bounds(g, d, ok), lower_bounds(g, d, ok, near=near)
     for k in range(3):
-        assert np.all(cut[k] <= full[k])
+        assert np.all(cut.per_state(k) <= full.per_state(k))
     front = pareto_front(g, q, ok, None, eps=0.0, large_nodes=0)
     try:
         brute = _brute_front(g, o, d, 0.0, ok, None)
     except _TooMany:
         reject()
     assert _crit(front.paths, 0.0, None) == brute
-    event("cut short" if any(np.any(cut[k] < full[k]) for k in range(3)) else "not cut")
+    event("cut short" if any(np.any(cut.per_state(k) < full.per_state(k)) for k in range(3)) else "not cut")

@@ -22,7 +22,7 @@ from silkway.routing import jit as nb
 from silkway.routing.contract import rule_words
 from silkway.routing.kernels import best, trace
 from silkway.routing.regions import Regions
-from silkway.routing.search import Path, Query, _ends, _first_layer, best_path, lower_bounds, near_states
+from silkway.routing.search import NO_BOUND, Path, Query, _ends, _first_layer, best_path, lower_bounds, near_states
 from silkway.routing.stategraph import N_PLATFORMS, SPN, StateGraph
 
 SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function of this module holds
@@ -31,7 +31,7 @@ SOURCES = ("batch.py", "kernels.py")  # the files whose code a compiled function
 @nb.stamped(SOURCES, cache=True)
 def corridor_searches(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
                       use_rules, enter0, enter1, leave0, leave1, start_s, start_t, start_c, start_e, layer0, via, dest, spn,
-                      n_platforms, fin_t, fin_c, fin_e, objective, penalties, rows, scales, lb, g, lf, li, done, touched, hk, hi):
+                      n_platforms, fin_t, fin_c, fin_e, objective, penalties, rows, scales, lb, lbi, g, lf, li, done, touched, hk, hi):
     """``kernels.best`` once per row ``r`` of ``rows`` with ``penalties[rows[r]]`` and ``lb`` times ``scales[r]`` (when
     not 1). Returns per row: the end state-layer key (-1: none), [t, c, e] with the unloading, transfers, the first
     state-layer key; the arcs of row r are ``arc_buf[arc_ptr[r]:arc_ptr[r + 1]]``; and the heap arrays."""
@@ -48,7 +48,7 @@ def corridor_searches(indptr, arcs, head, pre, period, offset, post, cost, co2e,
         sk, _key, lf, li, hk, hi = best(
             indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
             use_rules, enter0, enter1, leave0, leave1, start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms,
-            fin_t, fin_c, fin_e, objective, penalties[rows[r]], lbr, g, lf, li, done, touched, hk, hi)
+            fin_t, fin_c, fin_e, objective, penalties[rows[r]], lbr, lbi, g, lf, li, done, touched, hk, hi)
         arc_ptr[r + 1] = arc_ptr[r]
         if sk < 0:
             continue
@@ -86,7 +86,7 @@ def corridor_paths(g: StateGraph, q: Query, allowed: np.ndarray, objective: int,
         return []
     ar = g.arrays()
     kept = lower_bounds(g, q.dest, allowed, compute=False, near=near_states(g, q, allowed, ar))
-    lb = ar.zero_bound if kept is None else kept[objective]
+    lb, lbi = (NO_BOUND, ar.zero_index) if kept is None else (kept[objective], kept.index)
     scales = penalties.scales[list(rows)] if kept is not None else np.ones(len(rows))
     use_rules, e0, e1, l0, l1 = rule_words(g, ar, rules)
     (ss, ts, cs, es), (ft, fc, fe), via, n_layers = _ends(g, ar, q, allowed)
@@ -96,7 +96,7 @@ def corridor_paths(g: StateGraph, q: Query, allowed: np.ndarray, objective: int,
         end, fig, tr, first, ptr, buf, ws.hk, ws.hi = corridor_searches(
             ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, allowed,
             use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS, ft, fc, fe,
-            objective, penalties.matrix, np.asarray(rows, dtype=np.int64), scales, lb, gk, lf, li, done, touched, ws.hk, ws.hi)
+            objective, penalties.matrix, np.asarray(rows, dtype=np.int64), scales, lb, lbi, gk, lf, li, done, touched, ws.hk, ws.hi)
     out: list[Path | None] = []
     arcs = buf.tolist()
     for r, (sk, (t, c, e), n_tr, f0) in enumerate(zip(end.tolist(), fig.tolist(), tr.tolist(), first.tolist(), strict=True)):

@@ -351,5 +351,5 @@ def build(g: StateGraph) -> Skeleton | None:
                     np.concatenate([g.offset_h[kept], sums[:, 2]]), post, pre + post,
                     np.concatenate([g.cost[kept], sums[:, 4]]), np.concatenate([g.co2e[kept], sums[:, 5]]),
                     np.concatenate([g.transfer[kept], np.zeros(n_chain, dtype=np.int64)]), np.ones(n),
-                    np.zeros(n, dtype=np.int64), np.zeros(g.n_states))
+                    np.zeros(n, dtype=np.int64), np.zeros(g.n_states), np.zeros(g.n_states, dtype=np.int64))
     return Skeleton(arrays, kept, mptr, members, inside, nc, int(k.sum()))

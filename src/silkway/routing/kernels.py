@@ -162,8 +162,8 @@ def reaches(rindptr, rarcs, tail, allowed, seeds, n_states):
 def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
          use_rules, enter0, enter1, leave0, leave1,
          start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms,
-         fin_t, fin_c, fin_e, objective, penalty, lb, g, lf, li, done, touched, hk, hi):
-    """Time-dependent Dijkstra (A* with the admissible ``lb``) on one criterion with per-arc multipliers ``penalty``
+         fin_t, fin_c, fin_e, objective, penalty, lb, lbi, g, lf, li, done, touched, hk, hi):
+    """Time-dependent Dijkstra (A* with the admissible ``lb``, a state's in row ``lbi[state]``) on one criterion with per-arc multipliers ``penalty``
     (>= the scale the bound was built for). Returns (found, end key, per state-layer label floats [t, c, e] and ints
     [arc, parent key, transfers], the heap arrays).
 
@@ -186,7 +186,7 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
             g[sk] = k0
             lf[sk, 0], lf[sk, 1], lf[sk, 2] = start_t[k], start_c[k], start_e[k]
             li[sk, 0], li[sk, 1], li[sk, 2], li[sk, 3], li[sk, 4] = -1, -1, 0, 0, 0
-            hk, hi, size = _push1(hk, hi, size, k0 + lb[s], sk)
+            hk, hi, size = _push1(hk, hi, size, k0 + lb[lbi[s]], sk)
     best_key = np.inf
     best_sk = -1
     while size > 0:
@@ -215,7 +215,7 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
             if use_rules and ((m0 & enter0[a]) != 0 or (m1 & enter1[a]) != 0):
                 continue
             s2 = head[a]
-            if lb[s2] == np.inf:
+            if lb[lbi[s2]] == np.inf:
                 continue
             layer2 = layer
             if layer < last and s2 // spn == via[layer]:
@@ -238,7 +238,7 @@ def best(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, al
                 li[sk2, 0], li[sk2, 1], li[sk2, 2] = a, sk, li[sk, 2] + transfer[a]
                 if use_rules:
                     li[sk2, 3], li[sk2, 4] = m0 | leave0[a], m1 | leave1[a]
-                hk, hi, size = _push1(hk, hi, size, k2 + lb[s2], sk2)
+                hk, hi, size = _push1(hk, hi, size, k2 + lb[lbi[s2]], sk2)
     for k in range(n_touched):
         g[touched[k]] = np.inf
         done[touched[k]] = False

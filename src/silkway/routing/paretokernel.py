@@ -80,12 +80,13 @@ def _debt_to_absorb(xt, xc, xe, xgt, xgc, xge, t, c, e, gt, gc, ge, timed, depar
 def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
            use_rules, enter0, enter1, leave0, leave1,
            start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms, cap, use_tr,
-           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, timed, depart, eps, max_front, max_labels, widen, max_eps, bag):
+           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, lb_i, timed, depart, eps, max_front, max_labels, widen, max_eps, bag):
     """The Pareto label-setting; returns (label floats [t, c, e, debt t, debt c, debt e], label ints, finals [label,
     transfers], final criteria, why ε was switched on (0 never, 1 more than ``max_front`` routes, 2 more than
     ``max_labels`` labels), number of labels, the ε in force at the end). Once ε is on, each time the labels pass
     ``widen`` (> 0), then twice, four times ``widen``…, ε doubles, up to ``max_eps``: every debt taken and every label
     dropped under a smaller ε obeys the larger one, so the guarantee holds with the ε returned (module docstring).
+    ``lb_t``/``lb_c``/``lb_e``: the lower bounds, a state's in row ``lb_i[state]`` (:class:`silkway.routing.search.Bounds`).
     ``bag``: a caller's workspace of at least (states × layers) entries,
     all -1 on entry and again on return (the entries used are reset). ``timed``: per state, whether a timetabled arc
     can be reached from it (no time debt there). The ε rule is in the module docstring."""
@@ -114,7 +115,7 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
         key = s * n_layers + layer0
         li[n, L_NEXT] = bag[key]
         bag[key] = n
-        hk, hi, size = _push(hk, hi, size, start_t[k] + lb_t[s], start_c[k], start_e[k], n)
+        hk, hi, size = _push(hk, hi, size, start_t[k] + lb_t[lb_i[s]], start_c[k], start_e[k], n)
         n += 1
     widen_at = widen
     while size > 0:
@@ -152,7 +153,7 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
                 fi[nf, 0], fi[nf, 1] = i, tr
                 nf += 1
             continue
-        if nf and _final_dominated(ff, fi, nf, t - gt + lb_t[s], c - gc + lb_c[s], e - ge + lb_e[s], tr, use_tr, depart, eps_now):
+        if nf and _final_dominated(ff, fi, nf, t - gt + lb_t[lb_i[s]], c - gc + lb_c[lb_i[s]], e - ge + lb_e[lb_i[s]], tr, use_tr, depart, eps_now):
             continue
         for j in range(indptr[s], indptr[s + 1]):
             a = arcs[j]
@@ -167,14 +168,14 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             if tr2 > cap:
                 continue
             s2 = head[a]
-            if lb_t[s2] == np.inf:
+            if lb_t[lb_i[s2]] == np.inf:
                 continue
             t2 = t + pre[a]
             if period[a] != 0.0:
                 t2 = _next_departure(t2, period[a], offset[a])
             t2 += post[a]
             c2, e2 = c + cost[a], e + co2e[a]
-            if nf and _final_dominated(ff, fi, nf, t2 - gt + lb_t[s2], c2 - gc + lb_c[s2], e2 - ge + lb_e[s2], tr2, use_tr,
+            if nf and _final_dominated(ff, fi, nf, t2 - gt + lb_t[lb_i[s2]], c2 - gc + lb_c[lb_i[s2]], e2 - ge + lb_e[lb_i[s2]], tr2, use_tr,
                                        depart, eps_now):
                 continue
             layer2 = layer
@@ -232,7 +233,7 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             flags[n] = 1
             li[n, L_NEXT] = bag[key]
             bag[key] = n
-            hk, hi, size = _push(hk, hi, size, t2 + lb_t[s2], c2, e2, n)
+            hk, hi, size = _push(hk, hi, size, t2 + lb_t[lb_i[s2]], c2, e2, n)
             n += 1
     for x in range(n):
         bag[li[x, L_STATE] * n_layers + li[x, L_LAYER]] = -1

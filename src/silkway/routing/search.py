@@ -20,15 +20,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 
 from silkway.routing import boundkernel, contract, kernels, paretokernel
 from silkway.routing.regions import Regions
 from silkway.routing.stategraph import N_PLATFORMS, SPN, Arrays, StateGraph
-
-Bounds = tuple[np.ndarray, np.ndarray, np.ndarray]  # per state: time h, cost USD, CO2e kg lower bounds
 
 EPS = 1e-9
 INF = float("inf")
@@ -52,6 +50,24 @@ def arc_time(g: StateGraph, a: int, t: float) -> float:
     if g.period_h[a]:
         t = next_departure(t, float(g.period_h[a]), float(g.offset_h[a]))
     return t + float(g.post_h[a])
+
+
+class Bounds(NamedTuple):
+    """Lower bounds to a destination (:func:`lower_bounds`): a state's time (h), cost (USD) and CO2e (kg per TEU) are in
+    row ``index[state]`` of ``time``, ``cost`` and ``co2e`` (one row per state with an allowed arc, and a last row of
+    inf for the others), so a query does not fill three arrays as long as every state."""
+
+    time: np.ndarray
+    cost: np.ndarray
+    co2e: np.ndarray
+    index: np.ndarray
+
+    def per_state(self, k: int) -> np.ndarray:
+        """Criterion ``k`` (0 time, 1 cost, 2 CO2e) as an array over every state."""
+        return np.asarray(self[k][self.index])
+
+
+NO_BOUND = np.zeros(1)  # a bound of one row, 0: with Arrays.zero_index, no lower bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +130,7 @@ def _store(cache: dict[tuple[int, ...], tuple[np.ndarray, object]], key: tuple[i
     """Keep ``value`` under ``key``, the least recently used going first: at most :data:`KEPT` results, and of those
     holding ``per_state`` floats per state (the lower bounds: 3) at most as many as :data:`BOUNDS_FLOATS` allows."""
     if per_state:
-        n_states = int(cast(tuple[np.ndarray, ...], value)[0].shape[0])
+        n_states = int(cast(Bounds, value).time.shape[0])  # the states with an allowed arc
         room = max(1, BOUNDS_FLOATS // max(1, per_state * n_states)) - 1
         bounds = [k for k in cache if k[0] >= 0]  # the bounds' keys start with their destination (≥ 0)
         for k in bounds[:max(0, len(bounds) - room)]:
@@ -169,7 +185,7 @@ def _first_layer(q: Query) -> int:
 
 
 def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool], compute: bool = True,
-                 ar: Arrays | None = None, near: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+                 ar: Arrays | None = None, near: np.ndarray | None = None) -> Bounds | None:
     """Per state, lower bounds on the time (hours, waits for departures left out), cost and CO2e per TEU of any way
     on to node ``dest`` over the allowed arcs, unloading included (inf: no way). Kept on the graph per (destination,
     allowed arcs[, near]), a few at a time; with ``compute=False`` only a kept result is returned (else None). ``ar``:
@@ -194,24 +210,22 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     used, cid, indptr, other, wt, wc, we = _reverse_states(g, ar, ok)
     seeds = np.arange(dest * SPN, (dest + 1) * SPN, dtype=np.int64)
     plat = (seeds // 2) % N_PLATFORMS
-    keep = cid[seeds] >= 0
-    goal = NO_VIA if near is None else cid[near][cid[near] >= 0]
-    lt, lc, le = boundkernel.bounds(indptr, other, wt, wc, we, cid[seeds[keep]], fin[0][plat[keep]], fin[1][plat[keep]],
-                                fin[2][plat[keep]], len(used), goal, 0.0 if near is None else REACH)
-    out = []
-    for x in (lt, lc, le):
-        full = np.full(g.n_states, np.inf)
-        full[used] = x
-        out.append(full)
-    bounds = (out[0], out[1], out[2])
+    keep = cid[seeds] < len(used)
+    goal = NO_VIA if near is None else cid[near][cid[near] < len(used)]
+    out = boundkernel.bounds(indptr, other, wt, wc, we, cid[seeds[keep]], fin[0][plat[keep]], fin[1][plat[keep]],
+                             fin[2][plat[keep]], len(used) + 1, goal, 0.0 if near is None else REACH)
+    for x in out:
+        x[-1] = np.inf  # the row of the states without an allowed arc (a search cut short gave it its stopping key)
+    bounds = Bounds(*out, cid)
     _store(g.bounds_cache, key, ok, bounds, per_state=3)
     return bounds
 
 
 def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarray, ...]:
     """The allowed arcs of ``ar`` as a reversed graph over the states they touch: (those states in order, their new
-    number per state (-1: none), indptr by head, tail, least time without waits, least cost, least CO2e of the arcs
-    from that tail to that head). Kept on the graph per allowed-arcs array, like the lower bounds."""
+    number per state (the others: their count, the bounds' last row), indptr by head (one more row, empty), tail,
+    least time without waits, least cost, least CO2e of the arcs from that tail to that head). Kept on the graph per
+    allowed-arcs array, like the lower bounds."""
     ck = (-3, id(ok))
     hit = _cached(g.bounds_cache, ck, ok)
     if hit is not None:
@@ -222,16 +236,16 @@ def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarr
     touched[tail] = True
     touched[head] = True
     used = np.flatnonzero(touched)
-    cid = np.full(g.n_states, -1, dtype=np.int64)
-    cid[used] = np.arange(len(used))
     n = len(used)
+    cid = np.full(g.n_states, n, dtype=np.int64)  # the states without an allowed arc: the bounds' last row (inf)
+    cid[used] = np.arange(n)
     pair = cid[head] * n + cid[tail]  # by head first: the reversed CSR's order
     order = np.argsort(pair, kind="stable")
     pair, sel = pair[order], sel[order]
     first = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1]))) if len(pair) else np.empty(0, dtype=np.int64)
     least = [np.minimum.reduceat(w[sel], first) if len(first) else np.empty(0) for w in (ar.fixed_h, ar.cost, ar.co2e)]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(pair[first] // n, minlength=n), out=indptr[1:])
+    indptr = np.zeros(n + 2, dtype=np.int64)  # and the last row's, empty
+    np.cumsum(np.bincount(pair[first] // n, minlength=n + 1), out=indptr[1:])
     out = (used, cid, indptr, pair[first] % n, *least)
     _store(g.bounds_cache, ck, ok, out)
     return out
@@ -284,7 +298,7 @@ def pareto_front(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], 
         lf, li, fi, ff, why, n, eps_end = paretokernel.pareto(
             ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
             use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS,
-            q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, lb[0], lb[1], lb[2], timed, q.depart_h, float(eps),
+            q.max_transfers if use_tr else 1 << 30, use_tr, ft, fc, fe, *lb, timed, q.depart_h, float(eps),
             max_front, -1 if large else max_labels, widen if eps > 0 else -1, MAX_EPS, bag)
     finals = sorted((float(ff[k, 0]), float(ff[k, 1]), float(ff[k, 2]), int(fi[k, 1]), int(fi[k, 0])) for k in range(len(fi)))
     reason = ("" if not why else f"the network has {n_nodes:,} nodes (at least {large_nodes:,})" if large
@@ -319,9 +333,9 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
     pen = ar.ones if sp.penalty is None else sp.penalty
     kept = lower_bounds(g, q.dest, ok, compute=False, ar=ar, near=near_states(g, q, ok, ar))
     if kept is None:
-        lb = ar.zero_bound
+        lb, lbi = NO_BOUND, ar.zero_index
     else:
-        lb = kept[objective]
+        lb, lbi = kept[objective], kept.index
         scale = min(1.0, float(pen.min())) if len(pen) else 1.0
         if scale != 1.0:  # multipliers below 1 shrink the bound with them
             lb = lb * max(scale, 0.0)
@@ -333,7 +347,7 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
         sk, _key, lf, li, ws.hk, ws.hi = kernels.best(
             ar.indptr, ar.arcs, ar.head, ar.pre_h, ar.period_h, ar.offset_h, ar.post_h, ar.cost, ar.co2e, ar.transfer, ok,
             use_rules, e0, e1, l0, l1, ss, ts, cs, es, _first_layer(q), via, q.dest, SPN, N_PLATFORMS, ft, fc, fe,
-            objective, pen, lb, gk, lf, li, done, touched, ws.hk, ws.hi)
+            objective, pen, lb, lbi, gk, lf, li, done, touched, ws.hk, ws.hi)
         if sk < 0:
             return None
         end_state = sk // n_layers

@@ -99,7 +99,8 @@ class Arrays:
     transfer: np.ndarray
     ones: np.ndarray  # float64 1.0 per arc (no penalty)
     zero_words: np.ndarray  # int64 0 per arc (no region rule)
-    zero_bound: np.ndarray  # float64 0 per state (no lower bound)
+    zero_bound: np.ndarray  # float64 0 per state
+    zero_index: np.ndarray  # int64 0 per state: every state's row in a bound of one row (search.NO_BOUND: none)
 
 
 def csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +179,8 @@ class StateGraph:
             self._arrays = Arrays(self._out_ptr, self._out_arcs, rindptr, rarcs, head, tail, pre, f(self.period_h),
                                   f(self.offset_h), post, pre + post, f(self.cost), f(self.co2e),
                                   np.asarray(self.transfer, dtype=np.int64), np.ones(len(head)),
-                                  np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states))
+                                  np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states),
+                                  np.zeros(self.n_states, dtype=np.int64))
         return self._arrays
 
     def region_words(self, rules: Regions) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
