@@ -3,7 +3,7 @@
     python -m silkway.aot_build [--force]
 
 1. Runs sample queries (:data:`SAMPLES`: the embedded dataset, typical and free conditions, each objective, a via, an
-   avoided country, a transfer cap, a departure date) with numba's JIT, recording the argument types of every call of
+   avoided country, a transfer cap, a departure date; and one through a contracted skeleton) with numba's JIT, recording the argument types of every call of
    a kernel of :data:`aot.MODULES` from Python. Each recorded key (:func:`aot.type_key`) must be the key of one of the
    dispatcher's compiled signatures: a check that the key follows numba's typing.
 2. Compiles those kernels for those signatures with ``numba.pycc`` from the kernel modules as they are now (their own
@@ -106,9 +106,25 @@ def record_calls() -> dict[tuple[str, str], set[tuple[Any, ...]]]:
     try:
         for origin, destination, options in SAMPLES:
             svc.plan_route(origin, destination, **{"conditions": "typical", **options})
+        _contracted_sample()
     finally:
         jit.LazyKernel.__call__ = plain  # type: ignore[method-assign]
     return calls
+
+
+def _contracted_sample() -> None:
+    """A route on the embedded network searched through a skeleton of contracted chains, as every network of
+    ``stategraph.CONTRACT_MIN_NODES`` nodes or more is: the contraction's kernels (``routing/contract.py``) are then
+    compiled too, and ``silkway route`` on a big dataset imports no numba."""
+    from silkway.network.dataset import read_dataset
+    from silkway.routing import Router, stategraph
+
+    kept = stategraph.CONTRACT_MIN_NODES
+    stategraph.CONTRACT_MIN_NODES = 0
+    try:
+        Router(read_dataset()).route("Xian", "Duisburg", samples=10)
+    finally:
+        stategraph.CONTRACT_MIN_NODES = kept
 
 
 def build(force: bool = False, out: Any = sys.stdout) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def route(
     # the kernels need no BLAS: numba's probe would import scipy (≈ 0.4 s); only when numba loads at all (no fresh
     # ahead-of-time build of the kernels: silkway.routing.aot)
     svc.before_jit(skip_numba_blas_probe)
-    router = svc.router_for(dataset, as_of=as_of, depart=depart)
+    router = svc.router_for(dataset, as_of=as_of, depart=depart, places=(origin, destination))  # a misspelt place fails first
     result = svc.plan_route(origin, destination, dataset=dataset, router=router, conditions=conditions, as_of=as_of, teu=teu,
                             depart=depart, avoid=_split(avoid), via=_split(via), max_transfers=max_transfers, objective=objective,
                             alternatives=alternatives)
@@ -69,8 +69,18 @@ def route(
                           highlight=False, markup=True)
 
 
+class _Names:
+    """Node id → name, looked up one id at a time (a dict of every node built a million records at 1M nodes: 22 s)."""
+
+    def __init__(self, nodes) -> None:
+        self._nodes = nodes
+
+    def __getitem__(self, node_id: str) -> str:
+        return str(self._nodes[node_id].name)
+
+
 def _print(result: RouteResult, nodes) -> None:
-    name = {nid: n.name for nid, n in nodes.items()}
+    name = _Names(nodes)
     # the via summary of each option is the table's caption (a column would squeeze every figure on 80 columns)
     via = "\n".join(f"{i} via {o.via_summary or '(no border, gauge change or water leg)'}" for i, o in enumerate(result.options, 1))
     t = PlainTable(title=f"{name[result.origin]} → {name[result.destination]}, {result.teu:g} TEU, best by {_ranked_by(result.objective)}, "
@@ -118,7 +128,7 @@ def reconciliation_lines(o: RouteOption) -> list[str]:
             f"  = median door to door {o.days_median:.1f} d (P90 {o.days_p90:.1f} d)"]
 
 
-def _legs_table(best: RouteOption, name: dict[str, str]) -> PlainTable:
+def _legs_table(best: RouteOption, name: _Names) -> PlainTable:
     t = PlainTable(title=f"Legs of option 1 ({best.corridor})", caption="queue = expected wait (typical conditions); waits under 0.05 h "
               "are not listed", caption_justify="left")
     for col in ("day", "step", "where", "what", "hours", "cost USD", "CO2e kg"):

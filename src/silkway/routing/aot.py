@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-MODULES = ("silkway.routing.kernels", "silkway.routing.boundkernel", "silkway.routing.paretokernel", "silkway.routing.timekernel", "silkway.routing.batch")  # kernel modules the build compiles from
+MODULES = ("silkway.routing.kernels", "silkway.routing.boundkernel", "silkway.routing.paretokernel", "silkway.routing.timekernel", "silkway.routing.batch", "silkway.routing.contract")  # kernel modules the build compiles from
 INDEX = Path(__file__).with_name("_aot_index.json")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # src/silkway: the index lists files relative to it
 ENV_SWITCH = "SILKWAY_AOT"  # "0": never use the ahead-of-time build

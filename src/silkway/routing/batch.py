@@ -86,7 +86,7 @@ def corridor_paths(g: StateGraph, q: Query, allowed: np.ndarray, objective: int,
         return []
     ar = g.arrays()
     kept = lower_bounds(g, q.dest, allowed, compute=False, near=near_states(g, q, allowed, ar))
-    lb, lbi = (NO_BOUND, ar.zero_index) if kept is None else (kept[objective], kept.index)
+    lb, lbi = (NO_BOUND, ar.zero_index) if kept is None else (kept[objective], kept.row)
     scales = penalties.scales[list(rows)] if kept is not None else np.ones(len(rows))
     use_rules, e0, e1, l0, l1 = rule_words(g, ar, rules)
     (ss, ts, cs, es), (ft, fc, fe), via, n_layers = _ends(g, ar, q, allowed)

@@ -54,17 +54,17 @@ def arc_time(g: StateGraph, a: int, t: float) -> float:
 
 class Bounds(NamedTuple):
     """Lower bounds to a destination (:func:`lower_bounds`): a state's time (h), cost (USD) and CO2e (kg per TEU) are in
-    row ``index[state]`` of ``time``, ``cost`` and ``co2e`` (one row per state with an allowed arc, and a last row of
+    row ``row[state]`` of ``time``, ``cost`` and ``co2e`` (one row per state with an allowed arc, and a last row of
     inf for the others), so a query does not fill three arrays as long as every state."""
 
     time: np.ndarray
     cost: np.ndarray
     co2e: np.ndarray
-    index: np.ndarray
+    row: np.ndarray
 
     def per_state(self, k: int) -> np.ndarray:
         """Criterion ``k`` (0 time, 1 cost, 2 CO2e) as an array over every state."""
-        return np.asarray(self[k][self.index])
+        return np.asarray(self[k][self.row])
 
 
 NO_BOUND = np.zeros(1)  # a bound of one row, 0: with Arrays.zero_index, no lower bound
@@ -191,8 +191,8 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     allowed arcs[, near]), a few at a time; with ``compute=False`` only a kept result is returned (else None). ``ar``:
     the arrays ``allowed`` flags (the skeleton's, :func:`silkway.routing.contract.space`), else the full graph's.
 
-    The reverse searches run over the states that have an allowed arc, numbered afresh, with parallel arcs merged
-    (:func:`_reverse_states`): the same bounds as over every state, with arrays a few times smaller.
+    The reverse searches run over the states that have an allowed arc, numbered afresh (:func:`_reverse_states`): the
+    same bounds as over every state, with arrays a few times smaller; they stay in that numbering (:class:`Bounds`).
 
     ``near``: a query's start states. Each reverse search then stops once it has passed :data:`REACH` × the bound of
     the farthest of them, and every state it did not settle gets the key it stopped at: Dijkstra settles states in
@@ -212,11 +212,11 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     plat = (seeds // 2) % N_PLATFORMS
     keep = cid[seeds] < len(used)
     goal = NO_VIA if near is None else cid[near][cid[near] < len(used)]
-    out = boundkernel.bounds(indptr, other, wt, wc, we, cid[seeds[keep]], fin[0][plat[keep]], fin[1][plat[keep]],
-                             fin[2][plat[keep]], len(used) + 1, goal, 0.0 if near is None else REACH)
-    for x in out:
+    lt, lc, le = boundkernel.bounds(indptr, other, wt, wc, we, cid[seeds[keep]], fin[0][plat[keep]], fin[1][plat[keep]],
+                                    fin[2][plat[keep]], len(used) + 1, goal, 0.0 if near is None else REACH)
+    for x in (lt, lc, le):
         x[-1] = np.inf  # the row of the states without an allowed arc (a search cut short gave it its stopping key)
-    bounds = Bounds(*out, cid)
+    bounds = Bounds(lt, lc, le, cid)
     _store(g.bounds_cache, key, ok, bounds, per_state=3)
     return bounds
 
@@ -224,13 +224,14 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
 def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarray, ...]:
     """The allowed arcs of ``ar`` as a reversed graph over the states they touch: (those states in order, their new
     number per state (the others: their count, the bounds' last row), indptr by head (one more row, empty), tail,
-    least time without waits, least cost, least CO2e of the arcs from that tail to that head). Kept on the graph per
-    allowed-arcs array, like the lower bounds."""
+    time without waits, cost and CO2e per arc). The arcs come in the order of ``ar``'s reverse CSR, already grouped by
+    head state, and the new numbers keep the states' order, so no sort is needed. Kept on the graph per allowed-arcs
+    array, like the lower bounds."""
     ck = (-3, id(ok))
     hit = _cached(g.bounds_cache, ck, ok)
     if hit is not None:
         return cast(tuple[np.ndarray, ...], hit)
-    sel = np.flatnonzero(ok)
+    sel = ar.rarcs[ok[ar.rarcs]]  # by head state
     tail, head = ar.tail[sel], ar.head[sel]
     touched = np.zeros(g.n_states, dtype=np.bool_)
     touched[tail] = True
@@ -239,14 +240,9 @@ def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarr
     n = len(used)
     cid = np.full(g.n_states, n, dtype=np.int64)  # the states without an allowed arc: the bounds' last row (inf)
     cid[used] = np.arange(n)
-    pair = cid[head] * n + cid[tail]  # by head first: the reversed CSR's order
-    order = np.argsort(pair, kind="stable")
-    pair, sel = pair[order], sel[order]
-    first = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1]))) if len(pair) else np.empty(0, dtype=np.int64)
-    least = [np.minimum.reduceat(w[sel], first) if len(first) else np.empty(0) for w in (ar.fixed_h, ar.cost, ar.co2e)]
     indptr = np.zeros(n + 2, dtype=np.int64)  # and the last row's, empty
-    np.cumsum(np.bincount(pair[first] // n, minlength=n + 1), out=indptr[1:])
-    out = (used, cid, indptr, pair[first] % n, *least)
+    np.cumsum(np.bincount(cid[head], minlength=n + 1), out=indptr[1:])
+    out = (used, cid, indptr, cid[tail], ar.fixed_h[sel], ar.cost[sel], ar.co2e[sel])
     _store(g.bounds_cache, ck, ok, out)
     return out
 
@@ -335,7 +331,7 @@ def best_path(g: StateGraph, q: Query, allowed: np.ndarray | Sequence[bool], obj
     if kept is None:
         lb, lbi = NO_BOUND, ar.zero_index
     else:
-        lb, lbi = kept[objective], kept.index
+        lb, lbi = kept[objective], kept.row
         scale = min(1.0, float(pen.min())) if len(pen) else 1.0
         if scale != 1.0:  # multipliers below 1 shrink the bound with them
             lb = lb * max(scale, 0.0)

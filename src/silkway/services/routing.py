@@ -13,7 +13,7 @@ from typing import Any, TypedDict, Unpack
 
 from silkway.network import Network
 from silkway.network.model import Node
-from silkway.network.places import country_index, country_name, network_countries, normalize, search_places
+from silkway.network.places import country_index, country_name, name_index, network_countries, normalize, resolve_place, search_places
 from silkway.routing import Router as Router  # re-exported: the type interfaces hold
 from silkway.routing import RouteResult
 from silkway.routing.conditions import FREE, Conditions
@@ -30,11 +30,16 @@ from silkway.vocabulary import Objective
 
 
 def router_for(dataset: OptPath = None, net: Network | None = None, *, as_of: date | str | None = None,
-               depart: date | datetime | str | None = None) -> Router:
+               depart: date | datetime | str | None = None, places: Iterable[str] = ()) -> Router:
     """A planner for a dataset folder (embedded 'eurasia' when None) or an already loaded network, on the network of
     ``as_of`` if given, else of the departure day, else of the dataset's reference date. Routers are kept per
-    period of the dated network (:func:`silkway.routing.planner.router_at`)."""
+    period of the dated network (:func:`silkway.routing.planner.router_at`). ``places``: names resolved on the loaded
+    network first, so that a misspelt one fails with its suggestions before a big network's router is built."""
     full = net if net is not None else load_dated(dataset)
+    if places:
+        index = name_index(full)
+        for name in places:
+            resolve_place(full, name, index)
     day = route_day(as_of, depart)
     return router_at(full, day if day is not None else (full.as_of or full.manifest.reference_date))
 
