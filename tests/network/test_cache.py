@@ -237,3 +237,26 @@ def test_the_column_wise_parser_skips_no_formula_and_no_choice_check():
     words = {choice for t in TABLES.values() for c in t.cols if c.kind == "enum" for choice in c.choices} | set(_YES)
     for word in words:
         assert re.fullmatch(r"[A-Za-z0-9_]+", word) and not re.match(FORMULA_PATTERN, word), word
+
+
+def test_prefetched_records_are_the_records_and_built_in_one_batch(dataset_copy, tmp_path, monkeypatch):
+    """``LazyRecords.prefetch`` (a route's links in one Arrow take) builds the same records as reading them one by one,
+    keeps them, and does not build the whole table."""
+    from silkway.network import cache as cache_mod
+
+    folder = dataset_copy(default_dataset_path())
+    fresh = read_dated_dataset(folder)
+    monkeypatch.setattr(cache_mod, "LAZY_ROWS", 20)
+    cache = DatasetCache(tmp_path / "cache")
+    read_dated_dataset(folder, cache=cache)
+    links = read_dated_dataset(folder, cache=cache).links
+    assert isinstance(links, cache_mod.LazyRecords)
+    rows = [7, 3, 3, len(links) - 1, 0]
+    takes = []
+    monkeypatch.setattr(cache_mod.LazyRecords, "take", lambda self, r, _t=cache_mod.LazyRecords.take: takes.append(list(r)) or _t(self, r))
+    links.prefetch(rows)
+    assert takes == [[0, 3, 7, len(links) - 1]]  # one batch, each row once
+    assert links._items is None  # the table was not built whole
+    assert [links[i] for i in rows] == [fresh.links[i] for i in rows]
+    links.prefetch([3, 7])
+    assert len(takes) == 1  # kept: nothing built again

@@ -72,3 +72,24 @@ def test_cut_short_stays_a_lower_bound_and_exact_within_the_stop(seed, reach):
     within = full <= stop
     assert np.array_equal(cut[within], full[within])  # everything within the stopping key is settled, exactly
     assert np.all(cut[~within] >= stop - 1e-12)  # the rest got the key it stopped at, past the limit
+
+
+def test_the_graphs_cache_keeps_the_recently_used_and_the_bounds_within_their_budget(monkeypatch):
+    """search._cached/_store: at most KEPT results, the least recently used dropped first; lower bounds (3 floats per
+    state with an arc) at most as many as BOUNDS_FLOATS allows; a hit needs the very allowed-arcs array."""
+    from silkway.routing import search
+
+    cache: dict = {}
+    ok, other = np.ones(3, dtype=np.bool_), np.ones(3, dtype=np.bool_)
+    for k in range(search.KEPT):
+        search._store(cache, (-1, k), ok, k)
+    assert search._cached(cache, (-1, 0), ok) == 0  # touched: now the most recent
+    assert search._cached(cache, (-1, 1), other) is None  # another allowed-arcs array is not a hit
+    search._store(cache, (-1, 99), ok, 99)
+    assert len(cache) == search.KEPT and (-1, 1) not in cache and (-1, 0) in cache
+    monkeypatch.setattr(search, "BOUNDS_FLOATS", 3 * 10 * 2)  # room for two bounds of 10 rows
+    b = search.Bounds(np.zeros(10), np.zeros(10), np.zeros(10), np.zeros(4, dtype=np.int64))
+    for dest in range(4):
+        search._store(cache, (dest, 0), ok, b, per_state=3)
+    assert sorted(k for k in cache if k[0] >= 0) == [(2, 0), (3, 0)]
+    assert len(cache) <= search.KEPT and (-1, 99) in cache

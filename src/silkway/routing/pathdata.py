@@ -55,6 +55,14 @@ class ArcBlocks:
         self.g, self.hazards, self.table, self.elements, self.keep = g, hazards, table, elements, keep
         self._blocks: dict[int, Block] = {}
 
+    def prefetch(self, paths: list[Path]) -> None:
+        """Build the link records of ``paths`` in one batch (links from the dataset cache are built on first use: one
+        Arrow take for a query's candidates instead of one slice per link)."""
+        prefetch = getattr(self.g.net.links, "prefetch", None)
+        if prefetch is not None and paths:
+            links = self.g.link[np.fromiter((a for p in paths for a in p.arcs), dtype=np.int64)]
+            prefetch(np.unique(links[links >= 0]).tolist())
+
     def path_arrays(self, p: Path) -> PathArrays:
         """The arrays of path ``p`` (module docstring)."""
         fs: list[np.ndarray] = []

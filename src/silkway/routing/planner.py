@@ -229,7 +229,7 @@ class Router:
         candidates = {p.arcs: p for p in front}
         # the nominal optimum is in the front; its corridor needs no steered search
         top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
-        self._prefetch(front)  # the front's links, the top's among them, in one batch
+        self.arc_blocks.prefetch([p for p in front if (p.start_state, p.arcs, p.end_state) not in self._paths])
         top_corridor = self._path_info(top).corridor
         rows = [r for r, c in enumerate(self.corridors) if c != top_corridor]
         for p in corridor_paths(self.graph, q, allowed, k, self._penalties, rows, rules):  # one compiled call (routing/batch.py)
@@ -258,15 +258,6 @@ class Router:
                 corridor_of_arcs(g, p.arcs, self.network_km, self.defining, self.crossings), via_points(g, p))
         return info
 
-    def _prefetch(self, paths: list[Path]) -> None:
-        """Build the link records of the paths not yet kept in one batch (links from the dataset cache are built on
-        first use: one Arrow take for a query's candidates instead of one per link)."""
-        prefetch = getattr(self.net.links, "prefetch", None)
-        new = [p.arcs for p in paths if (p.start_state, p.arcs, p.end_state) not in self._paths]
-        if prefetch is not None and new:
-            links = self.graph.link[np.fromiter((a for arcs in new for a in arcs), dtype=np.int64)]
-            prefetch(np.unique(links[links >= 0]).tolist())
-
     def _wait_table(self, cond: Conditions) -> WaitTable:
         """The expected waits of ``cond`` per element as arrays, extended as new paths bring new elements (bounded)."""
         held = self._waits.get(id(cond))
@@ -282,7 +273,7 @@ class Router:
                  calendar: Calendar) -> tuple[list[RouteOption], list[tuple[float, ...]]]:
         """Every candidate with its legs, via points and sampled times, Pareto marks over the displayed figures; and
         those figures (:func:`~silkway.routing.objectives.displayed`)."""
-        self._prefetch(paths)
+        self.arc_blocks.prefetch([p for p in paths if (p.start_state, p.arcs, p.end_state) not in self._paths])
         infos = [self._path_info(p) for p in paths]
         typical = bool(cond.waits)
         origins = []

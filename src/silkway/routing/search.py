@@ -116,11 +116,13 @@ BOUNDS_FLOATS = 1 << 25  # floats the kept lower bounds may hold (256 MiB): at a
 
 
 def _cached(cache: dict[tuple[int, ...], tuple[np.ndarray, object]], key: tuple[int, ...], ok: np.ndarray) -> object | None:
-    """What the graph keeps under ``key`` for this very allowed-arcs array (None: nothing), marked as just used."""
+    """What the graph keeps under ``key`` for this very allowed-arcs array (None: nothing), marked as just used. The
+    web app's threads share a router: every step is one dict operation (atomic under the GIL), none fails when another
+    thread got there first."""
     hit = cache.get(key)
     if hit is None or hit[0] is not ok:
         return None
-    del cache[key]
+    cache.pop(key, None)
     cache[key] = hit
     return hit[1]
 
@@ -128,15 +130,17 @@ def _cached(cache: dict[tuple[int, ...], tuple[np.ndarray, object]], key: tuple[
 def _store(cache: dict[tuple[int, ...], tuple[np.ndarray, object]], key: tuple[int, ...], ok: np.ndarray, value: object,
            per_state: int = 0) -> None:
     """Keep ``value`` under ``key``, the least recently used going first: at most :data:`KEPT` results, and of those
-    holding ``per_state`` floats per state (the lower bounds: 3) at most as many as :data:`BOUNDS_FLOATS` allows."""
+    holding ``per_state`` floats per state (the lower bounds: 3) at most as many as :data:`BOUNDS_FLOATS` allows
+    (thread-safe as :func:`_cached`)."""
+    keys = list(cache)  # a copy taken in one step
     if per_state:
         n_states = int(cast(Bounds, value).time.shape[0])  # the states with an allowed arc
         room = max(1, BOUNDS_FLOATS // max(1, per_state * n_states)) - 1
-        bounds = [k for k in cache if k[0] >= 0]  # the bounds' keys start with their destination (≥ 0)
+        bounds = [k for k in keys if k[0] >= 0]  # the bounds' keys start with their destination (≥ 0)
         for k in bounds[:max(0, len(bounds) - room)]:
-            del cache[k]
-    while len(cache) >= KEPT:
-        del cache[next(iter(cache))]
+            cache.pop(k, None)
+    for k in keys[:max(0, len(keys) - KEPT + 1)]:
+        cache.pop(k, None)
     cache[key] = (ok, value)
 
 
