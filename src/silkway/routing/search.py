@@ -11,8 +11,10 @@ The search is exact unless a query gets large: on a network of at least :data:`L
 made more than :data:`MAX_LABELS` labels, or found more than :data:`MAX_FRONT` Pareto routes, it goes on with
 ε-dominance (ε = :data:`FRONT_EPS`), within the bags of the states and against the routes found: every route of the
 exact Pareto set then has a returned route no worse than (1 + ε) × its time since departure, cost and CO2e (the
-argument: :mod:`silkway.routing.paretokernel`, docs/routing.md "Large networks"). :attr:`Front.eps` and
-:attr:`Front.reason` say whether and why that happened (0.0 and "": the set is exact).
+argument: :mod:`silkway.routing.paretokernel`, docs/routing.md "Large networks"). Once on, ε doubles each time the
+query's labels double past :data:`WIDEN_LABELS`, up to :data:`MAX_EPS`; the guarantee is then the final ε's.
+:attr:`Front.eps` (the final ε) and :attr:`Front.reason` say whether and why that happened (0.0 and "": the set is
+exact).
 """
 
 from __future__ import annotations
