@@ -177,3 +177,20 @@ def test_trade_offs_along_a_chain_do_not_compound(eps, b_first):
     exact_front = pareto_front(g, Query(0, k + 1, 0.0), [True] * n, None, eps=0.0)
     assert {(round(p.cost_usd_per_teu, 6), round(p.co2e_kg_per_teu, 6)) for p in exact_front.paths} == {
         (round(c, 6), round(e, 6)) for c, e in exact}
+
+
+def test_an_answer_says_exact_only_when_the_set_is_exact(monkeypatch):
+    """The method of a route answer begins "exact Pareto label-setting" when the set is exact, and without "exact",
+    with the ε and why, when it was thinned (forced here on the embedded network, as on a network of 50,000 nodes)."""
+    from functools import partial
+
+    from silkway.network.dataset import read_dataset
+    from silkway.routing import planner, search
+
+    router = Router(read_dataset())
+    exact = router.route("Xian", "Duisburg", samples=20, conditions=None)
+    assert exact.method.startswith("exact Pareto label-setting") and "ε" not in exact.method
+    monkeypatch.setattr(planner, "pareto_front", partial(search.pareto_front, large_nodes=0))
+    thinned = Router(read_dataset()).route("Xian", "Duisburg", samples=20, conditions=None)
+    assert thinned.method.startswith("Pareto label-setting")
+    assert "thinned by ε-dominance (ε = 0.01) because the network has" in thinned.method

@@ -42,7 +42,7 @@ from silkway.routing.timeline import LognormalTable
 OBJECTIVES = tuple(o.value for o in Objective)
 SAMPLES = 1000
 FOREIGN_PENALTY = 5.0  # multiplier on links of other corridors when looking for a corridor's best route
-METHOD = ("exact Pareto label-setting over (node, platform) states with timetable waits (time-dependent, FIFO), "
+METHOD = ("{exact}Pareto label-setting over (node, platform) states with timetable waits (time-dependent, FIFO), "
           "no route re-entering a country it left or crossing a water body twice{relaxed}; "
           "door-to-door time quantiles by Monte Carlo: {n} draws, seed {seed}, each step lognormal from its median and P90, "
           "waits recomputed from each sampled arrival, random closures drawn at their rate for the month; "
@@ -218,7 +218,7 @@ class Router:
                        "corridor_rules": rules is not None}
         why = " without re-entering" if vias else ""
         relaxed = "" if rules is not None else RELAXED.format(why=" with these via points" if why else "")
-        method = METHOD.format(n=samples, seed=seed, relaxed=relaxed, conditions=cond.label)
+        method = METHOD.format(exact="" if found.eps else "exact ", n=samples, seed=seed, relaxed=relaxed, conditions=cond.label)
         if found.eps:  # which ε and why (search.Front.note)
             method += "; " + found.note
         return RouteResult(o, d, teu, obj, depart_iso, tuple(best), tuple(front_opts), constraints, method, cond)
