@@ -55,10 +55,13 @@ def whole_command(folder: Path, a: str, b: str) -> dict:
             "error": p.stderr.strip().splitlines()[-1] if p.returncode else ""}
 
 
-def in_process(n: int, n_queries: int, seed: int, subdivide: int = 1, contract: bool = True) -> dict:
+def in_process(n: int, n_queries: int, seed: int, subdivide: int = 1, contract: bool = True, widen: int = 0) -> dict:
     sys.path.insert(0, str(HERE))
     from make_synthetic import synthetic_router
-    from silkway.routing import stategraph
+    from silkway.routing import search, stategraph
+
+    if widen:  # this process's switch: ε doubles each time the labels double past this many (search.WIDEN_LABELS)
+        search.WIDEN_LABELS = widen
 
     if not contract:  # this process's switch: the planner's state graph keeps every degree-2 chain
         stategraph.CONTRACT_MIN_NODES = sys.maxsize
@@ -67,7 +70,7 @@ def in_process(n: int, n_queries: int, seed: int, subdivide: int = 1, contract: 
     ids = r.graph.node_ids
     grid = [i for i, x in enumerate(ids) if x.startswith("n")]  # queries name grid nodes, not the way nodes of --subdivide
     r.route(ids[0], ids[1], samples=10, conditions=None)  # numba warm-up (its disk cache)
-    wall, cpu, fronts, eps = [], [], [], 0
+    wall, cpu, fronts, eps, final = [], [], [], 0, []
     for _ in range(n_queries):
         a, b = rng.choice(grid, 2, replace=False)
         w0, c0 = time.perf_counter(), time.process_time()
@@ -76,8 +79,10 @@ def in_process(n: int, n_queries: int, seed: int, subdivide: int = 1, contract: 
         wall.append(time.perf_counter() - w0)
         fronts.append(len(res.pareto))
         eps += "thinned by ε-dominance" in res.method
+        m = re.search(r"ε-dominance \(ε = ([0-9.]+)\)", res.method)
+        final.append(float(m.group(1)) if m else 0.0)
     return {"load_s": load_s, "build_s": build_s, "build_cpu_s": build_cpu_s, "wall_ms": np.array(wall) * 1e3,
-            "cpu_ms": np.array(cpu) * 1e3, "front": fronts, "eps": eps, "nodes": len(ids), "links": r.graph.compiled.n_links,
+            "cpu_ms": np.array(cpu) * 1e3, "front": fronts, "eps": eps, "final_eps": final, "nodes": len(ids), "links": r.graph.compiled.n_links,
             "arcs": len(r.graph.head)}
 
 
@@ -89,6 +94,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--skip-command", action="store_true", help="skip the /usr/bin/time -v run of the whole command")
     ap.add_argument("--subdivide", type=int, default=1, help="make_synthetic.py --subdivide: links cut into K pieces (chains)")
     ap.add_argument("--no-contract", action="store_true", help="in process: no contraction of degree-2 chains")
+    ap.add_argument("--widen", type=int, default=0, help="in process: search.WIDEN_LABELS (default: as shipped)")
     args = ap.parse_args(argv)
     rows = []
     for n in args.nodes:
@@ -97,7 +103,7 @@ def main(argv: list[str]) -> int:
         with open(folder / "nodes.csv", "rb") as fh:
             count = sum(1 for line in fh if line.startswith(b"n")) - 1  # grid nodes n0…: the header and way nodes w… not
         cmd = None if args.skip_command else whole_command(folder, "n0", f"n{count - 1}")  # opposite corners of the grid
-        ip = in_process(n, args.queries, args.seed, args.subdivide, not args.no_contract)
+        ip = in_process(n, args.queries, args.seed, args.subdivide, not args.no_contract, args.widen)
         rows.append((n, cmd, ip, load0, _load()))
         print(f"done {n} (load {_load()})", file=sys.stderr, flush=True)
     print("| nodes / links / state arcs | `silkway route` whole command (wall, peak RSS) | load dataset (cache) | build router wall (CPU) | full query p50 / max "
@@ -108,7 +114,7 @@ def main(argv: list[str]) -> int:
         print(f"| {ip['nodes']:,} / {ip['links']:,} / {ip['arcs']:,} | {c} | {ip['load_s']:.2f} s | {ip['build_s']:.2f} s "
               f"({ip['build_cpu_s']:.2f} s) | "
               f"{np.median(ip['wall_ms']):.0f} / {ip['wall_ms'].max():.0f} ms ({np.median(ip['cpu_ms']):.0f} ms) | "
-              f"{int(np.median(ip['front']))}, {max(ip['front'])} | {ip['eps']} of {len(ip['front'])} | {l0} → {l1} |")
+              f"{int(np.median(ip['front']))}, {max(ip['front'])} | {ip['eps']} of {len(ip['front'])} (final ε {min(ip['final_eps']):g}–{max(ip['final_eps']):g}) | {l0} → {l1} |")
     return 0
 
 

@@ -260,3 +260,20 @@ def test_prefetched_records_are_the_records_and_built_in_one_batch(dataset_copy,
     assert [links[i] for i in rows] == [fresh.links[i] for i in rows]
     links.prefetch([3, 7])
     assert len(takes) == 1  # kept: nothing built again
+
+
+def test_the_place_index_of_a_big_nodes_table_is_built_once(dataset_copy, tmp_path, monkeypatch):
+    """``name_index`` of a network whose nodes come from the cache's Arrow table is one index per table (the CLI's check
+    of the place names and the router it then builds share its normalised spellings), and it finds the same nodes."""
+    from silkway.network import cache as cache_mod
+    from silkway.network.places import PlaceIndex, name_index
+
+    folder = dataset_copy(default_dataset_path())
+    monkeypatch.setattr(cache_mod, "LAZY_ROWS", 20)
+    cache = DatasetCache(tmp_path / "cache")
+    read_dated_dataset(folder, cache=cache)
+    net = read_dated_dataset(folder, cache=cache)
+    index = name_index(net)
+    assert isinstance(index, PlaceIndex) and name_index(net) is index
+    fresh = name_index(read_dated_dataset(folder))
+    assert index["duisburg"] == fresh["duisburg"] and dict(index) == dict(fresh)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -57,13 +58,20 @@ def normalize(name: str) -> str:
     return _NON_ALNUM.sub("", text.casefold())
 
 
+_INDEXES: dict[int, PlaceIndex] = {}  # id(Arrow nodes table) -> its PlaceIndex, dropped when the table is collected
+
+
 def name_index(net: Network) -> Mapping[str, str]:
     """Normalised spelling → node_id, from ids, names and aliases (the first node, and its id before its name before its
     aliases, where spellings collide). A big table from the dataset cache gives a :class:`PlaceIndex` over its columns
     (no record built); a small one a dict."""
     arrow = getattr(net.nodes, "columns", None)
-    if arrow is not None:
-        return PlaceIndex(arrow)
+    if arrow is not None:  # one index per table: the networks of a dataset's days share it, as the CLI's check and the router do
+        hit = _INDEXES.get(id(arrow))
+        if hit is None or hit._arrow is not arrow:
+            hit = _INDEXES[id(arrow)] = PlaceIndex(arrow)
+            weakref.finalize(arrow, _INDEXES.pop, id(arrow), None)
+        return hit
     out: dict[str, str] = {}
     for n in net.nodes:
         for spelling in (n.node_id, n.name, *n.aliases):

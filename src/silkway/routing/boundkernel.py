@@ -3,8 +3,9 @@
 One Dijkstra per criterion over a reversed graph in CSR form (``other[indptr[v]:indptr[v+1]]`` lead into v, with
 their weights in the same order), on an indexed 4-ary heap: each state is in the heap at most once and a shorter way
 moves it up (decrease-key), so the heap holds at most as many entries as states, not one per arc relaxed. At a hundred
-thousand nodes (200k states, 600k arcs) one search takes ≈ 40 ms against ≈ 105 ms with the lazy binary heap of
-:mod:`silkway.routing.kernels` it replaced here (``benchmarks/bench_bounds.py``).
+thousand nodes (200k states, 600k arcs) one search took ≈ 40 ms against ≈ 105 ms with the lazy binary heap of
+:mod:`silkway.routing.kernels` it replaced (measured when it was replaced, benchmarks/RESULTS.md "Issue 13, session 9");
+``benchmarks/bench_bounds.py`` compares it with scipy's ``dijkstra`` on the same graph.
 """
 
 from __future__ import annotations

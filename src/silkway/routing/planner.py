@@ -52,6 +52,10 @@ PATH_CACHE = 4096  # paths whose query-independent data a router keeps
 NAMES_KEPT = 1024  # place names and avoid lists a router keeps resolved
 
 
+def _path_key(p: Path) -> tuple[int, tuple[int, ...], int]:
+    return (p.start_state, p.arcs, p.end_state)
+
+
 class PathInfo(NamedTuple):
     arrays: PathArrays
     node_ids: tuple[str, ...]
@@ -229,7 +233,7 @@ class Router:
         candidates = {p.arcs: p for p in front}
         # the nominal optimum is in the front; its corridor needs no steered search
         top = min(front, key=lambda p: (p.arrival_h, p.cost_usd_per_teu, p.co2e_kg_per_teu)[k])
-        self.arc_blocks.prefetch([p for p in front if (p.start_state, p.arcs, p.end_state) not in self._paths])
+        self.arc_blocks.prefetch(self._unkept(front))  # the top's links among them, in one batch
         top_corridor = self._path_info(top).corridor
         rows = [r for r, c in enumerate(self.corridors) if c != top_corridor]
         for p in corridor_paths(self.graph, q, allowed, k, self._penalties, rows, rules):  # one compiled call (routing/batch.py)
@@ -242,10 +246,14 @@ class Router:
         """Per-arc rows of the paths' arrays (:mod:`silkway.routing.pathdata`), built as paths come."""
         return ArcBlocks(self.graph, self.hazards, self.lognormals, self.elements)
 
+    def _unkept(self, paths: list[Path]) -> list[Path]:
+        """The paths whose :meth:`_path_info` is not kept yet."""
+        return [p for p in paths if _path_key(p) not in self._paths]
+
     def _path_info(self, p: Path) -> PathInfo:
         """What about a path does not depend on the query (its steps as arrays with their closures, elements and leg
         fields, its nodes, corridor label and via points), kept per router (bounded: a server sees many paths)."""
-        key = (p.start_state, p.arcs, p.end_state)
+        key = _path_key(p)
         info = self._paths.get(key)
         if info is None:
             if len(self._paths) >= PATH_CACHE:
@@ -273,7 +281,7 @@ class Router:
                  calendar: Calendar) -> tuple[list[RouteOption], list[tuple[float, ...]]]:
         """Every candidate with its legs, via points and sampled times, Pareto marks over the displayed figures; and
         those figures (:func:`~silkway.routing.objectives.displayed`)."""
-        self.arc_blocks.prefetch([p for p in paths if (p.start_state, p.arcs, p.end_state) not in self._paths])
+        self.arc_blocks.prefetch(self._unkept(paths))
         infos = [self._path_info(p) for p in paths]
         typical = bool(cond.waits)
         origins = []

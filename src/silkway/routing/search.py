@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -213,13 +213,13 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
         return None
     ar = g.arrays() if ar is None else ar
     fin = _finish(g, dest)
-    used, cid, indptr, other, wt, wc, we = _reverse_states(g, ar, ok)
+    n_used, cid, indptr, other, wt, wc, we = _reverse_states(g, ar, ok)
     seeds = np.arange(dest * SPN, (dest + 1) * SPN, dtype=np.int64)
     plat = (seeds // 2) % N_PLATFORMS
-    keep = cid[seeds] < len(used)
-    goal = NO_VIA if near is None else cid[near][cid[near] < len(used)]
+    keep = cid[seeds] < n_used
+    goal = NO_VIA if near is None else cid[near][cid[near] < n_used]
     lt, lc, le = boundkernel.bounds(indptr, other, wt, wc, we, cid[seeds[keep]], fin[0][plat[keep]], fin[1][plat[keep]],
-                                    fin[2][plat[keep]], len(used) + 1, goal, 0.0 if near is None else REACH)
+                                    fin[2][plat[keep]], n_used + 1, goal, 0.0 if near is None else REACH)
     for x in (lt, lc, le):
         x[-1] = np.inf  # the row of the states without an allowed arc (a search cut short gave it its stopping key)
     bounds = Bounds(lt, lc, le, cid)
@@ -227,16 +227,16 @@ def lower_bounds(g: StateGraph, dest: int, allowed: np.ndarray | Sequence[bool],
     return bounds
 
 
-def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The allowed arcs of ``ar`` as a reversed graph over the states they touch: (those states in order, their new
-    number per state (the others: their count, the bounds' last row), indptr by head (one more row, empty), tail,
-    time without waits, cost and CO2e per arc). The arcs come in the order of ``ar``'s reverse CSR, already grouped by
-    head state, and the new numbers keep the states' order, so no sort is needed. Kept on the graph per allowed-arcs
-    array, like the lower bounds."""
+def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[Any, ...]:
+    """The allowed arcs of ``ar`` as a reversed graph over the states they touch: (how many, their new number per state
+    (the others: their count, the bounds' last row), indptr by head (one more row, empty), tail, time without waits,
+    cost and CO2e per arc). The arcs come in the order of ``ar``'s reverse CSR, already grouped by head state, and the
+    new numbers keep the states' order, so no sort is needed. Kept on the graph per allowed-arcs array, like the lower
+    bounds."""
     ck = (-3, id(ok))
     hit = _cached(g.bounds_cache, ck, ok)
     if hit is not None:
-        return cast(tuple[np.ndarray, ...], hit)
+        return cast(tuple[Any, ...], hit)
     sel = ar.rarcs[ok[ar.rarcs]]  # by head state
     tail, head = ar.tail[sel], ar.head[sel]
     touched = np.zeros(g.n_states, dtype=np.bool_)
@@ -248,7 +248,7 @@ def _reverse_states(g: StateGraph, ar: Arrays, ok: np.ndarray) -> tuple[np.ndarr
     cid[used] = np.arange(n)
     indptr = np.zeros(n + 2, dtype=np.int64)  # and the last row's, empty
     np.cumsum(np.bincount(cid[head], minlength=n + 1), out=indptr[1:])
-    out = (used, cid, indptr, cid[tail], ar.fixed_h[sel], ar.cost[sel], ar.co2e[sel])
+    out = (n, cid, indptr, cid[tail], ar.fixed_h[sel], ar.cost[sel], ar.co2e[sel])
     _store(g.bounds_cache, ck, ok, out)
     return out
 
