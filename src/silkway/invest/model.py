@@ -7,6 +7,7 @@ time and the changes it makes to the network (:class:`Change`). A portfolio is a
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,7 +72,7 @@ class Catalogue:
 
     def cost(self, portfolio: Iterable[str]) -> float:
         by = self.by_id
-        return float(sum(by[i].capital_usd for i in portfolio))
+        return math.fsum(by[i].capital_usd for i in portfolio)  # exact: a portfolio's order cannot move it across the budget
 
     def subset(self, ids: Iterable[str]) -> Catalogue:
         keep = set(ids)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +70,7 @@ def feasible_portfolios(judge: Judge, budget_usd: float, limit: int) -> list[Por
     out: list[Portfolio] = []
     for r in range(len(projects) + 1):
         for combo in itertools.combinations(projects, r):
-            if sum(p.capital_usd for p in combo) <= budget_usd:
+            if math.fsum(p.capital_usd for p in combo) <= budget_usd:
                 out.append(frozenset(p.project_id for p in combo))
                 if len(out) > limit:
                     return None

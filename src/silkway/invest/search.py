@@ -10,6 +10,7 @@ not.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,10 +39,10 @@ def tpe_search(catalogue: Catalogue, budget_usd: float, sample: Sampler, *, reps
     while done < trials:
         asked = [study.ask() for _ in range(min(batch, trials - done))]
         chosen = [frozenset(i for i in ids if t.suggest_int(i, 0, 1)) for t in asked]
-        feasible = [p for p in chosen if sum(cost[i] for i in p) <= budget_usd]
+        feasible = [p for p in chosen if math.fsum(cost[i] for i in p) <= budget_usd]
         got = sample(list(dict.fromkeys(feasible)), reps) if feasible else {}
         for t, p in zip(asked, chosen, strict=True):
-            over = sum(cost[i] for i in p) - budget_usd
+            over = math.fsum(cost[i] for i in p) - budget_usd
             t.set_constraint("over_budget_usd", float(max(over, 0.0)))  # > 0: infeasible, ranked below feasible
             if p in got:
                 means[p] = float(np.mean(got[p]))
