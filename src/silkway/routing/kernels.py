@@ -27,29 +27,21 @@ def _next_departure(t, period, offset):
 
 
 @nb.njit(cache=True, inline="always")
-def _less(hk, hi, i, j):
-    if hk[i, 0] != hk[j, 0]:
-        return hk[i, 0] < hk[j, 0]
-    if hk[i, 1] != hk[j, 1]:
-        return hk[i, 1] < hk[j, 1]
-    if hk[i, 2] != hk[j, 2]:
-        return hk[i, 2] < hk[j, 2]
-    return hi[i] < hi[j]
-
-
-@nb.njit(cache=True, inline="always")
-def _swap(hk, hi, i, j):
-    for k in range(3):
-        x = hk[i, k]
-        hk[i, k] = hk[j, k]
-        hk[j, k] = x
-    y = hi[i]
-    hi[i] = hi[j]
-    hi[j] = y
+def _before(a0, a1, a2, ai, hk, hi, j):
+    """Whether the entry (a0, a1, a2, ai) comes before the heap's row ``j`` in (key 0, key 1, key 2, index) order."""
+    if a0 != hk[j, 0]:
+        return a0 < hk[j, 0]
+    if a1 != hk[j, 1]:
+        return a1 < hk[j, 1]
+    if a2 != hk[j, 2]:
+        return a2 < hk[j, 2]
+    return ai < hi[j]
 
 
 @nb.njit(cache=True)
 def _push(hk, hi, size, k0, k1, k2, idx):
+    """Push onto a heap ordered by (k0, k1, k2, idx); the entry moves up through a hole (one write per level). The
+    indices are distinct, so the order is total and the pops come in the same sequence whatever the layout."""
     if size == hk.shape[0]:
         hk2 = np.empty((2 * size, 3))
         hi2 = np.empty(2 * size, dtype=np.int64)
@@ -57,34 +49,35 @@ def _push(hk, hi, size, k0, k1, k2, idx):
         hi2[:size] = hi
         hk, hi = hk2, hi2
     i = size
-    hk[i, 0], hk[i, 1], hk[i, 2], hi[i] = k0, k1, k2, idx
     while i > 0:
         p = (i - 1) >> 1
-        if not _less(hk, hi, i, p):
+        if not _before(k0, k1, k2, idx, hk, hi, p):
             break
-        _swap(hk, hi, i, p)
+        hk[i, 0], hk[i, 1], hk[i, 2], hi[i] = hk[p, 0], hk[p, 1], hk[p, 2], hi[p]
         i = p
+    hk[i, 0], hk[i, 1], hk[i, 2], hi[i] = k0, k1, k2, idx
     return hk, hi, size + 1
 
 
 @nb.njit(cache=True)
 def _pop(hk, hi, size):
+    """Pop the least entry of a :func:`_push` heap: (its index, new size); the last entry moves down through a hole."""
     idx = hi[0]
     size -= 1
     if size > 0:
-        hk[0] = hk[size]
-        hi[0] = hi[size]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and _less(hk, hi, c + 1, c):
-            c += 1
-        if not _less(hk, hi, c, i):
-            break
-        _swap(hk, hi, i, c)
-        i = c
+        k0, k1, k2, x = hk[size, 0], hk[size, 1], hk[size, 2], hi[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            if c + 1 < size and _before(hk[c + 1, 0], hk[c + 1, 1], hk[c + 1, 2], hi[c + 1], hk, hi, c):
+                c += 1
+            if _before(k0, k1, k2, x, hk, hi, c):
+                break
+            hk[i, 0], hk[i, 1], hk[i, 2], hi[i] = hk[c, 0], hk[c, 1], hk[c, 2], hi[c]
+            i = c
+        hk[i, 0], hk[i, 1], hk[i, 2], hi[i] = k0, k1, k2, x
     return idx, size
 
 
