@@ -10,7 +10,6 @@ not.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,7 +27,6 @@ def tpe_search(catalogue: Catalogue, budget_usd: float, sample: Sampler, *, reps
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     ids = catalogue.ids
-    cost = {p.project_id: p.capital_usd for p in catalogue.projects}
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, trials))
     study = optuna.create_study(direction="maximize", sampler=sampler)
     for p in dict.fromkeys(start):
@@ -39,11 +37,11 @@ def tpe_search(catalogue: Catalogue, budget_usd: float, sample: Sampler, *, reps
     while done < trials:
         asked = [study.ask() for _ in range(min(batch, trials - done))]
         chosen = [frozenset(i for i in ids if t.suggest_int(i, 0, 1)) for t in asked]
-        feasible = [p for p in chosen if math.fsum(cost[i] for i in p) <= budget_usd]
+        over = [catalogue.cost(p) - budget_usd for p in chosen]  # > 0: over the budget
+        feasible = [p for p, o in zip(chosen, over, strict=True) if o <= 0.0]
         got = sample(list(dict.fromkeys(feasible)), reps) if feasible else {}
-        for t, p in zip(asked, chosen, strict=True):
-            over = math.fsum(cost[i] for i in p) - budget_usd
-            t.set_constraint("over_budget_usd", float(max(over, 0.0)))  # > 0: infeasible, ranked below feasible
+        for t, p, o in zip(asked, chosen, over, strict=True):
+            t.set_constraint("over_budget_usd", max(o, 0.0))  # > 0: infeasible, ranked below feasible
             if p in got:
                 means[p] = float(np.mean(got[p]))
             study.tell(t, means.get(p, base))
