@@ -2,7 +2,8 @@
 
 An entry holds the validated (dated) network as one file per table plus ``meta.json``: a big table (``LAZY_ROWS`` rows
 or more) as Arrow IPC, memory-mapped and built into records on first use; a small one as JSON columns, so loading a
-dataset of small tables (the embedded one) does not import pyarrow (``silkway route`` start-up). It is keyed by a
+dataset of small tables (the embedded one) does not import pyarrow (``silkway route`` start-up); for a big network, also
+the arrays derived from it (:mod:`silkway.network.arraystore`, in ``arrays/``). It is keyed by a
 BLAKE2b digest of every input file's bytes (manifest and tables, or their absence), silkway's version, the cache
 format and the source of the network package (a new parsing or validation rule invalidates every entry). Only a
 dataset that passed validation is cached; a dataset with problems is re-read and re-reported every time.
@@ -37,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from silkway.network.arraystore import attach
 from silkway.network.model import Manifest, Network
 from silkway.network.schema import TABLES, Table
 
@@ -120,6 +122,7 @@ class DatasetCache:
             self.misses += 1
             return None
         self.hits += 1
+        attach(net, entry)  # arrays derived from it are kept beside it (silkway.network.arraystore)
         return net
 
     def save(self, key: str, net: Network) -> None:
@@ -136,6 +139,8 @@ class DatasetCache:
                 os.replace(tmp, final)
             except OSError:  # another process stored the same entry first
                 shutil.rmtree(tmp, ignore_errors=True)
+            if (final / "meta.json").is_file():
+                attach(net, final)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -99,13 +99,41 @@ _COMPILED: dict[int, CompiledNetwork] = {}  # id(network) -> its arrays, dropped
 
 def compiled(net: Network) -> CompiledNetwork:
     """The compiled form of ``net``, built once per network object (kept by identity: hashing a network hashes every
-    record)."""
+    record); a big network from the dataset cache loads it from there after the first build (:func:`stored`)."""
     key = id(net)
     hit = _COMPILED.get(key)
     if hit is None:
-        hit = _COMPILED[key] = compile_network(net)
+        hit = _COMPILED[key] = stored(net)
         weakref.finalize(net, _COMPILED.pop, key, None)
     return hit
+
+
+_TEXTS = ("countries", "energies", "link_countries")  # small tuples of names, kept in the stored set's values
+_FROM_NET = ("node_ids", "node_index", "link_ids", "via_countries", *_TEXTS)
+
+
+def stored(net: Network) -> CompiledNetwork:
+    """:func:`compile_network` of ``net``, its arrays kept in the dataset cache entry the network came from
+    (:mod:`silkway.network.arraystore`; the entry's key covers this module's code)."""
+    from silkway.network import arraystore
+
+    hit = arraystore.load(net, "compiled", arraystore.source_digest(()))
+    if hit is None:
+        cn = compile_network(net)
+        small = {**{f: list(getattr(cn, f)) for f in _TEXTS}, "via_countries": [[i, list(v)] for i, v in cn.via_countries.items()],
+                 "n_nodes": cn.n_nodes, "n_links": cn.n_links}
+        arraystore.save(net, "compiled", arraystore.source_digest(()),
+                        {f: getattr(cn, f) for f in cn.__dataclass_fields__ if f not in _FROM_NET}, small)
+        return cn
+    arrays: dict[str, Any] = hit[0]
+    values = hit[1]
+    node_ids, link_ids = _ids(net.nodes, "node_id"), _ids(net.links, "link_id")
+    if (len(node_ids), len(link_ids)) != (values["n_nodes"], values["n_links"]):  # not this network's (the entry's key rules it out)
+        return compile_network(net)
+    index = _node_index(net.nodes, node_ids)
+    texts: dict[str, Any] = {f: tuple(values[f]) for f in _TEXTS}
+    via = {int(i): tuple(v) for i, v in values["via_countries"]}
+    return CompiledNetwork(node_ids=node_ids, node_index=index, link_ids=link_ids, via_countries=via, **texts, **arrays)
 
 
 def _column(records: Sequence[Any], name: str, kind: str = "") -> np.ndarray:
@@ -186,11 +214,15 @@ def _positions(node_ids: tuple[str, ...], index: dict[str, int], names: np.ndarr
     return np.fromiter((index.get(n, -1) for n in names.tolist()), dtype=np.int32, count=len(names))
 
 
+def _node_index(nodes: Sequence[Any], node_ids: tuple[str, ...]) -> dict[str, int]:
+    keyed = getattr(nodes, "index_of", None)  # the cache's records share their id → row dict with Network.node_by_id
+    return keyed("node_id") if keyed is not None else {nid: i for i, nid in enumerate(node_ids)}
+
+
 def compile_network(net: Network) -> CompiledNetwork:
     nodes, links = net.nodes, net.links
     node_ids = _ids(nodes, "node_id")
-    keyed = getattr(nodes, "index_of", None)  # the cache's records share their id → row dict with Network.node_by_id
-    index = keyed("node_id") if keyed is not None else {nid: i for i, nid in enumerate(node_ids)}
+    index = _node_index(nodes, node_ids)
     ncodes, nuniq = codes_of(nodes, "country")
     countries = tuple(sorted(nuniq))
     crank = np.array([countries.index(c) for c in nuniq], dtype=np.int32)

@@ -14,6 +14,7 @@ from silkway.errors import RoutingError, SilkwayError
 from silkway.limits import ALTERNATIVES, MAX_TRANSFERS, ROUTE_TEU, check_day
 from silkway.network.model import Network
 from silkway.network.places import PLACES_HINT, country_index, country_name, name_index, normalize, resolve_place
+from silkway.routing import graphstore
 from silkway.routing.batch import Penalties, corridor_paths
 from silkway.routing.conditions import FREE, Conditions
 from silkway.routing.constraints import Avoid, allowed_arcs, check_endpoint, dataset_countries, parse_avoid
@@ -33,7 +34,7 @@ from silkway.routing.hazards import Calendar, Hazards
 from silkway.routing.model import RouteOption, RouteResult, Via
 from silkway.routing.objectives import FIELD, Objective, displayed, key_of, marks_of
 from silkway.routing.pathdata import ArcBlocks
-from silkway.routing.regions import Regions, build_regions
+from silkway.routing.regions import Regions
 from silkway.routing.search import Path, Query, best_path, pareto_front, pareto_paths
 from silkway.routing.stategraph import SPN, StateGraph
 from silkway.routing.timekernel import WaitTable
@@ -108,7 +109,7 @@ class Router:
         self.defining = defining_links(self.graph)
         self.crossings = water_crossings(self.graph)
         self.corridors = tuple(sorted(t for t in self.network_km if t not in GENERIC_CORRIDORS))
-        self.regions = build_regions(self.graph)
+        self.regions = graphstore.regions(self.graph)  # built, or loaded for a big cached dataset
         self.lognormals = LognormalTable()
         self.hazards = Hazards(net)
         self.elements = Elements()  # the stations the paths seen so far queue at, numbered

@@ -165,8 +165,8 @@ def _has_allowed_arc(g: StateGraph, ar: Arrays, ok: np.ndarray) -> np.ndarray:
     hit = _cached(g.bounds_cache, key, ok)
     if hit is not None:
         return cast(np.ndarray, hit)
-    count = np.concatenate(([0], np.cumsum(ok[ar.arcs], dtype=np.int64)))
-    has = count[ar.indptr[1:]] > count[ar.indptr[:-1]]
+    has = np.zeros(g.n_states, dtype=np.bool_)
+    has[ar.tail[ok]] = True  # the arcs leaving a state are those whose tail it is
     _store(g.bounds_cache, key, ok, has)
     return cast(np.ndarray, has)
 

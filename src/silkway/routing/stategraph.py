@@ -32,6 +32,7 @@ from silkway.errors import RoutingError
 from silkway.network.graph import compiled
 from silkway.network.model import Facility, Link, Network
 from silkway.network.schema import MODES
+from silkway.routing import graphstore
 from silkway.routing.workspace import ArcRows, Scratch
 
 if TYPE_CHECKING:
@@ -146,15 +147,17 @@ class StateGraph:
             raise RoutingError("the dataset needs the params 'tonnes_per_teu' and 'transship_co2e_kg_per_teu' for routing")
         self.tonnes_per_teu = float(tpt)
         self.hub_kg_per_teu = float(hub_kg)
-        self._link_rates()
-        self._build()
         if contract_chains is None:
             contract_chains = cn.n_nodes >= CONTRACT_MIN_NODES
         self.skeleton: Skeleton | None = None
-        if contract_chains:
-            from silkway.routing import contract  # numba: only for the networks that contract
+        if not graphstore.restore(self, contract_chains):  # a big cached dataset's graph, built by an earlier command
+            self._link_rates()
+            self._build()
+            if contract_chains:
+                from silkway.routing import contract  # numba: only for the networks that contract
 
-            self.skeleton = contract.build(self)
+                self.skeleton = contract.build(self)
+            graphstore.keep(self, contract_chains)
         self.out: Sequence[np.ndarray] = ArcRows(lambda s: self._out_arcs[self._out_ptr[s]:self._out_ptr[s + 1]], self.n_states)
         self.steps: Sequence[tuple[Step, ...]] = ArcRows(self._steps_of, len(self.head))
 
