@@ -118,3 +118,14 @@ def test_only_a_network_from_the_cache_stores_its_arrays(folder: Path, tmp_path:
     monkeypatch.setattr(arraystore, "MIN_LINKS", len(cached.links) + 1)
     Router(cached)  # too small to be worth storing
     assert _sets(tmp_path) == []
+
+
+@pytest.mark.usefixtures("small")
+def test_arrays_of_older_code_are_replaced_not_kept(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = read_dated_dataset(folder, cache=DatasetCache(tmp_path))
+    Router(net)
+    (old,) = tmp_path.glob("datasets/*/arrays/stategraph-contracted-*")
+    monkeypatch.setattr(graphstore, "fingerprint", lambda: "newer")  # the routing code changed (an upgrade)
+    Router(read_dated_dataset(folder, cache=DatasetCache(tmp_path)))
+    assert [p.name for p in tmp_path.glob("datasets/*/arrays/stategraph-contracted-*")] == ["stategraph-contracted-newer"]
+    assert not old.exists() and _sets(tmp_path) == ["compiled", "regions", "stategraph-contracted"]

@@ -15,7 +15,8 @@ complete or absent. Loading memory-maps each file copy-on-write: pages are read 
 writable, nothing is written back. The checks are the dataset cache's for its big tables: size and modification time
 against ``meta.json``, then numpy's own check of the header against the file's length; a set that fails is deleted and
 recomputed. The entry's key already covers the dataset's bytes, silkway's version and the network package's code; the
-fingerprint adds the code that derives the arrays.
+fingerprint adds the code that derives the arrays. Storing a set deletes the same name's sets of other fingerprints
+(older code: they would never be read again).
 """
 
 from __future__ import annotations
@@ -116,3 +117,7 @@ def save(net: Any, name: str, fingerprint: str, arrays: Mapping[str, np.ndarray]
             shutil.rmtree(tmp, ignore_errors=True)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
+        return
+    for old in final.parent.iterdir():  # the same arrays by older code (an upgrade): never read again
+        if old.name.rsplit("-", 1)[0] == name and old != final and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
