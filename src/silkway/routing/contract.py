@@ -46,11 +46,9 @@ Words = tuple[bool, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 @dataclass(frozen=True, eq=False)
 class Skeleton:
-    """The contracted state graph. Its arcs are numbered in forward-star order (a state's arcs are consecutive in every
-    per-arc array, so a search reads them in sequence); skeleton arc ``y`` is arc ``x = order[y]`` of the build's
-    numbering: arc ``x < len(kept)`` is the original arc ``kept[x]``, arc ``len(kept) + c`` is chain arc ``c``,
-    standing for the original arcs ``members[mptr[c]:mptr[c+1]]`` in order. ``inside[v]``: node ``v`` lies inside a
-    chain (no skeleton arc touches its states)."""
+    """The contracted state graph. Skeleton arc ``x < len(kept)`` is the original arc ``kept[x]``; arc
+    ``len(kept) + c`` is chain arc ``c``, standing for the original arcs ``members[mptr[c]:mptr[c+1]]`` in order.
+    ``inside[v]``: node ``v`` lies inside a chain (no skeleton arc touches its states)."""
 
     arrays: Arrays
     kept: np.ndarray  # int64: original arc of each kept skeleton arc
@@ -59,15 +57,7 @@ class Skeleton:
     inside: np.ndarray  # bool per node
     n_chains: int  # chains of links contracted (each gives 4 chain arcs per platform)
     chain_links: int  # links inside chains
-    order: np.ndarray  # int64: the build's number (kept arcs, then chain arcs) of each skeleton arc
     cache: dict[tuple[str, int], tuple[Any, Any]] = dataclasses.field(default_factory=dict)
-
-    @property
-    def position(self) -> np.ndarray:
-        """The skeleton arc of each arc of the build's numbering (the inverse of ``order``)."""
-        out = np.empty_like(self.order)
-        out[self.order] = np.arange(len(self.order))
-        return out
 
     @property
     def n_nodes(self) -> int:
@@ -89,7 +79,7 @@ class Skeleton:
         """Skeleton arc flags of the original arcs' ``ok``: a chain arc is allowed when all its members are."""
         def make(ok: np.ndarray) -> np.ndarray:
             chain = np.logical_and.reduceat(ok[self.members], self.mptr[:-1]) if len(self.members) else np.zeros(0, np.bool_)
-            return np.asarray(np.concatenate([ok[self.kept], chain])[self.order])
+            return np.concatenate([ok[self.kept], chain])
         return self._kept_for("ok", ok, make)  # type: ignore[no-any-return]
 
     def penalty(self, pen: np.ndarray) -> np.ndarray | None:
@@ -99,7 +89,7 @@ class Skeleton:
                 m = pen[self.members]
                 if not np.array_equal(np.maximum.reduceat(m, self.mptr[:-1]), np.minimum.reduceat(m, self.mptr[:-1])):
                     return None
-            return np.asarray(np.concatenate([pen[self.kept], pen[self.members[self.mptr[:-1]]]])[self.order])
+            return np.concatenate([pen[self.kept], pen[self.members[self.mptr[:-1]]]])
         return self._kept_for("pen", pen, make)  # type: ignore[no-any-return]
 
     def words(self, words: tuple[np.ndarray, ...]) -> Words | None:
@@ -109,14 +99,13 @@ class Skeleton:
             if any(np.any(w[self.members]) for w in words):
                 return None
             zeros = np.zeros(len(self.mptr) - 1, dtype=np.int64)
-            return (True, *(np.concatenate([w[self.kept], zeros])[self.order] for w in words))
+            return (True, *(np.concatenate([w[self.kept], zeros]) for w in words))  # type: ignore[return-value]
         return self._kept_for("words", words[0], make)  # type: ignore[no-any-return]
 
     def expand(self, arcs: tuple[int, ...]) -> tuple[int, ...]:
         """The original arcs a skeleton path stands for, in order."""
         n = len(self.kept)
-        parts = [self.kept[x:x + 1] if x < n else self.members[self.mptr[x - n]:self.mptr[x - n + 1]]
-                 for x in self.order[list(arcs)].tolist()]
+        parts = [self.kept[x:x + 1] if x < n else self.members[self.mptr[x - n]:self.mptr[x - n + 1]] for x in arcs]
         return tuple(np.concatenate(parts).tolist()) if parts else ()
 
 
@@ -355,14 +344,12 @@ def build(g: StateGraph) -> Skeleton | None:
     head = np.concatenate([g.head[kept], g.head[members[mptr[1:] - 1]]])
     tail = np.concatenate([g.tail[kept], g.tail[members[mptr[:-1]]]])
     pre, post = np.concatenate([g.pre_h[kept], sums[:, 0]]), np.concatenate([g.post_h[kept], sums[:, 3]])
-    indptr, order = csr(tail, g.n_states)  # the arcs in forward-star order: their numbers from here on
-    head, tail, pre, post = head[order], tail[order], pre[order], post[order]
+    indptr, arcs = csr(tail, g.n_states)
     rindptr, rarcs = csr(head, g.n_states)
     n = len(head)
-    arrays = Arrays(indptr, np.arange(n, dtype=np.int64), rindptr, rarcs, head, tail, pre,
-                    np.concatenate([g.period_h[kept], sums[:, 1]])[order], np.concatenate([g.offset_h[kept], sums[:, 2]])[order],
-                    post, pre + post, np.concatenate([g.cost[kept], sums[:, 4]])[order],
-                    np.concatenate([g.co2e[kept], sums[:, 5]])[order],
-                    np.concatenate([g.transfer[kept], np.zeros(n_chain, dtype=np.int64)])[order], np.ones(n),
+    arrays = Arrays(indptr, arcs, rindptr, rarcs, head, tail, pre, np.concatenate([g.period_h[kept], sums[:, 1]]),
+                    np.concatenate([g.offset_h[kept], sums[:, 2]]), post, pre + post,
+                    np.concatenate([g.cost[kept], sums[:, 4]]), np.concatenate([g.co2e[kept], sums[:, 5]]),
+                    np.concatenate([g.transfer[kept], np.zeros(n_chain, dtype=np.int64)]), np.ones(n),
                     np.zeros(n, dtype=np.int64), np.zeros(g.n_states), np.zeros(g.n_states, dtype=np.int64))
-    return Skeleton(arrays, kept, mptr, members, inside, nc, int(k.sum()), order)
+    return Skeleton(arrays, kept, mptr, members, inside, nc, int(k.sum()))

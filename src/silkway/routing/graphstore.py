@@ -27,7 +27,7 @@ GRAPH = ("tail", "head", "link", "pre_h", "period_h", "offset_h", "post_h", "cos
          "_out_arcs", "move_cost", "move_co2e", "move_p90", "link_period", "link_offset")
 SKELETON_ARCS = ("indptr", "arcs", "rindptr", "rarcs", "head", "tail", "pre_h", "period_h", "offset_h", "post_h", "cost",
                  "co2e", "transfer")
-SKELETON = ("kept", "mptr", "members", "inside", "order")
+SKELETON = ("kept", "mptr", "members", "inside")
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +81,7 @@ def restore(g: StateGraph, contracted: bool) -> bool:
         arcs = Arrays(**a, fixed_h=a["pre_h"] + a["post_h"], ones=np.ones(n), zero_words=np.zeros(n, dtype=np.int64),
                       zero_bound=np.zeros(n_states), zero_index=np.zeros(n_states, dtype=np.int64))
         g.skeleton = Skeleton(arcs, arrays["s.kept"], arrays["s.mptr"], arrays["s.members"], arrays["s.inside"],
-                              int(values["n_chains"]), int(values["chain_links"]), arrays["s.order"])
+                              int(values["n_chains"]), int(values["chain_links"]))
     return True
 
 
