@@ -87,6 +87,8 @@ def test_every_chain_arc_sums_its_members_and_stays_within_one_country_mode_and_
     cn = g.compiled
     n_kept = len(sk.kept)
     ar = sk.arrays
+    for name in ("head", "tail", "pre_h", "period_h", "offset_h", "post_h", "cost", "co2e", "transfer"):  # kept arcs: as they were
+        assert np.array_equal(getattr(ar, name)[:n_kept], getattr(g, name)[sk.kept]), name
     for c in range(len(sk.mptr) - 1):
         m = sk.members[sk.mptr[c]:sk.mptr[c + 1]].tolist()
         x = n_kept + c

@@ -98,7 +98,7 @@ def save(net: Any, name: str, fingerprint: str, arrays: Mapping[str, np.ndarray]
     if final is None or final.is_dir():
         return
     try:
-        final.parent.mkdir(parents=True, exist_ok=True)
+        final.parent.mkdir(exist_ok=True)  # not the entry itself: one deleted meanwhile is not brought back half-made
         tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     except OSError:
         return
