@@ -129,3 +129,22 @@ def test_arrays_of_older_code_are_replaced_not_kept(folder: Path, tmp_path: Path
     Router(read_dated_dataset(folder, cache=DatasetCache(tmp_path)))
     assert [p.name for p in tmp_path.glob("datasets/*/arrays/stategraph-contracted-*")] == ["stategraph-contracted-newer"]
     assert not old.exists() and _sets(tmp_path) == ["compiled", "regions", "stategraph-contracted"]
+
+
+@pytest.mark.usefixtures("small")
+def test_the_first_command_says_what_takes_long_the_later_ones_do_not(folder: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from silkway.cli import app
+    from silkway.network import dataset
+
+    monkeypatch.setattr(dataset, "PROGRESS_MB", 0.0)  # as for a big dataset
+    monkeypatch.setenv("SILKWAY_CACHE_DIR", str(tmp_path))
+    command = ["route", "n0", "n40", "--dataset", str(folder), "--conditions", "free", "--json"]
+    first, later = CliRunner().invoke(app, command), CliRunner().invoke(app, command)
+    assert first.exit_code == 0 and later.exit_code == 0, first.output + later.output
+    assert f"validating {folder}" in first.stderr and "kept in the cache for later commands" in first.stderr
+    assert "building the route planner's graph of" in first.stderr
+    assert "validating" not in later.stderr and "building" not in later.stderr
+    assert first.stdout == later.stdout  # the same answer, from the loaded graph

@@ -25,6 +25,7 @@ ALLOWED = {
     "silkway.atomic": "atomic file writes and output-folder checks an interface does before a long run",
     "silkway.safe_io": "bounded, located reads of user-given files",
     "silkway.interrupts": "process plumbing: Ctrl-C seen at once while a long run works in a thread",
+    "silkway.progress": "process plumbing: the logger whose progress records the command line shows",
 }
 
 

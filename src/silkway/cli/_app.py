@@ -7,6 +7,7 @@ resolve on first use, PEP 562), so ``silkway --help`` and ``--version`` import t
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from types import ModuleType
@@ -77,6 +78,7 @@ class SilkwayGroup(TyperGroup):
         from rich.text import Text
 
         _rewidth()
+        show_progress()
         console_err = _console("console_err")
         try:
             return super().invoke(ctx)
@@ -122,6 +124,26 @@ def _rewidth() -> None:
         if c is not None:
             columns = os.environ.get("COLUMNS", "")
             c.width = int(columns) if columns.isdigit() else _width(sys.stderr if name == "console_err" else sys.stdout)
+
+
+class _ProgressLine(logging.Handler):
+    """The core's progress records (:mod:`silkway.progress`) as dim lines on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _console("console_err").print(f"[dim]{lit(record.getMessage())}…[/]", highlight=False, soft_wrap=True, markup=True)
+        except Exception:  # a progress line never fails a command
+            self.handleError(record)
+
+
+def show_progress() -> None:
+    """Show the core's progress records on standard error (once per process)."""
+    from silkway.progress import PROGRESS
+
+    if not any(isinstance(h, _ProgressLine) for h in PROGRESS.handlers):
+        PROGRESS.addHandler(_ProgressLine())
+        PROGRESS.setLevel(logging.INFO)
+        PROGRESS.propagate = False
 
 
 def lit(text: str) -> str:

@@ -24,6 +24,7 @@ from silkway.network.model import RECORD_TYPES, Manifest, Network
 from silkway.network.parse import ParsedTable, Row, decode, parse_date, parse_table_full, show
 from silkway.network.parse_bulk import parse_table_bulk
 from silkway.network.schema import MANIFEST_FILE, MANIFEST_KEYS, NON_EMPTY_TABLES, TABLES, Table
+from silkway.progress import PROGRESS
 from silkway.safe_io import UnsafeFile, read_bytes
 
 if TYPE_CHECKING:  # the validation rules (and numpy) load when a dataset is read and checked, not on a cache hit
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # the validation rules (and numpy) load when a dataset is rea
 
 OPTIONAL_TABLES = ("closures", "background", "acceptance")
 DEFAULT_DATASET = "eurasia"
+PROGRESS_MB = 20.0  # input files from this size on take seconds to validate (1M nodes: 200 MB, ≈ 9 s): said so
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -71,6 +73,10 @@ def read_dated_dataset(path: str | os.PathLike[str] | None = None, cache: Datase
     key = inputs_key(list(data.items())) if cache is not None and not problems else None
     if key is not None and cache is not None and (cached := cache.load(key)) is not None:
         return cached
+    size_mb = sum(len(b) for b in data.values() if b is not None) / 1e6
+    if size_mb >= PROGRESS_MB:
+        PROGRESS.info("validating %s (%.0f MB of tables)%s", label, size_mb,
+                      "; kept in the cache for later commands" if cache is not None else "")
     from silkway.network.validate import validate_network
     manifest = _manifest_of(data[MANIFEST_FILE], problems)
     parsed = {name: _parse_table(folder, name, table, data[table.file], problems) for name, table in TABLES.items()}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from silkway.network import arraystore
+from silkway.progress import PROGRESS
 
 if TYPE_CHECKING:
     from silkway.routing.regions import Regions
@@ -63,6 +64,9 @@ def restore(g: StateGraph, contracted: bool) -> bool:
         return False
     hit = arraystore.load(g.net, _name(contracted), fingerprint())
     if hit is None:
+        if len(g.net.links) >= arraystore.MIN_LINKS:
+            PROGRESS.info("building the route planner's graph of %s nodes; kept in the cache for later commands",
+                          f"{len(g.node_ids):,}")
         return False
     arrays, values = hit
     if values["n_states"] != g.n_states:
