@@ -1,7 +1,8 @@
 """A big cached dataset's state graph (:class:`~silkway.routing.stategraph.StateGraph`: its arcs and their skeleton of
 contracted chains) kept in the dataset's cache entry, so that only the first command on it builds them
-(:mod:`silkway.network.arraystore`: where, when, and the checks on load). At a million nodes the build takes ≈ 7 s
-(the arcs, their forward star, the contraction); loading the stored arrays well under a second.
+(:mod:`silkway.network.arraystore`: where, when, and the checks on load). At a million nodes building the compiled
+network, the arcs, their forward star and the contraction takes ≈ 7 s; a later command has them in ≈ 0.7 s, most of it
+the node ids and their index, which are not stored (benchmarks/RESULTS.md, "Issue 13, session 11").
 
 The stored set is keyed by a fingerprint of the code that builds it: the routing and network packages' sources and
 ``emissions.py`` (any change there builds afresh). What is not stored is rebuilt from the network: the arcs' steps
@@ -47,8 +48,8 @@ def keep(g: StateGraph, contracted: bool) -> None:
     if arraystore.entry_of(g.net) is None:
         return
     arrays = {f"g.{f}": getattr(g, f) for f in GRAPH}
-    row = {id(f): i for i, f in enumerate(g.net.facilities)}
-    arrays["g.transfer_facility"] = np.array([row[id(f)] for f in g._transfer_facility], dtype=np.int64)
+    row = {f.facility_id: i for i, f in enumerate(g.net.facilities)}  # ids are unique in a valid dataset
+    arrays["g.transfer_facility"] = np.array([row[f.facility_id] for f in g._transfer_facility], dtype=np.int64)
     values = {"n_move": g._n_move, "n_states": g.n_states, "skeleton": g.skeleton is not None}
     sk = g.skeleton
     if sk is not None:
