@@ -33,7 +33,7 @@ from silkway.network.graph import compiled
 from silkway.network.model import Facility, Link, Network
 from silkway.network.schema import MODES
 from silkway.routing import graphstore
-from silkway.routing.workspace import ArcRows, Scratch
+from silkway.routing.workspace import ArcRows, Scratch, groups
 
 if TYPE_CHECKING:
     from silkway.routing.contract import Skeleton
@@ -213,11 +213,11 @@ class StateGraph:
         gkm = np.empty(m)
         missing_rate = np.zeros(m, dtype=np.bool_)
         missing_ef = np.zeros(m, dtype=np.bool_)
-        for (md, lc), rows in _groups(cn.mode.astype(np.int64) * 65536 + cn.link_country, m):
+        for (md, lc), rows in groups(cn.mode.astype(np.int64) * 65536 + cn.link_country, m):
             r = net.cost_rate(MODES[md], cn.link_countries[lc])
             missing_rate[rows] = r is None
             rate[rows] = r.usd_per_teu_km if r is not None else np.nan
-        for (md, en), rows in _groups(cn.mode.astype(np.int64) * 65536 + cn.energy, m):
+        for (md, en), rows in groups(cn.mode.astype(np.int64) * 65536 + cn.energy, m):
             ef = net.emission_factor(MODES[md], cn.energies[en])
             missing_ef[rows] = ef is None
             gkm[rows] = ef.co2e_g_per_tkm if ef is not None else np.nan
@@ -366,20 +366,6 @@ class StateGraph:
                 return Hub(f.facility_id, median, _p90(median, f.handling_h_p90), f.cost_usd_per_teu or 0.0,
                            hub_co2e_kg(1.0, self.hub_kg_per_teu))
         return None
-
-
-def _groups(keys: np.ndarray, n: int) -> list[tuple[tuple[int, int], np.ndarray]]:
-    """(high, low) halves of each distinct key with the rows that have it."""
-    if n == 0:
-        return []
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.cumsum(np.bincount(inverse, minlength=len(uniq)))
-    out, start = [], 0
-    for u, end in zip(uniq.tolist(), bounds.tolist(), strict=True):
-        out.append(((u >> 16, u & 0xFFFF), order[start:end]))
-        start = end
-    return out
 
 
 def _split(steps: tuple[Step, ...]) -> tuple[float, float, float]:

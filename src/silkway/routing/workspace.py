@@ -1,5 +1,5 @@
 """Reusable parts of a :class:`~silkway.routing.stategraph.StateGraph`: the searches' workspace and per-arc rows
-computed on demand."""
+computed on demand, and the grouping of rows by key its build uses."""
 
 from __future__ import annotations
 
@@ -59,3 +59,17 @@ class ArcRows(Sequence[Any]):
         if not -self._n <= i < self._n:
             raise IndexError(i)
         return self._get(int(i) % self._n)
+
+
+def groups(keys: np.ndarray, n: int) -> list[tuple[tuple[int, int], np.ndarray]]:
+    """(high, low) halves of each distinct key with the rows that have it."""
+    if n == 0:
+        return []
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=len(uniq)))
+    out, start = [], 0
+    for u, end in zip(uniq.tolist(), bounds.tolist(), strict=True):
+        out.append(((u >> 16, u & 0xFFFF), order[start:end]))
+        start = end
+    return out
