@@ -135,13 +135,15 @@ def _debt_to_absorb(xt, xc, xe, xgt, xgc, xge, t, c, e, gt, gc, ge, timed, depar
 def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, allowed,
            use_rules, enter0, enter1, leave0, leave1,
            start_s, start_t, start_c, start_e, layer0, via, dest, spn, n_platforms, cap, use_tr,
-           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, lb_i, timed, depart, eps, max_front, max_labels, widen, max_eps, bag):
+           fin_t, fin_c, fin_e, lb_t, lb_c, lb_e, lb_i, timed, depart, eps, max_front, max_labels, widen, max_eps, give_up, bag):
     """The Pareto label-setting; returns (label floats [t, c, e, debt t, debt c, debt e], label ints, finals [label,
     transfers], final criteria, why ε was switched on (0 never, 1 more than ``max_front`` routes, 2 more than
-    ``max_labels`` labels), number of labels, the ε in force at the end). Once ε is on, each time the labels pass
+    ``max_labels`` labels; 3: the search gave up, no route found within ``give_up`` > 0 labels), number of labels, the ε
+    in force at the end). Once ε is on, each time the labels pass
     ``widen`` (> 0), then twice, four times ``widen``…, ε doubles, up to ``max_eps``: every debt taken and every label
     dropped under a smaller ε obeys the larger one, so the guarantee holds with the ε returned (module docstring).
-    ``lb_t``/``lb_c``/``lb_e``: the lower bounds, a state's in row ``lb_i[state]`` (:class:`silkway.routing.search.Bounds`).
+    ``lb_t``/``lb_c``/``lb_e``: the lower bounds, per via layer (rows of the 2-D arrays: :func:`silkway.routing.search.layered_bounds`),
+    a state's in column ``lb_i[state]`` (:class:`silkway.routing.search.Bounds`).
     ``bag``: a caller's workspace of at least (states × layers) entries,
     all -1 on entry and again on return (the entries used are reset); the bags' pool is the kernel's own. ``timed``: per state, whether a timetabled arc
     can be reached from it (no time debt there). The ε rule is in the module docstring."""
@@ -171,10 +173,13 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
         li[n, L_M0], li[n, L_M1], li[n, L_FLAGS] = 0, 0, 1
         bf, bi, top = _bag_add(bf, bi, top, free, bag, s * n_layers + layer0, start_t[k], start_c[k], start_e[k],
                                0.0, 0.0, 0.0, 0, 0, 0, n)
-        hk, hi, size = _push(hk, hi, size, start_t[k] + lb_t[lb_i[s]], start_c[k], start_e[k], n)
+        hk, hi, size = _push(hk, hi, size, start_t[k] + lb_t[layer0, lb_i[s]], start_c[k], start_e[k], n)
         n += 1
     widen_at = widen
     while size > 0:
+        if nf == 0 and 0 < give_up < n:  # no route found within the budget: the caller searches without the rule
+            why = 3
+            break
         if why == 0 and eps > 0.0 and (nf > max_front or n > max_labels):
             why = 1 if nf > max_front else 2
             eps_now = eps
@@ -215,7 +220,9 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
                 fi[nf, 0], fi[nf, 1] = i, tr
                 nf += 1
             continue
-        if nf and _final_dominated(ff, fi, nf, t - gt + lb_t[lb_i[s]], c - gc + lb_c[lb_i[s]], e - ge + lb_e[lb_i[s]], tr, use_tr, depart, eps_now):
+        row = lb_i[s]
+        if nf and _final_dominated(ff, fi, nf, t - gt + lb_t[layer, row], c - gc + lb_c[layer, row], e - ge + lb_e[layer, row], tr,
+                                   use_tr, depart, eps_now):
             continue
         for j in range(indptr[s], indptr[s + 1]):
             a = arcs[j]
@@ -230,19 +237,20 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             if tr2 > cap:
                 continue
             s2 = head[a]
-            if lb_t[lb_i[s2]] == np.inf:
+            layer2 = layer
+            if layer < last and s2 // spn == via[layer]:
+                layer2 = layer + 1
+            row2 = lb_i[s2]
+            if lb_t[layer2, row2] == np.inf:
                 continue
             t2 = t + pre[a]
             if period[a] != 0.0:
                 t2 = _next_departure(t2, period[a], offset[a])
             t2 += post[a]
             c2, e2 = c + cost[a], e + co2e[a]
-            if nf and _final_dominated(ff, fi, nf, t2 - gt + lb_t[lb_i[s2]], c2 - gc + lb_c[lb_i[s2]], e2 - ge + lb_e[lb_i[s2]], tr2, use_tr,
-                                       depart, eps_now):
+            if nf and _final_dominated(ff, fi, nf, t2 - gt + lb_t[layer2, row2], c2 - gc + lb_c[layer2, row2],
+                                       e2 - ge + lb_e[layer2, row2], tr2, use_tr, depart, eps_now):
                 continue
-            layer2 = layer
-            if layer < last and s2 // spn == via[layer]:
-                layer2 = layer + 1
             key = s2 * n_layers + layer2
             # a label of the bag that stands for the new one (exactly, or by taking on debt while not yet expanded)
             dominated = False
@@ -306,7 +314,7 @@ def pareto(indptr, arcs, head, pre, period, offset, post, cost, co2e, transfer, 
             li[n, L_STATE], li[n, L_LAYER], li[n, L_ARC], li[n, L_PARENT], li[n, L_TR] = s2, layer2, a, i, tr2
             li[n, L_M0], li[n, L_M1], li[n, L_FLAGS] = n0, n1, 1
             bf, bi, top = _bag_add(bf, bi, top, free, bag, key, t2, c2, e2, g2t, g2c, g2e, tr2, n0, n1, n)
-            hk, hi, size = _push(hk, hi, size, t2 + lb_t[lb_i[s2]], c2, e2, n)
+            hk, hi, size = _push(hk, hi, size, t2 + lb_t[layer2, row2], c2, e2, n)
             n += 1
     for x in range(n):
         bag[li[x, L_STATE] * n_layers + li[x, L_LAYER]] = -1

@@ -49,6 +49,7 @@ METHOD = ("{exact}Pareto label-setting over (node, platform) states with timetab
           "waits recomputed from each sampled arrival, random closures drawn at their rate for the month; "
           "conditions: {conditions}; ranking and Pareto marks on the displayed median, P90, cost and CO2e")
 RELAXED = " (relaxed for this query: no route obeys it{why})"
+GAVE_UP = " (relaxed for this query: no route obeying it{why} was found within the first {n:,} labels of its search)"
 PATH_CACHE = 4096  # paths whose query-independent data a router keeps
 NAMES_KEPT = 1024  # place names and avoid lists a router keeps resolved
 
@@ -206,6 +207,7 @@ class Router:
         if uncapped:  # routes obeying the rules exist, only not within the transfer cap: the cap is the cause, not the via
             # points or the network, so the rules stay (relaxing them would answer with a detour that re-enters countries)
             raise RoutingError(self._why_capped(q, allowed, min(p.transfers for p in uncapped)))
+        gave_up = found.labels if found.gave_up else 0
         if not front:  # only a route re-entering a country (or recrossing a sea) exists: the via points or the network demand it
             rules = None
             found = pareto_front(self.graph, q, allowed)
@@ -222,7 +224,8 @@ class Router:
         constraints = {"avoid": [f"{kd}:{v}" for kd, v in av.labels], "via": list(vias), "max_transfers": max_transfers,
                        "corridor_rules": rules is not None}
         why = " without re-entering" if vias else ""
-        relaxed = "" if rules is not None else RELAXED.format(why=" with these via points" if why else "")
+        relaxed = "" if rules is not None else (GAVE_UP.format(why=" with these via points" if why else "", n=gave_up) if gave_up
+                                                else RELAXED.format(why=" with these via points" if why else ""))
         method = METHOD.format(exact="" if found.eps else "exact ", n=samples, seed=seed, relaxed=relaxed, conditions=cond.label)
         if found.eps:  # which ε and why (search.Front.note)
             method += "; " + found.note
