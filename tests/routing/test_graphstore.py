@@ -148,3 +148,24 @@ def test_the_first_command_says_what_takes_long_the_later_ones_do_not(folder: Pa
     assert "building the route planner's graph of" in first.stderr
     assert "validating" not in later.stderr and "building" not in later.stderr
     assert first.stdout == later.stdout  # the same answer, from the loaded graph
+
+
+@pytest.mark.usefixtures("small")
+def test_ctrl_c_while_storing_leaves_no_half_written_folder(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = read_dated_dataset(folder, cache=DatasetCache(tmp_path))
+    saved: list[Any] = []
+    real_save = np.save
+
+    def save(path: Any, array: Any, **kw: Any) -> None:  # the fourth array is interrupted
+        if len(saved) == 3:
+            raise KeyboardInterrupt
+        saved.append(path)
+        real_save(path, array, **kw)
+
+    with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+        m.setattr(np, "save", save)
+        Router(net)
+    (arrays,) = tmp_path.glob("datasets/*/arrays")
+    assert saved and not any(arrays.iterdir())  # the temporary folder went with the interrupt; nothing half-made stays
+    Router(read_dated_dataset(folder, cache=DatasetCache(tmp_path)))  # the next command builds and stores afresh
+    assert _sets(tmp_path) == ["compiled", "regions", "stategraph-contracted"]

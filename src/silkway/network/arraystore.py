@@ -118,6 +118,12 @@ def save(net: Any, name: str, fingerprint: str, arrays: Mapping[str, np.ndarray]
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
         return
-    for old in final.parent.iterdir():  # the same arrays by older code (an upgrade): never read again
-        if old.name.rsplit("-", 1)[0] == name and old != final and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:  # Ctrl-C while writing: no half-written folder is left behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        for old in final.parent.iterdir():  # the same arrays by older code (an upgrade): never read again
+            if old.name.rsplit("-", 1)[0] == name and old != final and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:  # the folder went meanwhile: nothing to tidy
+        pass
