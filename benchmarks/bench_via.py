@@ -32,13 +32,13 @@ def main(argv: list[str]) -> int:
     r, *_ = synthetic_router(args.nodes)
     pareto, bounds = paretokernel.pareto, boundkernel.bounds
 
-    def timed_pareto(*a):  # type: ignore[no-untyped-def]
+    def timed_pareto(*a):
         t = time.perf_counter()
         out = pareto(*a)
         print(f"  Pareto search {time.perf_counter() - t:.2f} s, {out[5]:,} labels, final ε {out[6]:g}", flush=True)
         return out
 
-    def timed_bounds(*a):  # type: ignore[no-untyped-def]
+    def timed_bounds(*a):
         t = time.perf_counter()
         out = bounds(*a)
         print(f"  bound searches {time.perf_counter() - t:.2f} s", flush=True)

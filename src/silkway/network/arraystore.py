@@ -4,7 +4,7 @@ into a binary cache").
 
 A network read from (or just stored in) the dataset cache (:mod:`silkway.network.cache`) carries its entry folder
 (:func:`attach`). Code that derives arrays from such a network asks :func:`load` for them under a name and a
-fingerprint of the code that computes them (:func:`source_digest`); on a miss it computes them and hands them to
+fingerprint of the code that computes them; on a miss it computes them and hands them to
 :func:`save`. A network that did not come from the cache, a snapshot of a dated one (``Network.at``: a new object) and
 one changed with ``dataclasses.replace`` carry no entry: they always compute. So do networks under :data:`MIN_LINKS`
 links, for which computing is quicker than reading files.
@@ -21,13 +21,12 @@ fingerprint adds the code that derives the arrays. Storing a set deletes the sam
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,20 +47,17 @@ def entry_of(net: Any) -> Path | None:
     return vars(net).get(ATTR)  # type: ignore[no-any-return]
 
 
-def source_digest(files: Iterable[Path]) -> str:
-    """A fingerprint of the code that computes a set of arrays: its source files' names and bytes."""
-    h = hashlib.blake2b(f"arrays {FORMAT} numpy {np.__version__}".encode(), digest_size=10)
-    for path in sorted(files):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+def applies(net: Any) -> bool:
+    """Whether arrays derived from ``net`` are stored and loaded: it carries a cache entry and is big enough."""
+    return entry_of(net) is not None and len(net.links) >= MIN_LINKS
 
 
 def _folder(net: Any, name: str, fingerprint: str) -> Path | None:
-    entry = entry_of(net)
-    if entry is None or len(net.links) < MIN_LINKS:
+    if "-" in fingerprint:  # the folder name is <name>-<fingerprint>; older sets are found by splitting at the last "-"
+        raise ValueError(f"a stored set's fingerprint has no '-': {fingerprint!r}")
+    if not applies(net):
         return None
-    return entry / "arrays" / f"{name}-{fingerprint}"
+    return entry_of(net) / "arrays" / f"{name}-{fingerprint}"  # type: ignore[operator]  # applies: not None
 
 
 def load(net: Any, name: str, fingerprint: str) -> tuple[dict[str, np.ndarray], dict[str, Any]] | None:

@@ -117,12 +117,15 @@ def stored(net: Network) -> CompiledNetwork:
     (:mod:`silkway.network.arraystore`; the entry's key covers this module's code)."""
     from silkway.network import arraystore
 
-    hit = arraystore.load(net, "compiled", arraystore.source_digest(()))
+    if not arraystore.applies(net):
+        return compile_network(net)
+    code = f"v{arraystore.FORMAT}numpy{np.__version__}"  # this module's code is in the cache entry's key already
+    hit = arraystore.load(net, "compiled", code)
     if hit is None:
         cn = compile_network(net)
         small = {**{f: list(getattr(cn, f)) for f in _TEXTS}, "via_countries": [[i, list(v)] for i, v in cn.via_countries.items()],
                  "n_nodes": cn.n_nodes, "n_links": cn.n_links}
-        arraystore.save(net, "compiled", arraystore.source_digest(()),
+        arraystore.save(net, "compiled", code,
                         {f: getattr(cn, f) for f in cn.__dataclass_fields__ if f not in _FROM_NET}, small)
         return cn
     arrays: dict[str, Any] = hit[0]

@@ -346,10 +346,8 @@ def build(g: StateGraph) -> Skeleton | None:
     pre, post = np.concatenate([g.pre_h[kept], sums[:, 0]]), np.concatenate([g.post_h[kept], sums[:, 3]])
     indptr, arcs = csr(tail, g.n_states)
     rindptr, rarcs = csr(head, g.n_states)
-    n = len(head)
-    arrays = Arrays(indptr, arcs, rindptr, rarcs, head, tail, pre, np.concatenate([g.period_h[kept], sums[:, 1]]),
-                    np.concatenate([g.offset_h[kept], sums[:, 2]]), post, pre + post,
-                    np.concatenate([g.cost[kept], sums[:, 4]]), np.concatenate([g.co2e[kept], sums[:, 5]]),
-                    np.concatenate([g.transfer[kept], np.zeros(n_chain, dtype=np.int64)]), np.ones(n),
-                    np.zeros(n, dtype=np.int64), np.zeros(g.n_states), np.zeros(g.n_states, dtype=np.int64))
+    arrays = Arrays.of(indptr, arcs, rindptr, rarcs, head, tail, pre, np.concatenate([g.period_h[kept], sums[:, 1]]),
+                       np.concatenate([g.offset_h[kept], sums[:, 2]]), post,
+                       np.concatenate([g.cost[kept], sums[:, 4]]), np.concatenate([g.co2e[kept], sums[:, 5]]),
+                       np.concatenate([g.transfer[kept], np.zeros(n_chain, dtype=np.int64)]), g.n_states)
     return Skeleton(arrays, kept, mptr, members, inside, nc, int(k.sum()))

@@ -13,13 +13,13 @@ arrays. A restored graph has the same arrays as a built one (``tests/routing/tes
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from silkway.network import arraystore
 from silkway.progress import PROGRESS
+from silkway.routing import aot
 
 if TYPE_CHECKING:
     from silkway.routing.regions import Regions
@@ -34,9 +34,10 @@ SKELETON = ("kept", "mptr", "members", "inside")
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    root = Path(__file__).resolve().parents[1]  # the silkway package
-    return arraystore.source_digest([*root.joinpath("routing").glob("*.py"), *root.joinpath("network").glob("*.py"),
-                                     root / "emissions.py"])
+    """The digest of the code that builds the stored arrays (:func:`silkway.routing.aot.digest`: with Python's and numpy's
+    versions), cut to 20 hex digits for a folder name."""
+    names = sorted(f"{pkg}/{p.name}" for pkg in ("routing", "network") for p in (aot.PACKAGE_ROOT / pkg).glob("*.py"))
+    return aot.digest([*names, "emissions.py"])[:20]
 
 
 def _name(contracted: bool) -> str:
@@ -45,7 +46,7 @@ def _name(contracted: bool) -> str:
 
 def keep(g: StateGraph, contracted: bool) -> None:
     """Store ``g``'s built arrays (nothing when its network carries no cache entry or is small)."""
-    if arraystore.entry_of(g.net) is None:
+    if not arraystore.applies(g.net):
         return
     arrays = {f"g.{f}": getattr(g, f) for f in GRAPH}
     row = {f.facility_id: i for i, f in enumerate(g.net.facilities)}  # ids are unique in a valid dataset
@@ -61,12 +62,11 @@ def keep(g: StateGraph, contracted: bool) -> None:
 
 def restore(g: StateGraph, contracted: bool) -> bool:
     """Set ``g``'s built arrays from the stored set, if there is one; False: build them."""
-    if arraystore.entry_of(g.net) is None:
+    if not arraystore.applies(g.net):
         return False
     hit = arraystore.load(g.net, _name(contracted), fingerprint())
     if hit is None:
-        if len(g.net.links) >= arraystore.MIN_LINKS:
-            PROGRESS.info("building the route planner's graph of %s nodes; kept in the cache for later commands",
+        PROGRESS.info("building the route planner's graph of %s nodes; kept in the cache for later commands",
                           f"{len(g.node_ids):,}")
         return False
     arrays, values = hit
@@ -81,10 +81,8 @@ def restore(g: StateGraph, contracted: bool) -> bool:
         from silkway.routing.contract import Skeleton
         from silkway.routing.stategraph import Arrays
 
-        a = {f: arrays[f"s.{f}"] for f in SKELETON_ARCS}
-        n, n_states = len(a["head"]), g.n_states
-        arcs = Arrays(**a, fixed_h=a["pre_h"] + a["post_h"], ones=np.ones(n), zero_words=np.zeros(n, dtype=np.int64),
-                      zero_bound=np.zeros(n_states), zero_index=np.zeros(n_states, dtype=np.int64))
+        stored: dict[str, Any] = {f: arrays[f"s.{f}"] for f in SKELETON_ARCS}  # Arrays.of's arrays, by name
+        arcs = Arrays.of(**stored, n_states=g.n_states)
         g.skeleton = Skeleton(arcs, arrays["s.kept"], arrays["s.mptr"], arrays["s.members"], arrays["s.inside"],
                               int(values["n_chains"]), int(values["chain_links"]))
     return True
@@ -97,6 +95,8 @@ def regions(g: StateGraph) -> Regions:
     """:func:`silkway.routing.regions.build_regions` of ``g``, kept beside its arrays (≈ 0.4 s at a million nodes)."""
     from silkway.routing.regions import Regions, build_regions
 
+    if not arraystore.applies(g.net):
+        return build_regions(g)
     hit = arraystore.load(g.net, "regions", fingerprint())
     if hit is not None and len(hit[0]["enter0"]) == len(g.head):
         words, values = hit

@@ -103,6 +103,15 @@ class Arrays:
     zero_bound: np.ndarray  # float64 0 per state
     zero_index: np.ndarray  # int64 0 per state: every state's row in a bound of one row (search.NO_BOUND: none)
 
+    @classmethod
+    def of(cls, indptr: np.ndarray, arcs: np.ndarray, rindptr: np.ndarray, rarcs: np.ndarray, head: np.ndarray,
+           tail: np.ndarray, pre_h: np.ndarray, period_h: np.ndarray, offset_h: np.ndarray, post_h: np.ndarray,
+           cost: np.ndarray, co2e: np.ndarray, transfer: np.ndarray, n_states: int) -> Arrays:
+        """The arrays of a graph's arcs with what follows from them: ``fixed_h`` and the searches' constant inputs."""
+        n = len(head)
+        return cls(indptr, arcs, rindptr, rarcs, head, tail, pre_h, period_h, offset_h, post_h, pre_h + post_h, cost, co2e,
+                   transfer, np.ones(n), np.zeros(n, dtype=np.int64), np.zeros(n_states), np.zeros(n_states, dtype=np.int64))
+
 
 def csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(keys, kind="stable").astype(np.int64)
@@ -179,11 +188,9 @@ class StateGraph:
             head, tail = np.asarray(self.head, dtype=np.int64), np.asarray(self.tail, dtype=np.int64)
             rindptr, rarcs = csr(head, self.n_states)
             pre, post = f(self.pre_h), f(self.post_h)
-            self._arrays = Arrays(self._out_ptr, self._out_arcs, rindptr, rarcs, head, tail, pre, f(self.period_h),
-                                  f(self.offset_h), post, pre + post, f(self.cost), f(self.co2e),
-                                  np.asarray(self.transfer, dtype=np.int64), np.ones(len(head)),
-                                  np.zeros(len(head), dtype=np.int64), np.zeros(self.n_states),
-                                  np.zeros(self.n_states, dtype=np.int64))
+            self._arrays = Arrays.of(self._out_ptr, self._out_arcs, rindptr, rarcs, head, tail, pre, f(self.period_h),
+                                     f(self.offset_h), post, f(self.cost), f(self.co2e),
+                                     np.asarray(self.transfer, dtype=np.int64), self.n_states)
         return self._arrays
 
     def region_words(self, rules: Regions) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
